@@ -1,0 +1,77 @@
+/**
+ * One error class for the whole library. Every failure carries a stable {@link ErrorCode}
+ * and a `details` object, so that callers (and the worker boundary) can react to the kind of
+ * failure rather than parse a message. Messages say what to do about it.
+ */
+
+/** Stable codes for every failure the library reports. */
+export type ErrorCode =
+  | 'PARSE_ERROR'
+  | 'EMPTY_DATA'
+  | 'BAD_OPTION'
+  | 'NOT_POSITIVE_DEFINITE'
+  | 'NON_FINITE'
+  | 'UNKNOWN_USER'
+  | 'UNKNOWN_ITEM'
+  | 'NOT_TRAINED'
+  | 'OUT_OF_MEMORY'
+  | 'BAD_MODEL_FILE'
+  | 'WASM_UNAVAILABLE'
+  | 'IO_ERROR';
+
+/** The library's error: `code` says what kind of failure, `details` carries the facts. */
+export class AlsError extends Error {
+  /** Stable machine-readable kind of failure. */
+  readonly code: ErrorCode;
+  /** Facts about the failure (line number, option name, allowed range, row index …). */
+  readonly details: Record<string, unknown>;
+
+  /**
+   * @param code - the kind of failure
+   * @param message - a sentence for a person, saying what to do where possible
+   * @param details - structured facts (must be structured-clonable)
+   */
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'AlsError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Type guard for {@link AlsError}, also true for errors rebuilt across a worker boundary. */
+export function isAlsError(e: unknown): e is AlsError {
+  return e instanceof AlsError || (typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'AlsError' && typeof (e as { code?: unknown }).code === 'string');
+}
+
+/** Builds a `BAD_OPTION` error naming the option, the value given and the allowed range. */
+export function badOption(option: string, value: unknown, allowed: string): AlsError {
+  return new AlsError('BAD_OPTION', `Option "${option}" must be ${allowed}; got ${formatValue(value)}.`, {
+    option,
+    value: formatValue(value),
+    allowed,
+  });
+}
+
+/** The DOMException-compatible error thrown when a run is cancelled through an AbortSignal. */
+export function abortError(reason?: unknown): Error {
+  if (reason instanceof Error && reason.name === 'AbortError') return reason;
+  const err = new Error(typeof reason === 'string' ? reason : 'The operation was aborted.');
+  err.name = 'AbortError';
+  return err;
+}
+
+/** Throws an AbortError if the signal has fired. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw abortError(signal.reason);
+}
+
+function formatValue(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null || v === undefined) return String(v);
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return String(v);
+  }
+}

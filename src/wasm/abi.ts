@@ -1,0 +1,89 @@
+/**
+ * The kernel ABI: the functions every kernel build exports (scalar, SIMD, relaxed-SIMD WASM
+ * builds and the plain TypeScript reference). Every pointer is a byte offset into the one
+ * linear memory the kernels were instantiated with; f64 arrays are 8-byte aligned (the arena
+ * gives 16), i32 arrays 4-byte aligned. Matrices are dense, row-major, f64.
+ *
+ * CSR convention for the row solvers: `indptr` is an i32 array of `rows + 1` absolute offsets,
+ * `indices` (i32) and `values` (f64) hold, for row r, entries `indptr[r] .. indptr[r+1]-1`;
+ * `indices` are row numbers of the *other* factor matrix. The user half-step passes
+ * (X, Y, CSR by user); the item half-step passes (Y, X, CSR by item) — the same kernel.
+ *
+ * Status codes: row solvers return -1 on success, else the index of the first row whose
+ * system was not positive definite (that row's output is left unspecified).
+ */
+export interface KernelExports {
+  /** Bytes of scratch one row-solver call needs, for solve dimension `k` and rows of at most `maxRowNnz` entries. */
+  scratchBytes(k: number, maxRowNnz: number): number;
+
+  /** `out` (k×k, full symmetric, row-major) = Σ_{i<n} yᵢ yᵢᵀ over the n rows of `Y` (stride k). */
+  gramian(Y: number, n: number, k: number, out: number): void;
+
+  /**
+   * Upper triangle of `A` (k×k row-major) += Σ_j w_j r_j r_jᵀ over `count` contiguous rows
+   * `r_j` of length k starting at `rows`; `weights` = 0 means every w_j = 1.
+   */
+  gramAccumulate(A: number, k: number, rows: number, count: number, weights: number): void;
+
+  /**
+   * In-place Cholesky of the symmetric matrix whose upper triangle is stored in `A` (k×k):
+   * overwrites the upper triangle with U such that A = UᵀU. Returns -1 on success, else the
+   * first pivot index that was not positive.
+   */
+  cholesky(A: number, k: number): number;
+
+  /** Solves UᵀU x = b in place in `b` (length k), with U from {@link KernelExports.cholesky}. */
+  choleskySolve(U: number, k: number, b: number): void;
+
+  /**
+   * Implicit-feedback half-step (Hu, Koren & Volinsky 2008, eq. 4) for rows [r0, r1):
+   * X[u] = (YtY + Σ_{i∈Ω_u} (|c_ui| − 1) y_i y_iᵀ + λI)⁻¹ Σ_{i∈Ω_u, c_ui>0} |c_ui| y_i.
+   * `conf` holds the confidence c_ui with its sign as the preference: c > 0 → p = 1,
+   * c < 0 → p = 0 with confidence |c|. A row with no entries gets (YtY + λI)⁻¹·0 = 0.
+   * `YtY` is the full f×f Gram of Y. Returns -1 or the failing row.
+   */
+  solveImplicitRows(
+    X: number, Y: number, YtY: number, indptr: number, indices: number, conf: number,
+    f: number, lambda: number, r0: number, r1: number, scratch: number,
+  ): number;
+
+  /**
+   * Explicit-feedback half-step for rows [r0, r1), over observed entries only:
+   * x̃_u = (Σ_{i∈Ω_u} ỹ_i ỹ_iᵀ + λ w_u I)⁻¹ Σ_{i∈Ω_u} (r_ui − μ − b_i) ỹ_i,
+   * w_u = |Ω_u| when `weighted` ≠ 0 (ALS-WR) else 1. Without biases (`biasOut` = 0) ỹ_i = y_i,
+   * x̃_u = x_u, and μ, b_i are 0 unless given. With biases (`biasOut` ≠ 0, `biasOther` ≠ 0),
+   * ỹ_i = [y_i; 1], x̃_u = [x_u; b_u]: the solve has dimension f+1 and its last element is
+   * written to `biasOut[u]`; `biasOther[i]` is subtracted from the target. A row with no
+   * entries gets zeros (and bias 0). Returns -1 or the failing row.
+   */
+  solveExplicitRows(
+    X: number, Y: number, indptr: number, indices: number, ratings: number,
+    f: number, lambda: number, weighted: number, mu: number, biasOther: number, biasOut: number,
+    r0: number, r1: number, scratch: number,
+  ): number;
+
+  /**
+   * Partial implicit loss for rows [r0, r1) without densifying:
+   * Σ_u [ x_uᵀ·YtY·x_u + Σ_{i∈Ω_u} ( |c_ui| (p_ui − s_ui)² − s_ui² ) ], s_ui = x_uᵀ y_i.
+   * (Regularisation is added by the caller.)
+   */
+  implicitLossRows(
+    X: number, Y: number, YtY: number, indptr: number, indices: number, conf: number,
+    f: number, r0: number, r1: number,
+  ): number;
+
+  /**
+   * Partial explicit squared error for rows [r0, r1):
+   * Σ_{i∈Ω_u} (r_ui − μ − b_u − b_i − x_uᵀ y_i)²; `biasRow` / `biasCol` = 0 means no biases.
+   */
+  explicitLossRows(
+    X: number, Y: number, indptr: number, indices: number, ratings: number,
+    f: number, mu: number, biasRow: number, biasCol: number, r0: number, r1: number,
+  ): number;
+
+  /** `out[i]` = y_iᵀ x for the n rows of `Y` (stride f). */
+  scoreRows(Y: number, n: number, f: number, x: number, out: number): void;
+}
+
+/** Which implementation of the kernels is running. */
+export type KernelVariant = 'relaxed' | 'simd' | 'scalar' | 'reference';

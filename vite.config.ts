@@ -1,0 +1,32 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+
+/** Cross-origin isolation, so the demo page may use SharedArrayBuffer (parallel sweeps). */
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  root: '.',
+  server: { headers: isolation },
+  preview: { headers: isolation },
+  worker: { format: 'es' },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/browser/**', 'node_modules/**'],
+          pool: 'forks',
+          // Node 20 ships relaxed SIMD behind a flag; the flag is rejected in NODE_OPTIONS.
+          execArgv: ['--experimental-wasm-relaxed-simd'],
+          testTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
