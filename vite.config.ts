@@ -13,6 +13,8 @@ export default defineConfig({
   preview: { headers: isolation },
   worker: { format: 'es' },
   test: {
+    // The JSON report lets .ci/run print one plain "N passed, N failed" line.
+    reporters: ['default', ['json', { outputFile: 'test-output/results.json' }]],
     projects: [
       {
         extends: true,

@@ -1,0 +1,25 @@
+import { ln } from './rng.js';
+import type { ConfidenceForm } from './options.js';
+
+/**
+ * Turns implicit values r into the signed confidences the implicit kernels read:
+ * p = [r > 0] and c = 1 + α·r (`linear`) or 1 + α·ln(1 + r/ε) (`log`), stored as +c when
+ * p = 1 and −c when p = 0 (negative r: a "dislike" with confidence from |r|; r = 0: p = 0, c = 1,
+ * which adds nothing to the system). see: Hu, Koren & Volinsky 2008, §4 and eq. 6.
+ *
+ * @param values - the aggregated values r per stored entry
+ * @param form - confidence form
+ * @param alpha - α > 0
+ * @param epsilon - ε > 0 of the log form
+ * @returns signed confidences, one per entry
+ */
+export function toConfidence(values: Float64Array, form: ConfidenceForm, alpha: number, epsilon: number): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let j = 0; j < values.length; j++) {
+    const r = values[j];
+    const a = Math.abs(r);
+    const c = form === 'linear' ? 1 + alpha * a : 1 + alpha * ln(1 + a / epsilon);
+    out[j] = r > 0 ? c : -c;
+  }
+  return out;
+}

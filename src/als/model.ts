@@ -1,0 +1,412 @@
+import { AlsError, badOption } from '../errors.js';
+import type { Csr, Id, IdMap } from '../data/types.js';
+import type { KernelVariant } from '../wasm/abi.js';
+import { loadKernels, type KernelRuntime } from '../wasm/kernels.js';
+import { topK } from '../recommend/top-k.js';
+import { rowNorms, similarItems } from '../recommend/similar.js';
+import { toConfidence } from './confidence.js';
+import type { ResolvedTrainOptions } from './options.js';
+import type { Factors, TrainReport } from './train.js';
+
+/** One recommended (or similar) item with its score. */
+export interface ScoredItem {
+  /** The item's id. */
+  id: Id;
+  /** Predicted preference (implicit), rating (explicit), or cosine similarity (similar items). */
+  score: number;
+}
+
+/** Options of {@link AlsModel.recommend}. */
+export interface RecommendOptions {
+  /** Leave out the items the user interacted with in training. Default true. */
+  filterSeen?: boolean;
+  /** Further items to leave out (unknown ids are ignored). */
+  exclude?: Id[];
+  /** Rank only these items (unknown ids are an `UNKNOWN_ITEM` error). */
+  candidates?: Id[];
+}
+
+/** One interaction of a user who is not in the model (or whose history changed). */
+export interface HistoryEntry {
+  /** Item id (must be known to the model, unknown ones are reported in `unknownItems`). */
+  item: Id;
+  /** Rating (explicit) or strength (implicit). Default 1. */
+  value?: number;
+}
+
+/** Result of {@link AlsModel.foldIn}. */
+export interface FoldInResult {
+  /** The user's factors (length f). */
+  factors: Float64Array;
+  /** The user's bias (explicit models with biases; else 0). */
+  bias: number;
+  /** Items of the history that the model does not know (not used). */
+  unknownItems: Id[];
+  /** History entries used, after merging repeated items. */
+  used: number;
+}
+
+/** One item's share of a score, from {@link AlsModel.explain}. */
+export interface Contribution {
+  /** An item from the user's history. */
+  item: Id;
+  /** Its additive share of the score. */
+  contribution: number;
+}
+
+/** Result of {@link AlsModel.explain}: contributions that add up to `score`. */
+export interface Explanation {
+  /** The score being explained (the fold-in score of the user's training history). */
+  score: number;
+  /** The `topN` largest contributions by absolute value, largest first. */
+  contributions: Contribution[];
+  /** μ + b_u + b_i for explicit models with biases (else 0): the part not owed to any item. */
+  baseline: number;
+  /** Sum of the contributions not listed in `contributions`. */
+  rest: number;
+}
+
+/** Everything a model is made of. */
+export interface ModelParts {
+  /** The options it was trained with. */
+  options: ResolvedTrainOptions;
+  /** User ids. */
+  users: IdMap;
+  /** Item ids. */
+  items: IdMap;
+  /** Learned factors and biases. */
+  factors: Factors;
+  /** Training interactions by user (aggregated values), for filtering seen items and for explain. */
+  seen: Csr;
+  /** How training went (absent for imported factors). */
+  report?: TrainReport;
+}
+
+/**
+ * A trained model: scores, recommendations, similar items and fold-in of new users. Scoring
+ * and fold-in run in WASM kernels on a memory of the model's own, holding Y (and YᵀY).
+ */
+export class AlsModel {
+  /** Options the model was trained with. */
+  readonly options: ResolvedTrainOptions;
+  /** User ids ↔ rows of the user factors. */
+  readonly users: IdMap;
+  /** Item ids ↔ rows of the item factors. */
+  readonly items: IdMap;
+  /** Learned factors. */
+  readonly params: Factors;
+  /** Training interactions by user. */
+  readonly seen: Csr;
+  /** How training went, when trained here. */
+  readonly report?: TrainReport;
+
+  private readonly rt: KernelRuntime;
+  private readonly Yp: number;
+  private readonly Gp: number;
+  private readonly biP: number;
+  private readonly xP: number;
+  private readonly scoresP: number;
+  private readonly base: number;
+  private norms?: Float64Array;
+
+  private constructor(parts: ModelParts, rt: KernelRuntime) {
+    this.options = parts.options;
+    this.users = parts.users;
+    this.items = parts.items;
+    this.params = parts.factors;
+    this.seen = parts.seen;
+    this.report = parts.report;
+    this.rt = rt;
+    const { factors: f, itemFactors } = parts.factors;
+    const n = this.items.size;
+    this.Yp = rt.arena.putF64(itemFactors);
+    this.Gp = rt.arena.alloc(8 * f * f);
+    rt.exports.gramian(this.Yp, n, f, this.Gp);
+    this.biP = parts.factors.itemBiases ? rt.arena.putF64(parts.factors.itemBiases) : 0;
+    this.xP = rt.arena.alloc(8 * (f + 1));
+    this.scoresP = rt.arena.alloc(8 * n);
+    this.base = rt.arena.mark();
+  }
+
+  /**
+   * Builds a model and its serving memory.
+   * @param parts - options, ids, factors and training interactions
+   * @param kernels - kernel build to serve with (default: the best available)
+   */
+  static async create(parts: ModelParts, kernels: KernelVariant | 'auto' = 'auto'): Promise<AlsModel> {
+    const f = parts.factors.factors;
+    if (parts.factors.userFactors.length !== parts.users.size * f || parts.factors.itemFactors.length !== parts.items.size * f) {
+      throw new AlsError('BAD_MODEL_FILE', 'Factor matrices do not match the number of users/items and factors.', {
+        users: parts.users.size,
+        items: parts.items.size,
+        factors: f,
+      });
+    }
+    const rt = await loadKernels({ variant: kernels });
+    return new AlsModel(parts, rt);
+  }
+
+  /** Number of latent factors. */
+  get factors(): number {
+    return this.params.factors;
+  }
+
+  /** Kernel build used for scoring and fold-in. */
+  get kernels(): KernelVariant {
+    return this.rt.variant;
+  }
+
+  /** Dense row of a user id; throws `UNKNOWN_USER`. */
+  userIndex(user: Id): number {
+    const u = this.users.index(user);
+    if (u === undefined) throw new AlsError('UNKNOWN_USER', `Unknown user ${JSON.stringify(user)}: not in the training data. Use recommendForHistory to fold in a new user.`, { user });
+    return u;
+  }
+
+  /** Dense row of an item id; throws `UNKNOWN_ITEM`. */
+  itemIndex(item: Id): number {
+    const i = this.items.index(item);
+    if (i === undefined) throw new AlsError('UNKNOWN_ITEM', `Unknown item ${JSON.stringify(item)}: not in the training data.`, { item });
+    return i;
+  }
+
+  /**
+   * Predicted score of one (user, item) pair: μ + b_u + b_i + x_uᵀ y_i.
+   * @throws AlsError `UNKNOWN_USER` / `UNKNOWN_ITEM`
+   */
+  predict(user: Id, item: Id): number {
+    const u = this.userIndex(user);
+    const i = this.itemIndex(item);
+    return this.predictIndex(u, i);
+  }
+
+  /** {@link AlsModel.predict} on dense indices. */
+  predictIndex(u: number, i: number): number {
+    const { factors: f, userFactors: X, itemFactors: Y, userBiases, itemBiases, globalMean } = this.params;
+    let s = globalMean + (userBiases ? userBiases[u] : 0) + (itemBiases ? itemBiases[i] : 0);
+    for (let j = 0; j < f; j++) s += X[u * f + j] * Y[i * f + j];
+    return s;
+  }
+
+  /**
+   * Fills `out` with the scores of every item for the factors `x` (and bias `bu`), using the
+   * kernels' Y·x. Returns `out`.
+   */
+  scoreVector(x: Float64Array, bu = 0, out = new Float64Array(this.items.size)): Float64Array {
+    const n = this.items.size;
+    this.rt.arena.f64(this.xP, this.factors).set(x.subarray(0, this.factors));
+    this.rt.exports.scoreRows(this.Yp, n, this.factors, this.xP, this.scoresP);
+    out.set(this.rt.arena.f64(this.scoresP, n));
+    const { itemBiases, globalMean } = this.params;
+    if (itemBiases) {
+      const c = globalMean + bu;
+      for (let i = 0; i < n; i++) out[i] += c + itemBiases[i];
+    }
+    return out;
+  }
+
+  /** Scores of every item for the user at dense row `u`. */
+  scoreUser(u: number, out?: Float64Array): Float64Array {
+    const f = this.factors;
+    const x = this.params.userFactors.subarray(u * f, (u + 1) * f);
+    return this.scoreVector(x, this.params.userBiases ? this.params.userBiases[u] : 0, out);
+  }
+
+  /**
+   * The top-k items for a known user.
+   * @param user - user id
+   * @param k - how many (default 10)
+   * @param opts - filtering of seen items, exclusions, candidate set
+   * @returns items by descending score
+   * @throws AlsError `UNKNOWN_USER`, `UNKNOWN_ITEM` (candidates), `BAD_OPTION` (k)
+   * @example
+   * model.recommend('196', 5) // → [{ id: '242', score: 0.93 }, …]
+   */
+  recommend(user: Id, k = 10, opts: RecommendOptions = {}): ScoredItem[] {
+    checkK(k);
+    const u = this.userIndex(user);
+    const scores = this.scoreUser(u);
+    const excluded = new Set<number>();
+    if (opts.filterSeen ?? true) {
+      for (let j = this.seen.indptr[u]; j < this.seen.indptr[u + 1]; j++) excluded.add(this.seen.indices[j]);
+    }
+    return this.rank(scores, k, excluded, opts);
+  }
+
+  /**
+   * Fold-in: the factors of a user from their interactions with Y fixed — one f×f solve
+   * (the same half-step equation as training), nothing stored, no retraining.
+   * @param history - the user's interactions (repeated items are merged like in training)
+   * @returns the factors, the bias, and the items that were not known
+   */
+  foldIn(history: Iterable<HistoryEntry>): FoldInResult {
+    const f = this.factors;
+    const merged = new Map<number, number>();
+    const unknownItems: Id[] = [];
+    let idx = 0;
+    for (const h of history) {
+      const v = h.value ?? 1;
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw badOption(`history[${idx}].value`, v, 'a finite number');
+      idx++;
+      const i = this.items.index(h.item);
+      if (i === undefined) {
+        unknownItems.push(h.item);
+        continue;
+      }
+      const prev = merged.get(i);
+      const policy = this.options.duplicates;
+      merged.set(i, prev === undefined ? v : policy === 'sum' ? prev + v : policy === 'max' ? Math.max(prev, v) : v);
+    }
+    const cols = Int32Array.from([...merged.keys()].sort((a, b) => a - b));
+    const vals = Float64Array.from(cols, (c) => merged.get(c)!);
+    const { arena, exports: K } = this.rt;
+    arena.release(this.base);
+    const explicit = this.options.feedback === 'explicit';
+    const k = explicit && this.params.itemBiases ? f + 1 : f;
+    const indptrP = arena.putI32([0, cols.length]);
+    const indicesP = arena.putI32(cols);
+    const valsP = arena.putF64(explicit ? vals : toConfidence(vals, this.options.confidence, this.options.alpha, this.options.epsilon));
+    const buP = arena.alloc(8);
+    const scratch = arena.alloc(K.scratchBytes(k, Math.max(1, cols.length)));
+    const status = explicit
+      ? K.solveExplicitRows(this.xP, this.Yp, indptrP, indicesP, valsP, f, this.options.regularization, this.options.weightedRegularization ? 1 : 0, this.params.globalMean, this.biP, this.biP ? buP : 0, 0, 1, scratch)
+      : K.solveImplicitRows(this.xP, this.Yp, this.Gp, indptrP, indicesP, valsP, f, this.options.regularization, 0, 1, scratch);
+    const factors = arena.f64(this.xP, f).slice();
+    const bias = this.biP ? arena.f64(buP, 1)[0] : 0;
+    arena.release(this.base);
+    if (status >= 0) {
+      throw new AlsError('NOT_POSITIVE_DEFINITE', `The fold-in system for this history (${cols.length} known items) is not positive definite: the model's regularization is 0 and the history is too short to determine ${f} factors.`, { items: cols.length, factors: f });
+    }
+    return { factors, bias, unknownItems, used: cols.length };
+  }
+
+  /**
+   * Recommendations for a user who is not in the model, from their history, by fold-in.
+   * Nothing is stored. Items of the history are left out unless `filterSeen` is false.
+   */
+  recommendForHistory(history: HistoryEntry[], k = 10, opts: RecommendOptions = {}): ScoredItem[] & { unknownItems?: Id[] } {
+    checkK(k);
+    const fold = this.foldIn(history);
+    const scores = this.scoreVector(fold.factors, fold.bias);
+    const excluded = new Set<number>();
+    if (opts.filterSeen ?? true) {
+      for (const h of history) {
+        const i = this.items.index(h.item);
+        if (i !== undefined) excluded.add(i);
+      }
+    }
+    return this.rank(scores, k, excluded, opts);
+  }
+
+  /**
+   * Items most similar to `item` by cosine similarity of item factors (the item itself left out).
+   * @throws AlsError `UNKNOWN_ITEM`
+   */
+  similarItems(item: Id, k = 10): ScoredItem[] {
+    checkK(k);
+    const i = this.itemIndex(item);
+    const n = this.items.size;
+    this.norms ??= rowNorms(this.params.itemFactors, n, this.factors);
+    const r = similarItems(this.params.itemFactors, n, this.factors, i, k, this.norms);
+    return Array.from(r.indices, (j, t) => ({ id: this.items.id(j), score: r.scores[t] }));
+  }
+
+  /**
+   * Explains the score of `item` for `user` as a sum over the user's history, after Hu, Koren
+   * & Volinsky 2008 §5: with W = (YᵀC^uY + λI)⁻¹ the score is Σ_j c_uj·p_uj·y_iᵀW y_j, so each
+   * history item j contributes c_uj·p_uj·y_iᵀW y_j (explicit: (r_uj − μ − b_j)·ỹ_iᵀW ỹ_j with
+   * W = (Σ ỹ_j ỹ_jᵀ + λw I)⁻¹, plus the bias baseline). The score explained is the fold-in score
+   * of the user's training history with the final item factors, which is what a fresh solve
+   * for the user gives (it can differ slightly from `predict`, whose x_u came from the
+   * previous sweep's Y).
+   * @param user - a known user
+   * @param item - any known item
+   * @param topN - how many contributions to list (default 10)
+   * @see benfred/implicit `explain`
+   */
+  explain(user: Id, item: Id, topN = 10): Explanation {
+    checkK(topN);
+    const u = this.userIndex(user);
+    const target = this.itemIndex(item);
+    const f = this.factors;
+    const explicit = this.options.feedback === 'explicit';
+    const withBias = explicit && !!this.params.itemBiases;
+    const k = withBias ? f + 1 : f;
+    const lo = this.seen.indptr[u];
+    const hi = this.seen.indptr[u + 1];
+    const count = hi - lo;
+    const Y = this.params.itemFactors;
+    const itemBiases = this.params.itemBiases;
+    const values = this.seen.values.subarray(lo, hi);
+    const conf = explicit ? values : toConfidence(values, this.options.confidence, this.options.alpha, this.options.epsilon);
+    const { arena, exports: K } = this.rt;
+    arena.release(this.base);
+    // A = YᵀY + Σ (c−1) y yᵀ + λI (implicit) or Σ ỹỹᵀ + λ·w·I (explicit), upper triangle.
+    const Ap = arena.alloc(8 * k * k);
+    const rowsP = arena.alloc(8 * k * Math.max(1, count));
+    const wP = arena.alloc(8 * Math.max(1, count));
+    const zP = arena.alloc(8 * k);
+    const A = arena.f64(Ap, k * k);
+    if (explicit) A.fill(0);
+    else A.set(arena.f64(this.Gp, f * f));
+    const rows = arena.f64(rowsP, k * Math.max(1, count));
+    const w = arena.f64(wP, Math.max(1, count));
+    for (let t = 0; t < count; t++) {
+      const j = this.seen.indices[lo + t];
+      rows.set(Y.subarray(j * f, j * f + f), t * k);
+      if (withBias) rows[t * k + f] = 1;
+      w[t] = explicit ? 1 : Math.abs(conf[t]) - 1;
+    }
+    K.gramAccumulate(Ap, k, rowsP, count, wP);
+    const lambda = this.options.regularization * (explicit && this.options.weightedRegularization ? count : 1);
+    const A2 = arena.f64(Ap, k * k);
+    for (let a = 0; a < k; a++) A2[a * k + a] += lambda;
+    const z = arena.f64(zP, k);
+    z.set(Y.subarray(target * f, target * f + f));
+    if (withBias) z[f] = 1;
+    const status = K.cholesky(Ap, k);
+    if (status >= 0) {
+      arena.release(this.base);
+      throw new AlsError('NOT_POSITIVE_DEFINITE', `Cannot explain for user ${JSON.stringify(user)}: their system is not positive definite (regularization is 0 and the history is too short).`, { user });
+    }
+    K.choleskySolve(Ap, k, zP); // z = W ỹ_i
+    const zz = arena.f64(zP, k).slice();
+    arena.release(this.base);
+    const contributions: Contribution[] = [];
+    let score = 0;
+    for (let t = 0; t < count; t++) {
+      const j = this.seen.indices[lo + t];
+      let dot = 0;
+      for (let a = 0; a < f; a++) dot += zz[a] * Y[j * f + a];
+      if (withBias) dot += zz[f];
+      const weight = explicit ? conf[t] - this.params.globalMean - (itemBiases ? itemBiases[j] : 0) : conf[t] > 0 ? conf[t] : 0;
+      const c = weight * dot;
+      score += c;
+      contributions.push({ item: this.items.id(j), contribution: c });
+    }
+    let baseline = 0;
+    if (withBias) {
+      // The fold-in bias b_u is the last element of W·b; its share is already in the sum above
+      // through ỹ_i's trailing 1. What remains is μ + b_i.
+      baseline = this.params.globalMean + itemBiases![target];
+    }
+    contributions.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
+    const listed = contributions.slice(0, topN);
+    const rest = contributions.slice(topN).reduce((s, c) => s + c.contribution, 0);
+    return { score: score + baseline, contributions: listed, baseline, rest };
+  }
+
+  private rank(scores: Float64Array, k: number, excluded: Set<number>, opts: RecommendOptions): ScoredItem[] {
+    for (const id of opts.exclude ?? []) {
+      const i = this.items.index(id);
+      if (i !== undefined) excluded.add(i);
+    }
+    const candidates = opts.candidates ? Int32Array.from(opts.candidates, (id) => this.itemIndex(id)) : undefined;
+    const r = topK(scores, k, (i: number) => excluded.has(i), candidates);
+    return Array.from(r.indices, (i, t) => ({ id: this.items.id(i), score: r.scores[t] }));
+  }
+}
+
+function checkK(k: number): void {
+  if (!Number.isInteger(k) || k < 1) throw badOption('k', k, 'an integer ≥ 1');
+}

@@ -1,0 +1,172 @@
+import { badOption } from '../errors.js';
+import type { KernelVariant } from '../wasm/abi.js';
+
+/** Explicit ratings (squared error on observed pairs) or implicit feedback (Hu et al. 2008). */
+export type Feedback = 'explicit' | 'implicit';
+/** How implicit values become confidences: `linear` c = 1 + α·r, `log` c = 1 + α·ln(1 + r/ε). */
+export type ConfidenceForm = 'linear' | 'log';
+/** Per-row solver. `cholesky` solves each f×f system exactly. */
+export type Solver = 'cholesky';
+/** How repeated (user, item) pairs combine. */
+export type DuplicatePolicy = 'sum' | 'last' | 'max';
+
+/** Progress of a training run, keyed on `stage`. */
+export type TrainProgress =
+  | { stage: 'init'; restart: number; users: number; items: number; interactions: number; factors: number; kernels: KernelVariant }
+  | { stage: 'sweep'; restart: number; iteration: number; side: 'users' | 'items'; rowsDone: number; rowsTotal: number }
+  | { stage: 'iteration'; restart: number; iteration: number; loss: number; seconds: number; gflops: number }
+  | { stage: 'done'; restart: number; iterations: number; loss: number; converged: boolean };
+
+/** Options of one training run. Every field is optional; defaults are in {@link TRAIN_DEFAULTS}. */
+export interface TrainOptions {
+  /** Feedback model. Default: `explicit` when the data has a value column and no event column, else `implicit`. */
+  feedback?: Feedback;
+  /** Latent factors f (1 … 1024). Default 64. */
+  factors?: number;
+  /** L2 regularization λ ≥ 0. Default 0.05. */
+  regularization?: number;
+  /** Explicit only: scale λ by each row's count (ALS-WR, Zhou et al. 2008). Default false. */
+  weightedRegularization?: boolean;
+  /** Explicit only: learn a global mean and user/item biases. Default false. */
+  biases?: boolean;
+  /** Implicit only: confidence scale α > 0. Default 1. */
+  alpha?: number;
+  /** Implicit only: confidence form. Default `linear`. */
+  confidence?: ConfidenceForm;
+  /** Implicit `log` form only: ε > 0 in 1 + α·ln(1 + r/ε). Default 1. */
+  epsilon?: number;
+  /** Per-event-type weights applied to the event column and summed per pair, e.g. `{view: 3, basket: 10, purchase: 40}`. */
+  eventWeights?: Record<string, number>;
+  /** Repeated pairs: default `sum` for implicit, `last` for explicit. */
+  duplicates?: DuplicatePolicy;
+  /** Maximum number of iterations (≥ 1). Default 15. */
+  iterations?: number;
+  /** Stop when |ΔL|/L falls below this (≥ 0; 0 = run all iterations). Default 0. */
+  tolerance?: number;
+  /** Seed of the random start. Default 42. */
+  seed?: number;
+  /** Independent starts (seeds seed, seed+1, …); the lowest final loss wins. Default 1. */
+  restarts?: number;
+  /** Row solver. Default `cholesky`. */
+  solver?: Solver;
+  /** Workers for the sweeps (≥ 1). Parallel sweeps are not built yet: runs on one thread and says so in the result. Default 1. */
+  workers?: number;
+  /** Kernel build; `auto` picks relaxed-SIMD > SIMD > scalar. Default `auto`. */
+  kernels?: KernelVariant | 'auto';
+  /** Called with progress events (per chunk of rows and per iteration). */
+  onProgress?: (p: TrainProgress) => void;
+  /** Cancels the run between chunks with an `AbortError`. */
+  signal?: AbortSignal;
+}
+
+/** Options after defaults and validation. */
+export interface ResolvedTrainOptions {
+  feedback: Feedback;
+  factors: number;
+  regularization: number;
+  weightedRegularization: boolean;
+  biases: boolean;
+  alpha: number;
+  confidence: ConfidenceForm;
+  epsilon: number;
+  eventWeights?: Record<string, number>;
+  duplicates: DuplicatePolicy;
+  iterations: number;
+  tolerance: number;
+  seed: number;
+  restarts: number;
+  solver: Solver;
+  workers: number;
+  kernels: KernelVariant | 'auto';
+}
+
+/** The defaults, in one place. */
+export const TRAIN_DEFAULTS = {
+  factors: 64,
+  regularization: 0.05,
+  weightedRegularization: false,
+  biases: false,
+  alpha: 1,
+  confidence: 'linear' as ConfidenceForm,
+  epsilon: 1,
+  iterations: 15,
+  tolerance: 0,
+  seed: 42,
+  restarts: 1,
+  solver: 'cholesky' as Solver,
+  workers: 1,
+  kernels: 'auto' as const,
+} as const;
+
+/** Largest supported factor count (a 1024×1024 system per row is already 8 MiB). */
+export const MAX_FACTORS = 1024;
+
+/**
+ * Applies defaults and validates every option once, at the boundary.
+ * @param opts - caller's options
+ * @param defaultFeedback - the feedback to use when `opts.feedback` is not given
+ * @throws AlsError `BAD_OPTION` naming the option and the allowed range
+ */
+export function resolveTrainOptions(opts: TrainOptions, defaultFeedback: Feedback): ResolvedTrainOptions {
+  const feedback = opts.feedback ?? defaultFeedback;
+  if (feedback !== 'explicit' && feedback !== 'implicit') throw badOption('feedback', feedback, '"explicit" or "implicit"');
+  const r: ResolvedTrainOptions = {
+    feedback,
+    factors: int(opts.factors, 'factors', TRAIN_DEFAULTS.factors, 1, MAX_FACTORS),
+    regularization: num(opts.regularization, 'regularization', TRAIN_DEFAULTS.regularization, 0, false),
+    weightedRegularization: bool(opts.weightedRegularization, 'weightedRegularization', TRAIN_DEFAULTS.weightedRegularization),
+    biases: bool(opts.biases, 'biases', TRAIN_DEFAULTS.biases),
+    alpha: num(opts.alpha, 'alpha', TRAIN_DEFAULTS.alpha, 0, true),
+    confidence: oneOf(opts.confidence, 'confidence', TRAIN_DEFAULTS.confidence, ['linear', 'log'] as const),
+    epsilon: num(opts.epsilon, 'epsilon', TRAIN_DEFAULTS.epsilon, 0, true),
+    duplicates: oneOf(opts.duplicates, 'duplicates', feedback === 'implicit' ? 'sum' : 'last', ['sum', 'last', 'max'] as const),
+    iterations: int(opts.iterations, 'iterations', TRAIN_DEFAULTS.iterations, 1, 1_000_000),
+    tolerance: num(opts.tolerance, 'tolerance', TRAIN_DEFAULTS.tolerance, 0, false),
+    seed: int(opts.seed, 'seed', TRAIN_DEFAULTS.seed, -(2 ** 53) + 1, 2 ** 53 - 1),
+    restarts: int(opts.restarts, 'restarts', TRAIN_DEFAULTS.restarts, 1, 1000),
+    solver: oneOf(opts.solver, 'solver', TRAIN_DEFAULTS.solver, ['cholesky'] as const),
+    workers: int(opts.workers, 'workers', TRAIN_DEFAULTS.workers, 1, 256),
+    kernels: oneOf(opts.kernels, 'kernels', TRAIN_DEFAULTS.kernels, ['auto', 'relaxed', 'simd', 'scalar', 'reference'] as const),
+  };
+  if (opts.eventWeights !== undefined) {
+    if (typeof opts.eventWeights !== 'object' || opts.eventWeights === null || Array.isArray(opts.eventWeights)) {
+      throw badOption('eventWeights', opts.eventWeights, 'an object mapping event names to finite weights');
+    }
+    for (const [k, v] of Object.entries(opts.eventWeights)) {
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw badOption(`eventWeights.${k}`, v, 'a finite number');
+    }
+    r.eventWeights = { ...opts.eventWeights };
+  }
+  if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') throw badOption('onProgress', typeof opts.onProgress, 'a function');
+  return r;
+}
+
+function num(v: unknown, name: string, dflt: number, min: number, exclusiveMin: boolean): number {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isFinite(v) || (exclusiveMin ? v <= min : v < min)) {
+    throw badOption(name, v, `a finite number ${exclusiveMin ? '>' : '≥'} ${min}`);
+  }
+  return v;
+}
+
+function int(v: unknown, name: string, dflt: number, min: number, max: number): number {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw badOption(name, v, `an integer in [${min}, ${max}]`);
+  }
+  return v;
+}
+
+function bool(v: unknown, name: string, dflt: boolean): boolean {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'boolean') throw badOption(name, v, 'true or false');
+  return v;
+}
+
+function oneOf<T extends string>(v: unknown, name: string, dflt: T, allowed: readonly T[]): T {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+    throw badOption(name, v, `one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
+  }
+  return v as T;
+}

@@ -1,0 +1,93 @@
+import { csrFromTriplets } from '../data/csr.js';
+import type { Csr, Interactions } from '../data/types.js';
+import type { AlsModel } from '../als/model.js';
+import { badOption } from '../errors.js';
+import { rankingMetrics, ratingMetrics } from './metrics.js';
+
+/** Explicit-feedback quality on held-out ratings. */
+export interface RatingEvaluation {
+  /** Root mean squared error. */
+  rmse: number;
+  /** Mean absolute error. */
+  mae: number;
+  /** Test ratings scored. */
+  count: number;
+  /** Test rows left out because their user or item is not in the model (reported, not hidden). */
+  unknown: number;
+}
+
+/** Implicit-feedback quality on held-out interactions. */
+export interface RankingEvaluation {
+  /** Cut-off of the @k metrics. */
+  k: number;
+  /** precision@k, denominator min(k, |test items|). */
+  precision: number;
+  /** recall@k. */
+  recall: number;
+  /** MAP@k. */
+  map: number;
+  /** NDCG@k. */
+  ndcg: number;
+  /** AUC over all items not in the user's training set. */
+  auc: number;
+  /** Mean percentile rank (0 = top, lower is better). */
+  mpr: number;
+  /** Users with at least one held-out positive. */
+  users: number;
+  /** Test rows left out because their user or item is not in the model. */
+  unknown: number;
+}
+
+/**
+ * Maps held-out interactions into the model's index space.
+ * @returns the test matrix (users × items of the model, duplicates summed) and how many rows were unknown
+ */
+export function alignToModel(model: AlsModel, test: Interactions): { matrix: Csr; unknown: number } {
+  const u = new Int32Array(test.length);
+  const i = new Int32Array(test.length);
+  const v = new Float64Array(test.length);
+  let kept = 0;
+  let unknown = 0;
+  for (let j = 0; j < test.length; j++) {
+    const uu = model.users.index(test.users.id(test.user[j]));
+    const ii = model.items.index(test.items.id(test.item[j]));
+    if (uu === undefined || ii === undefined) {
+      unknown++;
+      continue;
+    }
+    u[kept] = uu;
+    i[kept] = ii;
+    v[kept] = test.value[j];
+    kept++;
+  }
+  const dup = model.options.feedback === 'explicit' ? 'last' : 'sum';
+  const matrix = csrFromTriplets(model.users.size, model.items.size, u.subarray(0, kept), i.subarray(0, kept), v.subarray(0, kept), dup);
+  return { matrix, unknown };
+}
+
+/**
+ * Evaluates a model on held-out data: RMSE/MAE for explicit models, ranking metrics at `k`
+ * (training items excluded from each user's ranking) for implicit ones.
+ * @param model - the trained model
+ * @param test - held-out interactions (ids as in the training data)
+ * @param opts - `k` (default 10)
+ */
+export function evaluateModel(model: AlsModel, test: Interactions, opts: { k?: number } = {}): RatingEvaluation | RankingEvaluation {
+  const k = opts.k ?? 10;
+  if (!Number.isInteger(k) || k < 1) throw badOption('k', k, 'an integer ≥ 1');
+  const { matrix, unknown } = alignToModel(model, test);
+  if (model.options.feedback === 'explicit') {
+    const r = ratingMetrics((uu, ii) => model.predictIndex(uu, ii), matrix);
+    return { rmse: r.rmse, mae: r.mae, count: r.count, unknown };
+  }
+  const r = rankingMetrics({
+    score: (uu, out) => {
+      model.scoreUser(uu, out);
+    },
+    numItems: model.items.size,
+    train: model.seen,
+    test: matrix,
+    k,
+  });
+  return { ...r, unknown };
+}

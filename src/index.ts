@@ -1,0 +1,28 @@
+/**
+ * als-wasm — private, on-device collaborative filtering by Alternating Least Squares with
+ * WebAssembly kernels. This module only re-exports; see each export's documentation.
+ */
+export { AlsError, isAlsError, type ErrorCode } from './errors.js';
+export type { Id, IdMap, Interactions, InteractionRecord, Csr, RatingMatrix, SkippedRows } from './data/types.js';
+export { createIdMap, idMapFromIds } from './data/id-map.js';
+export { parseText, parseChunks, fromRecords, loadInteractions } from './data/parse.js';
+export { buildMatrix, csrFromTriplets, transpose } from './data/csr.js';
+export { generateSynthetic, type SyntheticOptions, type SyntheticData } from './data/synthetic.js';
+export { builtinDataset, GENRES, type BuiltinDataset, type CatalogueItem } from './data/builtin.js';
+export {
+  resolveTrainOptions,
+  TRAIN_DEFAULTS,
+  type TrainOptions,
+  type TrainProgress,
+  type Feedback,
+  type ConfidenceForm,
+  type Solver,
+  type DuplicatePolicy,
+} from './als/options.js';
+export { train, defaultFeedback, type TrainResult } from './als/fit.js';
+export { trainFactors, estimateTrainingBytes, type Factors, type TrainReport, type TrainHooks } from './als/train.js';
+export { AlsModel, type ScoredItem, type RecommendOptions, type HistoryEntry, type FoldInResult, type ModelParts } from './als/model.js';
+export { evaluateModel, alignToModel, type RatingEvaluation, type RankingEvaluation } from './eval/evaluate.js';
+export { saveModel, loadModel } from './io/model-file.js';
+export { loadKernels, kernelVariantsAvailable, type KernelRuntime } from './wasm/kernels.js';
+export type { KernelExports, KernelVariant } from './wasm/abi.js';

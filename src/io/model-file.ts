@@ -1,0 +1,90 @@
+import { AlsModel } from '../als/model.js';
+import type { ResolvedTrainOptions } from '../als/options.js';
+import { idMapFromIds } from '../data/id-map.js';
+import type { Id } from '../data/types.js';
+import { AlsError } from '../errors.js';
+import type { KernelVariant } from '../wasm/abi.js';
+import { decodeModel, encodeModel } from './model-format.js';
+
+/** Identifies als-wasm model headers (the container may carry other kinds later). */
+const KIND = 'als-wasm/model';
+
+/**
+ * Serialises a model: options, id maps and the training report in the JSON header; factors,
+ * biases and the training interactions (for filtering seen items) as binary blocks.
+ * @returns the model file's bytes
+ */
+export function saveModel(model: AlsModel): Uint8Array {
+  const p = model.params;
+  const blocks: { name: string; data: Float64Array | Int32Array }[] = [
+    { name: 'userFactors', data: p.userFactors },
+    { name: 'itemFactors', data: p.itemFactors },
+    { name: 'seenIndptr', data: model.seen.indptr },
+    { name: 'seenIndices', data: model.seen.indices },
+    { name: 'seenValues', data: model.seen.values },
+  ];
+  if (p.userBiases) blocks.push({ name: 'userBiases', data: p.userBiases });
+  if (p.itemBiases) blocks.push({ name: 'itemBiases', data: p.itemBiases });
+  return encodeModel({
+    header: {
+      kind: KIND,
+      users: model.users.size,
+      items: model.items.size,
+      factors: p.factors,
+      globalMean: p.globalMean,
+      options: model.options,
+      userIds: model.users.ids(),
+      itemIds: model.items.ids(),
+      report: model.report ?? null,
+      savedAt: new Date().toISOString(),
+    },
+    blocks,
+  });
+}
+
+/**
+ * Reads a model file written by {@link saveModel}.
+ * @param bytes - the file's bytes
+ * @param kernels - kernel build to serve with
+ * @throws AlsError `BAD_MODEL_FILE` for a file of another kind or version, a truncated or corrupt file
+ */
+export async function loadModel(bytes: Uint8Array, kernels: KernelVariant | 'auto' = 'auto'): Promise<AlsModel> {
+  const { header, blocks } = decodeModel(bytes);
+  if (header.kind !== KIND) throw new AlsError('BAD_MODEL_FILE', `Not an als-wasm model (kind ${JSON.stringify(header.kind)}).`, { kind: header.kind });
+  const m = header.users as number;
+  const n = header.items as number;
+  const f = header.factors as number;
+  const get = <T extends Float64Array | Int32Array>(name: string, type: new (...a: never[]) => T, length: number | null): T => {
+    const b = blocks.get(name);
+    if (!(b instanceof type) || (length !== null && b.length !== length)) {
+      throw new AlsError('BAD_MODEL_FILE', `The model file's block "${name}" is missing or has the wrong size.`, { block: name });
+    }
+    return b as T;
+  };
+  const userIds = header.userIds as Id[];
+  const itemIds = header.itemIds as Id[];
+  if (!Array.isArray(userIds) || userIds.length !== m || !Array.isArray(itemIds) || itemIds.length !== n) {
+    throw new AlsError('BAD_MODEL_FILE', 'The model file\'s id lists do not match its sizes.', { users: m, items: n });
+  }
+  const indptr = get('seenIndptr', Int32Array, m + 1);
+  const indices = get('seenIndices', Int32Array, null);
+  const values = get('seenValues', Float64Array, indices.length);
+  return AlsModel.create(
+    {
+      options: header.options as ResolvedTrainOptions,
+      users: idMapFromIds(userIds),
+      items: idMapFromIds(itemIds),
+      factors: {
+        factors: f,
+        userFactors: get('userFactors', Float64Array, m * f),
+        itemFactors: get('itemFactors', Float64Array, n * f),
+        userBiases: blocks.has('userBiases') ? get('userBiases', Float64Array, m) : undefined,
+        itemBiases: blocks.has('itemBiases') ? get('itemBiases', Float64Array, n) : undefined,
+        globalMean: header.globalMean as number,
+      },
+      seen: { rows: m, cols: n, indptr, indices, values },
+      report: (header.report as AlsModel['report']) ?? undefined,
+    },
+    kernels,
+  );
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { resolveTrainOptions, TRAIN_DEFAULTS } from '../../src/als/options.js';
+
+describe('resolveTrainOptions', () => {
+  it('fills the documented defaults', () => {
+    const r = resolveTrainOptions({}, 'implicit');
+    expect(r).toMatchObject({ ...TRAIN_DEFAULTS, feedback: 'implicit', duplicates: 'sum' });
+    expect(resolveTrainOptions({}, 'explicit').duplicates).toBe('last');
+  });
+
+  it.each([
+    ['factors', 0, /integer in \[1, 1024\]/],
+    ['factors', 2.5, /integer/],
+    ['regularization', -0.1, /≥ 0/],
+    ['regularization', Number.NaN, /finite/],
+    ['alpha', 0, /> 0/],
+    ['epsilon', -1, /> 0/],
+    ['iterations', 0, /integer in \[1,/],
+    ['tolerance', -1, /≥ 0/],
+    ['restarts', 0, /integer/],
+    ['workers', 0, /integer/],
+    ['feedback', 'both', /"explicit" or "implicit"/],
+    ['confidence', 'cubic', /"linear", "log"/],
+    ['solver', 'magic', /"cholesky"/],
+    ['biases', 'yes', /true or false/],
+    ['duplicates', 'first', /"sum", "last", "max"/],
+  ] as const)('rejects %s = %s naming the option and the range', (option, value, allowed) => {
+    let err: unknown;
+    try {
+      resolveTrainOptions({ [option]: value } as never, 'implicit');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toMatchObject({ code: 'BAD_OPTION', details: { option } });
+    expect((err as Error).message).toContain(`"${option}"`);
+    expect((err as Error).message).toMatch(allowed);
+  });
+
+  it('validates event weights', () => {
+    expect(resolveTrainOptions({ eventWeights: { view: 3, purchase: 40 } }, 'implicit').eventWeights).toEqual({ view: 3, purchase: 40 });
+    expect(() => resolveTrainOptions({ eventWeights: { view: Number.POSITIVE_INFINITY } }, 'implicit')).toThrow(/eventWeights.view/);
+  });
+});

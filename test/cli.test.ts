@@ -1,0 +1,122 @@
+/**
+ * The CLI contract, run as a user would: the built `dist/cli.js` in a child process
+ * (`npm test` builds it first).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../src/als/rng.js';
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'als-cli-'));
+
+function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { cwd: dir }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+function lastJson(stdout: string): Record<string, unknown> {
+  const lines = stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]);
+}
+
+/** A small ratings file in u.data form (user, item, rating, timestamp; tab-separated, no header). */
+function writeRatings(path: string, users: number, items: number, seed: number): void {
+  const rng = new Rng(seed);
+  const lines: string[] = [];
+  for (let u = 1; u <= users; u++) {
+    const taste = u % 3;
+    for (let i = 1; i <= items; i++) {
+      if (rng.next() < 0.3) lines.push(`${u}\t${i}\t${i % 3 === taste ? 4 + rng.int(2) : 1 + rng.int(2)}\t${880000000 + rng.int(1e6)}`);
+    }
+  }
+  writeFileSync(path, lines.join('\n') + '\n');
+}
+
+describe('als-wasm CLI', () => {
+  const data = join(dir, 'u.data');
+  const test = join(dir, 'u.test');
+  const explicitModel = join(dir, 'explicit.alsm');
+  const implicitModel = join(dir, 'implicit.alsm');
+
+  beforeAll(() => {
+    expect(existsSync(cli), 'run `npm run build` first').toBe(true);
+    writeRatings(data, 60, 40, 1);
+    writeRatings(test, 60, 40, 2);
+  });
+
+  it('trains an explicit model and prints the contract JSON last', async () => {
+    const r = await run(['train', data, '--out', explicitModel, '--feedback', 'explicit', '--factors', '4', '--regularization', '0.1', '--biases', '--iterations', '5', '--solver', 'cholesky', '--workers', '1', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = lastJson(r.stdout);
+    expect(j).toMatchObject({ users: 60, items: 40, iterations: 5 });
+    expect(j.interactions).toBeGreaterThan(0);
+    expect(j.secondsPerIteration).toHaveLength(5);
+    expect(j.loss).toHaveLength(5);
+    expect(r.stderr).toMatch(/iteration\s+5/);
+    expect(existsSync(explicitModel)).toBe(true);
+  });
+
+  it('evaluates explicit models with RMSE/MAE', async () => {
+    const r = await run(['evaluate', '--model', explicitModel, '--test', test, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = lastJson(r.stdout);
+    expect(Object.keys(j)).toEqual(expect.arrayContaining(['rmse', 'mae', 'count']));
+    expect(j.rmse).toBeLessThan(1.5);
+  });
+
+  it('trains implicit, evaluates ranking metrics, recommends and finds similar items', async () => {
+    const t = await run(['train', data, '--out', implicitModel, '--feedback', 'implicit', '--factors', '8', '--alpha', '5', '--confidence', 'log', '--iterations', '4', '--seed', '3', '--json']);
+    expect(t.code, t.stderr).toBe(0);
+    const e = await run(['evaluate', '--model', implicitModel, '--test', test, '--k', '5', '--json']);
+    expect(e.code, e.stderr).toBe(0);
+    expect(Object.keys(lastJson(e.stdout))).toEqual(expect.arrayContaining(['k', 'precision', 'recall', 'map', 'ndcg', 'auc', 'users']));
+    const rec = await run(['recommend', '--model', implicitModel, '--user', '7', '--k', '3', '--json']);
+    expect(rec.code, rec.stderr).toBe(0);
+    const items = lastJson(rec.stdout).items as { id: string; score: number }[];
+    expect(items).toHaveLength(3);
+    expect(typeof items[0].score).toBe('number');
+    const sim = await run(['similar', '--model', implicitModel, '--item', '2', '--k', '4', '--json']);
+    expect(sim.code, sim.stderr).toBe(0);
+    expect((lastJson(sim.stdout).items as unknown[]).length).toBe(4);
+    const human = await run(['recommend', '--model', implicitModel, '--user', '7', '--k', '2']);
+    expect(human.stdout.trim().split('\n')).toHaveLength(2);
+  });
+
+  it('exits non-zero with one line naming the file and the line of a bad row', async () => {
+    const bad = join(dir, 'bad.tsv');
+    writeFileSync(bad, '1\t2\t3\n1\t3\t4\n2\tx\tnot-a-number\n');
+    const r = await run(['train', bad, '--out', join(dir, 'x.alsm')]);
+    expect(r.code).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[lines.length - 1]).toMatch(/bad\.tsv.*line 3/);
+  });
+
+  it('refuses an unknown user, a missing model and bad usage', async () => {
+    const r = await run(['recommend', '--model', implicitModel, '--user', 'nobody']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Unknown user "nobody"/);
+    const m = await run(['recommend', '--model', join(dir, 'missing.alsm'), '--user', '1']);
+    expect(m.code).toBe(1);
+    expect(m.stderr).toMatch(/missing\.alsm/);
+    const u = await run(['train', data]);
+    expect(u.code).toBe(2);
+    expect(u.stderr).toMatch(/--out is required/);
+    const o = await run(['train', data, '--out', join(dir, 'y.alsm'), '--factors', '0']);
+    expect(o.code).toBe(1);
+    expect(o.stderr).toMatch(/"factors" must be an integer in \[1, 1024\]/);
+  });
+
+  it('runs the built-in demo', async () => {
+    const r = await run(['demo', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = lastJson(r.stdout);
+    expect(j.tasteMatch).toBeGreaterThan(0.6);
+  });
+});
