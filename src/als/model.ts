@@ -192,7 +192,7 @@ export class AlsModel {
    * Fills `out` with the scores of every item for the factors `x` (and bias `bu`), using the
    * kernels' Y·x. Returns `out`.
    */
-  scoreVector(x: Float64Array, bu = 0, out = new Float64Array(this.items.size)): Float64Array {
+  scoreVector(x: Float64Array, bu = 0, out: Float64Array = new Float64Array(this.items.size)): Float64Array {
     const n = this.items.size;
     this.rt.arena.f64(this.xP, this.factors).set(x.subarray(0, this.factors));
     this.rt.exports.scoreRows(this.Yp, n, this.factors, this.xP, this.scoresP);

@@ -65,8 +65,8 @@ describe.each(variants)('ALS with %s kernels', (kernels) => {
 
   it('ranks the withheld diagonal first on the checkerboard', async () => {
     const size = 50;
-    const { factors } = await run(size, size, checkerboard(size), { feedback: 'implicit', factors: 4, regularization: 0.01, alpha: 10, iterations: 10 }, kernels);
-    const f = 4;
+    const { factors } = await run(size, size, checkerboard(size), { feedback: 'implicit', factors: 8, regularization: 0.1, alpha: 10, iterations: 20 }, kernels);
+    const f = 8;
     for (let u = 0; u < size; u++) {
       let best = -1;
       let bestScore = -Infinity;

@@ -1,0 +1,194 @@
+import type { KernelExports } from './abi.js';
+
+/**
+ * The kernels in plain TypeScript: textbook loops in f64, no blocking, no SIMD, the same ABI
+ * (byte pointers into `memory`) and status codes as the WASM builds. It is the correctness
+ * oracle for the kernel tests, the baseline of the benchmarks, and a fallback where
+ * WebAssembly is unavailable.
+ *
+ * @param memory - the memory holding every buffer the kernels are given
+ */
+export function createReferenceKernels(memory: WebAssembly.Memory): KernelExports {
+  const F = () => new Float64Array(memory.buffer);
+  const I = () => new Int32Array(memory.buffer);
+
+  /** Cholesky A = UᵀU on the upper triangle at element offset `a` (k×k). */
+  function cholesky(M: Float64Array, a: number, k: number): number {
+    for (let j = 0; j < k; j++) {
+      let s = M[a + j * k + j];
+      for (let p = 0; p < j; p++) s -= M[a + p * k + j] * M[a + p * k + j];
+      if (!(s > 0)) return j;
+      const d = Math.sqrt(s);
+      M[a + j * k + j] = d;
+      for (let i = j + 1; i < k; i++) {
+        let t = M[a + j * k + i];
+        for (let p = 0; p < j; p++) t -= M[a + p * k + j] * M[a + p * k + i];
+        M[a + j * k + i] = t / d;
+      }
+    }
+    return -1;
+  }
+
+  /** Solves UᵀU x = b in place (b at element offset `b`). */
+  function solve(M: Float64Array, a: number, k: number, b: number): void {
+    for (let j = 0; j < k; j++) {
+      let s = M[b + j];
+      for (let p = 0; p < j; p++) s -= M[a + p * k + j] * M[b + p];
+      M[b + j] = s / M[a + j * k + j];
+    }
+    for (let j = k - 1; j >= 0; j--) {
+      let s = M[b + j];
+      for (let p = j + 1; p < k; p++) s -= M[a + j * k + p] * M[b + p];
+      M[b + j] = s / M[a + j * k + j];
+    }
+  }
+
+  return {
+    scratchBytes(k: number): number {
+      return 8 * (k * k + 2 * k);
+    },
+
+    gramian(Y, n, k, out) {
+      const M = F();
+      const y = Y >>> 3;
+      const o = out >>> 3;
+      for (let a = 0; a < k; a++) {
+        for (let b = 0; b < k; b++) {
+          let s = 0;
+          for (let i = 0; i < n; i++) s += M[y + i * k + a] * M[y + i * k + b];
+          M[o + a * k + b] = s;
+        }
+      }
+    },
+
+    gramAccumulate(A, k, rows, count, weights) {
+      const M = F();
+      const a0 = A >>> 3;
+      const r0 = rows >>> 3;
+      const w0 = weights >>> 3;
+      for (let j = 0; j < count; j++) {
+        const w = weights === 0 ? 1 : M[w0 + j];
+        for (let a = 0; a < k; a++) {
+          for (let b = a; b < k; b++) M[a0 + a * k + b] += w * M[r0 + j * k + a] * M[r0 + j * k + b];
+        }
+      }
+    },
+
+    cholesky(A, k) {
+      return cholesky(F(), A >>> 3, k);
+    },
+
+    choleskySolve(U, k, b) {
+      solve(F(), U >>> 3, k, b >>> 3);
+    },
+
+    solveImplicitRows(X, Y, YtY, indptr, indices, conf, f, lambda, r0, r1, scratch) {
+      const M = F();
+      const N = I();
+      const A = scratch >>> 3;
+      const b = A + f * f;
+      for (let u = r0; u < r1; u++) {
+        for (let p = 0; p < f * f; p++) M[A + p] = M[(YtY >>> 3) + p];
+        for (let p = 0; p < f; p++) M[b + p] = 0;
+        for (let j = N[(indptr >>> 2) + u]; j < N[(indptr >>> 2) + u + 1]; j++) {
+          const i = N[(indices >>> 2) + j];
+          const c = M[(conf >>> 3) + j];
+          const y = (Y >>> 3) + i * f;
+          const w = Math.abs(c) - 1;
+          for (let a = 0; a < f; a++) {
+            for (let d = a; d < f; d++) M[A + a * f + d] += w * M[y + a] * M[y + d];
+            if (c > 0) M[b + a] += c * M[y + a];
+          }
+        }
+        for (let a = 0; a < f; a++) M[A + a * f + a] += lambda;
+        if (cholesky(M, A, f) >= 0) return u;
+        solve(M, A, f, b);
+        for (let a = 0; a < f; a++) M[(X >>> 3) + u * f + a] = M[b + a];
+      }
+      return -1;
+    },
+
+    solveExplicitRows(X, Y, indptr, indices, ratings, f, lambda, weighted, mu, biasOther, biasOut, r0, r1, scratch) {
+      const M = F();
+      const N = I();
+      const k = biasOut !== 0 ? f + 1 : f;
+      const A = scratch >>> 3;
+      const b = A + k * k;
+      const yv = b + k;
+      for (let u = r0; u < r1; u++) {
+        const lo = N[(indptr >>> 2) + u];
+        const hi = N[(indptr >>> 2) + u + 1];
+        if (hi === lo) {
+          for (let a = 0; a < f; a++) M[(X >>> 3) + u * f + a] = 0;
+          if (biasOut !== 0) M[(biasOut >>> 3) + u] = 0;
+          continue;
+        }
+        for (let p = 0; p < k * k; p++) M[A + p] = 0;
+        for (let p = 0; p < k; p++) M[b + p] = 0;
+        for (let j = lo; j < hi; j++) {
+          const i = N[(indices >>> 2) + j];
+          for (let a = 0; a < f; a++) M[yv + a] = M[(Y >>> 3) + i * f + a];
+          if (k > f) M[yv + f] = 1;
+          const target = M[(ratings >>> 3) + j] - mu - (biasOther !== 0 ? M[(biasOther >>> 3) + i] : 0);
+          for (let a = 0; a < k; a++) {
+            for (let d = a; d < k; d++) M[A + a * k + d] += M[yv + a] * M[yv + d];
+            M[b + a] += target * M[yv + a];
+          }
+        }
+        const reg = lambda * (weighted !== 0 ? hi - lo : 1);
+        for (let a = 0; a < k; a++) M[A + a * k + a] += reg;
+        if (cholesky(M, A, k) >= 0) return u;
+        solve(M, A, k, b);
+        for (let a = 0; a < f; a++) M[(X >>> 3) + u * f + a] = M[b + a];
+        if (biasOut !== 0) M[(biasOut >>> 3) + u] = M[b + f];
+      }
+      return -1;
+    },
+
+    implicitLossRows(X, Y, YtY, indptr, indices, conf, f, r0, r1) {
+      const M = F();
+      const N = I();
+      let total = 0;
+      for (let u = r0; u < r1; u++) {
+        const x = (X >>> 3) + u * f;
+        for (let a = 0; a < f; a++) {
+          for (let d = 0; d < f; d++) total += M[x + a] * M[(YtY >>> 3) + a * f + d] * M[x + d];
+        }
+        for (let j = N[(indptr >>> 2) + u]; j < N[(indptr >>> 2) + u + 1]; j++) {
+          const i = N[(indices >>> 2) + j];
+          const c = M[(conf >>> 3) + j];
+          let s = 0;
+          for (let a = 0; a < f; a++) s += M[x + a] * M[(Y >>> 3) + i * f + a];
+          const p = c > 0 ? 1 : 0;
+          total += Math.abs(c) * (p - s) * (p - s) - s * s;
+        }
+      }
+      return total;
+    },
+
+    explicitLossRows(X, Y, indptr, indices, ratings, f, mu, biasRow, biasCol, r0, r1) {
+      const M = F();
+      const N = I();
+      let total = 0;
+      for (let u = r0; u < r1; u++) {
+        for (let j = N[(indptr >>> 2) + u]; j < N[(indptr >>> 2) + u + 1]; j++) {
+          const i = N[(indices >>> 2) + j];
+          let s = mu + (biasRow !== 0 ? M[(biasRow >>> 3) + u] : 0) + (biasCol !== 0 ? M[(biasCol >>> 3) + i] : 0);
+          for (let a = 0; a < f; a++) s += M[(X >>> 3) + u * f + a] * M[(Y >>> 3) + i * f + a];
+          const e = M[(ratings >>> 3) + j] - s;
+          total += e * e;
+        }
+      }
+      return total;
+    },
+
+    scoreRows(Y, n, f, x, out) {
+      const M = F();
+      for (let i = 0; i < n; i++) {
+        let s = 0;
+        for (let a = 0; a < f; a++) s += M[(Y >>> 3) + i * f + a] * M[(x >>> 3) + a];
+        M[(out >>> 3) + i] = s;
+      }
+    },
+  };
+}
