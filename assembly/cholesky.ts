@@ -46,3 +46,4 @@ export function solveStrided(U: usize, k: i32, s: i32, b: usize): void {
     store<f64>(b + o, (load<f64>(b + o) - t) / load<f64>(rj + o));
   }
 }
+

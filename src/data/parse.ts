@@ -104,6 +104,9 @@ class DelimitedParser {
   private readonly value = new Column((n) => new Float64Array(n));
   private readonly timestamp = new Column((n) => new Float64Array(n));
   private readonly event = new Column((n) => new Int32Array(n));
+  /** Cached position of the next '"' in `quoteIn` at or after the last search (linear scanning). */
+  private quoteIn: string | null = null;
+  private quoteAt = -1;
   rows = 0;
   readonly skipped: SkippedRows = { count: 0, examples: [] };
 
@@ -179,8 +182,19 @@ class DelimitedParser {
     if (lines.length === 0) return;
     const first = lines[0].text;
     this.delim = this.detectDelimiter(first);
-    const head = this.split(first, 0, first.length);
-    const second = lines.length > 1 ? this.split(lines[1].text, 0, lines[1].text.length) : null;
+    let head: string[];
+    try {
+      head = this.split(first, 0, first.length);
+    } catch (e) {
+      if (!(e instanceof RowError)) throw e;
+      throw new AlsError('PARSE_ERROR', `${this.source} line ${lines[0].line}: ${e.message}.`, { source: this.source, line: lines[0].line, reason: e.message, text: first.slice(0, 200) });
+    }
+    let second: string[] | null = null;
+    try {
+      second = lines.length > 1 ? this.split(lines[1].text, 0, lines[1].text.length) : null;
+    } catch (e) {
+      if (!(e instanceof RowError)) throw e; // reported with its line number when parsed below
+    }
     const known = head.map((h) => roleOf(h));
     let header: boolean;
     if (this.opts.header === true || this.opts.header === false) header = this.opts.header;
@@ -232,6 +246,10 @@ class DelimitedParser {
       // Unrecognised header names fall back to positions for user and item.
       if (this.roles.user < 0) this.roles.user = 0;
       if (this.roles.item < 0) this.roles.item = this.roles.user === 1 ? 0 : 1;
+      // An unrecognised third / fourth column holding numbers is the value / timestamp.
+      const used = new Set(Object.values(this.roles).filter((v) => v >= 0));
+      if (this.roles.value < 0 && header.length > 2 && !used.has(2) && sample && sample.length > 2 && isNumeric(sample[2])) this.roles.value = 2;
+      if (this.roles.timestamp < 0 && header.length > 3 && !used.has(3) && this.roles.value === 2 && sample && sample.length > 3 && isNumeric(sample[3])) this.roles.timestamp = 3;
     } else {
       const third = sample && sample.length > 2 ? sample[2] : undefined;
       const fourth = sample && sample.length > 3 ? sample[3] : undefined;
@@ -276,7 +294,11 @@ class DelimitedParser {
       }
       return;
     }
-    const quoted = s.indexOf('"', from);
+    if (this.quoteIn !== s || (this.quoteAt >= 0 && this.quoteAt < from)) {
+      this.quoteIn = s;
+      this.quoteAt = s.indexOf('"', from);
+    }
+    const quoted = this.quoteAt;
     if (quoted < 0 || quoted >= to) {
       let a = from;
       for (;;) {

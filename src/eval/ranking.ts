@@ -1,0 +1,220 @@
+/**
+ * Implicit-feedback quality: how well each user's held-out items are ranked among the items
+ * they had not interacted with in training.
+ * see: benfred/implicit `evaluation.pyx` (ranking_metrics_at_k) for the @k metrics;
+ * Hu, Koren & Volinsky 2008, §6 for the expected percentile rank.
+ */
+import type { Csr } from '../data/types.js';
+import { badOption } from '../errors.js';
+import { topK } from '../recommend/top-k.js';
+
+/** Inputs of {@link rankingMetrics}. */
+export interface RankingInput {
+  /** Fills `out` (length numItems) with the scores of every item for user row `u`. */
+  score: (u: number, out: Float64Array) => void;
+  /** Number of items (columns of train and test). */
+  numItems: number;
+  /** Training interactions, users × items: every stored entry is left out of its user's ranking. */
+  train: Csr;
+  /** Held-out interactions, users × items: entries with value > 0 are the positives. */
+  test: Csr;
+  /** Cut-off k of the @k metrics (an integer ≥ 1). */
+  k: number;
+  /** Evaluate only these user rows (default: all rows of `test`). */
+  users?: Int32Array;
+}
+
+/** Ranking quality; see {@link rankingMetrics} for the definitions. */
+export interface RankingMetrics {
+  /** The cut-off. */
+  k: number;
+  /** precision@k, denominator min(k, |T_u|), averaged over users. */
+  precision: number;
+  /** recall@k, averaged over users. */
+  recall: number;
+  /** MAP@k (mean over users of AP@k). */
+  map: number;
+  /** NDCG@k with binary gains, averaged over users. */
+  ndcg: number;
+  /** AUC over all candidate items (not only the top k), averaged over users that have negatives. */
+  auc: number;
+  /** Mean (expected) percentile rank: 0 = top, 0.5 = random, lower is better. */
+  mpr: number;
+  /** Users evaluated: those with at least one held-out positive. */
+  users: number;
+}
+
+/**
+ * Top-k and full-ranking metrics of a scorer, with each user's training items excluded from
+ * their ranking.
+ *
+ * @param input - the scorer, the train/test split, k and optionally the users to evaluate
+ * @returns the metrics averaged over the users with ≥ 1 held-out positive (NaN if none), and
+ *   how many such users there were
+ * @throws AlsError `BAD_OPTION` if k is not an integer ≥ 1
+ * @throws RangeError if train/test/numItems disagree in shape or a user row is out of range
+ * @remarks
+ * For user u: the candidates C_u are all items not stored in u's training row; the held-out
+ * positives T_u are u's test entries with r_ui > 0 that are candidates (a test item also in
+ * train can never be recommended, so it is not counted); the negatives N_u = C_u ∖ T_u.
+ * R_u is C_u ordered by descending score, ties by lower index (as {@link topK}), NaN scores
+ * last; rel_j = 1 if R_u[j] ∈ T_u (j = 1-based rank); hits = Σ_{j≤k} rel_j. Then
+ *
+ * - precision@k = hits / min(k, |T_u|) — benfred/implicit's denominator, so a perfect
+ *   ranking scores 1 even when |T_u| < k
+ * - recall@k = hits / |T_u|
+ * - AP@k = (1 / min(k, |T_u|)) · Σ_{j≤k} P@j · rel_j, with P@j = (Σ_{l≤j} rel_l) / j;
+ *   MAP@k = the mean of AP@k over users
+ * - NDCG@k = DCG@k / IDCG@k, DCG@k = Σ_{j≤k} rel_j / log2(j + 1),
+ *   IDCG@k = Σ_{j=1}^{min(k, |T_u|)} 1 / log2(j + 1) (binary gains)
+ * - AUC_u = (1 / (|T_u|·|N_u|)) Σ_{i∈T_u} Σ_{n∈N_u} ([s_i > s_n] + ½[s_i = s_n]) — the full
+ *   AUC over every candidate, not a top-k truncation; users with N_u = ∅ are left out of the
+ *   AUC mean. (The @k metrics break ties by index; AUC and MPR count ties as half.)
+ * - rank_ui = (1 / |N_u|) Σ_{n∈N_u} ([s_n > s_i] + ½[s_n = s_i]) ∈ [0, 1], 0 = above every
+ *   negative; MPR = Σ_{u, i∈T_u} r_ui·rank_ui / Σ r_ui (Hu, Koren & Volinsky 2008's
+ *   expected percentile rank, weighted by the held-out value r_ui; lower is better, random
+ *   scores give 0.5). Each positive is ranked among the negatives only, so the other
+ *   held-out positives do not push it down: a perfect ranking gives exactly 0 and a reversed
+ *   one 1. (Hu et al. rank among all items; with one held-out item per user the two agree.)
+ *   Consequently rank_ui = 1 − (that positive's share of AUC_u).
+ *
+ * NaN scores count as −∞ for AUC and MPR and are never in the top k. Cost per user:
+ * O(n log k) for the @k part and one O(n log n) sort of the negatives' scores for AUC/MPR.
+ */
+export function rankingMetrics(input: RankingInput): RankingMetrics {
+  const { numItems, train, test, k } = input;
+  if (!Number.isInteger(k) || k < 1) throw badOption('k', k, 'an integer ≥ 1');
+  if (!Number.isInteger(numItems) || numItems < 0 || train.cols !== numItems || test.cols !== numItems) {
+    throw new RangeError(`numItems ${numItems}, train has ${train.cols} columns and test ${test.cols}: they must agree`);
+  }
+  if (train.rows !== test.rows) throw new RangeError(`train has ${train.rows} rows and test ${test.rows}: they must agree`);
+  if (input.users) {
+    for (const u of input.users) if (!(u >= 0 && u < test.rows)) throw new RangeError(`user ${u} out of range [0, ${test.rows})`);
+  }
+
+  // Scratch reused across users: one allocation per call, not per user.
+  const scores = new Float64Array(numItems);
+  const inTrain = new Uint8Array(numItems);
+  const isPositive = new Uint8Array(numItems);
+  const positives = new Int32Array(numItems);
+  const weights = new Float64Array(numItems);
+  const negScratch = new Float64Array(numItems);
+
+  let users = 0;
+  let precision = 0;
+  let recall = 0;
+  let map = 0;
+  let ndcg = 0;
+  let aucSum = 0;
+  let aucUsers = 0;
+  let mprNum = 0;
+  let mprDen = 0;
+
+  const count = input.users ? input.users.length : test.rows;
+  for (let t = 0; t < count; t++) {
+    const u = input.users ? input.users[t] : t;
+    const trainLo = train.indptr[u];
+    const trainHi = train.indptr[u + 1];
+    for (let p = trainLo; p < trainHi; p++) inTrain[train.indices[p]] = 1;
+    let npos = 0;
+    for (let p = test.indptr[u]; p < test.indptr[u + 1]; p++) {
+      const i = test.indices[p];
+      if (test.values[p] > 0 && !inTrain[i] && !isPositive[i]) {
+        isPositive[i] = 1;
+        positives[npos] = i;
+        weights[npos] = test.values[p];
+        npos++;
+      }
+    }
+
+    if (npos > 0) {
+      users++;
+      input.score(u, scores);
+
+      // @k metrics from the top k of the candidates (train row is sorted: a merge, not a lookup).
+      const top = topK(scores, k, train.indices.subarray(trainLo, trainHi)).indices;
+      let hits = 0;
+      let ap = 0;
+      let dcg = 0;
+      for (let j = 0; j < top.length; j++) {
+        if (isPositive[top[j]]) {
+          hits++;
+          ap += hits / (j + 1); // P@(j+1)·rel
+          dcg += 1 / Math.log2(j + 2); // rank j+1 → log2(rank + 1)
+        }
+      }
+      const denom = Math.min(k, npos);
+      let idcg = 0;
+      for (let j = 0; j < denom; j++) idcg += 1 / Math.log2(j + 2);
+      precision += hits / denom;
+      recall += hits / npos;
+      map += ap / denom;
+      ndcg += dcg / idcg;
+
+      // Full-ranking metrics: each positive against the sorted scores of the negatives.
+      let nneg = 0;
+      for (let i = 0; i < numItems; i++) {
+        if (!inTrain[i] && !isPositive[i]) negScratch[nneg++] = finiteOrder(scores[i]);
+      }
+      if (nneg > 0) {
+        const neg = negScratch.subarray(0, nneg).sort();
+        let correct = 0;
+        for (let j = 0; j < npos; j++) {
+          const s = finiteOrder(scores[positives[j]]);
+          const below = lowerBound(neg, s);
+          const notAbove = upperBound(neg, s);
+          const tied = notAbove - below;
+          correct += below + 0.5 * tied;
+          mprNum += weights[j] * ((nneg - notAbove + 0.5 * tied) / nneg);
+          mprDen += weights[j];
+        }
+        aucSum += correct / (npos * nneg);
+        aucUsers++;
+      }
+    }
+
+    for (let p = trainLo; p < trainHi; p++) inTrain[train.indices[p]] = 0;
+    for (let j = 0; j < npos; j++) isPositive[positives[j]] = 0;
+  }
+
+  const avg = (x: number) => (users > 0 ? x / users : NaN);
+  return {
+    k,
+    precision: avg(precision),
+    recall: avg(recall),
+    map: avg(map),
+    ndcg: avg(ndcg),
+    auc: aucUsers > 0 ? aucSum / aucUsers : NaN,
+    mpr: mprDen > 0 ? mprNum / mprDen : NaN,
+    users,
+  };
+}
+
+/** NaN ranks last: map it to −∞ so sorting and comparisons stay a total order. */
+function finiteOrder(s: number): number {
+  return s === s ? s : -Infinity;
+}
+
+/** First index j with a[j] ≥ x (a ascending). */
+function lowerBound(a: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index j with a[j] > x (a ascending). */
+function upperBound(a: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
