@@ -1,5 +1,18 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
+import { playwright } from '@vitest/browser-playwright';
+
+/** Debian's Chromium (Playwright's own browser download does not work here). */
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** Cross-origin isolation, so the demo page may use SharedArrayBuffer (parallel sweeps). */
 const isolation = {
@@ -27,6 +40,23 @@ export default defineConfig({
           // Node 20 ships relaxed SIMD behind a flag; the flag is rejected in NODE_OPTIONS.
           execArgv: ['--experimental-wasm-relaxed-simd'],
           testTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 120_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            instances: [{ browser: 'chromium' }],
+            provider: playwright({
+              launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
+            }),
+          },
         },
       },
     ],

@@ -21,8 +21,16 @@ export {
 } from './als/options.js';
 export { train, defaultFeedback, type TrainResult } from './als/fit.js';
 export { trainFactors, estimateTrainingBytes, type Factors, type TrainReport, type TrainHooks } from './als/train.js';
-export { AlsModel, type ScoredItem, type RecommendOptions, type HistoryEntry, type FoldInResult, type ModelParts } from './als/model.js';
+export { AlsModel, type ScoredItem, type RecommendOptions, type HistoryEntry, type FoldInResult, type ModelParts, type Explanation, type Contribution } from './als/model.js';
 export { evaluateModel, alignToModel, type RatingEvaluation, type RankingEvaluation } from './eval/evaluate.js';
 export { saveModel, loadModel } from './io/model-file.js';
 export { loadKernels, kernelVariantsAvailable, type KernelRuntime } from './wasm/kernels.js';
 export type { KernelExports, KernelVariant } from './wasm/abi.js';
+export { splitInteractions, type Split, type SplitOptions, type SplitMethod } from './data/split.js';
+export { Engine, type DatasetHandle, type LoadOptions, type TrainSummary, type EngineInfo } from './engine/engine.js';
+export { createRecommender, type Recommender, type RecommenderOptions } from './worker/client.js';
+export { saveToIndexedDB, loadFromIndexedDB, listIndexedDBModels, deleteFromIndexedDB } from './io/store.js';
+export { importFactors, parseNpy, type ImportFactorsOptions, type FactorSource } from './io/factors-import.js';
+export { rankingMetrics, ratingMetrics, rmse, mae, type RankingMetrics, type RankingInput } from './eval/metrics.js';
+export { topK, type TopK } from './recommend/top-k.js';
+export { similarItems as similarRows, rowNorms } from './recommend/similar.js';

@@ -1,0 +1,135 @@
+import { Rng } from '../als/rng.js';
+import { AlsError, badOption } from '../errors.js';
+import type { Interactions } from './types.js';
+
+/** How held-out interactions are chosen. */
+export type SplitMethod = 'random' | 'per-user' | 'leave-k-out' | 'by-time';
+
+/** Options of {@link splitInteractions}. */
+export interface SplitOptions {
+  /** `random` over all pairs; `per-user` a fraction of each user's pairs; `leave-k-out` k pairs per user; `by-time` each user's latest pairs. Default `per-user`. */
+  method?: SplitMethod;
+  /** Share held out (random, per-user, by-time). Default 0.2. */
+  fraction?: number;
+  /** Pairs held out per user (leave-k-out; by-time when given). Default 1. */
+  k?: number;
+  /** Seed. Default 42. */
+  seed?: number;
+}
+
+/** A split: train and test share the id maps of the input, so indices agree. */
+export interface Split {
+  /** Training interactions. */
+  train: Interactions;
+  /** Held-out interactions. */
+  test: Interactions;
+  /** Distinct (user, item) pairs in test. */
+  testPairs: number;
+  /** Test pairs whose user has no training pair (cannot be scored by the model). */
+  testPairsUnknownUser: number;
+  /** Test pairs whose item has no training pair. */
+  testPairsUnknownItem: number;
+}
+
+/**
+ * Splits interactions into train and test by distinct (user, item) pair — every input row of
+ * a pair goes to the same side, so repeated events never leak from test into train. Seeded
+ * and reproducible; train ∪ test = the input, with no overlap.
+ * @throws AlsError `BAD_OPTION` (fraction, k, method; `by-time` without timestamps)
+ */
+export function splitInteractions(data: Interactions, opts: SplitOptions = {}): Split {
+  const method = opts.method ?? 'per-user';
+  if (!['random', 'per-user', 'leave-k-out', 'by-time'].includes(method)) throw badOption('method', method, '"random", "per-user", "leave-k-out" or "by-time"');
+  const fraction = opts.fraction ?? 0.2;
+  if (!(typeof fraction === 'number' && fraction > 0 && fraction < 1)) throw badOption('fraction', fraction, 'a number in (0, 1)');
+  const k = opts.k ?? 1;
+  if (!(Number.isInteger(k) && k >= 1)) throw badOption('k', k, 'an integer ≥ 1');
+  if (method === 'by-time' && !data.timestamp) throw badOption('method', method, 'used only with data that has a timestamp column');
+  const rng = new Rng(opts.seed ?? 42);
+  const n = data.length;
+  const nItems = data.items.size;
+
+  // Distinct pairs, in first-seen order, and each row's pair.
+  const pairOf = new Int32Array(n);
+  const pairIndex = new Map<number, number>();
+  const pairUser: number[] = [];
+  const pairTime: number[] = [];
+  for (let j = 0; j < n; j++) {
+    const key = data.user[j] * nItems + data.item[j];
+    let p = pairIndex.get(key);
+    if (p === undefined) {
+      p = pairUser.length;
+      pairIndex.set(key, p);
+      pairUser.push(data.user[j]);
+      pairTime.push(-Infinity);
+    }
+    pairOf[j] = p;
+    if (data.timestamp) pairTime[p] = Math.max(pairTime[p], data.timestamp[j]);
+  }
+  const pairs = pairUser.length;
+  const inTest = new Uint8Array(pairs);
+  if (method === 'random') {
+    for (let p = 0; p < pairs; p++) inTest[p] = rng.next() < fraction ? 1 : 0;
+  } else {
+    const byUser: number[][] = Array.from({ length: data.users.size }, () => []);
+    for (let p = 0; p < pairs; p++) byUser[pairUser[p]].push(p);
+    for (const list of byUser) {
+      if (list.length < 2) continue; // a user with one pair keeps it for training
+      const take = method === 'leave-k-out' || (method === 'by-time' && opts.k !== undefined) ? Math.min(k, list.length - 1) : Math.min(list.length - 1, Math.max(1, Math.round(fraction * list.length)));
+      if (method === 'by-time') {
+        list.sort((a, b) => pairTime[b] - pairTime[a] || b - a);
+      } else {
+        for (let i = list.length - 1; i > 0; i--) {
+          const j = rng.int(i + 1);
+          [list[i], list[j]] = [list[j], list[i]];
+        }
+      }
+      for (let t = 0; t < take; t++) inTest[list[t]] = 1;
+    }
+  }
+  let testRows = 0;
+  for (let j = 0; j < n; j++) testRows += inTest[pairOf[j]];
+  if (testRows === 0 || testRows === n) {
+    throw new AlsError('EMPTY_DATA', `The ${method} split left ${testRows === 0 ? 'nothing to test' : 'nothing to train on'}: the data is too small for it.`, { method, rows: n });
+  }
+  const train = subset(data, pairOf, inTest, 0, n - testRows);
+  const test = subset(data, pairOf, inTest, 1, testRows);
+  const userInTrain = new Uint8Array(data.users.size);
+  const itemInTrain = new Uint8Array(nItems);
+  for (let j = 0; j < train.length; j++) {
+    userInTrain[train.user[j]] = 1;
+    itemInTrain[train.item[j]] = 1;
+  }
+  let testPairs = 0;
+  let unknownUser = 0;
+  let unknownItem = 0;
+  const counted = new Uint8Array(pairs);
+  for (let j = 0; j < n; j++) {
+    const p = pairOf[j];
+    if (!inTest[p] || counted[p]) continue;
+    counted[p] = 1;
+    testPairs++;
+    if (!userInTrain[data.user[j]]) unknownUser++;
+    if (!itemInTrain[data.item[j]]) unknownItem++;
+  }
+  return { train, test, testPairs, testPairsUnknownUser: unknownUser, testPairsUnknownItem: unknownItem };
+}
+
+function subset(data: Interactions, pairOf: Int32Array, inTest: Uint8Array, side: number, count: number): Interactions {
+  const user = new Int32Array(count);
+  const item = new Int32Array(count);
+  const value = new Float64Array(count);
+  const timestamp = data.timestamp ? new Float64Array(count) : undefined;
+  const event = data.event ? new Int32Array(count) : undefined;
+  let o = 0;
+  for (let j = 0; j < data.length; j++) {
+    if (inTest[pairOf[j]] !== side) continue;
+    user[o] = data.user[j];
+    item[o] = data.item[j];
+    value[o] = data.value[j];
+    if (timestamp) timestamp[o] = data.timestamp![j];
+    if (event) event[o] = data.event![j];
+    o++;
+  }
+  return { ...data, length: count, user, item, value, timestamp, event, skipped: { count: 0, examples: [] } };
+}

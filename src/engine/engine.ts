@@ -1,0 +1,259 @@
+import * as Comlink from 'comlink';
+import { train as trainModel } from '../als/fit.js';
+import type { AlsModel, Explanation, FoldInResult, HistoryEntry, RecommendOptions, ScoredItem } from '../als/model.js';
+import type { TrainOptions, TrainProgress } from '../als/options.js';
+import type { TrainReport } from '../als/train.js';
+import { loadInteractions, type InteractionSource, type ParseOptions, type ParseProgress } from '../data/parse.js';
+import { splitInteractions, type SplitOptions } from '../data/split.js';
+import type { Id, Interactions, SkippedRows } from '../data/types.js';
+import { AlsError, badOption } from '../errors.js';
+import { evaluateModel, type RankingEvaluation, type RatingEvaluation } from '../eval/evaluate.js';
+import { importFactors as importFactorFile, type ImportFactorsOptions, type FactorSource } from '../io/factors-import.js';
+import { loadModel as decodeModelFile, saveModel } from '../io/model-file.js';
+import type { KernelVariant } from '../wasm/abi.js';
+import { kernelVariantsAvailable } from '../wasm/kernels.js';
+
+/** A dataset held by the engine, referred to by `id` (the data itself stays where the engine runs). */
+export interface DatasetHandle {
+  /** Engine-local id of the dataset. */
+  id: number;
+  /** Distinct users. */
+  users: number;
+  /** Distinct items. */
+  items: number;
+  /** Rows (before merging repeated pairs). */
+  interactions: number;
+  /** Whether there was a value column. */
+  hasValue: boolean;
+  /** Whether there was a timestamp column. */
+  hasTimestamp: boolean;
+  /** Event types, when there was an event column. */
+  events: string[];
+  /** Rows skipped while parsing (with `onBadRow: 'skip'`). */
+  skipped: SkippedRows;
+  /** Where the data came from. */
+  source: string;
+}
+
+/** Options of {@link Engine.load}. */
+export type LoadOptions = Omit<ParseOptions, 'onProgress' | 'signal'> & {
+  /** Progress while parsing (`parse`) and indexing (`index`). */
+  onProgress?: (p: ParseProgress | { stage: 'index'; rows: number; users: number; items: number }) => void;
+  /** Cancels loading. */
+  signal?: AbortSignal;
+};
+
+/** Options of a train call: the training options, minus nothing. */
+export type EngineTrainOptions = TrainOptions;
+
+/** What {@link Engine.train} returns (the model stays in the engine). */
+export interface TrainSummary extends TrainReport {
+  /** Users in the model. */
+  users: number;
+  /** Items in the model. */
+  items: number;
+  /** Stored (user, item) pairs trained on. */
+  interactions: number;
+  /** The resolved options the model was trained with. */
+  options: AlsModel['options'];
+}
+
+/** What {@link Engine.info} reports. */
+export interface EngineInfo {
+  /** Kernel builds this engine can run, best first. */
+  kernelsAvailable: KernelVariant[];
+  /** Whether a model is loaded, and its shape. */
+  model: null | { users: number; items: number; factors: number; feedback: 'explicit' | 'implicit'; kernels: KernelVariant; trainedHere: boolean };
+  /** Datasets held. */
+  datasets: DatasetHandle[];
+  /** Workers used for training sweeps (parallel sweeps are not built yet). */
+  workers: number;
+  /** Whether the engine runs in a worker, and whether the page is cross-origin isolated. */
+  environment: { worker: boolean; crossOriginIsolated: boolean };
+}
+
+/**
+ * The whole engine: datasets, training, the current model and everything that uses it. It
+ * runs unchanged in-thread (Node, tests) and inside the Web Worker, where Comlink forwards
+ * the same method names. Cancellation: a run given `runId` can be stopped by {@link abort}.
+ */
+export class Engine {
+  private readonly datasets = new Map<number, { data: Interactions; handle: DatasetHandle }>();
+  private nextDataset = 1;
+  private model: AlsModel | null = null;
+  private readonly runs = new Map<number, AbortController>();
+
+  /**
+   * Parses and indexes interactions and keeps them in the engine.
+   * @returns a handle to pass to `train`, `split` or `evaluate`
+   */
+  async load(source: InteractionSource, opts: LoadOptions & { runId?: number } = {}, onProgress = opts.onProgress): Promise<DatasetHandle> {
+    return this.withRun(opts, async (signal) => {
+      const { runId: _r, ...rest } = opts;
+      const data = await loadInteractions(source, { ...rest, signal, onProgress: onProgress as ParseOptions['onProgress'] });
+      onProgress?.({ stage: 'index', rows: data.length, users: data.users.size, items: data.items.size });
+      return this.keep(data);
+    });
+  }
+
+  /** Splits a dataset into train and test (both kept; see {@link splitInteractions}). */
+  async split(data: DatasetHandle | number, opts: SplitOptions = {}): Promise<{ train: DatasetHandle; test: DatasetHandle; testPairs: number; testPairsUnknownUser: number; testPairsUnknownItem: number }> {
+    const s = splitInteractions(this.dataset(data), opts);
+    return { train: this.keep(s.train), test: this.keep(s.test), testPairs: s.testPairs, testPairsUnknownUser: s.testPairsUnknownUser, testPairsUnknownItem: s.testPairsUnknownItem };
+  }
+
+  /** Frees a dataset. */
+  async releaseDataset(data: DatasetHandle | number): Promise<void> {
+    this.datasets.delete(typeof data === 'number' ? data : data.id);
+  }
+
+  /**
+   * Trains a model on a dataset. The previous model stays in place until the new one is
+   * complete, so a cancelled or failed run leaves it usable.
+   */
+  async train(data: DatasetHandle | number, opts: EngineTrainOptions & { runId?: number } = {}, onProgress = opts.onProgress): Promise<TrainSummary> {
+    const interactions = this.dataset(data);
+    return this.withRun(opts, async (signal) => {
+      const { runId: _r, ...rest } = opts;
+      const { model, report } = await trainModel(interactions, { ...rest, signal, onProgress });
+      this.model = model;
+      return { ...report, users: model.users.size, items: model.items.size, interactions: model.seen.indptr[model.users.size], options: model.options };
+    });
+  }
+
+  /** Top-k items for a known user (see `AlsModel.recommend`). */
+  async recommend(user: Id, k = 10, opts: RecommendOptions = {}): Promise<ScoredItem[]> {
+    return this.current().recommend(user, k, opts);
+  }
+
+  /** Top-k items for a new user from their history, by fold-in; nothing is stored. */
+  async recommendForNewUser(history: HistoryEntry[], k = 10, opts: RecommendOptions = {}): Promise<ScoredItem[]> {
+    return this.current().recommendForHistory(history, k, opts);
+  }
+
+  /** The factors of a new user from their history (fold-in). */
+  async foldIn(history: HistoryEntry[]): Promise<FoldInResult> {
+    return this.current().foldIn(history);
+  }
+
+  /** Items most similar to an item (cosine on item factors). */
+  async similarItems(item: Id, k = 10): Promise<ScoredItem[]> {
+    return this.current().similarItems(item, k);
+  }
+
+  /** Predicted score of a (user, item) pair. */
+  async predict(user: Id, item: Id): Promise<number> {
+    return this.current().predict(user, item);
+  }
+
+  /** The score of `item` for `user` split into per-history-item contributions. */
+  async explain(user: Id, item: Id, opts: { topN?: number } = {}): Promise<Explanation> {
+    return this.current().explain(user, item, opts.topN ?? 10);
+  }
+
+  /** Quality on held-out data: RMSE/MAE (explicit) or ranking metrics at k (implicit). */
+  async evaluate(test: DatasetHandle | number, opts: { k?: number } = {}): Promise<RatingEvaluation | RankingEvaluation> {
+    return evaluateModel(this.current(), this.dataset(test), opts);
+  }
+
+  /** The current model as model-file bytes. */
+  async save(): Promise<Uint8Array> {
+    const bytes = saveModel(this.current());
+    return Comlink.transfer(bytes, [bytes.buffer]); // moved to the caller, not copied (a no-op in-thread)
+  }
+
+  /**
+   * Replaces the current model with one read from model-file bytes. A corrupt or foreign
+   * file is refused and the current model stays.
+   */
+  async loadModel(bytes: Uint8Array | ArrayBuffer): Promise<EngineInfo['model']> {
+    const model = await decodeModelFile(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes));
+    this.model = model;
+    return this.modelInfo();
+  }
+
+  /**
+   * Serves item factors trained elsewhere (benfred/implicit `.npz`/`.npy`, Spark MLlib ALS
+   * exported as JSON or CSV): fold-in and similar items work on them at once.
+   */
+  async importFactors(source: FactorSource, opts: ImportFactorsOptions = {}): Promise<EngineInfo['model']> {
+    this.model = await importFactorFile(source, opts);
+    return this.modelInfo();
+  }
+
+  /** What the engine holds and can do. */
+  async info(): Promise<EngineInfo> {
+    const g = globalThis as { crossOriginIsolated?: boolean; WorkerGlobalScope?: unknown };
+    return {
+      kernelsAvailable: await kernelVariantsAvailable(),
+      model: this.modelInfo(),
+      datasets: [...this.datasets.values()].map((d) => d.handle),
+      workers: 1,
+      environment: { worker: typeof g.WorkerGlobalScope !== 'undefined', crossOriginIsolated: g.crossOriginIsolated === true },
+    };
+  }
+
+  /** Cancels the run started with `runId` (its promise rejects with an AbortError). */
+  abort(runId: number): void {
+    this.runs.get(runId)?.abort();
+  }
+
+  /** Drops the model and every dataset. */
+  async dispose(): Promise<void> {
+    this.model = null;
+    this.datasets.clear();
+    for (const c of this.runs.values()) c.abort();
+    this.runs.clear();
+  }
+
+  private modelInfo(): EngineInfo['model'] {
+    const m = this.model;
+    return m ? { users: m.users.size, items: m.items.size, factors: m.factors, feedback: m.options.feedback, kernels: m.kernels, trainedHere: !!m.report } : null;
+  }
+
+  private current(): AlsModel {
+    if (!this.model) throw new AlsError('NOT_TRAINED', 'There is no model yet: train one, load a model file or import factors first.', {});
+    return this.model;
+  }
+
+  private dataset(d: DatasetHandle | number): Interactions {
+    const id = typeof d === 'number' ? d : d?.id;
+    const found = this.datasets.get(id);
+    if (!found) throw badOption('data', id, 'a dataset handle returned by load() or split() that has not been released');
+    return found.data;
+  }
+
+  private keep(data: Interactions): DatasetHandle {
+    const handle: DatasetHandle = {
+      id: this.nextDataset++,
+      users: data.users.size,
+      items: data.items.size,
+      interactions: data.length,
+      hasValue: data.hasValue,
+      hasTimestamp: !!data.timestamp,
+      events: data.events ? data.events.ids().map(String) : [],
+      skipped: data.skipped,
+      source: data.source,
+    };
+    this.datasets.set(handle.id, { data, handle });
+    return handle;
+  }
+
+  /** Runs `fn` with a signal that fires on `opts.signal` (in-thread) or on `abort(opts.runId)`. */
+  private async withRun<T>(opts: { runId?: number; signal?: AbortSignal }, fn: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+    if (opts.runId === undefined) return fn(opts.signal);
+    const controller = new AbortController();
+    this.runs.set(opts.runId, controller);
+    const forward = () => controller.abort(opts.signal?.reason);
+    opts.signal?.addEventListener('abort', forward);
+    try {
+      return await fn(controller.signal);
+    } finally {
+      this.runs.delete(opts.runId);
+      opts.signal?.removeEventListener('abort', forward);
+    }
+  }
+}
+
+/** Progress of a training run (re-exported for the client). */
+export type { TrainProgress };

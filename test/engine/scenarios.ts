@@ -1,0 +1,162 @@
+/**
+ * The recommender scenarios, written once and run against the in-thread engine (Node) and
+ * the real Web Worker engine (headless Chromium): one suite, two engines.
+ */
+import { describe, expect, it } from 'vitest';
+import type { TrainProgress } from '../../src/als/options.js';
+import { builtinDataset } from '../../src/data/builtin.js';
+import { generateSynthetic } from '../../src/data/synthetic.js';
+import type { Recommender } from '../../src/worker/client.js';
+import { npyBytes } from '../helpers/npy.js';
+
+/** The built-in events as CSV text with a header (user,item,event,timestamp). */
+export function eventsCsv(): string {
+  const ds = builtinDataset();
+  return 'user,item,event,timestamp\n' + ds.events.map((e) => `${e.user},${e.item},${e.event},${e.timestamp}`).join('\n') + '\n';
+}
+
+/** Explicit ratings as TSV (u.data style). */
+export function ratingsTsv(): string {
+  const d = generateSynthetic({ users: 300, items: 200, interactions: 9000, feedback: 'explicit', rank: 4, seed: 2, minPerUser: 10 });
+  const lines: string[] = [];
+  for (let j = 0; j < d.length; j++) lines.push(`${d.users.id(d.user[j])}\t${d.items.id(d.item[j])}\t${d.value[j]}\t${1000 + j}`);
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * @param name - suite name
+ * @param make - creates a fresh recommender
+ * @param asSource - turns CSV text into what a user of that environment would load (a string, or a File)
+ */
+export function recommenderScenarios(name: string, make: () => Promise<Recommender>, asSource: (text: string, fileName: string) => unknown) {
+  describe(name, () => {
+    it('loads a CSV with progress and trains explicit ALS with progress events', async () => {
+      const rec = await make();
+      try {
+        const parse: string[] = [];
+        const data = await rec.load(asSource(ratingsTsv(), 'u.data') as string, { onProgress: (p) => parse.push(p.stage) });
+        expect(data).toMatchObject({ users: 300, items: 200, interactions: 9000, hasValue: true, hasTimestamp: true });
+        expect(parse).toContain('index');
+        const { train, test, testPairs } = await rec.split(data, { method: 'per-user', fraction: 0.2, seed: 1 });
+        expect(train.interactions + test.interactions).toBe(9000);
+        expect(testPairs).toBe(test.interactions);
+        const events: TrainProgress[] = [];
+        const summary = await rec.train(train, { feedback: 'explicit', factors: 8, regularization: 0.1, biases: true, iterations: 6, onProgress: (p) => events.push(p) });
+        expect(summary.iterations).toBe(6);
+        expect(summary.loss).toHaveLength(6);
+        // Progress is delivered asynchronously across a worker: wait for the last event.
+        await until(() => events.some((e) => e.stage === 'done'));
+        expect(events.filter((e) => e.stage === 'iteration')).toHaveLength(6);
+        expect(events.some((e) => e.stage === 'sweep')).toBe(true);
+        const quality = await rec.evaluate(test);
+        expect(quality).toMatchObject({ count: expect.any(Number) });
+        expect((quality as { rmse: number }).rmse).toBeLessThan(1.2);
+      } finally {
+        await rec.dispose();
+      }
+    });
+
+    it('trains implicit ALS on event weights; recommends, finds similar items, folds in and explains', async () => {
+      const rec = await make();
+      try {
+        const data = await rec.load(asSource(eventsCsv(), 'events.csv') as string);
+        expect(data.events.sort()).toEqual(['basket', 'purchase', 'view']);
+        await rec.train(data, { feedback: 'implicit', factors: 16, alpha: 2, regularization: 0.1, eventWeights: { view: 1, basket: 4, purchase: 10 }, iterations: 8 });
+        const top = await rec.recommend('user1', 5);
+        expect(top).toHaveLength(5);
+        const sims = await rec.similarItems('m1', 5);
+        expect(sims.map((s) => s.id)).not.toContain('m1');
+        const fresh = await rec.recommendForNewUser([{ item: 'm1', value: 4 }, { item: 'm11', value: 4 }], 5);
+        expect(fresh.map((r) => r.id)).not.toContain('m1');
+        const ex = await rec.explain('user1', String(top[0].id), { topN: 3 });
+        const sum = ex.contributions.reduce((s, c) => s + c.contribution, 0) + ex.rest + ex.baseline;
+        expect(sum).toBeCloseTo(ex.score, 10);
+        const info = await rec.info();
+        expect(info.model).toMatchObject({ factors: 16, feedback: 'implicit', trainedHere: true });
+      } finally {
+        await rec.dispose();
+      }
+    });
+
+    it('cancels a run with an AbortError, keeps the previous model, and trains again at once', async () => {
+      const rec = await make();
+      try {
+        const data = await rec.load(asSource(eventsCsv(), 'events.csv') as string);
+        await rec.train(data, { feedback: 'implicit', factors: 8, iterations: 3 });
+        const before = await rec.recommend('user2', 5);
+        const controller = new AbortController();
+        const run = rec.train(data, {
+          feedback: 'implicit',
+          factors: 64,
+          iterations: 500,
+          onProgress: (p) => {
+            if (p.stage === 'iteration' && p.iteration === 2) controller.abort();
+          },
+          signal: controller.signal,
+        });
+        await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+        expect(await rec.recommend('user2', 5)).toEqual(before);
+        const again = await rec.train(data, { feedback: 'implicit', factors: 8, iterations: 2 });
+        expect(again.iterations).toBe(2);
+      } finally {
+        await rec.dispose();
+      }
+    });
+
+    it('saves and loads a model with identical recommendations in a fresh recommender', async () => {
+      const a = await make();
+      const b = await make();
+      try {
+        const data = await a.load(asSource(eventsCsv(), 'events.csv') as string);
+        await a.train(data, { feedback: 'implicit', factors: 8, iterations: 3 });
+        const bytes = await a.save();
+        expect(bytes).toBeInstanceOf(Uint8Array);
+        await b.loadModel(bytes);
+        for (const u of ['user1', 'user5', 'user9']) expect(await b.recommend(u, 5)).toEqual(await a.recommend(u, 5));
+        const corrupt = (await a.save()).slice();
+        corrupt[corrupt.length - 10] ^= 0xff;
+        await expect(b.loadModel(corrupt)).rejects.toMatchObject({ code: 'BAD_MODEL_FILE' });
+        expect(await b.recommend('user1', 5)).toEqual(await a.recommend('user1', 5)); // the previous model stayed
+      } finally {
+        await a.dispose();
+        await b.dispose();
+      }
+    });
+
+    it('imports item factors from an .npy and folds in a user', async () => {
+      const rec = await make();
+      try {
+        // Three items in two obvious directions.
+        const Y = Float32Array.from([1, 0, 0.9, 0.1, 0, 1]);
+        await rec.importFactors(npyBytes(Y, [3, 2]), { format: 'npy', ids: ['a', 'b', 'c'], regularization: 0.01 });
+        const recs = await rec.recommendForNewUser([{ item: 'a', value: 3 }], 2);
+        expect(recs[0].id).toBe('b');
+        expect((await rec.similarItems('a', 1))[0].id).toBe('b');
+      } finally {
+        await rec.dispose();
+      }
+    });
+
+    it('keeps error codes and details across the boundary', async () => {
+      const rec = await make();
+      try {
+        await expect(rec.recommend('nobody')).rejects.toMatchObject({ name: 'AlsError', code: 'NOT_TRAINED' });
+        const data = await rec.load(asSource('u,i,r\n1,2,3\n1,3,4\n2,2,5\n', 'tiny.csv') as string);
+        await expect(rec.train(data, { factors: 0 })).rejects.toMatchObject({ code: 'BAD_OPTION', details: { option: 'factors' } });
+        await rec.train(data, { factors: 2, iterations: 1 });
+        await expect(rec.recommend('nobody')).rejects.toMatchObject({ code: 'UNKNOWN_USER', details: { user: 'nobody' } });
+        await expect(rec.load(asSource('user,item,rating\n1,2,x\n', 'bad.csv') as string)).rejects.toMatchObject({ code: 'PARSE_ERROR', details: { line: 2 } });
+      } finally {
+        await rec.dispose();
+      }
+    });
+  });
+}
+
+async function until(cond: () => boolean, ms = 2000): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error('timed out waiting for a condition');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
