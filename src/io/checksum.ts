@@ -29,8 +29,9 @@ function buildTables(): Int32Array {
  * @param data - the bytes (any byteOffset)
  * @param seed - the CRC of preceding bytes, to checksum data in pieces (default 0: start)
  * @returns the checksum as an unsigned 32-bit integer
- * @remarks Processes 8 bytes per step with 8 lookup tables (≈ 1 GB/s in V8, several times
- * the byte-at-a-time loop), since a model file can be hundreds of megabytes.
+ * @remarks Processes 8 bytes per step with 8 lookup tables — about 400 MB/s in Node 20,
+ * 1.5× the byte-at-a-time loop — since a model file can be hundreds of megabytes. (Node's
+ * `zlib.crc32` is faster still but does not exist in browsers.)
  * crc32(ASCII "123456789") = 0xCBF43926.
  */
 export function crc32(data: Uint8Array, seed = 0): number {

@@ -1,150 +1,249 @@
-import { AlsError } from '../errors.js';
-
 /**
- * The binary container of model files:
+ * The binary container of model files: a JSON header plus named, aligned, little-endian
+ * typed blocks, with a checksum. It knows nothing about ALS; model-file.ts maps a model onto it.
  *
- *     0   8 B  magic "ALSWASM\0"
- *     8   u32  format version (LE)
- *     12  u32  flags (0)
- *     16  u32  JSON header length L
- *     20  L B  UTF-8 JSON: { ...header, blocks: [{ name, dtype, offset, length }] }
- *     …   zero padding to 8 bytes, then each block (little-endian, 8-byte aligned)
- *     end u32  CRC-32 (IEEE) of every byte before it
+ *     offset  size  field
+ *     0       8     magic "ALSWASM\0"
+ *     8       4     u32 LE format version (1)
+ *     12      4     u32 LE flags (0; a set bit is a feature this build does not know)
+ *     16      4     u32 LE JSON length L
+ *     20      L     UTF-8 JSON { "blocks": [{ name, dtype, offset, length }], "dataLength": D, "header": {…} }
+ *     20+L    0–7   zero padding, so the data area starts at S = align8(20 + L)
+ *     S       D     the blocks, each at S + offset (offset a multiple of 8), little-endian
+ *     S+D     4     u32 LE CRC-32 (IEEE) of bytes [0, S + D)
+ *
+ * Block `offset` is in bytes from the data area's start; `length` counts elements.
  */
+import { AlsError, badOption } from '../errors.js';
+import { crc32 } from './checksum.js';
+
+export { crc32 } from './checksum.js';
+
+/** The 8 magic bytes that open every model file. */
 export const MODEL_MAGIC = 'ALSWASM\0';
 /** The format version this build writes and reads. */
 export const MODEL_FORMAT_VERSION = 1;
 
 /** A typed block stored in a model file. */
 export type ModelBlock = Float64Array | Float32Array | Int32Array;
-type DType = 'f64' | 'f32' | 'i32';
+/** Element type of a block, as written in the JSON header. */
+export type BlockDType = 'f64' | 'f32' | 'i32';
 
+/** What {@link encodeModel} writes. */
+export interface ModelContents {
+  /** Any JSON-serialisable object; it comes back as `JSON.parse(JSON.stringify(header))`. */
+  header: Record<string, unknown>;
+  /** Named typed blocks (names unique), in file order. */
+  blocks: { name: string; data: ModelBlock }[];
+}
+
+/** What {@link decodeModel} returns. */
+export interface DecodedModel {
+  /** The file's format version (always {@link MODEL_FORMAT_VERSION} when decoding succeeds). */
+  version: number;
+  /** The header object as encoded. */
+  header: Record<string, unknown>;
+  /** The blocks by name, each a fresh, aligned typed array owned by the caller. */
+  blocks: Map<string, ModelBlock>;
+}
+
+/** One entry of the JSON block table. */
 interface BlockEntry {
   name: string;
-  dtype: DType;
+  dtype: BlockDType;
   offset: number;
   length: number;
 }
 
-const BYTES: Record<DType, number> = { f64: 8, f32: 4, i32: 4 };
+const PREFIX = 20; // magic + version + flags + JSON length
+const TRAILER = 4; // CRC-32
+const BYTES: Record<BlockDType, number> = { f64: 8, f32: 4, i32: 4 };
 const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
- * Encodes a header (any JSON-serialisable object) and named typed blocks.
- * @returns the file's bytes
+ * Encodes a header and named typed blocks into the bytes of a model file.
+ *
+ * @param model - the JSON header and the blocks
+ * @returns the file's bytes (a fresh Uint8Array at byteOffset 0)
+ * @throws AlsError `BAD_OPTION` if the header is not JSON-serialisable, a block name is empty
+ *   or repeated, or a block is not a Float64Array, Float32Array or Int32Array
+ * @remarks Blocks are written little-endian whatever the host's byte order (copied as bytes
+ * on little-endian hosts, element by element through a DataView otherwise), each padded to a
+ * multiple of 8 bytes so every block starts 8-byte aligned and can be viewed in place.
+ * @example
+ * const bytes = encodeModel({ header: { factors: 2 }, blocks: [{ name: 'Y', data: new Float64Array(6) }] });
  */
-export function encodeModel(model: { header: Record<string, unknown>; blocks: { name: string; data: ModelBlock }[] }): Uint8Array {
+export function encodeModel(model: ModelContents): Uint8Array {
   const entries: BlockEntry[] = [];
-  // Block offsets are relative to the start of the data area, which begins 8-aligned.
-  let offset = 0;
+  const names = new Set<string>();
+  let dataLength = 0;
   for (const b of model.blocks) {
-    const dtype: DType = b.data instanceof Float64Array ? 'f64' : b.data instanceof Float32Array ? 'f32' : 'i32';
-    entries.push({ name: b.name, dtype, offset, length: b.data.length });
-    offset += align8(b.data.length * BYTES[dtype]);
+    if (typeof b.name !== 'string' || b.name === '' || names.has(b.name)) throw badOption('blocks[].name', b.name, 'a unique non-empty string');
+    names.add(b.name);
+    const dtype = dtypeOf(b.data);
+    if (!dtype) throw badOption(`blocks["${b.name}"].data`, Object.prototype.toString.call(b.data), 'a Float64Array, Float32Array or Int32Array');
+    entries.push({ name: b.name, dtype, offset: dataLength, length: b.data.length });
+    dataLength += align8(b.data.byteLength);
   }
-  const json = new TextEncoder().encode(JSON.stringify({ ...model.header, blocks: entries }));
-  const dataStart = align8(20 + json.length);
-  const total = dataStart + offset + 4;
-  const out = new Uint8Array(total);
+  if (!isObject(model.header)) throw badOption('header', model.header, 'a JSON object');
+  let text: string;
+  try {
+    text = JSON.stringify({ blocks: entries, dataLength, header: model.header });
+  } catch (e) {
+    throw badOption('header', `(${(e as Error).message})`, 'a JSON-serialisable object');
+  }
+  const json = new TextEncoder().encode(text);
+  const dataStart = align8(PREFIX + json.length);
+  const total = dataStart + dataLength + TRAILER;
+  const out = new Uint8Array(total); // zero-filled: the padding is zeros
   const view = new DataView(out.buffer);
   for (let j = 0; j < 8; j++) out[j] = MODEL_MAGIC.charCodeAt(j);
   view.setUint32(8, MODEL_FORMAT_VERSION, true);
   view.setUint32(12, 0, true);
   view.setUint32(16, json.length, true);
-  out.set(json, 20);
-  model.blocks.forEach((b, t) => writeBlock(view, dataStart + entries[t].offset, b.data, entries[t].dtype));
-  view.setUint32(total - 4, crc32(out.subarray(0, total - 4)), true);
+  out.set(json, PREFIX);
+  model.blocks.forEach((b, t) => writeBlock(out, view, dataStart + entries[t].offset, b.data));
+  view.setUint32(total - TRAILER, crc32(out.subarray(0, total - TRAILER)), true);
   return out;
 }
 
 /**
- * Decodes a model file, checking magic, version, sizes and checksum. Blocks are copied into
- * fresh aligned arrays (the input may sit at any byte offset).
- * @throws AlsError `BAD_MODEL_FILE` saying what is wrong
+ * Decodes and verifies a model file.
+ *
+ * @param bytes - the file's bytes; may be a view at any byteOffset
+ * @returns the version, the header, and the blocks copied into fresh aligned typed arrays
+ * @throws AlsError `BAD_MODEL_FILE` naming what is wrong, with `details.reason` one of
+ *   `not-model` (wrong magic), `version` (another format version; details.version),
+ *   `flags` (unknown feature bits), `truncated` (shorter than its header says),
+ *   `trailing` (longer than its header says), `checksum` (corrupt),
+ *   `json` (the header is not valid UTF-8 JSON of the expected shape), `block` (a block
+ *   entry is malformed, repeated, misaligned or out of range)
+ * @remarks Checks run in an order that names the real problem: magic, then version (so a
+ * newer file says "upgrade", not "corrupt"), then sizes, then the CRC-32 over everything
+ * but the trailer. When the CRC fails, the header is still consulted to tell a truncated
+ * file from a corrupt one. Nothing is returned unless every check passes, so a damaged
+ * file can never load as a wrong model.
  */
-export function decodeModel(bytes: Uint8Array): { version: number; header: Record<string, unknown>; blocks: Map<string, ModelBlock> } {
-  const bad = (why: string, details: Record<string, unknown> = {}) => new AlsError('BAD_MODEL_FILE', why, details);
-  if (bytes.length < 24) throw bad(`Not an als-wasm model file: only ${bytes.length} bytes.`, { bytes: bytes.length });
-  for (let j = 0; j < 8; j++) {
-    if (bytes[j] !== MODEL_MAGIC.charCodeAt(j)) throw bad('Not an als-wasm model file (wrong magic bytes).');
+export function decodeModel(bytes: Uint8Array): DecodedModel {
+  const bad = (reason: string, message: string, details: Record<string, unknown> = {}) =>
+    new AlsError('BAD_MODEL_FILE', message, { reason, bytes: bytes.length, ...details });
+  const size = bytes.length;
+  for (let j = 0; j < Math.min(8, size); j++) {
+    if (bytes[j] !== MODEL_MAGIC.charCodeAt(j)) throw bad('not-model', 'Not an als-wasm model file (it does not start with the "ALSWASM" magic bytes).');
+  }
+  if (size < PREFIX) {
+    throw bad('truncated', size === 0 ? 'The model file is empty.' : `The model file is truncated: ${size} bytes, shorter than its ${PREFIX}-byte preamble.`);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
   if (version !== MODEL_FORMAT_VERSION) {
     throw bad(
+      'version',
       version > MODEL_FORMAT_VERSION
-        ? `This model file was written by a newer als-wasm (format v${version}); this build reads v${MODEL_FORMAT_VERSION}. Upgrade als-wasm.`
-        : `Unsupported model format v${version}; this build reads v${MODEL_FORMAT_VERSION}.`,
+        ? `This model file was written by a newer als-wasm (format v${version}); this build reads v${MODEL_FORMAT_VERSION}. Upgrade als-wasm to load it.`
+        : `This model file has format v${version}, which this build does not read (it reads v${MODEL_FORMAT_VERSION}).`,
       { version, supported: MODEL_FORMAT_VERSION },
     );
   }
+  const flags = view.getUint32(12, true);
   const jsonLength = view.getUint32(16, true);
-  if (20 + jsonLength + 4 > bytes.length) throw bad(`The model file is truncated (header says ${jsonLength} header bytes, file has ${bytes.length}).`, { bytes: bytes.length });
-  const stored = view.getUint32(bytes.length - 4, true);
-  const actual = crc32(bytes.subarray(0, bytes.length - 4));
-  if (stored !== actual) throw bad('The model file is corrupt or truncated (checksum mismatch).', { stored, actual });
-  let header: Record<string, unknown>;
-  try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(20, 20 + jsonLength)));
-  } catch (e) {
-    throw bad(`The model file's header is not valid JSON (${(e as Error).message}).`);
+  const dataStart = align8(PREFIX + jsonLength);
+  if (dataStart + TRAILER > size) {
+    throw bad('truncated', `The model file is truncated: its header alone needs ${dataStart + TRAILER} bytes, the file has ${size}.`, { expected: dataStart + TRAILER });
   }
-  if (typeof header !== 'object' || header === null || !Array.isArray(header.blocks)) throw bad('The model file\'s header lists no blocks.');
-  const dataStart = align8(20 + jsonLength);
-  const blocks = new Map<string, ModelBlock>();
-  for (const e of header.blocks as BlockEntry[]) {
-    if (typeof e?.name !== 'string' || !(e.dtype in BYTES) || !Number.isInteger(e.offset) || !Number.isInteger(e.length) || e.offset < 0 || e.length < 0) {
-      throw bad('The model file has a malformed block entry.', { block: e?.name });
+
+  const stored = view.getUint32(size - TRAILER, true);
+  const actual = crc32(bytes.subarray(0, size - TRAILER));
+  const table = parseTable(bytes.subarray(PREFIX, PREFIX + jsonLength));
+  if (stored !== actual) {
+    // Tell truncation (or extra bytes) from corruption when the header still makes sense.
+    const expected = typeof table === 'string' ? undefined : dataStart + table.dataLength + TRAILER;
+    if (expected !== undefined && expected > size) {
+      throw bad('truncated', `The model file is truncated: ${size} bytes of the ${expected} its header describes. Copy or download it again.`, { expected });
     }
-    const start = dataStart + e.offset;
-    const end = start + e.length * BYTES[e.dtype];
-    if (end > bytes.length - 4) throw bad(`The model file is truncated: block "${e.name}" ends past the data.`, { block: e.name });
-    blocks.set(e.name, readBlock(view, start, e.length, e.dtype));
+    if (expected !== undefined && expected < size) {
+      throw bad('trailing', `The model file has ${size - expected} unexpected bytes after its end (${expected} bytes described, ${size} found); it is corrupt or was concatenated with other data.`, { expected });
+    }
+    throw bad('checksum', 'The model file is corrupt: its CRC-32 checksum does not match its contents. Copy or download it again.', { stored, actual });
   }
-  const { blocks: _list, ...rest } = header;
-  return { version, header: rest, blocks };
+  // The bytes are as written; anything wrong from here on was written wrongly.
+  if (flags !== 0) throw bad('flags', `The model file uses features (flags 0x${flags.toString(16)}) this build of als-wasm does not know. Upgrade als-wasm to load it.`, { flags });
+  if (typeof table === 'string') throw bad('json', `The model file's header is not valid: ${table}.`);
+  const expected = dataStart + table.dataLength + TRAILER;
+  if (expected !== size) throw bad(expected > size ? 'truncated' : 'trailing', `The model file's header describes ${expected} bytes but the file has ${size}.`, { expected });
+
+  const blocks = new Map<string, ModelBlock>();
+  for (const e of table.blocks) {
+    if (blocks.has(e.name)) throw bad('block', `The model file lists block "${e.name}" twice.`, { block: e.name });
+    const end = e.offset + e.length * BYTES[e.dtype];
+    if (e.offset % 8 !== 0 || end > table.dataLength) {
+      throw bad('block', `The model file's block "${e.name}" (${e.length} × ${e.dtype} at offset ${e.offset}) lies outside its ${table.dataLength}-byte data area or is misaligned.`, { block: e.name });
+    }
+    blocks.set(e.name, readBlock(bytes, view, dataStart + e.offset, e.length, e.dtype));
+  }
+  return { version, header: table.header, blocks };
 }
 
-function writeBlock(view: DataView, at: number, data: ModelBlock, dtype: DType): void {
+/** The parsed JSON, validated in shape, or a string saying what is wrong with it. */
+function parseTable(jsonBytes: Uint8Array): { blocks: BlockEntry[]; dataLength: number; header: Record<string, unknown> } | string {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(jsonBytes));
+  } catch (e) {
+    return `not UTF-8 JSON (${(e as Error).message})`;
+  }
+  if (!isObject(doc)) return 'not a JSON object';
+  const { blocks, dataLength, header } = doc;
+  if (!isObject(header)) return '"header" is missing or not an object';
+  if (!isCount(dataLength)) return '"dataLength" is missing or not a byte count';
+  if (!Array.isArray(blocks)) return '"blocks" is missing or not an array';
+  for (const e of blocks) {
+    if (!isObject(e) || typeof e.name !== 'string' || typeof e.dtype !== 'string' || !Object.hasOwn(BYTES, e.dtype) || !isCount(e.offset) || !isCount(e.length)) {
+      return `malformed block entry ${JSON.stringify(e)}`;
+    }
+  }
+  return { blocks: blocks as BlockEntry[], dataLength, header };
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function isCount(x: unknown): x is number {
+  return typeof x === 'number' && Number.isSafeInteger(x) && x >= 0;
+}
+
+function dtypeOf(data: unknown): BlockDType | undefined {
+  return data instanceof Float64Array ? 'f64' : data instanceof Float32Array ? 'f32' : data instanceof Int32Array ? 'i32' : undefined;
+}
+
+function writeBlock(out: Uint8Array, view: DataView, at: number, data: ModelBlock): void {
   if (littleEndianHost) {
-    new Uint8Array(view.buffer, at, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    return;
-  }
-  for (let j = 0; j < data.length; j++) {
-    if (dtype === 'f64') view.setFloat64(at + 8 * j, data[j], true);
-    else if (dtype === 'f32') view.setFloat32(at + 4 * j, data[j], true);
-    else view.setInt32(at + 4 * j, data[j], true);
+    out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), at);
+  } else if (data instanceof Float64Array) {
+    for (let j = 0; j < data.length; j++) view.setFloat64(at + 8 * j, data[j], true);
+  } else if (data instanceof Float32Array) {
+    for (let j = 0; j < data.length; j++) view.setFloat32(at + 4 * j, data[j], true);
+  } else {
+    for (let j = 0; j < data.length; j++) view.setInt32(at + 4 * j, data[j], true);
   }
 }
 
-function readBlock(view: DataView, at: number, length: number, dtype: DType): ModelBlock {
+/** Copies a block into a fresh typed array (its own buffer, so aligned whatever the input's offset). */
+function readBlock(bytes: Uint8Array, view: DataView, at: number, length: number, dtype: BlockDType): ModelBlock {
   const out = dtype === 'f64' ? new Float64Array(length) : dtype === 'f32' ? new Float32Array(length) : new Int32Array(length);
   if (littleEndianHost) {
-    new Uint8Array(out.buffer).set(new Uint8Array(view.buffer, view.byteOffset + at, out.byteLength));
-    return out;
-  }
-  for (let j = 0; j < length; j++) {
-    out[j] = dtype === 'f64' ? view.getFloat64(at + 8 * j, true) : dtype === 'f32' ? view.getFloat32(at + 4 * j, true) : view.getInt32(at + 4 * j, true);
+    new Uint8Array(out.buffer).set(bytes.subarray(at, at + out.byteLength));
+  } else if (out instanceof Float64Array) {
+    for (let j = 0; j < length; j++) out[j] = view.getFloat64(at + 8 * j, true);
+  } else if (out instanceof Float32Array) {
+    for (let j = 0; j < length; j++) out[j] = view.getFloat32(at + 4 * j, true);
+  } else {
+    for (let j = 0; j < length; j++) out[j] = view.getInt32(at + 4 * j, true);
   }
   return out;
 }
 
 function align8(n: number): number {
-  return (n + 7) & ~7;
-}
-
-let table: Int32Array | undefined;
-/** CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320) of `data`. */
-export function crc32(data: Uint8Array): number {
-  if (!table) {
-    table = new Int32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      table[n] = c;
-    }
-  }
-  let crc = -1;
-  for (let j = 0; j < data.length; j++) crc = table[(crc ^ data[j]) & 0xff] ^ (crc >>> 8);
-  return (crc ^ -1) >>> 0;
+  return Math.ceil(n / 8) * 8; // not (n + 7) & ~7: sizes may exceed 2³¹
 }

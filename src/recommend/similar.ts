@@ -43,7 +43,8 @@ export function rowNorms(M: Float64Array, n: number, f: number): Float64Array {
  * sim(q, i) = y_qᵀy_i / (‖y_q‖·‖y_i‖), clamped to [−1, 1] (rounding can overshoot by an ulp).
  * A zero-norm row (an item never trained, or the query itself) has similarity 0 — never NaN
  * — so it neither tops nor vanishes from the list. Rows containing NaN give NaN, which
- * {@link topK} never returns. O(n·f + n log k).
+ * {@link topK} never returns. Entries are assumed to be of ordinary magnitude (|y| between
+ * about 1e-150 and 1e150), where squares neither underflow nor overflow. O(n·f + n log k).
  */
 export function similarItems(Y: Float64Array, n: number, f: number, item: number, k: number, norms?: Float64Array): TopK {
   checkShape(Y, n, f);
@@ -56,11 +57,11 @@ export function similarItems(Y: Float64Array, n: number, f: number, item: number
   const nq = nrm[item];
   if (nq !== 0) {
     for (let i = 0, row = 0; i < n; i++, row += f) {
-      const d = nq * nrm[i];
-      if (d === 0) continue;
+      const ni = nrm[i];
+      if (ni === 0) continue;
       let s = 0;
       for (let a = 0; a < f; a++) s += Y[q + a] * Y[row + a];
-      const c = s / d;
+      const c = s / nq / ni; // two divisions: the product of two norms could overflow
       scores[i] = c > 1 ? 1 : c < -1 ? -1 : c; // NaN passes through unchanged
     }
   }

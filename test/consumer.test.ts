@@ -1,0 +1,57 @@
+/**
+ * A consumer app (test/fixtures/consumer) imports the built package by name, is bundled by
+ * Vite, and runs in headless Chromium: the worker is found, the .wasm files are emitted as
+ * assets and load, and recommendations come back. `npm test` builds dist/ first.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { build, preview } from 'vite';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const app = join(root, 'test/fixtures/consumer');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+describe('a Vite consumer app that imports als-wasm by name', () => {
+  it('bundles the worker and the .wasm assets and recommends in Chromium', async () => {
+    expect(existsSync(join(root, 'dist/index.js')), 'run `npm run build` first').toBe(true);
+    // "Install" the package the way npm link would.
+    const link = join(app, 'node_modules/als-wasm');
+    rmSync(join(app, 'node_modules'), { recursive: true, force: true });
+    mkdirSync(join(app, 'node_modules'), { recursive: true });
+    symlinkSync(root, link, 'dir');
+
+    await build({ root: app, configFile: join(app, 'vite.config.ts'), logLevel: 'error' });
+    const assets = readdirSync(join(app, 'dist/assets'));
+    expect(assets.filter((f) => f.endsWith('.wasm')).length).toBe(3);
+    expect(assets.some((f) => /worker/i.test(f) && f.endsWith('.js'))).toBe(true);
+
+    const server = await preview({ root: app, configFile: join(app, 'vite.config.ts'), preview: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
+    const url = server.resolvedUrls!.local[0];
+    const profile = mkdtempSync(join(tmpdir(), 'als-consumer-'));
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: chromiumPath,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(url);
+      await page.waitForFunction(() => document.getElementById('result')?.textContent !== 'working…', null, { timeout: 60_000 });
+      const result = JSON.parse((await page.textContent('#result'))!);
+      expect(errors).toEqual([]);
+      expect(result).toMatchObject({ ok: true, worker: true });
+      expect(result.top).toHaveLength(3);
+      expect(['relaxed', 'simd', 'scalar']).toContain(result.kernels);
+    } finally {
+      await context.close();
+      await new Promise<void>((r) => server.httpServer.close(() => r()));
+      rmSync(profile, { recursive: true, force: true });
+    }
+  });
+});
