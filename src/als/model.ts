@@ -193,16 +193,22 @@ export class AlsModel {
    * kernels' Y·x. Returns `out`.
    */
   scoreVector(x: Float64Array, bu = 0, out: Float64Array = new Float64Array(this.items.size)): Float64Array {
+    out.set(this.scoresInMemory(x, bu));
+    return out;
+  }
+
+  /** Y·x (+ biases) as a view into the kernels' memory: valid until the next kernel call. */
+  private scoresInMemory(x: Float64Array, bu: number): Float64Array {
     const n = this.items.size;
     this.rt.arena.f64(this.xP, this.factors).set(x.subarray(0, this.factors));
     this.rt.exports.scoreRows(this.Yp, n, this.factors, this.xP, this.scoresP);
-    out.set(this.rt.arena.f64(this.scoresP, n));
+    const scores = this.rt.arena.f64(this.scoresP, n);
     const { itemBiases, globalMean } = this.params;
     if (itemBiases) {
       const c = globalMean + bu;
-      for (let i = 0; i < n; i++) out[i] += c + itemBiases[i];
+      for (let i = 0; i < n; i++) scores[i] += c + itemBiases[i];
     }
-    return out;
+    return scores;
   }
 
   /** Scores of every item for the user at dense row `u`. */
@@ -225,7 +231,9 @@ export class AlsModel {
   recommend(user: Id, k = 10, opts: RecommendOptions = {}): ScoredItem[] {
     checkK(k);
     const u = this.userIndex(user);
-    const scores = this.scoreUser(u);
+    const f = this.factors;
+    // Ranked in place in WASM memory: copying 100 000 scores out would cost more than ranking them.
+    const scores = this.scoresInMemory(this.params.userFactors.subarray(u * f, (u + 1) * f), this.params.userBiases ? this.params.userBiases[u] : 0);
     const excluded = new Set<number>();
     if (opts.filterSeen ?? true) {
       for (let j = this.seen.indptr[u]; j < this.seen.indptr[u + 1]; j++) excluded.add(this.seen.indices[j]);
@@ -287,7 +295,7 @@ export class AlsModel {
   recommendForHistory(history: HistoryEntry[], k = 10, opts: RecommendOptions = {}): ScoredItem[] & { unknownItems?: Id[] } {
     checkK(k);
     const fold = this.foldIn(history);
-    const scores = this.scoreVector(fold.factors, fold.bias);
+    const scores = this.scoresInMemory(fold.factors, fold.bias);
     const excluded = new Set<number>();
     if (opts.filterSeen ?? true) {
       for (const h of history) {
@@ -402,7 +410,8 @@ export class AlsModel {
       if (i !== undefined) excluded.add(i);
     }
     const candidates = opts.candidates ? Int32Array.from(opts.candidates, (id) => this.itemIndex(id)) : undefined;
-    const r = topK(scores, k, (i: number) => excluded.has(i), candidates);
+    // A sorted exclusion list is merged with the scan (O(n + e)); a Set lookup per item costs more.
+    const r = topK(scores, k, Int32Array.from(excluded).sort(), candidates);
     return Array.from(r.indices, (i, t) => ({ id: this.items.id(i), score: r.scores[t] }));
   }
 }
