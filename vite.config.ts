@@ -35,7 +35,7 @@ export default defineConfig({
           name: 'node',
           environment: 'node',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/browser/**', 'node_modules/**'],
+          exclude: ['test/browser/**', 'test/fixtures/**', '**/node_modules/**'],
           pool: 'forks',
           // Node 20 ships relaxed SIMD behind a flag; the flag is rejected in NODE_OPTIONS.
           execArgv: ['--experimental-wasm-relaxed-simd'],
@@ -47,6 +47,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
+          exclude: ['**/node_modules/**'],
           testTimeout: 120_000,
           browser: {
             enabled: true,

@@ -36,7 +36,8 @@ export function recommenderScenarios(name: string, make: () => Promise<Recommend
         const parse: string[] = [];
         const data = await rec.load(asSource(ratingsTsv(), 'u.data') as string, { onProgress: (p) => parse.push(p.stage) });
         expect(data).toMatchObject({ users: 300, items: 200, interactions: 9000, hasValue: true, hasTimestamp: true });
-        expect(parse).toContain('index');
+        await until(() => parse.includes('index')); // progress crosses the worker asynchronously
+        expect(parse).toContain('parse');
         const { train, test, testPairs } = await rec.split(data, { method: 'per-user', fraction: 0.2, seed: 1 });
         expect(train.interactions + test.interactions).toBe(9000);
         expect(testPairs).toBe(test.interactions);

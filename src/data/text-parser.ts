@@ -1,0 +1,322 @@
+/**
+ * The delimited-text parser: a push parser over string ranges (so one code path serves a
+ * whole string and a stream of chunks), columnar output in typed arrays grown by doubling,
+ * no per-row objects on the hot path.
+ */
+import { throwIfAborted } from '../errors.js';
+import { detectLayout, type Layout, type SampleLine } from './detect.js';
+import { FieldSplitter, numberProblem, parseNumber } from './fields.js';
+import { createIdMap, type DenseIdMap } from './id-map.js';
+import { badRow, checkParseOptions, emptyData, RowError, type ParseOptions } from './parse-options.js';
+import type { Interactions, SkippedRows } from './types.js';
+
+/** Lines looked at before deciding the format. */
+const SAMPLE_LINES = 8;
+/** Characters of a string parsed between two progress reports. */
+const STRING_CHUNK = 1 << 20;
+
+/** Streaming delimited-text parser: `scan` complete lines, then `finish` with the tail. */
+export class DelimitedParser {
+  /** Data rows stored so far. */
+  rows = 0;
+  /** Bad rows skipped so far (with `onBadRow: 'skip'`). */
+  readonly skipped: SkippedRows = { count: 0, examples: [] };
+  private readonly opts: ParseOptions;
+  private readonly source: string;
+  private readonly skip: boolean;
+  /** Lines seen so far (1-based number of the last one). */
+  private lineNo = 0;
+  private pending: SampleLine[] | null = [];
+  private layout!: Layout;
+  private splitter!: FieldSplitter;
+  private readonly users: DenseIdMap = createIdMap();
+  private readonly items: DenseIdMap = createIdMap();
+  private readonly events: DenseIdMap = createIdMap();
+  private cap = 1024;
+  private user = new Int32Array(this.cap);
+  private item = new Int32Array(this.cap);
+  private value = new Float64Array(0);
+  private timestamp = new Float64Array(0);
+  private event = new Int32Array(0);
+
+  /**
+   * @param opts - parser options, validated here
+   * @param defaultSource - the source name when `opts.source` is not given
+   * @throws AlsError `BAD_OPTION`
+   */
+  constructor(opts: ParseOptions, defaultSource: string) {
+    checkParseOptions(opts);
+    this.opts = opts;
+    this.source = opts.source ?? defaultSource;
+    this.skip = opts.onBadRow === 'skip';
+  }
+
+  /**
+   * Parses the complete lines of `s[from, to)`.
+   * @returns the position after the last line break: the tail from there is an incomplete line
+   */
+  scan(s: string, from: number, to: number): number {
+    let p = from;
+    for (;;) {
+      const nl = s.indexOf('\n', p);
+      if (nl < 0 || nl >= to) return p;
+      this.line(s, p, nl);
+      p = nl + 1;
+    }
+  }
+
+  /**
+   * Parses the last line `s[from, to)` (no line break after it) and returns the result.
+   * @throws AlsError `EMPTY_DATA` when no row was read
+   */
+  finish(s: string, from: number, to: number): Interactions {
+    if (to > from) this.line(s, from, to);
+    if (this.pending) this.start();
+    if (this.rows === 0) throw emptyData(this.source, this.skipped, 'data rows');
+    const n = this.rows;
+    const r = this.layout.roles;
+    const fit = <T extends Int32Array | Float64Array>(a: T): T => (a.length === n ? a : (a.slice(0, n) as T));
+    return {
+      length: n,
+      users: this.users,
+      items: this.items,
+      user: fit(this.user),
+      item: fit(this.item),
+      value: r.value >= 0 ? fit(this.value) : new Float64Array(n).fill(1),
+      hasValue: r.value >= 0,
+      timestamp: r.timestamp >= 0 ? fit(this.timestamp) : undefined,
+      event: r.event >= 0 ? fit(this.event) : undefined,
+      events: r.event >= 0 ? this.events : undefined,
+      skipped: this.skipped,
+      source: this.source,
+    };
+  }
+
+  private line(s: string, from: number, to: number): void {
+    this.lineNo++;
+    if (to > from && s.charCodeAt(to - 1) === 13) to--; // CRLF
+    if (this.pending) {
+      if (this.lineNo === 1 && s.charCodeAt(from) === 0xfeff) from++; // BOM of a string source
+      if (isBlank(s, from, to)) return;
+      this.pending.push({ text: s.slice(from, to), line: this.lineNo });
+      if (this.pending.length >= SAMPLE_LINES) this.start();
+      return;
+    }
+    this.row(s, from, to, this.lineNo);
+  }
+
+  /** Detects the layout from the sample lines, then parses them as rows. */
+  private start(): void {
+    const sample = this.pending!;
+    this.pending = null;
+    if (sample.length === 0) {
+      this.layout = { delimiter: ',', header: false, roles: { user: 0, item: 1, value: -1, timestamp: -1, event: -1 }, minFields: 2 };
+      return;
+    }
+    this.layout = detectLayout(sample, this.opts, this.source);
+    this.splitter = new FieldSplitter(this.layout.delimiter);
+    const r = this.layout.roles;
+    if (r.value >= 0) this.value = new Float64Array(this.cap);
+    if (r.timestamp >= 0) this.timestamp = new Float64Array(this.cap);
+    if (r.event >= 0) this.event = new Int32Array(this.cap);
+    for (let j = this.layout.header ? 1 : 0; j < sample.length; j++) this.row(sample[j].text, 0, sample[j].text.length, sample[j].line);
+  }
+
+  /** Parses one line into the columns; a bad line becomes a PARSE_ERROR or a counted skip. */
+  private row(s: string, from: number, to: number, line: number): void {
+    const c0 = s.charCodeAt(from);
+    if (from >= to || ((c0 === 32 || c0 === 9) && isBlank(s, from, to))) return;
+    const { roles: r, minFields } = this.layout;
+    const f = this.splitter;
+    try {
+      const n = f.split(s, from, to, minFields);
+      if (n < minFields) throw new RowError(`expected at least ${minFields} fields, found ${n}`);
+      const user = this.id(s, r.user, this.users, 'user');
+      const item = this.id(s, r.item, this.items, 'item');
+      let value = 1;
+      if (r.value >= 0) {
+        value = this.number(s, r.value);
+        if (!Number.isFinite(value)) {
+          const t = f.text(s, r.value);
+          throw new RowError(t === '' ? 'empty value' : `value ${JSON.stringify(t)} ${numberProblem(t)}`);
+        }
+      }
+      let ts = 0;
+      if (r.timestamp >= 0) {
+        ts = this.number(s, r.timestamp);
+        if (!Number.isFinite(ts)) {
+          const t = f.text(s, r.timestamp);
+          const ms = t === '' ? NaN : Date.parse(t);
+          if (!Number.isFinite(ms)) throw new RowError(t === '' ? 'empty timestamp' : `timestamp ${JSON.stringify(t)} is neither a number nor a date`);
+          ts = ms / 1000;
+        }
+      }
+      let ev = -1;
+      if (r.event >= 0) {
+        const t = f.text(s, r.event);
+        if (t === '') throw new RowError('empty event type');
+        ev = this.events.intern(t);
+      }
+      const j = this.rows;
+      if (j === this.cap) this.grow();
+      this.user[j] = user;
+      this.item[j] = item;
+      if (r.value >= 0) this.value[j] = value;
+      if (r.timestamp >= 0) this.timestamp[j] = ts;
+      if (ev >= 0) this.event[j] = ev;
+      this.rows = j + 1;
+    } catch (e) {
+      if (!(e instanceof RowError)) throw e;
+      badRow(this.skipped, this.skip, this.source, 'line', line, e.message, s.slice(from, Math.min(to, from + 200)));
+    }
+  }
+
+  /** Interns the id in field k (digit spans without allocating). */
+  private id(s: string, k: number, map: DenseIdMap, role: string): number {
+    const f = this.splitter;
+    const a = f.starts[k];
+    if (a < 0) {
+      const t = f.quoted[k];
+      if (t === '') throw new RowError(`empty ${role} id`);
+      return map.intern(t);
+    }
+    if (a === f.ends[k]) throw new RowError(`empty ${role} id`);
+    return map.internSpan(s, a, f.ends[k]);
+  }
+
+  private number(s: string, k: number): number {
+    const f = this.splitter;
+    const a = f.starts[k];
+    return a < 0 ? parseNumber(f.quoted[k], 0, f.quoted[k].length) : parseNumber(s, a, f.ends[k]);
+  }
+
+  private grow(): void {
+    const cap = this.cap * 2;
+    const more = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
+      if (a.length === 0) return a;
+      const b = make(cap);
+      b.set(a);
+      return b;
+    };
+    this.user = more(this.user, (n) => new Int32Array(n));
+    this.item = more(this.item, (n) => new Int32Array(n));
+    this.value = more(this.value, (n) => new Float64Array(n));
+    this.timestamp = more(this.timestamp, (n) => new Float64Array(n));
+    this.event = more(this.event, (n) => new Int32Array(n));
+    this.cap = cap;
+  }
+}
+
+function isBlank(s: string, from: number, to: number): boolean {
+  for (let j = from; j < to; j++) {
+    const c = s.charCodeAt(j);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 11 && c !== 12 && c !== 0xa0 && c !== 0xfeff) return false;
+  }
+  return true;
+}
+
+/**
+ * Parses delimited text into columnar interactions. Auto-detects CSV (with or without a
+ * header), TSV, whitespace-separated, MovieLens `u.data` (tab: user item rating timestamp),
+ * `ratings.dat` (`::`) and `ratings.csv` (header `userId,movieId,rating,timestamp`).
+ *
+ * @remarks
+ * Columns come from header names (case-insensitive synonyms such as userId / movieId /
+ * rating / timestamp / event), else by position: user, item, then numbers fill value and
+ * timestamp and a text column becomes the event. Blank lines are ignored; a UTF-8 BOM and
+ * CRLF line ends are accepted; RFC-4180 quoted fields may hold delimiters and doubled quotes
+ * (not line breaks). Line numbers in errors are 1-based physical lines.
+ *
+ * @param text - the whole input
+ * @param opts - format, delimiter, header, columns, bad-row policy, source name, progress
+ * @returns interactions in input order, ids mapped to dense indices
+ * @throws AlsError `PARSE_ERROR` naming the source, the line and why (unless `onBadRow: 'skip'`);
+ *   `EMPTY_DATA` when there is no data row; `BAD_OPTION` for invalid options
+ * @example
+ * const data = parseText('userId,movieId,rating,timestamp\n1,31,2.5,1260759144\n', { source: 'ratings.csv' });
+ * data.users.index('1'); // 0
+ * data.value[0];         // 2.5
+ */
+export function parseText(text: string, opts: ParseOptions = {}): Interactions {
+  const p = new DelimitedParser(opts, 'string');
+  const len = text.length;
+  let pos = 0;
+  let end = 0;
+  // Ranges of the one string (no copies) so that progress can be reported as we go.
+  while (end < len) {
+    end = Math.min(len, end + STRING_CHUNK);
+    pos = p.scan(text, pos, end);
+    if (end < len) opts.onProgress?.({ stage: 'parse', rows: p.rows, bytesRead: end, bytesTotal: opts.bytesTotal ?? len });
+  }
+  const out = p.finish(text, pos, len);
+  opts.onProgress?.({ stage: 'parse', rows: out.length, bytesRead: len, bytesTotal: opts.bytesTotal ?? len });
+  return out;
+}
+
+/** Chunks of text or UTF-8 bytes, from any stream-like source (a Node stream is an async iterable). */
+export type ChunkSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> | ReadableStream<Uint8Array>;
+
+/**
+ * Parses delimited text arriving in chunks (a `Blob`'s stream, a fetch body, a Node file
+ * stream). Lines and multi-byte UTF-8 characters split across chunks are reassembled; progress
+ * is reported once per chunk and once at the end; the signal is checked between chunks. Same formats and rules as
+ * {@link parseText}; the result is identical for any chunking.
+ *
+ * @param chunks - `Uint8Array` (UTF-8) or string chunks
+ * @param opts - as for {@link parseText}; `bytesTotal` makes progress a fraction
+ * @returns interactions in input order
+ * @throws AlsError as {@link parseText}; `AbortError` when `opts.signal` fires
+ * @example
+ * const data = await parseChunks(file.stream(), { source: file.name, bytesTotal: file.size, onProgress: (p) => console.log(p.bytesRead) });
+ */
+export async function parseChunks(chunks: ChunkSource, opts: ParseOptions = {}): Promise<Interactions> {
+  const p = new DelimitedParser(opts, 'stream');
+  const decoder = new TextDecoder('utf-8'); // strips a BOM; stream mode keeps split characters
+  let carry = '';
+  let bytesRead = 0;
+  const take = (chunk: Uint8Array | string): void => {
+    throwIfAborted(opts.signal);
+    let text: string;
+    if (typeof chunk === 'string') {
+      bytesRead += chunk.length;
+      text = chunk; // a BOM on line 1 is dropped by the parser
+    } else {
+      bytesRead += chunk.byteLength;
+      text = decoder.decode(chunk, { stream: true });
+    }
+    const s = carry.length === 0 ? text : carry + text;
+    const at = p.scan(s, 0, s.length);
+    carry = at === s.length ? '' : s.slice(at);
+    opts.onProgress?.({ stage: 'parse', rows: p.rows, bytesRead, bytesTotal: opts.bytesTotal });
+  };
+  if (isReadableStream(chunks)) {
+    const reader = chunks.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        take(value);
+      }
+    } finally {
+      reader.releaseLock();
+    }
+  } else if (isAsyncIterable(chunks)) {
+    for await (const c of chunks) take(c);
+  } else {
+    for (const c of chunks) take(c);
+  }
+  const s = carry + decoder.decode();
+  const out = p.finish(s, 0, s.length);
+  opts.onProgress?.({ stage: 'parse', rows: out.length, bytesRead, bytesTotal: opts.bytesTotal }); // the final count
+  return out;
+}
+
+/** Whether `x` is a WHATWG ReadableStream. */
+export function isReadableStream(x: unknown): x is ReadableStream<Uint8Array> {
+  return typeof x === 'object' && x !== null && typeof (x as ReadableStream).getReader === 'function';
+}
+
+/** Whether `x` is async-iterable. */
+export function isAsyncIterable<T>(x: unknown): x is AsyncIterable<T> {
+  return typeof x === 'object' && x !== null && typeof (x as AsyncIterable<T>)[Symbol.asyncIterator] === 'function';
+}
