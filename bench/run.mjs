@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as lib from '../dist/index.js';
 import { benchKernels } from './kernels.mjs';
+import { benchBrowser } from './browser.mjs';
 
 const quick = process.argv.includes('--quick');
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -121,6 +122,24 @@ log('serving latency …');
   sections.push(
     `### Serving (Node, ${model.kernels} kernels)\n\n| what | ms (median) | target |\n|---|---:|---|\n| fold-in, f = 64, 100 interactions | ${median(fold.slice(5)).toFixed(3)} | well under 1 ms |\n| top-10 over 100 000 items, f = 64 | ${median(top.slice(5)).toFixed(3)} | < 5 ms |`,
   );
+}
+
+// 5. The same engine in headless Chromium: worker overhead and serving latency.
+log('headless Chromium …');
+try {
+  const b = await benchBrowser();
+  const inThread = b['implicit f=64 ML-1M shape, s/iteration, in-thread (wall)'];
+  const worker = b['implicit f=64 ML-1M shape, s/iteration, worker (wall)'];
+  sections.push(
+    `### In the browser (headless Chromium, ${b.kernels} kernels, crossOriginIsolated ${b.crossOriginIsolated})\n\n| what | value |\n|---|---:|\n` +
+      Object.entries(b)
+        .filter(([, v]) => typeof v === 'number')
+        .map(([k, v]) => `| ${k} | ${v.toFixed(3)} |`)
+        .join('\n') +
+      `\n\nWorker overhead per iteration (wall, worker vs in-thread): **${(((worker - inThread) / inThread) * 100).toFixed(1)} %**. Targets: fold-in well under 1 ms; top-10 over 100 000 items < 5 ms.`,
+  );
+} catch (e) {
+  sections.push(`### In the browser\n\nNot measured: ${e.message}`);
 }
 
 const body =
