@@ -1,19 +1,40 @@
-// Gram (rank-k) accumulation: register-blocked 4×4 tiles over panels of 4 columns.
-// see: Goto & van de Geijn, "Anatomy of high-performance matrix multiplication" (BLIS-style
-// packing); Spark's NormalEquation (upper triangle only).
-import { madd, roundUp4 } from './vec';
+// Gram (rank-k) accumulation: register-blocked 4×4 tiles over rows packed into panels of 4
+// columns, so the innermost loop reads 2 × 32 contiguous bytes per step and keeps 16 sums in
+// 8 f64x2 registers (8 independent FMA chains: enough to hide the FMA latency).
+// see: Goto & van de Geijn 2008, "Anatomy of high-performance matrix multiplication" and BLIS
+// (packing into micro-panels); Spark's NormalEquation (accumulate the upper triangle only).
+import { madd } from './vec';
 
 /**
- * A[r][c] += Σ_t a_t[r]·b_t[c] for r, c < 4, where a_t = 4 f64 at pa + t·step and b_t = 4 f64
- * at pb + t·step; A rows are rowBytes apart.
+ * The 4×4 micro-kernel. For r, c < 4:
+ *   dst[r][c] = init[r][c] ± Σ_{t<count} a_t[r]·b_t[c]     (init = 0 when `fromZero`)
+ * where a_t = 4 f64 at pa + t·step and b_t = 4 f64 at pb + t·step; dst and init rows are
+ * `rowBytes` apart. `fromZero`, `negate` and `diag` are compile-time constants at every call
+ * site; `diag` (a tile on the diagonal, a = b) computes only the lanes that hold its upper
+ * triangle (6 of the 8 f64x2 sums) and leaves the two lower 2×2 corners alone.
  */
 // @ts-ignore: decorator
-@inline function tile4x4(A: usize, rowBytes: usize, pa: usize, pb: usize, step: usize, count: i32): void {
+@inline export function tile4x4(
+  dst: usize, init: usize, rowBytes: usize, pa: usize, pb: usize, step: usize, count: i32,
+  fromZero: bool, negate: bool, diag: bool = false,
+): void {
   if (ASC_FEATURE_SIMD) {
+    if (diag) {
+      tile4x4Upper(dst, init, rowBytes, pa, pb, step, count, fromZero, negate);
+      return;
+    }
     let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
     let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
     let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
     let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+    if (!fromZero && !negate) {
+      // Start the chains from the initial values: saves a separate pass over dst.
+      let r = init;
+      c00 = v128.load(r); c01 = v128.load(r, 16); r += rowBytes;
+      c10 = v128.load(r); c11 = v128.load(r, 16); r += rowBytes;
+      c20 = v128.load(r); c21 = v128.load(r, 16); r += rowBytes;
+      c30 = v128.load(r); c31 = v128.load(r, 16);
+    }
     for (let t = 0; t < count; t++) {
       const b0 = v128.load(pb);
       const b1 = v128.load(pb, 16);
@@ -32,118 +53,237 @@ import { madd, roundUp4 } from './vec';
       pa += step;
       pb += step;
     }
-    let r = A;
-    v128.store(r, f64x2.add(v128.load(r), c00));
-    v128.store(r, f64x2.add(v128.load(r, 16), c01), 16);
-    r += rowBytes;
-    v128.store(r, f64x2.add(v128.load(r), c10));
-    v128.store(r, f64x2.add(v128.load(r, 16), c11), 16);
-    r += rowBytes;
-    v128.store(r, f64x2.add(v128.load(r), c20));
-    v128.store(r, f64x2.add(v128.load(r, 16), c21), 16);
-    r += rowBytes;
-    v128.store(r, f64x2.add(v128.load(r), c30));
-    v128.store(r, f64x2.add(v128.load(r, 16), c31), 16);
+    if (negate) {
+      // dst = init − Σ (the Cholesky trailing update).
+      let r = init;
+      let d = dst;
+      v128.store(d, f64x2.sub(v128.load(r), c00)); v128.store(d, f64x2.sub(v128.load(r, 16), c01), 16);
+      r += rowBytes; d += rowBytes;
+      v128.store(d, f64x2.sub(v128.load(r), c10)); v128.store(d, f64x2.sub(v128.load(r, 16), c11), 16);
+      r += rowBytes; d += rowBytes;
+      v128.store(d, f64x2.sub(v128.load(r), c20)); v128.store(d, f64x2.sub(v128.load(r, 16), c21), 16);
+      r += rowBytes; d += rowBytes;
+      v128.store(d, f64x2.sub(v128.load(r), c30)); v128.store(d, f64x2.sub(v128.load(r, 16), c31), 16);
+    } else {
+      let d = dst;
+      v128.store(d, c00); v128.store(d, c01, 16); d += rowBytes;
+      v128.store(d, c10); v128.store(d, c11, 16); d += rowBytes;
+      v128.store(d, c20); v128.store(d, c21, 16); d += rowBytes;
+      v128.store(d, c30); v128.store(d, c31, 16);
+    }
   } else {
-    let c00: f64 = 0, c01: f64 = 0, c02: f64 = 0, c03: f64 = 0;
-    let c10: f64 = 0, c11: f64 = 0, c12: f64 = 0, c13: f64 = 0;
-    let c20: f64 = 0, c21: f64 = 0, c22: f64 = 0, c23: f64 = 0;
-    let c30: f64 = 0, c31: f64 = 0, c32: f64 = 0, c33: f64 = 0;
-    for (let t = 0; t < count; t++) {
-      const b0 = load<f64>(pb), b1 = load<f64>(pb, 8), b2 = load<f64>(pb, 16), b3 = load<f64>(pb, 24);
-      let a = load<f64>(pa);
-      c00 += a * b0; c01 += a * b1; c02 += a * b2; c03 += a * b3;
-      a = load<f64>(pa, 8);
-      c10 += a * b0; c11 += a * b1; c12 += a * b2; c13 += a * b3;
-      a = load<f64>(pa, 16);
-      c20 += a * b0; c21 += a * b1; c22 += a * b2; c23 += a * b3;
-      a = load<f64>(pa, 24);
-      c30 += a * b0; c31 += a * b1; c32 += a * b2; c33 += a * b3;
-      pa += step;
-      pb += step;
+    // Scalar: two 4×2 halves, 8 sums each, so the sums stay in registers (16 would spill).
+    tile4x2(dst, init, rowBytes, pa, pb, step, count, fromZero, negate);
+    tile4x2(dst + 16, init + 16, rowBytes, pa, pb + 16, step, count, fromZero, negate);
+  }
+}
+
+/** SIMD diagonal tile: like {@link tile4x4} with pa = pb, for the upper triangle only. */
+// @ts-ignore: decorator
+@inline function tile4x4Upper(
+  dst: usize, init: usize, rowBytes: usize, pa: usize, pb: usize, step: usize, count: i32,
+  fromZero: bool, negate: bool,
+): void {
+  // Row 0: columns 0..3; row 1: 0..3 (lane 0 of the first pair is below the diagonal but
+  // costs nothing extra); rows 2 and 3: columns 2..3 only.
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
+  let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+  let c21 = f64x2.splat(0), c31 = f64x2.splat(0);
+  if (!fromZero && !negate) {
+    let r = init;
+    c00 = v128.load(r); c01 = v128.load(r, 16); r += rowBytes;
+    c10 = v128.load(r); c11 = v128.load(r, 16); r += rowBytes;
+    c21 = v128.load(r, 16); r += rowBytes;
+    c31 = v128.load(r, 16);
+  }
+  for (let t = 0; t < count; t++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load64_splat(pa);
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
+    a = v128.load64_splat(pa, 8);
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
+    c21 = madd(v128.load64_splat(pa, 16), b1, c21);
+    c31 = madd(v128.load64_splat(pa, 24), b1, c31);
+    pa += step;
+    pb += step;
+  }
+  if (negate) {
+    let r = init;
+    let d = dst;
+    v128.store(d, f64x2.sub(v128.load(r), c00)); v128.store(d, f64x2.sub(v128.load(r, 16), c01), 16);
+    r += rowBytes; d += rowBytes;
+    v128.store(d, f64x2.sub(v128.load(r), c10)); v128.store(d, f64x2.sub(v128.load(r, 16), c11), 16);
+    r += rowBytes; d += rowBytes;
+    v128.store(d, f64x2.sub(v128.load(r, 16), c21), 16);
+    r += rowBytes; d += rowBytes;
+    v128.store(d, f64x2.sub(v128.load(r, 16), c31), 16);
+  } else {
+    let d = dst;
+    v128.store(d, c00); v128.store(d, c01, 16); d += rowBytes;
+    v128.store(d, c10); v128.store(d, c11, 16); d += rowBytes;
+    v128.store(d, c21, 16); d += rowBytes;
+    v128.store(d, c31, 16);
+  }
+}
+
+/** Scalar half-tile: columns 0..1 of the 4×4 micro-kernel (see {@link tile4x4}). */
+// @ts-ignore: decorator
+@inline function tile4x2(
+  dst: usize, init: usize, rowBytes: usize, pa: usize, pb: usize, step: usize, count: i32,
+  fromZero: bool, negate: bool,
+): void {
+  let c00: f64 = 0, c01: f64 = 0, c10: f64 = 0, c11: f64 = 0;
+  let c20: f64 = 0, c21: f64 = 0, c30: f64 = 0, c31: f64 = 0;
+  if (!fromZero && !negate) {
+    let r = init;
+    c00 = load<f64>(r); c01 = load<f64>(r, 8); r += rowBytes;
+    c10 = load<f64>(r); c11 = load<f64>(r, 8); r += rowBytes;
+    c20 = load<f64>(r); c21 = load<f64>(r, 8); r += rowBytes;
+    c30 = load<f64>(r); c31 = load<f64>(r, 8);
+  }
+  for (let t = 0; t < count; t++) {
+    const b0 = load<f64>(pb), b1 = load<f64>(pb, 8);
+    let a = load<f64>(pa);
+    c00 += a * b0; c01 += a * b1;
+    a = load<f64>(pa, 8);
+    c10 += a * b0; c11 += a * b1;
+    a = load<f64>(pa, 16);
+    c20 += a * b0; c21 += a * b1;
+    a = load<f64>(pa, 24);
+    c30 += a * b0; c31 += a * b1;
+    pa += step;
+    pb += step;
+  }
+  if (negate) {
+    c00 = load<f64>(init) - c00; c01 = load<f64>(init, 8) - c01;
+    c10 = load<f64>(init + rowBytes) - c10; c11 = load<f64>(init + rowBytes, 8) - c11;
+    c20 = load<f64>(init + 2 * rowBytes) - c20; c21 = load<f64>(init + 2 * rowBytes, 8) - c21;
+    c30 = load<f64>(init + 3 * rowBytes) - c30; c31 = load<f64>(init + 3 * rowBytes, 8) - c31;
+  }
+  let d = dst;
+  store<f64>(d, c00); store<f64>(d, c01, 8); d += rowBytes;
+  store<f64>(d, c10); store<f64>(d, c11, 8); d += rowBytes;
+  store<f64>(d, c20); store<f64>(d, c21, 8); d += rowBytes;
+  store<f64>(d, c30); store<f64>(d, c31, 8);
+}
+
+/**
+ * Upper block triangle of A (4×4 tiles on and above the diagonal; `panels` tiles a side, row
+ * stride rowBytes): A = init + Σ_t WP_t P_tᵀ, where P and WP hold `count` packed rows as
+ * `panels` panels of count×4 f64, `panelBytes` apart. init = 0 starts from zero; init = A adds.
+ * Diagonal tiles also write their strictly lower half (never read: scratch only).
+ */
+export function gramPacked(A: usize, rowBytes: usize, panels: i32, WP: usize, P: usize, panelBytes: usize, count: i32, init: usize): void {
+  if (init == 0) {
+    for (let ia = 0; ia < panels; ia++) {
+      const pa = WP + <usize>ia * panelBytes;
+      const off = <usize>(ia << 2) * rowBytes + (<usize>ia << 5);
+      let pb = P + <usize>(ia + 1) * panelBytes;
+      if (WP == P) tile4x4(A + off, 0, rowBytes, pa, pa, 32, count, true, false, true);
+      else tile4x4(A + off, 0, rowBytes, pa, pa - WP + P, 32, count, true, false);
+      for (let d = A + off + 32, end = A + off + (<usize>(panels - ia) << 5); d < end; d += 32) {
+        tile4x4(d, 0, rowBytes, pa, pb, 32, count, true, false);
+        pb += panelBytes;
+      }
     }
-    let r = A;
-    store<f64>(r, load<f64>(r) + c00); store<f64>(r, load<f64>(r, 8) + c01, 8);
-    store<f64>(r, load<f64>(r, 16) + c02, 16); store<f64>(r, load<f64>(r, 24) + c03, 24);
-    r += rowBytes;
-    store<f64>(r, load<f64>(r) + c10); store<f64>(r, load<f64>(r, 8) + c11, 8);
-    store<f64>(r, load<f64>(r, 16) + c12, 16); store<f64>(r, load<f64>(r, 24) + c13, 24);
-    r += rowBytes;
-    store<f64>(r, load<f64>(r) + c20); store<f64>(r, load<f64>(r, 8) + c21, 8);
-    store<f64>(r, load<f64>(r, 16) + c22, 16); store<f64>(r, load<f64>(r, 24) + c23, 24);
-    r += rowBytes;
-    store<f64>(r, load<f64>(r) + c30); store<f64>(r, load<f64>(r, 8) + c31, 8);
-    store<f64>(r, load<f64>(r, 16) + c32, 16); store<f64>(r, load<f64>(r, 24) + c33, 24);
+  } else {
+    const delta = init - A;
+    for (let ia = 0; ia < panels; ia++) {
+      const pa = WP + <usize>ia * panelBytes;
+      const off = <usize>(ia << 2) * rowBytes + (<usize>ia << 5);
+      let pb = P + <usize>(ia + 1) * panelBytes;
+      const d0 = A + off;
+      // The diagonal tile: upper-only when both sides are the same panel (w·y on one side
+      // makes it symmetric too, but then pa ≠ pb and the general tile is needed).
+      if (WP == P) tile4x4(d0, d0 + delta, rowBytes, pa, pa, 32, count, false, false, true);
+      else tile4x4(d0, d0 + delta, rowBytes, pa, pa - WP + P, 32, count, false, false);
+      for (let d = d0 + 32, end = d0 + (<usize>(panels - ia) << 5); d < end; d += 32) {
+        tile4x4(d, d + delta, rowBytes, pa, pb, 32, count, false, false);
+        pb += panelBytes;
+      }
+    }
   }
 }
 
 /**
- * Upper triangle (4×4 tiles on and above the diagonal) of A (k4×k4, stride k4) +=
- * Σ_t WP_t P_tᵀ, where P and WP hold `count` packed rows as k4/4 panels of count×4 f64.
+ * Packs ỹ = (f values at `src`, then 1 if `extraOne`, then zeros up to k4) as entry t of the
+ * panels P (panelBytes apart) and, when `weighted`, w·ỹ into WP; if cb ≠ 0 also b += cb·y
+ * (the f values only). With `scaleP`, P gets w·ỹ instead (and WP nothing): the implicit
+ * solver's √w form. `weighted` and `scaleP` are compile-time constants at every call site.
  */
-export function gramPacked(A: usize, k4: i32, WP: usize, P: usize, count: i32): void {
-  const rowBytes = <usize>k4 << 3;
-  const panels = k4 >> 2;
-  const panelBytes = <usize>count << 5;
-  for (let ia = 0; ia < panels; ia++) {
-    const pa = WP + <usize>ia * panelBytes;
-    const rowA = A + <usize>(ia << 2) * rowBytes;
-    for (let jb = ia; jb < panels; jb++) {
-      tile4x4(rowA + (<usize>jb << 5), rowBytes, pa, P + <usize>jb * panelBytes, 32, count);
-    }
-  }
-}
-
-/**
- * Packs row `src` (k values, then `extraOne` ⇒ a trailing 1) as entry t of `count` into the
- * panels P, and w·row into WP (skipped when WP == P).
- */
-export function packRow(P: usize, WP: usize, count: i32, t: i32, src: usize, f: i32, extraOne: bool, k4: i32, w: f64): void {
-  const panelBytes = <usize>count << 5;
+// @ts-ignore: decorator
+@inline export function packRow(
+  P: usize, WP: usize, panelBytes: usize, t: i32, src: usize, f: i32, k4: i32, extraOne: bool,
+  w: f64, weighted: bool, b: usize, cb: f64, scaleP: bool = false,
+): void {
   const at = <usize>t << 5;
   const full = f >> 2;
+  let p = 0;
   if (ASC_FEATURE_SIMD) {
     const vw = f64x2.splat(w);
-    for (let p = 0; p < full; p++) {
+    const vc = f64x2.splat(cb);
+    const withB = cb != 0;
+    for (; p < full; p++) {
       const s = src + (<usize>p << 5);
       const d = <usize>p * panelBytes + at;
       const v0 = v128.load(s);
       const v1 = v128.load(s, 16);
-      v128.store(P + d, v0);
-      v128.store(P + d, v1, 16);
-      if (WP != P) {
+      if (scaleP) {
+        v128.store(P + d, f64x2.mul(v0, vw));
+        v128.store(P + d, f64x2.mul(v1, vw), 16);
+      } else {
+        v128.store(P + d, v0);
+        v128.store(P + d, v1, 16);
+      }
+      if (weighted) {
         v128.store(WP + d, f64x2.mul(v0, vw));
         v128.store(WP + d, f64x2.mul(v1, vw), 16);
       }
+      if (withB) {
+        const bp = b + (<usize>p << 5);
+        v128.store(bp, madd(vc, v0, v128.load(bp)));
+        v128.store(bp, madd(vc, v1, v128.load(bp, 16)), 16);
+      }
     }
   } else {
-    for (let p = 0; p < full; p++) {
+    for (; p < full; p++) {
       const s = src + (<usize>p << 5);
       const d = <usize>p * panelBytes + at;
-      for (let q = 0; q < 4; q++) {
-        const v = load<f64>(s + (<usize>q << 3));
-        store<f64>(P + d + (<usize>q << 3), v);
-        if (WP != P) store<f64>(WP + d + (<usize>q << 3), v * w);
+      const bp = b + (<usize>p << 5);
+      for (let q: usize = 0; q < 32; q += 8) {
+        const v = load<f64>(s + q);
+        store<f64>(P + d + q, scaleP ? v * w : v);
+        if (weighted) store<f64>(WP + d + q, v * w);
+        if (cb != 0) store<f64>(bp + q, load<f64>(bp + q) + cb * v);
       }
     }
   }
   // The last, partial panel: the rest of the row, the optional 1, zeros.
   for (let col = full << 2; col < k4; col++) {
-    const v: f64 = col < f ? load<f64>(src + (<usize>col << 3)) : col == f && extraOne ? 1.0 : 0.0;
+    let v: f64 = 0;
+    if (col < f) {
+      v = load<f64>(src + (<usize>col << 3));
+      if (cb != 0) store<f64>(b + (<usize>col << 3), load<f64>(b + (<usize>col << 3)) + cb * v);
+    } else if (col == f && extraOne) {
+      v = 1;
+    }
     const d = <usize>(col >> 2) * panelBytes + at + (<usize>(col & 3) << 3);
-    store<f64>(P + d, v);
-    if (WP != P) store<f64>(WP + d, v * w);
+    store<f64>(P + d, scaleP ? v * w : v);
+    if (weighted) store<f64>(WP + d, v * w);
   }
 }
 
-/** out (k×k, full) = Σ_{i<n} y_i y_iᵀ over the rows of Y (stride k). */
+/** out (k×k, full symmetric) = Σ_{i<n} y_i y_iᵀ over the n rows of Y (stride k). */
 export function gramian(Y: usize, n: i32, k: i32, out: usize): void {
-  memory.fill(out, 0, <usize>k * k << 3);
   const rowBytes = <usize>k << 3;
   const kf = k & ~3;
+  // Full 4×4 blocks straight from Y (rows are k apart): only once per half-step, so no packing.
   for (let a0 = 0; a0 < kf; a0 += 4) {
     for (let b0 = a0; b0 < kf; b0 += 4) {
-      tile4x4(out + <usize>a0 * rowBytes + (<usize>b0 << 3), rowBytes, Y + (<usize>a0 << 3), Y + (<usize>b0 << 3), rowBytes, n);
+      tile4x4(out + <usize>a0 * rowBytes + (<usize>b0 << 3), 0, rowBytes, Y + (<usize>a0 << 3), Y + (<usize>b0 << 3), rowBytes, n, true, false);
     }
   }
   // Columns past the last full block of 4: plain dot products down the rows.
@@ -158,7 +298,7 @@ export function gramian(Y: usize, n: i32, k: i32, out: usize): void {
       store<f64>(out + <usize>a * rowBytes + (<usize>b << 3), s);
     }
   }
-  // Mirror the upper triangle.
+  // Mirror the upper triangle (the ABI promises the full matrix).
   for (let a = 1; a < k; a++) {
     for (let b = 0; b < a; b++) {
       store<f64>(out + <usize>a * rowBytes + (<usize>b << 3), load<f64>(out + <usize>b * rowBytes + (<usize>a << 3)));
@@ -166,7 +306,10 @@ export function gramian(Y: usize, n: i32, k: i32, out: usize): void {
   }
 }
 
-/** Upper triangle of A (k×k) += Σ_j w_j r_j r_jᵀ over count rows of length k at `rows` (weights 0 ⇒ 1). */
+/**
+ * Upper triangle of A (k×k) += Σ_j w_j r_j r_jᵀ over `count` rows of length k at `rows`
+ * (weights = 0 ⇒ all 1). Not on the hot path (the row solvers pack instead): rank-1 updates.
+ */
 export function gramAccumulate(A: usize, k: i32, rows: usize, count: i32, weights: usize): void {
   const rowBytes = <usize>k << 3;
   for (let j = 0; j < count; j++) {
@@ -174,17 +317,14 @@ export function gramAccumulate(A: usize, k: i32, rows: usize, count: i32, weight
     const r = rows + <usize>j * rowBytes;
     for (let a = 0; a < k; a++) {
       const s = w * load<f64>(r + (<usize>a << 3));
-      if (s != 0) axpyRow(A + <usize>a * rowBytes + (<usize>a << 3), s, r + (<usize>a << 3), k - a);
+      const o = <usize>a << 3;
+      const y = A + <usize>a * rowBytes + o;
+      const x = r + o;
+      for (let c = 0; c < k - a; c++) {
+        const oc = <usize>c << 3;
+        store<f64>(y + oc, load<f64>(y + oc) + s * load<f64>(x + oc));
+      }
     }
   }
 }
 
-// @ts-ignore: decorator
-@inline function axpyRow(y: usize, a: f64, x: usize, n: i32): void {
-  for (let j = 0; j < n; j++) {
-    const o = <usize>j << 3;
-    store<f64>(y + o, load<f64>(y + o) + a * load<f64>(x + o));
-  }
-}
-
-export { roundUp4 };

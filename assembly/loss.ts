@@ -1,9 +1,10 @@
-// Partial loss sums over rows [r0, r1), and scoring.
+// Partial loss sums over rows [r0, r1), for convergence checks; the caller adds regularisation.
 import { dot } from './vec';
 
 /**
- * Implicit loss without densifying (Hu et al. 2008, eq. 3, expanded):
- * Σ_u [x_uᵀ YᵀY x_u + Σ_{i∈Ω_u} (|c|(p − s)² − s²)], s = x_uᵀ y_i.
+ * Implicit loss without densifying (Hu et al. 2008, eq. 3, expanded): the sum over all items of
+ * (x_uᵀy_i)² is x_uᵀ·YᵀY·x_u; the observed items then correct it:
+ * Σ_u [x_uᵀ YᵀY x_u + Σ_{i∈Ω_u} (|c|(p − s)² − s²)], s = x_uᵀ y_i, p = [c > 0].
  */
 export function implicitLossRows(X: usize, Y: usize, YtY: usize, indptr: usize, indices: usize, conf: usize, f: i32, r0: i32, r1: i32): f64 {
   const fBytes = <usize>f << 3;
@@ -18,15 +19,15 @@ export function implicitLossRows(X: usize, Y: usize, YtY: usize, indptr: usize, 
     for (let j = lo; j < hi; j++) {
       const i = load<i32>(indices + (<usize>j << 2));
       const c = load<f64>(conf + (<usize>j << 3));
-      const s = dot(x, Y + <usize>i * fBytes, f);
-      const e = (c > 0 ? 1.0 : 0.0) - s;
-      total += Math.abs(c) * e * e - s * s;
+      const sc = dot(x, Y + <usize>i * fBytes, f);
+      const e = (c > 0 ? 1.0 : 0.0) - sc;
+      total += Math.abs(c) * e * e - sc * sc;
     }
   }
   return total;
 }
 
-/** Σ (r − μ − b_u − b_i − x_uᵀy_i)² over rows [r0, r1); bias pointers 0 ⇒ no biases. */
+/** Σ_{i∈Ω_u} (r − μ − b_u − b_i − x_uᵀy_i)² over rows [r0, r1); bias pointers 0 ⇒ no biases. */
 export function explicitLossRows(X: usize, Y: usize, indptr: usize, indices: usize, ratings: usize, f: i32, mu: f64, biasRow: usize, biasCol: usize, r0: i32, r1: i32): f64 {
   const fBytes = <usize>f << 3;
   let total: f64 = 0;
@@ -43,10 +44,4 @@ export function explicitLossRows(X: usize, Y: usize, indptr: usize, indices: usi
     }
   }
   return total;
-}
-
-/** out[i] = y_iᵀ x for the n rows of Y. */
-export function scoreRows(Y: usize, n: i32, f: i32, x: usize, out: usize): void {
-  const fBytes = <usize>f << 3;
-  for (let i = 0; i < n; i++) store<f64>(out + (<usize>i << 3), dot(Y + <usize>i * fBytes, x, f));
 }

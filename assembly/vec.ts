@@ -1,5 +1,5 @@
 // Small vector helpers shared by the kernels. One source serves three builds: scalar,
-// SIMD (f64x2 mul + add) and relaxed SIMD (f64x2 fused multiply-add).
+// SIMD (f64x2 mul + add) and relaxed SIMD (f64x2 fused multiply-add), chosen at compile time.
 
 /** a·b + c on f64x2 lanes: one fused instruction where relaxed SIMD is enabled. */
 // @ts-ignore: decorator
@@ -11,11 +11,12 @@
   }
 }
 
-/** Σ p[j]·q[j] for j < n (f64 arrays at byte pointers p, q). */
+/** Σ p[j]·q[j] for j < n (f64 arrays at byte pointers p, q; any alignment). */
 export function dot(p: usize, q: usize, n: i32): f64 {
   let j = 0;
   let s: f64 = 0;
   if (ASC_FEATURE_SIMD) {
+    // Two independent accumulators hide the add/FMA latency.
     let a0 = f64x2.splat(0);
     let a1 = f64x2.splat(0);
     for (; j + 4 <= n; j += 4) {
@@ -42,7 +43,7 @@ export function dot(p: usize, q: usize, n: i32): f64 {
   return s;
 }
 
-/** y[j] += a·x[j] for j < n. */
+/** y[j] += a·x[j] for j < n (any alignment). */
 export function axpy(y: usize, a: f64, x: usize, n: i32): void {
   let j = 0;
   if (ASC_FEATURE_SIMD) {
@@ -52,9 +53,10 @@ export function axpy(y: usize, a: f64, x: usize, n: i32): void {
       v128.store(y + o, madd(va, v128.load(x + o), v128.load(y + o)));
       v128.store(y + o, madd(va, v128.load(x + o, 16), v128.load(y + o, 16)), 16);
     }
-    for (; j + 2 <= n; j += 2) {
+    if (j + 2 <= n) {
       const o = <usize>j << 3;
       v128.store(y + o, madd(va, v128.load(x + o), v128.load(y + o)));
+      j += 2;
     }
   }
   for (; j < n; j++) {
@@ -63,17 +65,48 @@ export function axpy(y: usize, a: f64, x: usize, n: i32): void {
   }
 }
 
+/** x[j] *= a for j < n (any alignment). */
+export function scale(x: usize, a: f64, n: i32): void {
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    const va = f64x2.splat(a);
+    for (; j + 2 <= n; j += 2) {
+      const o = <usize>j << 3;
+      v128.store(x + o, f64x2.mul(v128.load(x + o), va));
+    }
+  }
+  for (; j < n; j++) {
+    const o = <usize>j << 3;
+    store<f64>(x + o, load<f64>(x + o) * a);
+  }
+}
+
+/** dst[j] = 0 for j < n (f64). A loop, not memory.fill: V8 calls out of line for bulk memory ops. */
+export function zero(dst: usize, n: i32): void {
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    const z = f64x2.splat(0);
+    for (; j + 2 <= n; j += 2) v128.store(dst + (<usize>j << 3), z);
+  }
+  for (; j < n; j++) store<f64>(dst + (<usize>j << 3), 0);
+}
+
 /** dst[j] = src[j] for j < n (f64). */
 export function copy(dst: usize, src: usize, n: i32): void {
-  memory.copy(dst, src, <usize>n << 3);
+  let j = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; j + 2 <= n; j += 2) {
+      const o = <usize>j << 3;
+      v128.store(dst + o, v128.load(src + o));
+    }
+  }
+  for (; j < n; j++) {
+    const o = <usize>j << 3;
+    store<f64>(dst + o, load<f64>(src + o));
+  }
 }
 
-/** dst[j] = 0 for j < n (f64). */
-export function zero(dst: usize, n: i32): void {
-  memory.fill(dst, 0, <usize>n << 3);
-}
-
-/** Rounds n up to a multiple of 4. */
+/** Rounds n up to a multiple of 4 (the panel width). */
 // @ts-ignore: decorator
 @inline export function roundUp4(n: i32): i32 {
   return (n + 3) & ~3;

@@ -35,8 +35,18 @@ export function movieLensShaped(seed = 1) {
   const { users, items, nnz } = ML1M;
   // Heavy-tailed user activity, rescaled so the total is ≈ nnz.
   const raw = Float64Array.from({ length: users }, () => 1 / Math.pow(1 - rnd() * 0.999, 0.7));
-  const sum = raw.reduce((s, v) => s + v, 0);
-  const counts = Int32Array.from(raw, (v) => Math.min(Math.floor(items * 0.6), 20 + Math.round(((nnz - 20 * users) * v) / sum)));
+  const cap = Math.floor(items * 0.6);
+  const countsAt = (scale) => Int32Array.from(raw, (v) => Math.min(cap, 20 + Math.round(scale * v)));
+  const sumOf = (c) => c.reduce((s, v) => s + v, 0);
+  // Bisect the scale so that the capped counts add up to ≈ nnz.
+  let lo = 0;
+  let hi = nnz;
+  for (let it = 0; it < 60; it++) {
+    const mid = (lo + hi) / 2;
+    if (sumOf(countsAt(mid)) < nnz) lo = mid;
+    else hi = mid;
+  }
+  const counts = countsAt(hi);
   const cdf = new Float64Array(items);
   let acc = 0;
   for (let i = 0; i < items; i++) cdf[i] = acc += 1 / Math.pow(i + 1, 0.9);
@@ -75,6 +85,26 @@ export function movieLensShaped(seed = 1) {
   let maxRowNnz = 0;
   for (let u = 0; u < users; u++) maxRowNnz = Math.max(maxRowNnz, counts[u]);
   return { rows: users, cols: items, nnz: total, indptr, indices, conf, maxRowNnz };
+}
+
+/** The same matrix by item (CSC of the user CSR), for the item half-step. */
+export function transpose(m) {
+  const indptr = new Int32Array(m.cols + 1);
+  for (let j = 0; j < m.nnz; j++) indptr[m.indices[j] + 1]++;
+  for (let i = 0; i < m.cols; i++) indptr[i + 1] += indptr[i];
+  const next = indptr.slice(0, m.cols);
+  const indices = new Int32Array(m.nnz);
+  const conf = new Float64Array(m.nnz);
+  for (let u = 0; u < m.rows; u++) {
+    for (let j = m.indptr[u]; j < m.indptr[u + 1]; j++) {
+      const at = next[m.indices[j]]++;
+      indices[at] = u;
+      conf[at] = m.conf[j];
+    }
+  }
+  let maxRowNnz = 0;
+  for (let i = 0; i < m.cols; i++) maxRowNnz = Math.max(maxRowNnz, indptr[i + 1] - indptr[i]);
+  return { rows: m.cols, cols: m.rows, nnz: m.nnz, indptr, indices, conf, maxRowNnz };
 }
 
 /** FLOPs of one half-step: upper-triangle Gram (multiply + add), Cholesky k³/3, two triangular solves. */
@@ -117,6 +147,7 @@ export async function benchKernels(opts = {}) {
   }
 
   const data = movieLensShaped(1);
+  const byItem = transpose(data);
   const fs = opts.quick ? [16, 64] : [16, 64, 128];
   for (const f of fs) {
     for (const v of [...wasm, 'reference']) {
@@ -152,6 +183,28 @@ export async function benchKernels(opts = {}) {
         usPerRow: (s / data.rows) * 1e6,
       });
       log(`half-step ${v} f=${f}: ${s.toFixed(4)} s, ${out.at(-1).gflops.toFixed(2)} GFLOP/s`);
+
+      // A whole iteration (the ≤ 0.5 s target at f = 64): YᵀY + users, then XᵀX + items.
+      if (v !== 'reference') {
+        const t = byItem;
+        const ip2 = a.putI32(t.indptr);
+        const ix2 = a.putI32(t.indices);
+        const cf2 = a.putF64(t.conf);
+        const G2 = a.alloc(8 * f * f);
+        const scratch2 = a.alloc(K.scratchBytes(f, Math.max(data.maxRowNnz, t.maxRowNnz)));
+        let st = -1;
+        const iteration = () => {
+          K.gramian(Y, data.cols, f, G);
+          st = Math.max(st, K.solveImplicitRows(X, Y, G, indptr, indices, conf, f, lambda, 0, data.rows, scratch2));
+          K.gramian(X, data.rows, f, G2);
+          st = Math.max(st, K.solveImplicitRows(Y, X, G2, ip2, ix2, cf2, f, lambda, 0, t.rows, scratch2));
+        };
+        const si = timeMedian(iteration, reps);
+        if (st >= 0) throw new Error(`${v} f=${f}: a row was not positive definite`);
+        const flops = halfStepFlops(data.nnz, data.rows, f) + halfStepFlops(t.nnz, t.rows, f) + (data.rows + t.rows) * f * (f + 1);
+        out.push({ kernel: 'implicit iteration (users + items)', variant: v, f, seconds: si, gflops: flops / si / 1e9 });
+        log(`iteration ${v} f=${f}: ${si.toFixed(4)} s, ${out.at(-1).gflops.toFixed(2)} GFLOP/s`);
+      }
     }
   }
   return out;

@@ -9,11 +9,17 @@
  * `indices` are row numbers of the *other* factor matrix. The user half-step passes
  * (X, Y, CSR by user); the item half-step passes (Y, X, CSR by item) — the same kernel.
  *
- * Status codes: row solvers return -1 on success, else the index of the first row whose
- * system was not positive definite (that row's output is left unspecified).
+ * Status codes: row solvers return -1 on success, else the (absolute, not r0-relative) index
+ * of the first row whose system was not positive definite (that row's output is left
+ * unspecified; rows before it are solved, rows after it are untouched).
  */
 export interface KernelExports {
-  /** Bytes of scratch one row-solver call needs, for solve dimension `k` and rows of at most `maxRowNnz` entries. */
+  /**
+   * Bytes of scratch one row-solver call needs, for solve dimension `k` and rows of at most
+   * `maxRowNnz` entries. `k` is `f` for the implicit solver and for explicit without biases,
+   * `f + 1` for explicit with biases; the result never decreases as `k` or `maxRowNnz` grow.
+   * The scratch needs 8-byte alignment (like every f64 array) and no initial content.
+   */
   scratchBytes(k: number, maxRowNnz: number): number;
 
   /** `out` (k×k, full symmetric, row-major) = Σ_{i<n} yᵢ yᵢᵀ over the n rows of `Y` (stride k). */
@@ -39,7 +45,8 @@ export interface KernelExports {
    * Implicit-feedback half-step (Hu, Koren & Volinsky 2008, eq. 4) for rows [r0, r1):
    * X[u] = (YtY + Σ_{i∈Ω_u} (|c_ui| − 1) y_i y_iᵀ + λI)⁻¹ Σ_{i∈Ω_u, c_ui>0} |c_ui| y_i.
    * `conf` holds the confidence c_ui with its sign as the preference: c > 0 → p = 1,
-   * c < 0 → p = 0 with confidence |c|. A row with no entries gets (YtY + λI)⁻¹·0 = 0.
+   * c < 0 → p = 0 with confidence |c|. A row with no entries gets (YtY + λI)⁻¹·0 = 0, written
+   * without factoring anything (so an empty row is never reported as failing).
    * `YtY` is the full f×f Gram of Y. Returns -1 or the failing row.
    */
   solveImplicitRows(

@@ -1,38 +1,39 @@
 import * as loader from '@assemblyscript/loader';
 import { AlsError } from '../errors.js';
 import type { KernelExports, KernelVariant } from './abi.js';
-import { Arena, MAX_PAGES, PAGE_BYTES } from './arena.js';
+import { Arena, MAX_PAGES, PAGE_BYTES, align } from './arena.js';
 import { createReferenceKernels } from './reference-kernels.js';
 
 /** Kernels ready to run: the exports, their memory and the arena that lays out buffers in it. */
 export interface KernelRuntime {
   /** Which build is running. */
   variant: KernelVariant;
-  /** The kernel functions (plus `fmaPeak` in WASM builds, for measuring the peak). */
+  /** The kernel functions, plus `fmaPeak` (peak-rate probe) in the WebAssembly builds. */
   exports: KernelExports & { fmaPeak?(iterations: number): number };
   /** The linear memory every pointer refers to. */
   memory: WebAssembly.Memory;
-  /** Allocator over `memory`. */
+  /** Allocator over `memory`, starting above the module's static data. */
   arena: Arena;
 }
 
 /** Options of {@link loadKernels}. */
 export interface LoadKernelsOptions {
-  /** Build to load; `auto` picks relaxed-SIMD > SIMD > scalar. Default `auto`. */
+  /** Build to load; `'auto'` picks relaxed SIMD > SIMD > scalar by feature detection. Default `'auto'`. */
   variant?: KernelVariant | 'auto';
-  /** Memory to instantiate with (e.g. a shared one); default a new memory of `initialBytes`. */
+  /** Memory to instantiate with; default a new memory of `initialBytes` (maximum 4 GiB). */
   memory?: WebAssembly.Memory;
-  /** Initial size of a new memory. Default 1 MiB. */
+  /** Initial size of a new memory in bytes. Default 1 MiB (it grows on demand). */
   initialBytes?: number;
 }
 
 type WasmVariant = Exclude<KernelVariant, 'reference'>;
-const WASM_ORDER: WasmVariant[] = ['relaxed', 'simd', 'scalar'];
+const WASM_ORDER: readonly WasmVariant[] = ['relaxed', 'simd', 'scalar'];
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
-// Literal `new URL(…, import.meta.url)` forms so that bundlers (Vite, webpack, …) emit the
-// .wasm files as assets; the path is the same from src/wasm/ and from dist/wasm/.
+// Literal `new URL('…', import.meta.url)` forms, one per build, so that bundlers (Vite,
+// webpack, …) see them and emit the .wasm files as assets. `../../build/` is right from both
+// src/wasm/ and dist/wasm/.
 function wasmUrl(v: WasmVariant): URL {
   switch (v) {
     case 'relaxed':
@@ -44,20 +45,52 @@ function wasmUrl(v: WasmVariant): URL {
   }
 }
 
+// Feature probes: the smallest modules using one op of each feature. (type () → v128, one
+// function whose body is the op.) `WebAssembly.validate` on them is synchronous and cheap.
+const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, 0x03, 0x02, 0x01, 0x00];
+const V128_CONST_0 = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
+/** v128.const 0 */
+const SIMD_PROBE = Uint8Array.from([...HEADER, 0x0a, 0x16, 0x01, 0x14, 0x00, ...V128_CONST_0, 0x0b]);
+/** f64x2.relaxed_madd(v128.const 0, v128.const 0, v128.const 0) — opcode 0xfd 0x107 */
+const RELAXED_PROBE = Uint8Array.from([...HEADER, 0x0a, 0x3d, 0x01, 0x3b, 0x00, ...V128_CONST_0, ...V128_CONST_0, ...V128_CONST_0, 0xfd, 0x87, 0x02, 0x0b]);
+
 let nodeFlagsSet: Promise<void> | undefined;
-/** Node 20 keeps relaxed SIMD behind a V8 flag that NODE_OPTIONS rejects; set it before compiling. */
+/**
+ * Node 20 keeps relaxed SIMD behind a V8 flag that NODE_OPTIONS rejects; setting it at run time
+ * before compiling works, and is harmless where it is already on. Detection decides afterwards.
+ */
 function enableNodeRelaxedSimd(): Promise<void> {
   if (!isNode) return Promise.resolve();
   nodeFlagsSet ??= (async () => {
     try {
+      // A variable specifier so that browser bundlers do not try to resolve node:v8.
       const v8Name = 'node:v8';
       const v8 = (await import(/* @vite-ignore */ v8Name)) as { setFlagsFromString(flag: string): void };
       v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
     } catch {
-      // Not fatal: detection below then falls back to the SIMD build.
+      // Not fatal: detection then reports no relaxed SIMD and `auto` takes the SIMD build.
     }
   })();
   return nodeFlagsSet;
+}
+
+/**
+ * The builds this JavaScript engine can run, best first, always ending with `'reference'`
+ * (plain TypeScript). Decided by feature detection, without fetching any .wasm file.
+ * @example
+ * await kernelVariantsAvailable(); // → ['relaxed', 'simd', 'scalar', 'reference'] in Chromium
+ */
+export async function kernelVariantsAvailable(): Promise<KernelVariant[]> {
+  await enableNodeRelaxedSimd();
+  const out: KernelVariant[] = [];
+  if (typeof WebAssembly === 'object' && typeof WebAssembly.validate === 'function') {
+    const simd = WebAssembly.validate(SIMD_PROBE);
+    if (simd && WebAssembly.validate(RELAXED_PROBE)) out.push('relaxed');
+    if (simd) out.push('simd');
+    out.push('scalar');
+  }
+  out.push('reference');
+  return out;
 }
 
 async function readBytes(url: URL): Promise<Uint8Array<ArrayBuffer>> {
@@ -67,51 +100,38 @@ async function readBytes(url: URL): Promise<Uint8Array<ArrayBuffer>> {
     return fs.readFile(url);
   }
   const res = await fetch(url);
-  if (!res.ok) throw new Error(`HTTP ${res.status} for ${url.href}`);
+  if (!res.ok) throw new Error(`HTTP ${res.status} ${res.statusText} for ${url.href}`);
   return new Uint8Array(await res.arrayBuffer());
 }
 
-/** Compiled modules per build; `null` = not supported by this engine. */
-const modules = new Map<WasmVariant, Promise<WebAssembly.Module | null>>();
+/** Compiled modules per build: compiling once lets every instance (and worker) reuse it. */
+const modules = new Map<WasmVariant, Promise<WebAssembly.Module>>();
 
-function compiled(v: WasmVariant): Promise<WebAssembly.Module | null> {
+function compiled(v: WasmVariant): Promise<WebAssembly.Module> {
   let p = modules.get(v);
   if (!p) {
-    p = (async () => {
-      await enableNodeRelaxedSimd();
-      const bytes = await readBytes(wasmUrl(v));
-      // Validating our own module is the exact feature test: it uses every op the build needs.
-      if (!WebAssembly.validate(bytes)) return null;
-      return WebAssembly.compile(bytes);
-    })();
+    p = readBytes(wasmUrl(v)).then((bytes) => WebAssembly.compile(bytes));
+    // A failed fetch may be transient: forget it so that a later call retries.
+    p.catch(() => modules.delete(v));
     modules.set(v, p);
   }
   return p;
 }
 
 /**
- * The kernel builds this engine can run, best first (always ends with `reference`).
- * @example
- * await kernelVariantsAvailable() // → ['relaxed', 'simd', 'scalar', 'reference']
- */
-export async function kernelVariantsAvailable(): Promise<KernelVariant[]> {
-  const out: KernelVariant[] = [];
-  for (const v of WASM_ORDER) {
-    try {
-      if (await compiled(v)) out.push(v);
-    } catch {
-      // unreadable or uncompilable: not available
-    }
-  }
-  out.push('reference');
-  return out;
-}
-
-/**
  * Loads (compiling once per build, then cached) and instantiates the kernels on a memory.
+ *
+ * The instance imports only `env.memory`. It is instantiated through `@assemblyscript/loader`
+ * (the design card's loader: it also supplies the `env` imports an AssemblyScript build may
+ * expect), and the raw `instance.exports` are used: the kernels take and return numbers
+ * only, so the loader's marshalling wrappers would add nothing but call overhead.
+ *
  * @param options - build, memory, initial size
  * @returns the runtime: exports, memory, arena
- * @throws AlsError `WASM_UNAVAILABLE` when the requested build cannot run here
+ * @throws AlsError `WASM_UNAVAILABLE` when the requested build cannot run (or be loaded) here
+ * @example
+ * const { exports: K, arena } = await loadKernels();           // best build for this engine
+ * const ref = await loadKernels({ variant: 'reference' });      // plain TypeScript oracle
  */
 export async function loadKernels(options: LoadKernelsOptions = {}): Promise<KernelRuntime> {
   const want = options.variant ?? 'auto';
@@ -121,26 +141,31 @@ export async function loadKernels(options: LoadKernelsOptions = {}): Promise<Ker
   if (want === 'reference') {
     return { variant: 'reference', exports: createReferenceKernels(memory), memory, arena: new Arena(memory) };
   }
-  const candidates = want === 'auto' ? WASM_ORDER : [want];
+  const available = await kernelVariantsAvailable();
+  if (want !== 'auto' && !available.includes(want)) {
+    throw new AlsError('WASM_UNAVAILABLE', `The "${want}" kernel build needs WebAssembly features this JavaScript engine does not support. Use kernels: "auto" (best available) or "reference".`, {
+      variant: want,
+      available,
+    });
+  }
+  const candidates = want === 'auto' ? WASM_ORDER.filter((v) => available.includes(v)) : [want];
   let lastError: unknown;
   for (const v of candidates) {
-    let module: WebAssembly.Module | null = null;
     try {
-      module = await compiled(v);
+      const module = await compiled(v);
+      const { instance } = await loader.instantiate<Record<string, unknown>>(module, { env: { memory } });
+      const exports = instance.exports as unknown as KernelRuntime['exports'] & { __heap_base?: WebAssembly.Global };
+      // The builds hold no static data; should one ever, the arena starts above it.
+      const heapBase = exports.__heap_base instanceof WebAssembly.Global ? Number(exports.__heap_base.value) : 0;
+      return { variant: v, exports, memory, arena: new Arena(memory, Math.max(PAGE_BYTES, align(heapBase, 16))) };
     } catch (e) {
       lastError = e;
     }
-    if (!module) continue;
-    // @assemblyscript/loader (named by the design card) instantiates with our imported memory
-    // and supplies the env imports an AssemblyScript module may expect.
-    const { exports } = await loader.instantiate<Record<string, unknown>>(module, { env: { memory } });
-    return { variant: v, exports: exports as unknown as KernelRuntime['exports'], memory, arena: new Arena(memory) };
   }
+  const reason = lastError instanceof Error ? lastError.message : 'no WebAssembly support';
   throw new AlsError(
     'WASM_UNAVAILABLE',
-    want === 'auto'
-      ? `No WebAssembly kernel build could be loaded here (${String((lastError as Error | undefined)?.message ?? 'unsupported')}). Use kernels: "reference" for the plain TypeScript fallback.`
-      : `The "${want}" kernel build is not supported by this JavaScript engine. Use kernels: "auto".`,
-    { variant: want },
+    `Could not load the ${want === 'auto' ? 'WebAssembly' : `"${want}"`} kernels (${reason}). Check that build/als-*.wasm is served next to the library, or use kernels: "reference" (plain TypeScript, slower).`,
+    { variant: want, reason },
   );
 }

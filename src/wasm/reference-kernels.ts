@@ -1,5 +1,8 @@
 import type { KernelExports } from './abi.js';
 
+// see: Hu, Koren & Volinsky 2008, eq. 4 (implicit); Zhou et al. 2008 (ALS-WR, explicit);
+// Golub & Van Loan §4.2 (Cholesky, the textbook inner-product form used here).
+
 /**
  * The kernels in plain TypeScript: textbook loops in f64, no blocking, no SIMD, the same ABI
  * (byte pointers into `memory`) and status codes as the WASM builds. It is the correctness
@@ -45,6 +48,7 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
 
   return {
     scratchBytes(k: number): number {
+      // A (k×k), b (k), one augmented row ỹ (k).
       return 8 * (k * k + 2 * k);
     },
 
@@ -88,6 +92,11 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
       const A = scratch >>> 3;
       const b = A + f * f;
       for (let u = r0; u < r1; u++) {
+        if (N[(indptr >>> 2) + u + 1] <= N[(indptr >>> 2) + u]) {
+          // No observations: the right-hand side is 0, so x_u = 0 (no system to solve).
+          for (let a = 0; a < f; a++) M[(X >>> 3) + u * f + a] = 0;
+          continue;
+        }
         for (let p = 0; p < f * f; p++) M[A + p] = M[(YtY >>> 3) + p];
         for (let p = 0; p < f; p++) M[b + p] = 0;
         for (let j = N[(indptr >>> 2) + u]; j < N[(indptr >>> 2) + u + 1]; j++) {
