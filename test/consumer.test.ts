@@ -16,7 +16,7 @@ const app = join(root, 'test/fixtures/consumer');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe('a Vite consumer app that imports als-wasm by name', () => {
-  it('bundles the worker and the .wasm assets and recommends in Chromium', async () => {
+  it('bundles the worker and the .wasm assets, recommends in Chromium, and reloads the model from IndexedDB in a fresh page', async () => {
     expect(existsSync(join(root, 'dist/index.js')), 'run `npm run build` first').toBe(true);
     // "Install" the package the way npm link would.
     const link = join(app, 'node_modules/als-wasm');
@@ -38,16 +38,25 @@ describe('a Vite consumer app that imports als-wasm by name', () => {
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     try {
-      const page = await context.newPage();
       const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
-      await page.goto(url);
-      await page.waitForFunction(() => document.getElementById('result')?.textContent !== 'working…', null, { timeout: 60_000 });
-      const result = JSON.parse((await page.textContent('#result'))!);
+      const run = async (hash: string) => {
+        const page = await context.newPage();
+        page.on('pageerror', (e) => errors.push(String(e)));
+        await page.goto(url + hash);
+        await page.waitForFunction(() => document.getElementById('result')?.textContent !== 'working…', null, { timeout: 60_000 });
+        const result = JSON.parse((await page.textContent('#result'))!);
+        await page.close();
+        return result;
+      };
+      const saved = await run('#save');
       expect(errors).toEqual([]);
-      expect(result).toMatchObject({ ok: true, worker: true });
-      expect(result.top).toHaveLength(3);
-      expect(['relaxed', 'simd', 'scalar']).toContain(result.kernels);
+      expect(saved).toMatchObject({ ok: true, worker: true });
+      expect(saved.top).toHaveLength(3);
+      expect(['relaxed', 'simd', 'scalar']).toContain(saved.kernels);
+      // A fresh page: a new worker, the model only from IndexedDB.
+      const loaded = await run('#load');
+      expect(loaded).toMatchObject({ ok: true, worker: true });
+      expect(loaded.top).toEqual(saved.top);
     } finally {
       await context.close();
       await new Promise<void>((r) => server.httpServer.close(() => r()));

@@ -38,6 +38,29 @@ async function overhead(): Promise<void> {
     }
     results[`implicit f=64 ML-1M shape, s/iteration, ${inThread ? 'in-thread' : 'worker'} (wall)`] = median(walls);
     results[`implicit f=64 ML-1M shape, s/iteration, ${inThread ? 'in-thread' : 'worker'} (engine)`] = median(inner);
+    // Cancel latency: abort at a random point of a half-step, time until the promise rejects.
+    const lat: number[] = [];
+    for (let r = 0; r < 5; r++) {
+      const controller = new AbortController();
+      let abortedAt = 0;
+      let sweeps = 0;
+      const target = 3 + r * 7;
+      const run = rec.train(data, {
+        feedback: 'implicit',
+        factors: 64,
+        iterations: 100,
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.stage === 'sweep' && ++sweeps === target) {
+            abortedAt = performance.now();
+            controller.abort();
+          }
+        },
+      });
+      await run.catch(() => undefined);
+      lat.push(performance.now() - abortedAt);
+    }
+    results[`cancel latency, ${inThread ? 'in-thread' : 'worker'} (ms, median of 5)`] = median(lat);
     await rec.dispose();
     log(`overhead ${inThread ? 'in-thread' : 'worker'} done`);
   }
