@@ -2,39 +2,17 @@ import { csrFromTriplets } from '../data/csr.js';
 import type { Csr, Interactions } from '../data/types.js';
 import type { AlsModel } from '../als/model.js';
 import { badOption } from '../errors.js';
-import { rankingMetrics, ratingMetrics } from './metrics.js';
+import { rankingMetrics, ratingMetrics, type RankingMetrics, type RatingMetrics } from './metrics.js';
 
-/** Explicit-feedback quality on held-out ratings. */
-export interface RatingEvaluation {
-  /** Root mean squared error. */
-  rmse: number;
-  /** Mean absolute error. */
-  mae: number;
-  /** Test ratings scored. */
-  count: number;
+/** Explicit-feedback quality on held-out ratings (see `ratingMetrics`). */
+export interface RatingEvaluation extends RatingMetrics {
   /** Test rows left out because their user or item is not in the model (reported, not hidden). */
   unknown: number;
 }
 
-/** Implicit-feedback quality on held-out interactions. */
-export interface RankingEvaluation {
-  /** Cut-off of the @k metrics. */
-  k: number;
-  /** precision@k, denominator min(k, |test items|). */
-  precision: number;
-  /** recall@k. */
-  recall: number;
-  /** MAP@k. */
-  map: number;
-  /** NDCG@k. */
-  ndcg: number;
-  /** AUC over all items not in the user's training set. */
-  auc: number;
-  /** Mean percentile rank (0 = top, lower is better). */
-  mpr: number;
-  /** Users with at least one held-out positive. */
-  users: number;
-  /** Test rows left out because their user or item is not in the model. */
+/** Implicit-feedback quality on held-out interactions (see `rankingMetrics` for each definition). */
+export interface RankingEvaluation extends RankingMetrics {
+  /** Test rows left out because their user or item is not in the model (reported, not hidden). */
   unknown: number;
 }
 
