@@ -9,6 +9,8 @@ export { scratchBytes } from './scratch';
 export { gramian, gramAccumulate } from './gram';
 /** Implicit half-step over rows [r0, r1) (Hu et al. 2008, eq. 4). */
 export { solveImplicitRows } from './solve-implicit';
+/** Implicit half-step by warm-started conjugate gradient (never forms the f×f system). */
+export { solveImplicitRowsCG, scratchBytesCG } from './solve-cg';
 /** Explicit half-step over rows [r0, r1) (ALS-WR, optional biases). */
 export { solveExplicitRows } from './solve-explicit';
 /** Partial implicit / explicit losses over rows [r0, r1). */

@@ -5,8 +5,12 @@ import type { KernelVariant } from '../wasm/abi.js';
 export type Feedback = 'explicit' | 'implicit';
 /** How implicit values become confidences: `linear` c = 1 + α·r, `log` c = 1 + α·ln(1 + r/ε). */
 export type ConfidenceForm = 'linear' | 'log';
-/** Per-row solver. `cholesky` solves each f×f system exactly. */
-export type Solver = 'cholesky';
+/**
+ * Per-row solver. `cholesky` solves each f×f system exactly; `cg` (implicit feedback) takes
+ * `cgSteps` conjugate-gradient steps warm-started from the previous factors, never forming
+ * the system — several times cheaper per iteration at the same final quality.
+ */
+export type Solver = 'cholesky' | 'cg';
 /** How repeated (user, item) pairs combine. */
 export type DuplicatePolicy = 'sum' | 'last' | 'max';
 
@@ -49,6 +53,8 @@ export interface TrainOptions {
   restarts?: number;
   /** Row solver. Default `cholesky`. */
   solver?: Solver;
+  /** Conjugate-gradient steps per row and half-step (`solver: 'cg'`, 1 … 100). Default 3. */
+  cgSteps?: number;
   /** Workers for the sweeps (≥ 1). Parallel sweeps are not built yet: runs on one thread and says so in the result. Default 1. */
   workers?: number;
   /** Kernel build; `auto` picks relaxed-SIMD > SIMD > scalar. Default `auto`. */
@@ -76,6 +82,7 @@ export interface ResolvedTrainOptions {
   seed: number;
   restarts: number;
   solver: Solver;
+  cgSteps: number;
   workers: number;
   kernels: KernelVariant | 'auto';
 }
@@ -94,6 +101,7 @@ export const TRAIN_DEFAULTS = {
   seed: 42,
   restarts: 1,
   solver: 'cholesky' as Solver,
+  cgSteps: 3,
   workers: 1,
   kernels: 'auto' as const,
 } as const;
@@ -124,7 +132,8 @@ export function resolveTrainOptions(opts: TrainOptions, defaultFeedback: Feedbac
     tolerance: num(opts.tolerance, 'tolerance', TRAIN_DEFAULTS.tolerance, 0, false),
     seed: int(opts.seed, 'seed', TRAIN_DEFAULTS.seed, -(2 ** 53) + 1, 2 ** 53 - 1),
     restarts: int(opts.restarts, 'restarts', TRAIN_DEFAULTS.restarts, 1, 1000),
-    solver: oneOf(opts.solver, 'solver', TRAIN_DEFAULTS.solver, ['cholesky'] as const),
+    solver: oneOf(opts.solver, 'solver', TRAIN_DEFAULTS.solver, ['cholesky', 'cg'] as const),
+    cgSteps: int(opts.cgSteps, 'cgSteps', TRAIN_DEFAULTS.cgSteps, 1, 100),
     workers: int(opts.workers, 'workers', TRAIN_DEFAULTS.workers, 1, 256),
     kernels: oneOf(opts.kernels, 'kernels', TRAIN_DEFAULTS.kernels, ['auto', 'relaxed', 'simd', 'scalar', 'reference'] as const),
   };
@@ -136,6 +145,9 @@ export function resolveTrainOptions(opts: TrainOptions, defaultFeedback: Feedbac
       if (typeof v !== 'number' || !Number.isFinite(v)) throw badOption(`eventWeights.${k}`, v, 'a finite number');
     }
     r.eventWeights = { ...opts.eventWeights };
+  }
+  if (r.solver === 'cg' && r.feedback === 'explicit') {
+    throw badOption('solver', 'cg', '"cholesky" for explicit feedback (the conjugate-gradient solver is for implicit feedback)');
   }
   if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') throw badOption('onProgress', typeof opts.onProgress, 'a function');
   return r;

@@ -113,12 +113,13 @@ export async function trainFactors(matrix: RatingMatrix, opts: ResolvedTrainOpti
   const explicit = opts.feedback === 'explicit';
   const biases = explicit && opts.biases;
   const k = biases ? f + 1 : f;
+  const cg = !explicit && opts.solver === 'cg';
 
   const rt = hooks.runtime ?? (await loadKernels({ variant: opts.kernels }));
   rt.arena.reset();
   const K = rt.exports;
   const maxRowNnz = Math.max(maxNnz(byUser), maxNnz(byItem));
-  const scratchBytes = K.scratchBytes(k, maxRowNnz);
+  const scratchBytes = Math.max(K.scratchBytes(k, maxRowNnz), K.scratchBytesCG(f, maxRowNnz));
   const need = estimateTrainingBytes(m, n, matrix.nnz, k, scratchBytes);
   if (need > MAX_PAGES * PAGE_BYTES) {
     throw new AlsError(
@@ -130,8 +131,9 @@ export async function trainFactors(matrix: RatingMatrix, opts: ResolvedTrainOpti
 
   // Values the kernels read: signed confidences (implicit) or ratings (explicit).
   const globalMean = biases ? mean(byUser.values) : 0;
-  const userSide = layoutSide(rt, byUser, explicit ? byUser.values : toConfidence(byUser.values, opts.confidence, opts.alpha, opts.epsilon), k, rt.variant);
-  const itemSide = layoutSide(rt, byItem, explicit ? byItem.values : toConfidence(byItem.values, opts.confidence, opts.alpha, opts.epsilon), k, rt.variant);
+  const chunkCost = cg ? (nnzRow: number) => (opts.cgSteps + 1) * (f * f + 2 * nnzRow * f) : undefined;
+  const userSide = layoutSide(rt, byUser, explicit ? byUser.values : toConfidence(byUser.values, opts.confidence, opts.alpha, opts.epsilon), k, rt.variant, chunkCost);
+  const itemSide = layoutSide(rt, byItem, explicit ? byItem.values : toConfidence(byItem.values, opts.confidence, opts.alpha, opts.epsilon), k, rt.variant, chunkCost);
   const Xp = rt.arena.alloc(8 * m * f);
   const Yp = rt.arena.alloc(8 * n * f);
   const Gp = rt.arena.alloc(8 * f * f);
@@ -139,7 +141,9 @@ export async function trainFactors(matrix: RatingMatrix, opts: ResolvedTrainOpti
   const biP = biases ? rt.arena.alloc(8 * n) : 0;
   const scratch = rt.arena.alloc(scratchBytes);
 
-  const flopsPerIteration = sideFlops(userSide, k, explicit ? 0 : n) + sideFlops(itemSide, k, explicit ? 0 : m);
+  const flopsPerIteration = cg
+    ? cgSideFlops(userSide, f, n, opts.cgSteps) + cgSideFlops(itemSide, f, m, opts.cgSteps)
+    : sideFlops(userSide, k, explicit ? 0 : n) + sideFlops(itemSide, k, explicit ? 0 : m);
   const yielder = new Yielder();
   const emit = hooks.onProgress ?? (() => {});
 
@@ -220,7 +224,9 @@ export async function trainFactors(matrix: RatingMatrix, opts: ResolvedTrainOpti
       const r1 = chunks[c + 1];
       const status = explicit
         ? K.solveExplicitRows(out, other, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, opts.weightedRegularization ? 1 : 0, globalMean, biasOther, biasOut, r0, r1, scratch)
-        : K.solveImplicitRows(out, other, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, r0, r1, scratch);
+        : cg
+          ? K.solveImplicitRowsCG(out, other, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, opts.cgSteps, r0, r1, scratch)
+          : K.solveImplicitRows(out, other, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, r0, r1, scratch);
       if (status >= 0) throw notPositiveDefinite(side, status, it);
       const bad = firstNonFinite(rt.arena.f64(out + r0 * f * 8, (r1 - r0) * f));
       if (bad >= 0) {
@@ -272,7 +278,7 @@ export async function trainFactors(matrix: RatingMatrix, opts: ResolvedTrainOpti
 }
 
 /** Copies one orientation into WASM memory and cuts it into chunks of similar work. */
-function layoutSide(rt: KernelRuntime, csr: Csr, values: Float64Array, k: number, variant: KernelVariant): SideLayout {
+function layoutSide(rt: KernelRuntime, csr: Csr, values: Float64Array, k: number, variant: KernelVariant, cost?: (nnzRow: number) => number): SideLayout {
   const indptrPtr = rt.arena.putI32(csr.indptr);
   const indicesPtr = rt.arena.putI32(csr.indices);
   const valuesPtr = rt.arena.putF64(values);
@@ -285,7 +291,7 @@ function layoutSide(rt: KernelRuntime, csr: Csr, values: Float64Array, k: number
     indicesPtr,
     valuesPtr,
     nnz: csr.indptr[csr.rows],
-    chunks: chunkRows(csr.indptr, k, CHUNK_FLOPS[variant]),
+    chunks: chunkRows(csr.indptr, k, CHUNK_FLOPS[variant], cost),
     weights,
   };
 }
@@ -298,13 +304,13 @@ function layoutSide(rt: KernelRuntime, csr: Csr, values: Float64Array, k: number
  * @param target - flops per chunk
  * @returns chunk boundaries, starting at 0 and ending at the row count
  */
-export function chunkRows(indptr: Int32Array, k: number, target: number): Int32Array {
+export function chunkRows(indptr: Int32Array, k: number, target: number, cost?: (nnzRow: number) => number): Int32Array {
   const rows = indptr.length - 1;
   const bounds: number[] = [0];
   let acc = 0;
   const fixed = (k * k * k) / 3 + 2 * k * k;
   for (let r = 0; r < rows; r++) {
-    acc += (indptr[r + 1] - indptr[r]) * k * (k + 1) + fixed;
+    acc += cost ? cost(indptr[r + 1] - indptr[r]) : (indptr[r + 1] - indptr[r]) * k * (k + 1) + fixed;
     if (acc >= target && r + 1 < rows) {
       bounds.push(r + 1);
       acc = 0;
@@ -312,6 +318,11 @@ export function chunkRows(indptr: Int32Array, k: number, target: number): Int32A
   }
   if (rows > 0) bounds.push(rows);
   return Int32Array.from(bounds);
+}
+
+/** Kernel flops of one conjugate-gradient half-step: (steps + 1) products A·v, each f² + 2·nnz_u·f multiply-adds, plus YᵀY. */
+function cgSideFlops(s: SideLayout, f: number, gramRows: number, steps: number): number {
+  return 2 * (steps + 1) * (s.rows * f * f + 2 * s.nnz * f) + gramRows * f * f;
 }
 
 /** Kernel flops of one half-step (Gram multiply-adds ×2, Cholesky, two triangular solves, plus YᵀY). */

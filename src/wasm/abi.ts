@@ -22,6 +22,9 @@ export interface KernelExports {
    */
   scratchBytes(k: number, maxRowNnz: number): number;
 
+  /** Bytes of scratch one {@link KernelExports.solveImplicitRowsCG} call needs (f factors, rows of ≤ maxRowNnz entries). */
+  scratchBytesCG(f: number, maxRowNnz: number): number;
+
   /** `out` (k×k, full symmetric, row-major) = Σ_{i<n} yᵢ yᵢᵀ over the n rows of `Y` (stride k). */
   gramian(Y: number, n: number, k: number, out: number): void;
 
@@ -52,6 +55,17 @@ export interface KernelExports {
   solveImplicitRows(
     X: number, Y: number, YtY: number, indptr: number, indices: number, conf: number,
     f: number, lambda: number, r0: number, r1: number, scratch: number,
+  ): number;
+
+  /**
+   * Implicit half-step by `steps` conjugate-gradient steps per row, warm-started from the
+   * current rows of X (written back in place); A·p = YtY·p + λp + Σ (|c|−1)(y_iᵀp) y_i is
+   * applied without forming A. An empty row gets 0. Scratch: {@link KernelExports.scratchBytesCG}.
+   * Returns -1 or the first row where pᵀAp ≤ 0.
+   */
+  solveImplicitRowsCG(
+    X: number, Y: number, YtY: number, indptr: number, indices: number, conf: number,
+    f: number, lambda: number, steps: number, r0: number, r1: number, scratch: number,
   ): number;
 
   /**

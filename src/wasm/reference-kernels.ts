@@ -117,6 +117,67 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
       return -1;
     },
 
+    scratchBytesCG(f: number, maxRowNnz: number): number {
+      return 8 * (3 * f + 2 * Math.max(1, maxRowNnz) + Math.max(1, maxRowNnz) * f) + 64;
+    },
+
+    solveImplicitRowsCG(X, Y, YtY, indptr, indices, conf, f, lambda, steps, r0, r1) {
+      const M = F();
+      const N = I();
+      const y = (i: number) => (Y >>> 3) + i * f;
+      /** A·v = YtY·v + λv + Σ (|c|−1)(yᵀv) y, textbook loops. */
+      const applyA = (v: number[], lo: number, hi: number): number[] => {
+        const out = new Array<number>(f).fill(0);
+        for (let a = 0; a < f; a++) {
+          for (let d = 0; d < f; d++) out[a] += M[(YtY >>> 3) + a * f + d] * v[d];
+          out[a] += lambda * v[a];
+        }
+        for (let j = lo; j < hi; j++) {
+          const i = N[(indices >>> 2) + j];
+          const w = Math.abs(M[(conf >>> 3) + j]) - 1;
+          let s = 0;
+          for (let a = 0; a < f; a++) s += M[y(i) + a] * v[a];
+          for (let a = 0; a < f; a++) out[a] += w * s * M[y(i) + a];
+        }
+        return out;
+      };
+      const dot = (a: number[], b: number[]) => a.reduce((s, v, j) => s + v * b[j], 0);
+      for (let u = r0; u < r1; u++) {
+        const lo = N[(indptr >>> 2) + u];
+        const hi = N[(indptr >>> 2) + u + 1];
+        const xo = (X >>> 3) + u * f;
+        if (hi === lo) {
+          for (let a = 0; a < f; a++) M[xo + a] = 0;
+          continue;
+        }
+        const x = Array.from({ length: f }, (_, a) => M[xo + a]);
+        const Ax = applyA(x, lo, hi);
+        const r = Ax.map((v) => -v);
+        for (let j = lo; j < hi; j++) {
+          const c = M[(conf >>> 3) + j];
+          if (c > 0) for (let a = 0; a < f; a++) r[a] += c * M[y(N[(indices >>> 2) + j]) + a];
+        }
+        let p = r.slice();
+        let rsold = dot(r, r);
+        for (let it = 0; it < steps; it++) {
+          if (rsold < 1e-20) break;
+          const Ap = applyA(p, lo, hi);
+          const pAp = dot(p, Ap);
+          if (!(pAp > 0)) return u;
+          const alpha = rsold / pAp;
+          for (let a = 0; a < f; a++) {
+            x[a] += alpha * p[a];
+            r[a] -= alpha * Ap[a];
+          }
+          const rsnew = dot(r, r);
+          p = r.map((v, a) => v + (rsnew / rsold) * p[a]);
+          rsold = rsnew;
+        }
+        for (let a = 0; a < f; a++) M[xo + a] = x[a];
+      }
+      return -1;
+    },
+
     solveExplicitRows(X, Y, indptr, indices, ratings, f, lambda, weighted, mu, biasOther, biasOut, r0, r1, scratch) {
       const M = F();
       const N = I();

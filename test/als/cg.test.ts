@@ -1,0 +1,120 @@
+/**
+ * The conjugate-gradient solver: the kernel converges to the Cholesky solution as steps grow,
+ * every build agrees with the TypeScript reference, and ALS with CG behaves like ALS.
+ */
+import { describe, expect, it } from 'vitest';
+import { resolveTrainOptions } from '../../src/als/options.js';
+import { Rng } from '../../src/als/rng.js';
+import { trainFactors } from '../../src/als/train.js';
+import type { KernelVariant } from '../../src/wasm/abi.js';
+import { kernelVariantsAvailable, loadKernels, type KernelRuntime } from '../../src/wasm/kernels.js';
+import { checkerboard, matrixFrom, randomEntries } from '../helpers/als-fixtures.js';
+import { relativeDistance } from '../helpers/reference-als.js';
+
+const variants: KernelVariant[] = await kernelVariantsAvailable();
+
+/** One implicit half-step problem laid out in a runtime; `solve` runs a solver on a copy of X0. */
+function problem(rt: KernelRuntime, f: number, seed: number) {
+  const rng = new Rng(seed);
+  const rows = 25;
+  const cols = 40;
+  const indptr = [0];
+  const indices: number[] = [];
+  const conf: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    const count = r === 4 ? 0 : 1 + rng.int(r % 5 === 0 ? cols : 12);
+    const picked = new Set<number>();
+    while (picked.size < count) picked.add(rng.int(cols));
+    for (const c of [...picked].sort((a, b) => a - b)) {
+      indices.push(c);
+      conf.push(rng.next() < 0.1 ? -(1 + 5 * rng.next()) : 1 + 30 * rng.next());
+    }
+    indptr.push(indices.length);
+  }
+  const a = rt.arena;
+  a.reset();
+  const Y = a.putF64(Float64Array.from({ length: cols * f }, () => rng.normal() * 0.3));
+  const G = a.alloc(8 * f * f);
+  rt.exports.gramian(Y, cols, f, G);
+  const X0 = Float64Array.from({ length: rows * f }, () => rng.normal() * 0.1);
+  const X = a.alloc(8 * rows * f);
+  const ptr = { indptr: a.putI32(indptr), indices: a.putI32(indices), conf: a.putF64(conf) };
+  const scratch = a.alloc(Math.max(rt.exports.scratchBytes(f, cols), rt.exports.scratchBytesCG(f, cols)));
+  return {
+    rows,
+    solve(kind: 'cholesky' | number): Float64Array {
+      a.f64(X, rows * f).set(X0);
+      const status =
+        kind === 'cholesky'
+          ? rt.exports.solveImplicitRows(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, 0, rows, scratch)
+          : rt.exports.solveImplicitRowsCG(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, kind, 0, rows, scratch);
+      expect(status).toBe(-1);
+      return a.f64(X, rows * f).slice();
+    },
+  };
+}
+
+describe.each(variants)('conjugate gradient with %s kernels', (variant) => {
+  it.each([1, 3, 8, 16, 33])('converges to the Cholesky solution as steps grow (f = %i)', async (f) => {
+    const rt = await loadKernels({ variant });
+    const p = problem(rt, f, 100 + f);
+    const exact = p.solve('cholesky');
+    const errors = [1, 3, f, 4 * f + 10].map((steps) => relativeDistance(p.solve(steps), exact));
+    expect(errors[errors.length - 1]).toBeLessThan(1e-8);
+    // More steps never end farther away (CG minimises the A-norm error; allow rounding).
+    for (let t = 1; t < errors.length; t++) expect(errors[t]).toBeLessThanOrEqual(errors[t - 1] * 1.5 + 1e-12);
+    // One step is exact in one dimension; beyond that a single step is not enough.
+    if (f > 1) expect(errors[0]).toBeGreaterThan(1e3 * errors[errors.length - 1]);
+  });
+});
+
+describe('conjugate gradient across builds', () => {
+  it('every WASM build matches the TypeScript reference to 1e-9', async () => {
+    const ref = problem(await loadKernels({ variant: 'reference' }), 16, 7).solve(3);
+    for (const v of variants.filter((x) => x !== 'reference')) {
+      const got = problem(await loadKernels({ variant: v }), 16, 7).solve(3);
+      expect(relativeDistance(got, ref), v).toBeLessThan(1e-9);
+    }
+  });
+});
+
+describe('ALS with solver: cg', () => {
+  const entries = randomEntries(80, 60, 3, (r) => 1 + Math.floor(5 * r.next()), 2, 15);
+
+  it('decreases the loss monotonically and ends near the Cholesky loss', async () => {
+    const run = async (solver: 'cg' | 'cholesky') => {
+      const opts = resolveTrainOptions({ feedback: 'implicit', factors: 10, alpha: 5, regularization: 0.1, iterations: 25, solver, cgSteps: 3 }, 'implicit');
+      return (await trainFactors(matrixFrom(80, 60, entries), opts)).report.loss;
+    };
+    const cg = await run('cg');
+    const exact = await run('cholesky');
+    for (let t = 1; t < cg.length; t++) expect(cg[t]).toBeLessThanOrEqual(cg[t - 1] * (1 + 1e-12));
+    expect(Math.abs(cg[cg.length - 1] - exact[exact.length - 1]) / exact[exact.length - 1]).toBeLessThan(0.01);
+  });
+
+  it('ranks the withheld diagonal first on the checkerboard', async () => {
+    const size = 50;
+    const opts = resolveTrainOptions({ feedback: 'implicit', factors: 8, regularization: 0.1, alpha: 10, iterations: 20, solver: 'cg' }, 'implicit');
+    const { factors } = await trainFactors(matrixFrom(size, size, checkerboard(size)), opts);
+    const f = 8;
+    for (let u = 0; u < size; u++) {
+      let best = -1;
+      let bestScore = -Infinity;
+      for (let i = 0; i < size; i++) {
+        if (u % 2 === i % 2 && u !== i) continue;
+        let s = 0;
+        for (let a = 0; a < f; a++) s += factors.userFactors[u * f + a] * factors.itemFactors[i * f + a];
+        if (s > bestScore) {
+          bestScore = s;
+          best = i;
+        }
+      }
+      expect(best).toBe(u);
+    }
+  });
+
+  it('is refused for explicit feedback, naming the option', () => {
+    expect(() => resolveTrainOptions({ feedback: 'explicit', solver: 'cg' }, 'explicit')).toThrow(expect.objectContaining({ code: 'BAD_OPTION', details: expect.objectContaining({ option: 'solver' }) }));
+    expect(() => resolveTrainOptions({ solver: 'cg', cgSteps: 0 }, 'implicit')).toThrow(/"cgSteps" must be an integer in \[1, 100\]/);
+  });
+});
