@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The als-wasm command line: train / evaluate / recommend / similar / demo.
+ * The als-wasm command line: train / evaluate / cv / recommend / similar / demo.
  * Progress and tables go to stderr (tables to stdout without --json); with --json the last
  * line of stdout is one JSON object. Bad input exits 1 with a one-line message naming the
  * file and line; bad usage exits 2.
@@ -15,6 +15,7 @@ import { builtinDataset, type CatalogueItem } from './data/builtin.js';
 import { fromRecords, parseChunks } from './data/parse.js';
 import type { Interactions } from './data/types.js';
 import { AlsError, isAlsError } from './errors.js';
+import { crossValidate, type CrossValidateOptions, type CvMetric, type CvProgress } from './eval/cross-validate.js';
 import { evaluateModel } from './eval/evaluate.js';
 import { loadModel, saveModel } from './io/model-file.js';
 
@@ -29,6 +30,13 @@ Usage:
       [--confidence linear|log] [--iterations 15] [--tolerance 0] [--seed 42]
       [--restarts 1] [--solver cholesky] [--workers 1] [--json]
   als-wasm evaluate --model MODEL --test FILE [--k 10] [--json]
+  als-wasm cv FILE [--feedback explicit|implicit] [--folds 5]
+      [--grid factors=16,32,64 regularization=0.01,0.05,0.1 alpha=1,10,40]
+      [--metric rmse|mae|precision|recall|map|ndcg|auc|mpr] [--k 10]
+      [--iterations 15] [--restarts 1] [--biases] [--seed 42] [--json]
+      k-fold cross-validation of every combination in the grid (keys: factors,
+      regularization, alpha, confidence, epsilon, iterations, cgSteps); one row per
+      trial on stderr, the best params last
   als-wasm recommend --model MODEL --user ID [--k 10] [--json]
   als-wasm similar --model MODEL --item ID [--k 10] [--json]
   als-wasm demo            train on the built-in dataset and show recommendations
@@ -42,6 +50,7 @@ const BOOLEAN_FLAGS = new Set(['json', 'weighted-regularization', 'biases', 'hel
 const COMMAND_FLAGS: Record<string, string[]> = {
   train: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'biases', 'alpha', 'confidence', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', 'json'],
   evaluate: ['model', 'test', 'k', 'json'],
+  cv: ['feedback', 'folds', 'grid', 'metric', 'k', 'iterations', 'restarts', 'biases', 'seed', 'json'],
   recommend: ['model', 'user', 'k', 'json'],
   similar: ['model', 'item', 'k', 'json'],
   demo: ['json'],
@@ -73,7 +82,15 @@ function parseArgs(argv: string[]): Parsed {
       name = name.slice(0, eq);
     }
     if (!COMMAND_FLAGS[command].includes(name)) throw new UsageError(`"${command}" does not take --${name}`);
-    if (BOOLEAN_FLAGS.has(name)) {
+    if (name === 'grid') {
+      // --grid takes several `key=v1,v2` words: up to the next --flag or the next word
+      // without "=" (FILE may follow the grid).
+      const words = value !== undefined ? [value] : [];
+      while (i + 1 < rest.length && !rest[i + 1].startsWith('--') && rest[i + 1].includes('=')) words.push(rest[++i]);
+      if (words.length === 0) throw new UsageError('--grid needs key=v1,v2 words, e.g. --grid factors=16,32 regularization=0.01,0.1');
+      const before = flags.get('grid');
+      flags.set('grid', [...(typeof before === 'string' ? [before] : []), ...words].join(' '));
+    } else if (BOOLEAN_FLAGS.has(name)) {
       if (value !== undefined) throw new UsageError(`--${name} takes no value`);
       flags.set(name, true);
     } else {
@@ -203,6 +220,73 @@ async function cmdEvaluate(p: Parsed): Promise<unknown> {
   return { k: r.k, precision: r.precision, recall: r.recall, map: r.map, ndcg: r.ndcg, auc: r.auc, mpr: r.mpr, users: r.users, unknown: r.unknown };
 }
 
+/** Grid keys whose values are strings; every other key takes numbers. */
+const STRING_GRID_KEYS = new Set(['confidence']);
+
+/** Parses `key=v1,v2 key2=v3` into a grid; the library validates keys and ranges. */
+function parseGrid(words: string): Record<string, (number | string)[]> {
+  const grid: Record<string, (number | string)[]> = {};
+  for (const word of words.split(' ')) {
+    const eq = word.indexOf('=');
+    const key = word.slice(0, eq);
+    const values = word.slice(eq + 1).split(',');
+    if (!key || values.some((v) => v.trim() === '')) throw new UsageError(`--grid: "${word}" must look like key=v1,v2`);
+    if (key in grid) throw new UsageError(`--grid: "${key}" is given twice`);
+    grid[key] = STRING_GRID_KEYS.has(key)
+      ? values
+      : values.map((v) => {
+          const x = Number(v);
+          if (!Number.isFinite(x)) throw new UsageError(`--grid: ${key} values must be numbers, got "${v}"`);
+          return x;
+        });
+  }
+  return grid;
+}
+
+/** k-fold cross-validation over a grid: a table on stderr, the best params last. */
+async function cmdCv(p: Parsed): Promise<unknown> {
+  const file = p.positional[0];
+  if (!file || p.positional.length > 1) throw new UsageError('cv needs exactly one FILE');
+  const gridWords = str(p, 'grid');
+  const grid = gridWords === undefined ? undefined : parseGrid(gridWords);
+  const data = await readInteractions(file, false);
+  if (data.skipped.count > 0) process.stderr.write(`skipped ${data.skipped.count} bad rows\n`);
+  const keys = Object.keys(grid ?? {});
+  // Column widths from the grid itself, so rows can be printed as each trial finishes.
+  const width = Object.fromEntries(keys.map((key) => [key, Math.max(key.length, ...grid![key].map((v) => String(v).length))]));
+  const row = (params: Record<string, unknown>) => keys.map((key) => String(params[key]).padStart(width[key])).join('  ');
+  const onProgress = (e: CvProgress) => {
+    if (e.stage === 'trial' && e.trial === 0 && e.fold === 0) process.stderr.write(`${'trial'.padStart(5)}  ${keys.map((key) => key.padStart(width[key])).join('  ')}  mean ± std\n`);
+    if (e.stage === 'trial-done') process.stderr.write(`${String(e.trial + 1).padStart(5)}  ${row(e.params)}  ${e.mean.toFixed(4)} ± ${e.std.toFixed(4)}\n`);
+  };
+  const options: CrossValidateOptions = {
+    folds: num(p, 'folds'),
+    grid: grid as CrossValidateOptions['grid'],
+    metric: str(p, 'metric') as CvMetric | undefined,
+    k: num(p, 'k'),
+    restarts: num(p, 'restarts'),
+    seed: num(p, 'seed'),
+    base: {
+      feedback: str(p, 'feedback') as TrainOptions['feedback'],
+      iterations: num(p, 'iterations'),
+      biases: p.flags.has('biases') || undefined,
+    },
+    onProgress,
+  };
+  const cv = await crossValidate(data, options);
+  const unscored = cv.foldSummary.reduce((a, f) => a + Math.max(f.testPairsUnknownUser, f.testPairsUnknownItem), 0);
+  if (unscored > 0) process.stderr.write(`note: about ${unscored} held-out pairs had a user or item without training pairs in their fold; left out of the scores\n`);
+  for (const t of cv.trials) if (t.error) process.stderr.write(`note: trial ${row(t.params)} failed: ${t.error}\n`);
+  const bestLine = `best (${cv.folds}-fold ${cv.metric}): ${keys.map((key) => `${key}=${(cv.best.params as Record<string, unknown>)[key]}`).join(' ') || 'the fixed options'}  ${cv.best.score.toFixed(4)} ± ${cv.best.std.toFixed(4)}`;
+  (p.flags.has('json') ? process.stderr : process.stdout).write(bestLine + '\n');
+  return {
+    metric: cv.metric,
+    folds: cv.folds,
+    best: { ...cv.best.params, score: cv.best.score, std: cv.best.std },
+    trials: cv.trials.map((t) => ({ ...t.params, mean: t.mean[cv.metric], std: t.std[cv.metric], seconds: t.seconds })),
+  };
+}
+
 function printItems(items: ScoredItem[], json: boolean): void {
   if (json) return;
   for (const [rank, it] of items.entries()) process.stdout.write(`${String(rank + 1).padStart(3)}. ${String(it.id).padEnd(16)} ${it.score.toFixed(4)}\n`);
@@ -286,7 +370,7 @@ export async function main(argv: string[]): Promise<number> {
     return msg ? 2 : 0;
   }
   try {
-    const run = { train: cmdTrain, evaluate: cmdEvaluate, recommend: cmdRecommend, similar: cmdSimilar, demo: cmdDemo }[parsed.command as 'train'];
+    const run = { train: cmdTrain, evaluate: cmdEvaluate, cv: cmdCv, recommend: cmdRecommend, similar: cmdSimilar, demo: cmdDemo }[parsed.command as 'train'];
     const result = await run(parsed);
     if (parsed.flags.has('json')) process.stdout.write(JSON.stringify(result) + '\n');
     return 0;

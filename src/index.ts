@@ -27,6 +27,18 @@ export { saveModel, loadModel } from './io/model-file.js';
 export { loadKernels, kernelVariantsAvailable, type KernelRuntime } from './wasm/kernels.js';
 export type { KernelExports, KernelVariant } from './wasm/abi.js';
 export { splitInteractions, type Split, type SplitOptions, type SplitMethod } from './data/split.js';
+export { kFoldSplits, type Fold, type KFoldOptions, type KFoldMethod } from './data/kfold.js';
+export {
+  crossValidate,
+  type CrossValidateOptions,
+  type CrossValidationResult,
+  type CvTrial,
+  type CvParams,
+  type CvMetric,
+  type CvProgress,
+  type CvFoldSummary,
+  type TunableOption,
+} from './eval/cross-validate.js';
 export { Engine, type DatasetHandle, type LoadOptions, type TrainSummary, type EngineInfo } from './engine/engine.js';
 export { createRecommender, type Recommender, type RecommenderOptions } from './worker/client.js';
 export { saveToIndexedDB, loadFromIndexedDB, listIndexedDBModels, deleteFromIndexedDB } from './io/store.js';

@@ -89,6 +89,38 @@ describe('als-wasm CLI', () => {
     expect(human.stdout.trim().split('\n')).toHaveLength(2);
   });
 
+  it('cross-validates a grid: one table row per trial on stderr, the contract JSON last', async () => {
+    // FILE after the grid words: --grid stops at the first word without "=".
+    const r = await run(['cv', '--feedback', 'explicit', '--folds', '3', '--grid', 'factors=1,3', 'regularization=0.1,1', data, '--iterations', '4', '--biases', '--seed', '2', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = lastJson(r.stdout) as { metric: string; folds: number; best: Record<string, number>; trials: Record<string, number>[] };
+    expect(j).toMatchObject({ metric: 'rmse', folds: 3 });
+    expect(Object.keys(j.best).sort()).toEqual(['factors', 'regularization', 'score', 'std']);
+    expect(j.trials.map((t) => [t.factors, t.regularization])).toEqual([[1, 0.1], [1, 1], [3, 0.1], [3, 1]]);
+    for (const t of j.trials) {
+      expect(t.mean).toBeGreaterThan(0);
+      expect(t.std).toBeGreaterThanOrEqual(0);
+    }
+    expect(j.best.score).toBe(Math.min(...j.trials.map((t) => t.mean)));
+    expect(r.stderr.split('\n').filter((l) => /^\s+\d+\s.*±/.test(l))).toHaveLength(4);
+    // Implicit data, a ranking metric, the grid given last.
+    const imp = await run(['cv', data, '--feedback', 'implicit', '--folds', '2', '--metric', 'map', '--k', '5', '--iterations', '2', '--json', '--grid', 'alpha=1,10', 'confidence=linear,log']);
+    expect(imp.code, imp.stderr).toBe(0);
+    const ij = lastJson(imp.stdout) as { metric: string; best: Record<string, unknown>; trials: unknown[] };
+    expect(ij.metric).toBe('map');
+    expect(ij.trials).toHaveLength(4);
+    expect(ij.best).toHaveProperty('confidence');
+    // Usage mistakes exit 2; options the library refuses exit 1 naming the option.
+    const empty = await run(['cv', data, '--grid', '--json']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/--grid needs key=v1,v2/);
+    const nan = await run(['cv', data, '--grid', 'factors=1,x']);
+    expect(nan.code).toBe(2);
+    const bogus = await run(['cv', data, '--grid', 'bogus=1,2']);
+    expect(bogus.code).toBe(1);
+    expect(bogus.stderr).toMatch(/"grid\.bogus"/);
+  });
+
   it('exits non-zero with one line naming the file and the line of a bad row', async () => {
     const bad = join(dir, 'bad.tsv');
     writeFileSync(bad, '1\t2\t3\n1\t3\t4\n2\tx\tnot-a-number\n');

@@ -1,0 +1,372 @@
+/**
+ * K-fold cross-validation and hyper-parameter search (grid or random) over ALS options.
+ * see: scikit-learn `GridSearchCV` / `RandomizedSearchCV` (mean and std of the score over
+ * folds, best by mean, optional refit on all data); Bergstra & Bengio 2012 for random search
+ * with log-uniform ranges.
+ */
+import { defaultFeedback, train } from '../als/fit.js';
+import type { AlsModel } from '../als/model.js';
+import { resolveTrainOptions, type TrainOptions } from '../als/options.js';
+import { Rng } from '../als/rng.js';
+import { kFoldSplits, type Fold, type KFoldMethod } from '../data/kfold.js';
+import type { Interactions } from '../data/types.js';
+import { AlsError, badOption, isAlsError, throwIfAborted } from '../errors.js';
+import { evaluateModel } from './evaluate.js';
+
+/** Metrics cross-validation can select on: rating error (explicit) or ranking quality at k (implicit). */
+export type CvMetric = 'rmse' | 'mae' | 'precision' | 'recall' | 'map' | 'ndcg' | 'auc' | 'mpr';
+
+/** Training options a search may vary (numeric or string-valued {@link TrainOptions} fields). */
+export type TunableOption = 'factors' | 'regularization' | 'alpha' | 'confidence' | 'epsilon' | 'iterations' | 'cgSteps';
+
+/** One point of the search space: values of some tunable training options. */
+export type CvParams = Pick<TrainOptions, TunableOption>;
+
+/** Progress of {@link crossValidate}, keyed on `stage`: a fold starts training, or a trial is scored. */
+export type CvProgress =
+  | { stage: 'trial'; trial: number; trials: number; fold: number; folds: number; params: CvParams }
+  | { stage: 'trial-done'; trial: number; params: CvParams; mean: number; std: number };
+
+/** Options of {@link crossValidate}. Every field is optional. */
+export interface CrossValidateOptions {
+  /** Number of folds (integer in [2, 100]). Default 5. */
+  folds?: number;
+  /** How pairs are dealt into folds (see `kFoldSplits`). Default `per-user`. */
+  foldMethod?: KFoldMethod;
+  /** Grid search: every combination of these values, e.g. `{ factors: [16, 32], regularization: [0.01, 0.1] }`. */
+  grid?: { [K in TunableOption]?: NonNullable<TrainOptions[K]>[] };
+  /**
+   * Random search: `trials` draws from `ranges`. A `[min, max]` range is log-uniform for
+   * `regularization`, `alpha` and `epsilon` (min > 0), a uniform integer for `factors`,
+   * `iterations` and `cgSteps`; a list of strings is a uniform choice. Not with `grid`.
+   */
+  random?: { trials: number; ranges: { [K in TunableOption]?: TrainOptions[K] extends number | undefined ? [number, number] : NonNullable<TrainOptions[K]>[] } };
+  /** Metric to select on. Default `rmse` for explicit feedback, `ndcg` for implicit. */
+  metric?: CvMetric;
+  /** Cut-off of the ranking metrics (integer ≥ 1). Default 10. */
+  k?: number;
+  /** Fixed training options (feedback, iterations, biases …); the searched ones override them. */
+  base?: TrainOptions;
+  /** Independent starts per training run (overrides `base.restarts`). Default 1. */
+  restarts?: number;
+  /** Seed of the folds and the random draws (and of training, unless `base.seed` is given). Default 42. */
+  seed?: number;
+  /** Train a final model on all the data with the best parameters. Default false. */
+  refit?: boolean;
+  /** Called when each fold of each trial starts and when each trial is scored. */
+  onProgress?: (p: CvProgress) => void;
+  /** Cancels between folds (and inside training) with an `AbortError`. */
+  signal?: AbortSignal;
+}
+
+/** One evaluated point of the search space. */
+export interface CvTrial {
+  /** The searched options of this trial. */
+  params: CvParams;
+  /** Mean over folds of every metric the feedback yields (rmse, mae; or the ranking metrics). */
+  mean: Partial<Record<CvMetric, number>>;
+  /** Population standard deviation over folds of the same metrics. */
+  std: Partial<Record<CvMetric, number>>;
+  /** The selected metric on each fold, in fold order. */
+  scores: number[];
+  /** Wall-clock seconds for all folds of this trial. */
+  seconds: number;
+  /** Why training failed on some fold (the trial then scores NaN and cannot win). */
+  error?: string;
+}
+
+/** Per-fold facts: held-out pairs and how many of them the fold's model could not score. */
+export interface CvFoldSummary {
+  /** Distinct (user, item) pairs held out. */
+  testPairs: number;
+  /** Held-out pairs whose user has no training pair in the fold (left out of the metrics). */
+  testPairsUnknownUser: number;
+  /** Held-out pairs whose item has no training pair in the fold (left out of the metrics). */
+  testPairsUnknownItem: number;
+}
+
+/** Result of {@link crossValidate}. */
+export interface CrossValidationResult {
+  /** The winning trial: its params, mean and std of the selected metric. */
+  best: { params: CvParams; score: number; std: number };
+  /** Every trial, in search order. */
+  trials: CvTrial[];
+  /** The selected metric. */
+  metric: CvMetric;
+  /** Number of folds. */
+  folds: number;
+  /** Per fold, the held-out pairs and the unscorable ones (counted, never hidden). */
+  foldSummary: CvFoldSummary[];
+  /** The model trained on all the data with the best params (only with `refit`). */
+  model?: AlsModel;
+}
+
+/** Options a search may vary, and how random search draws each from a `[min, max]` range. */
+const TUNABLE: Record<TunableOption, 'int' | 'log' | 'choice'> = {
+  factors: 'int',
+  regularization: 'log',
+  alpha: 'log',
+  epsilon: 'log',
+  iterations: 'int',
+  cgSteps: 'int',
+  confidence: 'choice',
+};
+const RATING_METRICS: readonly CvMetric[] = ['rmse', 'mae'];
+const RANKING_METRICS: readonly CvMetric[] = ['precision', 'recall', 'map', 'ndcg', 'auc', 'mpr'];
+/** Metrics where a lower value is better. */
+const LOWER_IS_BETTER = new Set<CvMetric>(['rmse', 'mae', 'mpr']);
+/** Largest search: a guard against a grid that would run for days by mistake. */
+const MAX_TRIALS = 10_000;
+
+/**
+ * Estimates the quality of ALS options by k-fold cross-validation and searches a grid or
+ * random sample of them for the best.
+ *
+ * Every trial trains one model per fold on the fold's training pairs and scores it on the
+ * held-out pairs with `evaluateModel`; held-out pairs whose user or item has no training pair
+ * in the fold cannot be scored and are left out (counted in `foldSummary`). The best trial
+ * has the lowest mean (rmse, mae, mpr) or the highest mean (the others); ties go to the
+ * earlier trial. Without `grid` or `random` there is one trial: a plain CV estimate of `base`.
+ *
+ * @param data - interactions from `loadInteractions` / `parseText` / `fromRecords`
+ * @param opts - see {@link CrossValidateOptions}; every option is validated before training
+ * @returns the best params and score, every trial, and the refit model when asked
+ * @throws AlsError `BAD_OPTION` naming the option and its allowed range; `EMPTY_DATA`;
+ *   a training error when every trial fails; `AbortError`
+ * @example
+ * const cv = await crossValidate(data, {
+ *   base: { feedback: 'implicit', iterations: 10 },
+ *   grid: { factors: [16, 32, 64], regularization: [0.01, 0.1], alpha: [1, 10, 40] },
+ *   metric: 'ndcg', k: 10, folds: 5, seed: 1, refit: true,
+ * });
+ * console.log(cv.best.params, cv.best.score, '±', cv.best.std);
+ * cv.model!.recommend('196', 10);
+ */
+export async function crossValidate(data: Interactions, opts: CrossValidateOptions = {}): Promise<CrossValidationResult> {
+  const plan = validate(data, opts);
+  throwIfAborted(opts.signal);
+  const splits = kFoldSplits(data, { folds: plan.folds, seed: plan.seed, method: opts.foldMethod });
+  // Scoring a pair whose user or item never appeared in training measures only the cold
+  // start (zero factors), so it is left out of the metrics, and counted in foldSummary.
+  const scored = splits.map(warmTest);
+  const metricNames = plan.feedback === 'explicit' ? RATING_METRICS : RANKING_METRICS;
+
+  const trials: CvTrial[] = [];
+  let firstError: unknown;
+  for (const [t, params] of plan.trials.entries()) {
+    const t0 = performance.now();
+    const perFold: Record<string, number>[] = [];
+    let error: string | undefined;
+    for (const fold of splits) {
+      throwIfAborted(opts.signal);
+      opts.onProgress?.({ stage: 'trial', trial: t, trials: plan.trials.length, fold: fold.index, folds: plan.folds, params });
+      try {
+        const { model } = await train(fold.train, { ...plan.base, ...params, signal: opts.signal ?? plan.base.signal });
+        const r = evaluateModel(model, scored[fold.index], { k: plan.k }) as unknown as Record<string, number>;
+        perFold.push(Object.fromEntries(metricNames.map((m) => [m, r[m]])));
+      } catch (e) {
+        // A numerical failure (e.g. λ = 0 on a sparse fold) disqualifies the trial, not the search.
+        if (!isAlsError(e) || e.code === 'BAD_OPTION') throw e;
+        firstError ??= e;
+        error = e.message;
+        break;
+      }
+    }
+    const mean: Partial<Record<CvMetric, number>> = {};
+    const std: Partial<Record<CvMetric, number>> = {};
+    for (const m of metricNames) {
+      const xs = error === undefined ? perFold.map((r) => r[m]) : [NaN];
+      [mean[m], std[m]] = meanStd(xs);
+    }
+    const trial: CvTrial = { params, mean, std, scores: perFold.map((r) => r[plan.metric]), seconds: (performance.now() - t0) / 1000 };
+    if (error !== undefined) trial.error = error;
+    trials.push(trial);
+    opts.onProgress?.({ stage: 'trial-done', trial: t, params, mean: mean[plan.metric]!, std: std[plan.metric]! });
+  }
+
+  let best = -1;
+  const sign = LOWER_IS_BETTER.has(plan.metric) ? 1 : -1;
+  for (const [t, trial] of trials.entries()) {
+    const s = trial.mean[plan.metric]!;
+    if (Number.isNaN(s)) continue;
+    if (best < 0 || sign * s < sign * trials[best].mean[plan.metric]!) best = t;
+  }
+  if (best < 0) {
+    if (firstError) throw firstError;
+    throw new AlsError('EMPTY_DATA', `No trial could be scored on "${plan.metric}": no fold has a held-out pair whose user and item are both in its training part. Use fewer folds or more data.`, {
+      metric: plan.metric,
+    });
+  }
+  const winner = trials[best];
+  const result: CrossValidationResult = {
+    best: { params: winner.params, score: winner.mean[plan.metric]!, std: winner.std[plan.metric]! },
+    trials,
+    metric: plan.metric,
+    folds: plan.folds,
+    foldSummary: splits.map((s) => ({ testPairs: s.testPairs, testPairsUnknownUser: s.testPairsUnknownUser, testPairsUnknownItem: s.testPairsUnknownItem })),
+  };
+  if (plan.refit) {
+    throwIfAborted(opts.signal);
+    result.model = (await train(data, { ...plan.base, ...winner.params, signal: opts.signal ?? plan.base.signal })).model;
+  }
+  return result;
+}
+
+/** Everything {@link crossValidate} needs, validated. */
+interface Plan {
+  folds: number;
+  seed: number;
+  k: number;
+  metric: CvMetric;
+  feedback: 'explicit' | 'implicit';
+  base: TrainOptions;
+  trials: CvParams[];
+  refit: boolean;
+}
+
+/** Validates every option once, before any training, and expands the search into trials. */
+function validate(data: Interactions, opts: CrossValidateOptions): Plan {
+  if (typeof opts !== 'object' || opts === null) throw badOption('options', opts, 'an object');
+  const folds = opts.folds ?? 5;
+  if (typeof folds !== 'number' || !Number.isInteger(folds) || folds < 2 || folds > 100) throw badOption('folds', folds, 'an integer in [2, 100]');
+  if (opts.foldMethod !== undefined && opts.foldMethod !== 'per-user' && opts.foldMethod !== 'random') throw badOption('foldMethod', opts.foldMethod, '"per-user" or "random"');
+  const seed = opts.seed ?? 42;
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || Math.abs(seed) > 2 ** 53 - 1) throw badOption('seed', seed, 'a safe integer');
+  const k = opts.k ?? 10;
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) throw badOption('k', k, 'an integer ≥ 1');
+  if (opts.restarts !== undefined && (typeof opts.restarts !== 'number' || !Number.isInteger(opts.restarts) || opts.restarts < 1 || opts.restarts > 1000)) {
+    throw badOption('restarts', opts.restarts, 'an integer in [1, 1000]');
+  }
+  if (opts.refit !== undefined && typeof opts.refit !== 'boolean') throw badOption('refit', opts.refit, 'true or false');
+  if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') throw badOption('onProgress', typeof opts.onProgress, 'a function');
+  if (opts.base !== undefined && (typeof opts.base !== 'object' || opts.base === null)) throw badOption('base', opts.base, 'an object of training options');
+
+  const base: TrainOptions = { ...opts.base };
+  base.seed ??= seed;
+  if (opts.restarts !== undefined) base.restarts = opts.restarts;
+  // Validates the fixed options (and fixes the feedback, which decides the metrics).
+  const resolved = resolveTrainOptions(base, defaultFeedback(data));
+  const feedback = resolved.feedback;
+  base.feedback = feedback;
+
+  const allowedMetrics = feedback === 'explicit' ? RATING_METRICS : RANKING_METRICS;
+  const metric = opts.metric ?? (feedback === 'explicit' ? 'rmse' : 'ndcg');
+  if (!(allowedMetrics as readonly unknown[]).includes(metric)) {
+    throw badOption('metric', metric, `one of ${allowedMetrics.map((m) => `"${m}"`).join(', ')} for ${feedback} feedback`);
+  }
+
+  if (opts.grid !== undefined && opts.random !== undefined) throw badOption('random', 'given with grid', 'omitted when "grid" is given (choose one search)');
+  let trials: CvParams[] = [{}];
+  if (opts.grid !== undefined) trials = gridTrials(opts.grid);
+  else if (opts.random !== undefined) trials = randomTrials(opts.random, seed);
+  // Every trial's options are checked now, so a bad value fails before hours of training.
+  for (const params of trials) {
+    for (const [key, v] of Object.entries(params)) {
+      try {
+        resolveTrainOptions({ ...base, [key]: v }, feedback);
+      } catch (e) {
+        if (isAlsError(e) && e.code === 'BAD_OPTION' && e.details.option === key) {
+          throw badOption(`${opts.grid ? 'grid' : 'random.ranges'}.${key}`, v, String(e.details.allowed));
+        }
+        throw e;
+      }
+    }
+  }
+  return { folds, seed, k, metric, feedback, base, trials, refit: opts.refit ?? false };
+}
+
+function checkKey(where: string, key: string): asserts key is TunableOption {
+  if (!Object.hasOwn(TUNABLE, key)) {
+    throw badOption(`${where}.${key}`, key, `a tunable training option: one of ${Object.keys(TUNABLE).map((t) => `"${t}"`).join(', ')}`);
+  }
+}
+
+/** Every combination of the grid's values, the first key varying slowest. */
+function gridTrials(grid: CrossValidateOptions['grid']): CvParams[] {
+  if (typeof grid !== 'object' || grid === null || Array.isArray(grid)) throw badOption('grid', grid, 'an object mapping training options to lists of values');
+  let trials: CvParams[] = [{}];
+  for (const [key, values] of Object.entries(grid)) {
+    checkKey('grid', key);
+    if (!Array.isArray(values) || values.length === 0) throw badOption(`grid.${key}`, values, 'a non-empty list of values');
+    const want = TUNABLE[key] === 'choice' ? 'string' : 'number';
+    for (const v of values) if (typeof v !== want) throw badOption(`grid.${key}`, v, `a list of ${want}s`);
+    trials = trials.flatMap((t) => (values as unknown[]).map((v) => ({ ...t, [key]: v })));
+    if (trials.length > MAX_TRIALS) throw badOption('grid', `${trials.length}+ combinations`, `at most ${MAX_TRIALS} combinations`);
+  }
+  return trials;
+}
+
+/** `trials` seeded draws from the ranges (see {@link CrossValidateOptions.random}). */
+function randomTrials(random: NonNullable<CrossValidateOptions['random']>, seed: number): CvParams[] {
+  if (typeof random !== 'object' || random === null) throw badOption('random', random, 'an object { trials, ranges }');
+  const n = random.trials;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_TRIALS) throw badOption('random.trials', n, `an integer in [1, ${MAX_TRIALS}]`);
+  const ranges = random.ranges;
+  if (typeof ranges !== 'object' || ranges === null || Array.isArray(ranges)) throw badOption('random.ranges', ranges, 'an object mapping training options to [min, max] or a list of strings');
+  const entries = Object.entries(ranges);
+  for (const [key, r] of entries) {
+    checkKey('random.ranges', key);
+    const kind = TUNABLE[key];
+    if (kind === 'choice') {
+      if (!Array.isArray(r) || r.length === 0 || r.some((v) => typeof v !== 'string')) throw badOption(`random.ranges.${key}`, r, 'a non-empty list of strings');
+      continue;
+    }
+    const ok = Array.isArray(r) && r.length === 2 && r.every((v) => typeof v === 'number' && Number.isFinite(v)) && (r[0] as number) <= (r[1] as number);
+    if (!ok) throw badOption(`random.ranges.${key}`, r, '[min, max] with finite min ≤ max');
+    if (kind === 'log' && !((r[0] as number) > 0)) throw badOption(`random.ranges.${key}`, r, '[min, max] with 0 < min ≤ max (drawn log-uniformly)');
+    if (kind === 'int' && !(Number.isInteger(r[0]) && Number.isInteger(r[1]))) throw badOption(`random.ranges.${key}`, r, '[min, max] of integers');
+  }
+  // Seeded apart from the folds (seed + 1), so changing the trial count leaves the folds alone.
+  const rng = new Rng(seed + 1);
+  const trials: CvParams[] = [];
+  for (let t = 0; t < n; t++) {
+    const params: Record<string, number | string> = {};
+    for (const [key, r] of entries) {
+      const kind = TUNABLE[key as TunableOption];
+      if (kind === 'choice') {
+        const list = r as string[];
+        params[key] = list[rng.int(list.length)];
+      } else {
+        const [lo, hi] = r as [number, number];
+        // Log-uniform draws are rounded to 3 significant digits: readable, and they hide
+        // last-bit differences of Math.exp/Math.log between engines.
+        params[key] = kind === 'int' ? lo + rng.int(hi - lo + 1) : Number(Math.exp(Math.log(lo) + rng.next() * (Math.log(hi) - Math.log(lo))).toPrecision(3));
+      }
+    }
+    trials.push(params as CvParams);
+  }
+  return trials;
+}
+
+/** The fold's test rows whose user and item both have a training pair in the fold. */
+function warmTest(fold: Fold): Interactions {
+  const { train: tr, test } = fold;
+  if (fold.testPairsUnknownUser === 0 && fold.testPairsUnknownItem === 0) return test;
+  const userIn = new Uint8Array(tr.users.size);
+  const itemIn = new Uint8Array(tr.items.size);
+  for (let j = 0; j < tr.length; j++) {
+    userIn[tr.user[j]] = 1;
+    itemIn[tr.item[j]] = 1;
+  }
+  const keep: number[] = [];
+  for (let j = 0; j < test.length; j++) if (userIn[test.user[j]] && itemIn[test.item[j]]) keep.push(j);
+  const ints = (a: Int32Array) => Int32Array.from(keep, (j) => a[j]);
+  const reals = (a: Float64Array) => Float64Array.from(keep, (j) => a[j]);
+  return {
+    ...test,
+    length: keep.length,
+    user: ints(test.user),
+    item: ints(test.item),
+    value: reals(test.value),
+    timestamp: test.timestamp && reals(test.timestamp),
+    event: test.event && ints(test.event),
+  };
+}
+
+/** Mean and population standard deviation (NaN when empty or any value is NaN). */
+function meanStd(xs: number[]): [number, number] {
+  if (xs.length === 0) return [NaN, NaN];
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const variance = xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length;
+  return [mean, Math.sqrt(variance)];
+}
