@@ -33,10 +33,14 @@ Usage:
   als-wasm cv FILE [--feedback explicit|implicit] [--folds 5]
       [--grid factors=16,32,64 regularization=0.01,0.05,0.1 alpha=1,10,40]
       [--metric rmse|mae|precision|recall|map|ndcg|auc|mpr] [--k 10]
-      [--iterations 15] [--restarts 1] [--biases] [--seed 42] [--json]
+      [--iterations 15] [--restarts 1] [--biases] [--seed 42] [--patience N]
+      [--factors F] [--regularization L] [--alpha A] [--confidence linear|log]
+      [--solver cholesky|cg] [--out MODEL] [--json]
       k-fold cross-validation of every combination in the grid (keys: factors,
       regularization, alpha, confidence, epsilon, iterations, cgSteps); one row per
-      trial on stderr, the best params last
+      trial on stderr, the best params last. --patience N stops each fold's training
+      after N iterations without improvement on its held-out part; --out refits on
+      all the data with the best params and saves the model
   als-wasm recommend --model MODEL --user ID [--k 10] [--json]
   als-wasm similar --model MODEL --item ID [--k 10] [--json]
   als-wasm demo            train on the built-in dataset and show recommendations
@@ -50,7 +54,7 @@ const BOOLEAN_FLAGS = new Set(['json', 'weighted-regularization', 'biases', 'hel
 const COMMAND_FLAGS: Record<string, string[]> = {
   train: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'biases', 'alpha', 'confidence', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', 'json'],
   evaluate: ['model', 'test', 'k', 'json'],
-  cv: ['feedback', 'folds', 'grid', 'metric', 'k', 'iterations', 'restarts', 'biases', 'seed', 'json'],
+  cv: ['feedback', 'folds', 'grid', 'metric', 'k', 'iterations', 'restarts', 'biases', 'seed', 'patience', 'factors', 'regularization', 'alpha', 'confidence', 'solver', 'out', 'json'],
   recommend: ['model', 'user', 'k', 'json'],
   similar: ['model', 'item', 'k', 'json'],
   demo: ['json'],
@@ -266,14 +270,28 @@ async function cmdCv(p: Parsed): Promise<unknown> {
     k: num(p, 'k'),
     restarts: num(p, 'restarts'),
     seed: num(p, 'seed'),
+    patience: num(p, 'patience'),
+    refit: str(p, 'out') !== undefined,
     base: {
       feedback: str(p, 'feedback') as TrainOptions['feedback'],
       iterations: num(p, 'iterations'),
       biases: p.flags.has('biases') || undefined,
+      factors: num(p, 'factors'),
+      regularization: num(p, 'regularization'),
+      alpha: num(p, 'alpha'),
+      confidence: str(p, 'confidence') as TrainOptions['confidence'],
+      solver: str(p, 'solver') as TrainOptions['solver'],
     },
     onProgress,
   };
   const cv = await crossValidate(data, options);
+  const out = str(p, 'out');
+  if (out !== undefined && cv.model) {
+    await writeFile(out, saveModel(cv.model)).catch((e: Error) => {
+      throw new AlsError('IO_ERROR', `Cannot write the model to ${out}: ${e.message}`, { path: out });
+    });
+    process.stderr.write(`refit on all ${data.length} rows with the best params; model saved to ${out}\n`);
+  }
   const unscored = cv.foldSummary.reduce((a, f) => a + Math.max(f.testPairsUnknownUser, f.testPairsUnknownItem), 0);
   if (unscored > 0) process.stderr.write(`note: about ${unscored} held-out pairs had a user or item without training pairs in their fold; left out of the scores\n`);
   for (const t of cv.trials) if (t.error) process.stderr.write(`note: trial ${row(t.params)} failed: ${t.error}\n`);
@@ -283,7 +301,8 @@ async function cmdCv(p: Parsed): Promise<unknown> {
     metric: cv.metric,
     folds: cv.folds,
     best: { ...cv.best.params, score: cv.best.score, std: cv.best.std },
-    trials: cv.trials.map((t) => ({ ...t.params, mean: t.mean[cv.metric], std: t.std[cv.metric], seconds: t.seconds })),
+    trials: cv.trials.map((t) => ({ ...t.params, mean: t.mean[cv.metric], std: t.std[cv.metric], seconds: t.seconds, ...(t.bestIterations ? { bestIterations: t.bestIterations } : {}) })),
+    ...(out !== undefined ? { model: out } : {}),
   };
 }
 

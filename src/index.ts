@@ -19,7 +19,7 @@ export {
   type Solver,
   type DuplicatePolicy,
 } from './als/options.js';
-export { train, defaultFeedback, type TrainResult } from './als/fit.js';
+export { train, defaultFeedback, type TrainResult, type FitOptions } from './als/fit.js';
 export { trainFactors, estimateTrainingBytes, type Factors, type TrainReport, type TrainHooks } from './als/train.js';
 export { AlsModel, type ScoredItem, type RecommendOptions, type HistoryEntry, type FoldInResult, type ModelParts, type Explanation, type Contribution } from './als/model.js';
 export { evaluateModel, alignToModel, type RatingEvaluation, type RankingEvaluation } from './eval/evaluate.js';
@@ -39,7 +39,18 @@ export {
   type CvFoldSummary,
   type TunableOption,
 } from './eval/cross-validate.js';
-export { Engine, type DatasetHandle, type LoadOptions, type TrainSummary, type EngineInfo } from './engine/engine.js';
+export {
+  Engine,
+  type DatasetHandle,
+  type LoadOptions,
+  type TrainSummary,
+  type EngineInfo,
+  type EngineTrainOptions,
+  type EngineCrossValidateOptions,
+  type CrossValidationSummary,
+} from './engine/engine.js';
+export { Validator, resolveValidation, type ValidationOptions, type ValidationReport, type ValidationPoint } from './eval/validation.js';
+export { metricsFor, isLowerBetter, type QualityMetric } from './eval/evaluate.js';
 export { createRecommender, type Recommender, type RecommenderOptions } from './worker/client.js';
 export { saveToIndexedDB, loadFromIndexedDB, listIndexedDBModels, deleteFromIndexedDB } from './io/store.js';
 export { importFactors, parseNpy, type ImportFactorsOptions, type FactorSource } from './io/factors-import.js';

@@ -110,6 +110,15 @@ describe('als-wasm CLI', () => {
     expect(ij.metric).toBe('map');
     expect(ij.trials).toHaveLength(4);
     expect(ij.best).toHaveProperty('confidence');
+    // Early stopping per fold, fixed options outside the grid, and a refit saved with --out.
+    const modelPath = join(dir, 'cv-best.alsm');
+    const es = await run(['cv', data, '--feedback', 'explicit', '--folds', '2', '--factors', '3', '--grid', 'regularization=0.1,1', '--iterations', '20', '--patience', '2', '--out', modelPath, '--json']);
+    expect(es.code, es.stderr).toBe(0);
+    const ej = lastJson(es.stdout) as { trials: { bestIterations: number[] }[]; model: string };
+    for (const t of ej.trials) expect(t.bestIterations).toHaveLength(2);
+    expect(ej.model).toBe(modelPath);
+    const rec = await run(['recommend', '--model', modelPath, '--user', '1', '--k', '2', '--json']);
+    expect(rec.code, rec.stderr).toBe(0);
     // Usage mistakes exit 2; options the library refuses exit 1 naming the option.
     const empty = await run(['cv', data, '--grid', '--json']);
     expect(empty.code).toBe(2);

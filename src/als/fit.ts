@@ -3,6 +3,16 @@ import type { Interactions } from '../data/types.js';
 import { AlsModel } from './model.js';
 import { resolveTrainOptions, type Feedback, type TrainOptions } from './options.js';
 import { trainFactors, type TrainReport } from './train.js';
+import { resolveValidation, Validator, type ValidationOptions } from '../eval/validation.js';
+
+/** Options of {@link train}: the training options, plus held-out validation (in-process only). */
+export interface FitOptions extends TrainOptions {
+  /**
+   * Score held-out data after each iteration (progress `validation` events), keep the factors
+   * of the best score, and optionally stop a restart early when it stops improving.
+   */
+  validation?: ValidationOptions;
+}
 
 /** A trained model and how training went. */
 export interface TrainResult {
@@ -23,7 +33,7 @@ export function defaultFeedback(data: Pick<Interactions, 'hasValue' | 'event'>):
 /**
  * Trains an ALS model on parsed interactions.
  * @param data - interactions from `loadInteractions` / `parseText` / `fromRecords`
- * @param options - see {@link TrainOptions}; validated here
+ * @param options - see {@link TrainOptions} and {@link FitOptions}; validated here
  * @returns the model and the training report
  * @throws AlsError `BAD_OPTION`, `EMPTY_DATA`, `NOT_POSITIVE_DEFINITE`, `NON_FINITE`, `OUT_OF_MEMORY`; `AbortError`
  * @example
@@ -31,15 +41,24 @@ export function defaultFeedback(data: Pick<Interactions, 'hasValue' | 'event'>):
  * const { model, report } = await train(data, { feedback: 'implicit', factors: 32, alpha: 10 });
  * model.recommend('196', 10);
  */
-export async function train(data: Interactions, options: TrainOptions = {}): Promise<TrainResult> {
+export async function train(data: Interactions, options: FitOptions = {}): Promise<TrainResult> {
   const opts = resolveTrainOptions(options, defaultFeedback(data));
+  const validation = options.validation === undefined ? undefined : resolveValidation(options.validation, opts.feedback);
   const matrix = buildMatrix(data, { duplicates: opts.duplicates, eventWeights: opts.eventWeights });
-  const { factors, report } = await trainFactors(matrix, opts, {
+  const emit = options.onProgress ?? (() => {});
+  const validator = validation && new Validator(validation, { options: opts, users: data.users, items: data.items, seen: matrix.byUser }, emit);
+  const run = await trainFactors(matrix, opts, {
     onProgress: options.onProgress,
     signal: options.signal,
     users: data.users,
     items: data.items,
+    afterIteration: validator && ((s) => validator.afterIteration(s)),
+    restartScore: validator && ((r) => validator.restartScore(r)),
   });
+  const report = run.report;
+  // With validation the model holds the factors of the best held-out score, not the last iteration's.
+  const factors = validator?.bestSnapshot ?? run.factors;
+  if (validator) report.validation = validator.report();
   const model = await AlsModel.create({ options: opts, users: data.users, items: data.items, factors, seen: matrix.byUser, report }, opts.kernels);
   return { model, report };
 }

@@ -132,8 +132,10 @@ export class AlsModel {
    * Builds a model and its serving memory.
    * @param parts - options, ids, factors and training interactions
    * @param kernels - kernel build to serve with (default: the best available)
+   * @param runtime - serve from this kernel runtime (its arena from its current mark) instead
+   *   of a fresh memory; for short-lived models such as validation during training
    */
-  static async create(parts: ModelParts, kernels: KernelVariant | 'auto' = 'auto'): Promise<AlsModel> {
+  static async create(parts: ModelParts, kernels: KernelVariant | 'auto' = 'auto', runtime?: KernelRuntime): Promise<AlsModel> {
     const f = parts.factors.factors;
     if (parts.factors.userFactors.length !== parts.users.size * f || parts.factors.itemFactors.length !== parts.items.size * f) {
       throw new AlsError('BAD_MODEL_FILE', 'Factor matrices do not match the number of users/items and factors.', {
@@ -142,7 +144,7 @@ export class AlsModel {
         factors: f,
       });
     }
-    const rt = await loadKernels({ variant: kernels });
+    const rt = runtime ?? (await loadKernels({ variant: kernels }));
     return new AlsModel(parts, rt);
   }
 

@@ -19,6 +19,7 @@ export type TrainProgress =
   | { stage: 'init'; restart: number; users: number; items: number; interactions: number; factors: number; kernels: KernelVariant }
   | { stage: 'sweep'; restart: number; iteration: number; side: 'users' | 'items'; rowsDone: number; rowsTotal: number }
   | { stage: 'iteration'; restart: number; iteration: number; loss: number; seconds: number; gflops: number }
+  | { stage: 'validation'; restart: number; iteration: number; metric: string; value: number; best: number }
   | { stage: 'done'; restart: number; iterations: number; loss: number; converged: boolean };
 
 /** Options of one training run. Every field is optional; defaults are in {@link TRAIN_DEFAULTS}. */

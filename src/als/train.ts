@@ -8,6 +8,7 @@ import { initFactors } from './init.js';
 import type { ResolvedTrainOptions, TrainProgress } from './options.js';
 import { Rng } from './rng.js';
 import { now, Yielder } from './yield.js';
+import type { ValidationReport } from '../eval/validation.js';
 
 /** Learned parameters of a factorisation (plain arrays, independent of any WASM memory). */
 export interface Factors {
@@ -45,6 +46,8 @@ export interface TrainReport {
   kernels: KernelVariant;
   /** Workers actually used (parallel sweeps are not built yet: always 1). */
   workersUsed: number;
+  /** Held-out validation during training, when asked for (see `train`'s `validation`). */
+  validation?: ValidationReport;
 }
 
 /** Hooks of a run. */
@@ -59,6 +62,13 @@ export interface TrainHooks {
   items?: IdMap;
   /** Use this kernel runtime instead of loading a fresh one (its arena is reset first). */
   runtime?: KernelRuntime;
+  /**
+   * Called after every iteration with views of the current factors (valid only during the
+   * call: copy what you keep). Returning true stops this restart (early stopping).
+   */
+  afterIteration?: (s: { restart: number; iteration: number; factors: Factors }) => boolean | Promise<boolean>;
+  /** A restart's score, lower is better, used instead of its final loss to pick the restart kept. */
+  restartScore?: (restart: number) => number;
 }
 
 /** One orientation of the matrix laid out in WASM memory. */
@@ -148,6 +158,7 @@ export async function trainFactors(matrix: RatingMatrix, opts: ResolvedTrainOpti
   const emit = hooks.onProgress ?? (() => {});
 
   let best: { factors: Factors; report: TrainReport } | undefined;
+  let bestScore = Infinity;
   const restartLosses: number[] = [];
   for (let restart = 0; restart < opts.restarts; restart++) {
     emit({ stage: 'init', restart, users: m, items: n, interactions: matrix.nnz, factors: f, kernels: rt.variant });
@@ -181,6 +192,7 @@ export async function trainFactors(matrix: RatingMatrix, opts: ResolvedTrainOpti
       seconds.push(dt);
       gflops.push(dt > 0 ? flopsPerIteration / dt / 1e9 : 0);
       emit({ stage: 'iteration', restart, iteration: it + 1, loss: L, seconds: dt, gflops: gflops[gflops.length - 1] });
+      if (hooks.afterIteration && (await hooks.afterIteration({ restart, iteration: it + 1, factors: currentFactors() }))) break;
       if (opts.tolerance > 0 && Number.isFinite(prev) && Math.abs(prev - L) / Math.max(Math.abs(L), 1e-300) < opts.tolerance) {
         converged = true;
         break;
@@ -189,7 +201,9 @@ export async function trainFactors(matrix: RatingMatrix, opts: ResolvedTrainOpti
     const finalLoss = loss[loss.length - 1];
     restartLosses.push(finalLoss);
     emit({ stage: 'done', restart, iterations: loss.length, loss: finalLoss, converged });
-    if (!best || finalLoss < best.report.loss[best.report.loss.length - 1]) {
+    const score = hooks.restartScore ? hooks.restartScore(restart) : finalLoss;
+    if (!best || score < bestScore) {
+      bestScore = score;
       best = {
         factors: {
           factors: f,
@@ -215,6 +229,18 @@ export async function trainFactors(matrix: RatingMatrix, opts: ResolvedTrainOpti
   }
   rt.arena.reset();
   return best!;
+
+  /** Views of the factors in WASM memory (valid until the next kernel call). */
+  function currentFactors(): Factors {
+    return {
+      factors: f,
+      userFactors: rt.arena.f64(Xp, m * f),
+      itemFactors: rt.arena.f64(Yp, n * f),
+      userBiases: biases ? rt.arena.f64(buP, m) : undefined,
+      itemBiases: biases ? rt.arena.f64(biP, n) : undefined,
+      globalMean,
+    };
+  }
 
   /** Solves every row of one side, one kernel call per chunk, checking the status and the output. */
   async function halfStep(side: 'users' | 'items', restart: number, it: number, s: SideLayout, out: number, other: number, biasOut: number, biasOther: number): Promise<void> {

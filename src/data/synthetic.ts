@@ -42,7 +42,7 @@ export interface SyntheticData extends Interactions {
  * and skewed user activity (MovieLens-like shapes, e.g. 6 040 × 3 706 × 1 M). Each user
  * picks distinct items with probability ∝ popularity_i · exp(β·x_uᵀy_i); explicit ratings are
  * round(3 + 1.5·x_uᵀy_i/σ + noise) clipped to 1–5, implicit values are counts that grow with
- * affinity. Ids are `u<k>` / `i<k>` strings.
+ * affinity. Ids are `u<k>` / `i<k>` strings, k from 1.
  *
  * @param opts - sizes and shape
  * @returns columnar interactions with the planted factors

@@ -8,6 +8,8 @@ import { splitInteractions, type SplitOptions } from '../data/split.js';
 import type { Id, Interactions, SkippedRows } from '../data/types.js';
 import { AlsError, badOption } from '../errors.js';
 import { evaluateModel, type RankingEvaluation, type RatingEvaluation } from '../eval/evaluate.js';
+import { crossValidate, type CrossValidateOptions, type CrossValidationResult, type CvProgress } from '../eval/cross-validate.js';
+import type { ValidationOptions } from '../eval/validation.js';
 import { importFactors as importFactorFile, type ImportFactorsOptions, type FactorSource } from '../io/factors-import.js';
 import { loadModel as decodeModelFile, saveModel } from '../io/model-file.js';
 import type { KernelVariant } from '../wasm/abi.js';
@@ -43,8 +45,27 @@ export type LoadOptions = Omit<ParseOptions, 'onProgress' | 'signal'> & {
   signal?: AbortSignal;
 };
 
-/** Options of a train call: the training options, minus nothing. */
-export type EngineTrainOptions = TrainOptions;
+/** Options of a train call: the training options, plus held-out validation on a dataset the engine holds. */
+export type EngineTrainOptions = TrainOptions & {
+  /** Score this held-out dataset during training (see `train`'s `validation`); `data` is a handle. */
+  validation?: Omit<ValidationOptions, 'data'> & { data: DatasetHandle | number };
+};
+
+/** Options of {@link Engine.crossValidate}: those of `crossValidate`, progress and cancel working across the worker boundary. */
+export type EngineCrossValidateOptions = Omit<CrossValidateOptions, 'onProgress' | 'signal' | 'base'> & {
+  /** Fixed training options (minus callbacks); the searched ones override them. */
+  base?: Omit<TrainOptions, 'onProgress' | 'signal'>;
+  /** Progress per fold and per trial. */
+  onProgress?: (p: CvProgress) => void;
+  /** Cancels the search. */
+  signal?: AbortSignal;
+};
+
+/** What {@link Engine.crossValidate} returns: the search's result; a refit model becomes the engine's model. */
+export type CrossValidationSummary = Omit<CrossValidationResult, 'model'> & {
+  /** With `refit`: the model now held by the engine. */
+  model?: EngineInfo['model'];
+};
 
 /** What {@link Engine.train} returns (the model stays in the engine). */
 export interface TrainSummary extends TrainReport {
@@ -113,11 +134,27 @@ export class Engine {
    */
   async train(data: DatasetHandle | number, opts: EngineTrainOptions & { runId?: number } = {}, onProgress = opts.onProgress): Promise<TrainSummary> {
     const interactions = this.dataset(data);
+    const validation = opts.validation && { ...opts.validation, data: this.dataset(opts.validation.data) };
     return this.withRun(opts, async (signal) => {
       const { runId: _r, ...rest } = opts;
-      const { model, report } = await trainModel(interactions, { ...rest, signal, onProgress });
+      const { model, report } = await trainModel(interactions, { ...rest, validation, signal, onProgress });
       this.model = model;
       return { ...report, users: model.users.size, items: model.items.size, interactions: model.seen.indptr[model.users.size], options: model.options };
+    });
+  }
+
+  /**
+   * K-fold cross-validation and grid/random search over training options (see
+   * `crossValidate`). With `refit`, the model trained on all the data with the best options
+   * becomes the engine's model; otherwise the current model stays.
+   */
+  async crossValidate(data: DatasetHandle | number, opts: EngineCrossValidateOptions & { runId?: number } = {}, onProgress = opts.onProgress): Promise<CrossValidationSummary> {
+    const interactions = this.dataset(data);
+    return this.withRun(opts, async (signal) => {
+      const { runId: _r, ...rest } = opts;
+      const { model, ...result } = await crossValidate(interactions, { ...rest, signal, onProgress });
+      if (model) this.model = model;
+      return { ...result, model: model ? this.modelInfo() : undefined };
     });
   }
 

@@ -11,10 +11,10 @@ import { Rng } from '../als/rng.js';
 import { kFoldSplits, type Fold, type KFoldMethod } from '../data/kfold.js';
 import type { Interactions } from '../data/types.js';
 import { AlsError, badOption, isAlsError, throwIfAborted } from '../errors.js';
-import { evaluateModel } from './evaluate.js';
+import { evaluateModel, isLowerBetter, metricsFor, type QualityMetric } from './evaluate.js';
 
 /** Metrics cross-validation can select on: rating error (explicit) or ranking quality at k (implicit). */
-export type CvMetric = 'rmse' | 'mae' | 'precision' | 'recall' | 'map' | 'ndcg' | 'auc' | 'mpr';
+export type CvMetric = QualityMetric;
 
 /** Training options a search may vary (numeric or string-valued {@link TrainOptions} fields). */
 export type TunableOption = 'factors' | 'regularization' | 'alpha' | 'confidence' | 'epsilon' | 'iterations' | 'cgSteps';
@@ -51,6 +51,13 @@ export interface CrossValidateOptions {
   restarts?: number;
   /** Seed of the folds and the random draws (and of training, unless `base.seed` is given). Default 42. */
   seed?: number;
+  /**
+   * Early stopping: score each fold's model on its held-out part after every iteration, keep
+   * the best iteration's factors, and stop after this many iterations without improvement
+   * (integer ≥ 1; omitted = train every iteration). The best iteration counts of the winner
+   * are reported, and the refit (if any) runs for their median.
+   */
+  patience?: number;
   /** Train a final model on all the data with the best parameters. Default false. */
   refit?: boolean;
   /** Called when each fold of each trial starts and when each trial is scored. */
@@ -71,6 +78,8 @@ export interface CvTrial {
   scores: number[];
   /** Wall-clock seconds for all folds of this trial. */
   seconds: number;
+  /** With `patience`: the best iteration of each fold's model, in fold order. */
+  bestIterations?: number[];
   /** Why training failed on some fold (the trial then scores NaN and cannot win). */
   error?: string;
 }
@@ -111,10 +120,6 @@ const TUNABLE: Record<TunableOption, 'int' | 'log' | 'choice'> = {
   cgSteps: 'int',
   confidence: 'choice',
 };
-const RATING_METRICS: readonly CvMetric[] = ['rmse', 'mae'];
-const RANKING_METRICS: readonly CvMetric[] = ['precision', 'recall', 'map', 'ndcg', 'auc', 'mpr'];
-/** Metrics where a lower value is better. */
-const LOWER_IS_BETTER = new Set<CvMetric>(['rmse', 'mae', 'mpr']);
 /** Largest search: a guard against a grid that would run for days by mistake. */
 const MAX_TRIALS = 10_000;
 
@@ -149,19 +154,22 @@ export async function crossValidate(data: Interactions, opts: CrossValidateOptio
   // Scoring a pair whose user or item never appeared in training measures only the cold
   // start (zero factors), so it is left out of the metrics, and counted in foldSummary.
   const scored = splits.map(warmTest);
-  const metricNames = plan.feedback === 'explicit' ? RATING_METRICS : RANKING_METRICS;
+  const metricNames = metricsFor(plan.feedback);
 
   const trials: CvTrial[] = [];
   let firstError: unknown;
   for (const [t, params] of plan.trials.entries()) {
     const t0 = performance.now();
     const perFold: Record<string, number>[] = [];
+    const bestIterations: number[] = [];
     let error: string | undefined;
     for (const fold of splits) {
       throwIfAborted(opts.signal);
       opts.onProgress?.({ stage: 'trial', trial: t, trials: plan.trials.length, fold: fold.index, folds: plan.folds, params });
       try {
-        const { model } = await train(fold.train, { ...plan.base, ...params, signal: opts.signal ?? plan.base.signal });
+        const validation = plan.patience ? { data: scored[fold.index], metric: plan.metric, k: plan.k, patience: plan.patience } : undefined;
+        const { model, report } = await train(fold.train, { ...plan.base, ...params, validation, signal: opts.signal ?? plan.base.signal });
+        if (report.validation?.best) bestIterations.push(report.validation.best.iteration);
         const r = evaluateModel(model, scored[fold.index], { k: plan.k }) as unknown as Record<string, number>;
         perFold.push(Object.fromEntries(metricNames.map((m) => [m, r[m]])));
       } catch (e) {
@@ -180,12 +188,13 @@ export async function crossValidate(data: Interactions, opts: CrossValidateOptio
     }
     const trial: CvTrial = { params, mean, std, scores: perFold.map((r) => r[plan.metric]), seconds: (performance.now() - t0) / 1000 };
     if (error !== undefined) trial.error = error;
+    if (plan.patience) trial.bestIterations = bestIterations;
     trials.push(trial);
     opts.onProgress?.({ stage: 'trial-done', trial: t, params, mean: mean[plan.metric]!, std: std[plan.metric]! });
   }
 
   let best = -1;
-  const sign = LOWER_IS_BETTER.has(plan.metric) ? 1 : -1;
+  const sign = isLowerBetter(plan.metric) ? 1 : -1;
   for (const [t, trial] of trials.entries()) {
     const s = trial.mean[plan.metric]!;
     if (Number.isNaN(s)) continue;
@@ -207,7 +216,9 @@ export async function crossValidate(data: Interactions, opts: CrossValidateOptio
   };
   if (plan.refit) {
     throwIfAborted(opts.signal);
-    result.model = (await train(data, { ...plan.base, ...winner.params, signal: opts.signal ?? plan.base.signal })).model;
+    // Early-stopped folds say how long to train: the median of their best iterations.
+    const its = winner.bestIterations?.length ? { iterations: median(winner.bestIterations) } : {};
+    result.model = (await train(data, { ...plan.base, ...winner.params, ...its, signal: opts.signal ?? plan.base.signal })).model;
   }
   return result;
 }
@@ -222,6 +233,7 @@ interface Plan {
   base: TrainOptions;
   trials: CvParams[];
   refit: boolean;
+  patience: number;
 }
 
 /** Validates every option once, before any training, and expands the search into trials. */
@@ -237,6 +249,9 @@ function validate(data: Interactions, opts: CrossValidateOptions): Plan {
   if (opts.restarts !== undefined && (typeof opts.restarts !== 'number' || !Number.isInteger(opts.restarts) || opts.restarts < 1 || opts.restarts > 1000)) {
     throw badOption('restarts', opts.restarts, 'an integer in [1, 1000]');
   }
+  if (opts.patience !== undefined && (typeof opts.patience !== 'number' || !Number.isInteger(opts.patience) || opts.patience < 1 || opts.patience > 1_000_000)) {
+    throw badOption('patience', opts.patience, 'an integer ≥ 1');
+  }
   if (opts.refit !== undefined && typeof opts.refit !== 'boolean') throw badOption('refit', opts.refit, 'true or false');
   if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') throw badOption('onProgress', typeof opts.onProgress, 'a function');
   if (opts.base !== undefined && (typeof opts.base !== 'object' || opts.base === null)) throw badOption('base', opts.base, 'an object of training options');
@@ -249,7 +264,7 @@ function validate(data: Interactions, opts: CrossValidateOptions): Plan {
   const feedback = resolved.feedback;
   base.feedback = feedback;
 
-  const allowedMetrics = feedback === 'explicit' ? RATING_METRICS : RANKING_METRICS;
+  const allowedMetrics = metricsFor(feedback);
   const metric = opts.metric ?? (feedback === 'explicit' ? 'rmse' : 'ndcg');
   if (!(allowedMetrics as readonly unknown[]).includes(metric)) {
     throw badOption('metric', metric, `one of ${allowedMetrics.map((m) => `"${m}"`).join(', ')} for ${feedback} feedback`);
@@ -272,7 +287,7 @@ function validate(data: Interactions, opts: CrossValidateOptions): Plan {
       }
     }
   }
-  return { folds, seed, k, metric, feedback, base, trials, refit: opts.refit ?? false };
+  return { folds, seed, k, metric, feedback, base, trials, refit: opts.refit ?? false, patience: opts.patience ?? 0 };
 }
 
 function checkKey(where: string, key: string): asserts key is TunableOption {
@@ -361,6 +376,11 @@ function warmTest(fold: Fold): Interactions {
     timestamp: test.timestamp && reals(test.timestamp),
     event: test.event && ints(test.event),
   };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[(s.length - 1) >> 1];
 }
 
 /** Mean and population standard deviation (NaN when empty or any value is NaN). */

@@ -4,6 +4,22 @@ import type { AlsModel } from '../als/model.js';
 import { badOption } from '../errors.js';
 import { rankingMetrics, ratingMetrics, type RankingMetrics, type RatingMetrics } from './metrics.js';
 
+/** A quality metric: rating error (explicit) or ranking quality at k (implicit). */
+export type QualityMetric = 'rmse' | 'mae' | 'precision' | 'recall' | 'map' | 'ndcg' | 'auc' | 'mpr';
+
+const RATING_METRICS: readonly QualityMetric[] = ['rmse', 'mae'];
+const RANKING_METRICS: readonly QualityMetric[] = ['precision', 'recall', 'map', 'ndcg', 'auc', 'mpr'];
+
+/** The metrics a feedback type yields: rmse, mae (explicit); the ranking metrics (implicit). */
+export function metricsFor(feedback: 'explicit' | 'implicit'): readonly QualityMetric[] {
+  return feedback === 'explicit' ? RATING_METRICS : RANKING_METRICS;
+}
+
+/** Whether a lower value of the metric is better (rmse, mae, mpr). */
+export function isLowerBetter(metric: QualityMetric): boolean {
+  return metric === 'rmse' || metric === 'mae' || metric === 'mpr';
+}
+
 /** Explicit-feedback quality on held-out ratings (see `ratingMetrics`). */
 export interface RatingEvaluation extends RatingMetrics {
   /** Test rows left out because their user or item is not in the model (reported, not hidden). */

@@ -1,7 +1,8 @@
 import * as Comlink from 'comlink';
 import type { TrainProgress } from '../als/options.js';
 import type { InteractionSource } from '../data/parse.js';
-import { Engine, type DatasetHandle, type EngineTrainOptions, type LoadOptions, type TrainSummary } from '../engine/engine.js';
+import { Engine, type CrossValidationSummary, type DatasetHandle, type EngineCrossValidateOptions, type EngineTrainOptions, type LoadOptions, type TrainSummary } from '../engine/engine.js';
+import type { CvProgress } from '../eval/cross-validate.js';
 import { throwIfAborted } from '../errors.js';
 import type { WorkerApi } from './worker.js';
 import './errors-transfer.js';
@@ -23,6 +24,8 @@ export interface Recommender {
   split: Engine['split'];
   /** Trains a model (progress: `init`, `sweep`, `iteration`, `done`); cancel with `signal`. */
   train(data: DatasetHandle | number, opts?: EngineTrainOptions): Promise<TrainSummary>;
+  /** K-fold cross-validation and hyper-parameter search (progress per fold and trial); cancel with `signal`. */
+  crossValidate(data: DatasetHandle | number, opts?: EngineCrossValidateOptions): Promise<CrossValidationSummary>;
   /** Top-k for a known user. */
   recommend: Engine['recommend'];
   /** Top-k for a new user's history by fold-in; nothing stored. */
@@ -85,6 +88,10 @@ export async function createRecommender(options: RecommenderOptions = {}): Promi
       const { onProgress, signal, ...rest } = opts;
       return withAbort(signal, (runId) => remote.train(data, { ...rest, runId }, onProgress ? Comlink.proxy(onProgress as (p: TrainProgress) => void) : undefined));
     },
+    async crossValidate(data, opts = {}) {
+      const { onProgress, signal, ...rest } = opts;
+      return withAbort(signal, (runId) => remote.crossValidate(data, { ...rest, runId }, onProgress ? Comlink.proxy(onProgress as (p: CvProgress) => void) : undefined));
+    },
     async loadModel(bytes) {
       const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
       return remote.loadModel(Comlink.transfer(u8, [u8.buffer]));
@@ -115,6 +122,7 @@ function bind(e: Engine, dispose: () => Promise<void>): Recommender {
     load: (s, o) => e.load(s, o),
     split: (d, o) => e.split(d, o),
     train: (d, o) => e.train(d, o),
+    crossValidate: (d, o) => e.crossValidate(d, o),
     recommend: (u, k, o) => e.recommend(u, k, o),
     recommendForNewUser: (h, k, o) => e.recommendForNewUser(h, k, o),
     foldIn: (h) => e.foldIn(h),

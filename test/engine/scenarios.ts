@@ -138,6 +138,43 @@ export function recommenderScenarios(name: string, make: () => Promise<Recommend
       }
     });
 
+    it('cross-validates a grid with progress, refits the best, and watches a held-out metric while training', async () => {
+      const rec = await make();
+      try {
+        const data = await rec.load(asSource(ratingsTsv(), 'u.data') as string);
+        const progress: string[] = [];
+        const cv = await rec.crossValidate(data, {
+          base: { feedback: 'explicit', iterations: 4 },
+          grid: { factors: [2, 4], regularization: [0.05, 500] },
+          folds: 3,
+          seed: 1,
+          refit: true,
+          onProgress: (p) => progress.push(p.stage),
+        });
+        expect(cv.trials).toHaveLength(4);
+        expect(cv.metric).toBe('rmse');
+        // λ = 500 shrinks every prediction towards 0 on a 1–5 scale: the search must prefer λ = 0.05.
+        expect(cv.best.params.regularization).toBe(0.05);
+        expect(cv.model).toMatchObject({ users: 300, items: 200, factors: cv.best.params.factors });
+        await until(() => progress.filter((s) => s === 'trial-done').length === 4);
+        expect(await rec.recommend('u1', 3)).toHaveLength(3); // the refit model serves
+
+        const { train, test } = await rec.split(data, { method: 'per-user', fraction: 0.2, seed: 2 });
+        const events: TrainProgress[] = [];
+        const summary = await rec.train(train, { feedback: 'explicit', factors: 4, iterations: 5, validation: { data: test, patience: 3 }, onProgress: (p) => events.push(p) });
+        expect(summary.validation!.history.length).toBeGreaterThan(0);
+        await until(() => events.some((e) => e.stage === 'done'));
+        expect(events.filter((e) => e.stage === 'validation')).toHaveLength(summary.validation!.history.length);
+
+        const controller = new AbortController();
+        const run = rec.crossValidate(data, { base: { iterations: 50, factors: 16 }, grid: { factors: [8, 16] }, folds: 5, signal: controller.signal });
+        setTimeout(() => controller.abort(), 50);
+        await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+      } finally {
+        await rec.dispose();
+      }
+    });
+
     it('keeps error codes and details across the boundary', async () => {
       const rec = await make();
       try {

@@ -1,0 +1,171 @@
+/**
+ * Held-out validation during training: scores the current factors on validation data after
+ * each iteration (or every `every` iterations), reports the score as progress, keeps the best
+ * factors seen, and asks training to stop a restart when the score has not improved for
+ * `patience` evaluations (early stopping).
+ * see: the `eval_set` / `early_stopping_rounds` of gradient-boosting libraries (XGBoost,
+ * LightGBM): the same idea applied to ALS iterations.
+ */
+import type { Csr, IdMap, Interactions } from '../data/types.js';
+import type { ResolvedTrainOptions, TrainProgress } from '../als/options.js';
+import type { Factors } from '../als/train.js';
+import { AlsModel } from '../als/model.js';
+import { loadKernels, type KernelRuntime } from '../wasm/kernels.js';
+import { badOption } from '../errors.js';
+import { evaluateModel, isLowerBetter, metricsFor, type QualityMetric } from './evaluate.js';
+
+/** Options of held-out validation during training (`validation` in `train`'s options). */
+export interface ValidationOptions {
+  /** Held-out interactions, ids as in the training data (e.g. the `test` part of a split). */
+  data: Interactions;
+  /** Metric to watch. Default `rmse` (explicit) or `ndcg` (implicit). */
+  metric?: QualityMetric;
+  /** Cut-off of the ranking metrics (integer ≥ 1). Default 10. */
+  k?: number;
+  /** Score every this many iterations (integer ≥ 1). Default 1. */
+  every?: number;
+  /**
+   * Stop a restart after this many evaluations without improvement, and keep the best
+   * factors seen (integer ≥ 0; 0 = never stop early, but still keep the best). Default 0.
+   */
+  patience?: number;
+}
+
+/** One validation score. */
+export interface ValidationPoint {
+  /** Restart (0-based). */
+  restart: number;
+  /** Iteration (1-based). */
+  iteration: number;
+  /** The metric's value (NaN when no held-out pair could be scored). */
+  value: number;
+}
+
+/** What validation saw, in the training report. */
+export interface ValidationReport {
+  /** The watched metric. */
+  metric: QualityMetric;
+  /** Cut-off of the ranking metrics. */
+  k: number;
+  /** Every score, in order. */
+  history: ValidationPoint[];
+  /** The best score, whose factors the model holds; null when nothing could be scored. */
+  best: ValidationPoint | null;
+  /** Whether patience stopped some restart before its last iteration. */
+  stoppedEarly: boolean;
+}
+
+/** Validation options after defaults and checks. */
+interface ResolvedValidation {
+  data: Interactions;
+  metric: QualityMetric;
+  k: number;
+  every: number;
+  patience: number;
+}
+
+/**
+ * Checks validation options against the feedback type.
+ * @throws AlsError `BAD_OPTION` naming `validation.<field>` and the allowed values
+ */
+export function resolveValidation(v: ValidationOptions, feedback: ResolvedTrainOptions['feedback']): ResolvedValidation {
+  if (typeof v !== 'object' || v === null) throw badOption('validation', v, 'an object { data, metric?, k?, every?, patience? }');
+  const d = v.data as Partial<Interactions> | undefined;
+  if (!d || typeof d !== 'object' || !(d.user instanceof Int32Array) || !(d.item instanceof Int32Array) || !d.users || !d.items) {
+    throw badOption('validation.data', typeof v.data, 'held-out interactions (e.g. the test part of a split)');
+  }
+  const allowed = metricsFor(feedback);
+  const metric = v.metric ?? (feedback === 'explicit' ? 'rmse' : 'ndcg');
+  if (!allowed.includes(metric)) throw badOption('validation.metric', metric, `one of ${allowed.map((m) => `"${m}"`).join(', ')} for ${feedback} feedback`);
+  const int = (x: unknown, name: string, def: number, min: number): number => {
+    const val = x ?? def;
+    if (typeof val !== 'number' || !Number.isInteger(val) || val < min || val > 1_000_000) throw badOption(`validation.${name}`, x, `an integer in [${min}, 1000000]`);
+    return val;
+  };
+  return { data: v.data, metric, k: int(v.k, 'k', 10, 1), every: int(v.every, 'every', 1, 1), patience: int(v.patience, 'patience', 0, 0) };
+}
+
+/** Watches one training run: plug {@link afterIteration} and {@link restartScore} into `trainFactors`'s hooks. */
+export class Validator {
+  private readonly history: ValidationPoint[] = [];
+  private best: ValidationPoint | null = null;
+  private bestFactors: Factors | null = null;
+  /** Per restart: best signed score and evaluations since it improved. */
+  private readonly perRestart = new Map<number, { best: number; stale: number }>();
+  private stoppedEarly = false;
+  private runtime?: KernelRuntime;
+  private readonly sign: number;
+
+  /**
+   * @param v - resolved validation options
+   * @param train - what the model is trained on: ids, options and the seen-items matrix
+   * @param emit - progress sink for `validation` events
+   */
+  constructor(
+    private readonly v: ResolvedValidation,
+    private readonly train: { options: ResolvedTrainOptions; users: IdMap; items: IdMap; seen: Csr },
+    private readonly emit: (p: TrainProgress) => void,
+  ) {
+    this.sign = isLowerBetter(v.metric) ? 1 : -1;
+  }
+
+  /**
+   * Scores the current factors (every `every` iterations); returns true to stop this restart.
+   * @param s - the restart, iteration and views of the current factors (copied if kept)
+   */
+  async afterIteration(s: { restart: number; iteration: number; factors: Factors }): Promise<boolean> {
+    if (s.iteration % this.v.every !== 0) return false;
+    const factors = copyFactors(s.factors);
+    // One kernel memory for every evaluation of the run, not one per iteration.
+    this.runtime ??= await loadKernels({ variant: this.train.options.kernels });
+    this.runtime.arena.reset();
+    const model = await AlsModel.create({ ...this.train, factors }, this.train.options.kernels, this.runtime);
+    const r = evaluateModel(model, this.v.data, { k: this.v.k }) as unknown as Record<string, number>;
+    const value = r[this.v.metric];
+    const point = { restart: s.restart, iteration: s.iteration, value };
+    this.history.push(point);
+    const state = this.perRestart.get(s.restart) ?? { best: Infinity, stale: 0 };
+    this.perRestart.set(s.restart, state);
+    if (!Number.isNaN(value) && this.sign * value < state.best) {
+      state.best = this.sign * value;
+      state.stale = 0;
+    } else {
+      state.stale++;
+    }
+    if (!Number.isNaN(value) && (this.best === null || this.sign * value < this.sign * this.best.value)) {
+      this.best = point;
+      this.bestFactors = factors;
+    }
+    this.emit({ stage: 'validation', restart: s.restart, iteration: s.iteration, metric: this.v.metric, value, best: this.best?.value ?? NaN });
+    const stop = this.v.patience > 0 && state.stale >= this.v.patience;
+    if (stop) this.stoppedEarly = true;
+    return stop;
+  }
+
+  /** The restart's best score, lower is better: restarts are compared on it instead of the loss. */
+  restartScore(restart: number): number {
+    const s = this.perRestart.get(restart);
+    return s && Number.isFinite(s.best) ? s.best : Infinity;
+  }
+
+  /** The factors of the best score, or null when nothing could be scored. */
+  get bestSnapshot(): Factors | null {
+    return this.bestFactors;
+  }
+
+  /** The report of what was seen. */
+  report(): ValidationReport {
+    return { metric: this.v.metric, k: this.v.k, history: this.history, best: this.best, stoppedEarly: this.stoppedEarly };
+  }
+}
+
+function copyFactors(f: Factors): Factors {
+  return {
+    factors: f.factors,
+    userFactors: f.userFactors.slice(),
+    itemFactors: f.itemFactors.slice(),
+    userBiases: f.userBiases?.slice(),
+    itemBiases: f.itemBiases?.slice(),
+    globalMean: f.globalMean,
+  };
+}
