@@ -4,6 +4,7 @@
  */
 import { Rng } from '../als/rng.js';
 import { AlsError, badOption } from '../errors.js';
+import { distinctPairs, partitionByPairs, type PairPartition } from './pairs.js';
 import type { Interactions } from './types.js';
 
 /** How pairs are dealt into folds: `per-user` spreads each user's pairs over the folds; `random` ignores users. */
@@ -20,19 +21,9 @@ export interface KFoldOptions {
 }
 
 /** One fold: train and test share the id maps of the input, so indices agree. */
-export interface Fold {
+export interface Fold extends PairPartition {
   /** Index of the fold, 0 … folds-1. */
   index: number;
-  /** Every pair not in this fold's test part. */
-  train: Interactions;
-  /** This fold's held-out pairs (all input rows of each). */
-  test: Interactions;
-  /** Distinct (user, item) pairs in test. */
-  testPairs: number;
-  /** Test pairs whose user has no training pair in this fold (the model cannot score them). */
-  testPairsUnknownUser: number;
-  /** Test pairs whose item has no training pair in this fold. */
-  testPairsUnknownItem: number;
 }
 
 /**
@@ -65,60 +56,20 @@ export function kFoldSplits(data: Interactions, opts: KFoldOptions = {}): Fold[]
   if (typeof folds !== 'number' || !Number.isInteger(folds) || folds < 2 || folds > 1000) throw badOption('folds', folds, 'an integer in [2, 1000]');
   const seed = opts.seed ?? 42;
   if (typeof seed !== 'number' || !Number.isFinite(seed)) throw badOption('seed', seed, 'a finite number');
-  const { pairOf, pairUser, pairItem } = distinctPairs(data);
-  const pairs = pairUser.length;
+  const pairSet = distinctPairs(data);
+  const pairs = pairSet.pairUser.length;
   if (pairs < folds) {
     throw new AlsError('EMPTY_DATA', `${folds} folds need at least ${folds} distinct (user, item) pairs; the data has ${pairs}. Use fewer folds or more data.`, { folds, pairs });
   }
-  const foldOf = assignFolds(pairUser, data.users.size, folds, method, new Rng(seed));
+  const foldOf = assignFolds(pairSet.pairUser, data.users.size, folds, method, new Rng(seed));
 
   const result: Fold[] = [];
   for (let f = 0; f < folds; f++) {
     const inTest = new Uint8Array(pairs);
     for (let p = 0; p < pairs; p++) inTest[p] = foldOf[p] === f ? 1 : 0;
-    let testRows = 0;
-    for (let j = 0; j < data.length; j++) testRows += inTest[pairOf[j]];
-    const train = subset(data, pairOf, inTest, 0, data.length - testRows);
-    const test = subset(data, pairOf, inTest, 1, testRows);
-    const userInTrain = new Uint8Array(data.users.size);
-    const itemInTrain = new Uint8Array(data.items.size);
-    for (let j = 0; j < train.length; j++) {
-      userInTrain[train.user[j]] = 1;
-      itemInTrain[train.item[j]] = 1;
-    }
-    let testPairs = 0;
-    let unknownUser = 0;
-    let unknownItem = 0;
-    for (let p = 0; p < pairs; p++) {
-      if (!inTest[p]) continue;
-      testPairs++;
-      if (!userInTrain[pairUser[p]]) unknownUser++;
-      if (!itemInTrain[pairItem[p]]) unknownItem++;
-    }
-    result.push({ index: f, train, test, testPairs, testPairsUnknownUser: unknownUser, testPairsUnknownItem: unknownItem });
+    result.push({ index: f, ...partitionByPairs(data, pairSet, inTest) });
   }
   return result;
-}
-
-/** Distinct pairs in first-seen order and each row's pair index. */
-function distinctPairs(data: Interactions): { pairOf: Int32Array; pairUser: number[]; pairItem: number[] } {
-  const nItems = data.items.size;
-  const pairOf = new Int32Array(data.length);
-  const pairIndex = new Map<number, number>();
-  const pairUser: number[] = [];
-  const pairItem: number[] = [];
-  for (let j = 0; j < data.length; j++) {
-    const key = data.user[j] * nItems + data.item[j];
-    let p = pairIndex.get(key);
-    if (p === undefined) {
-      p = pairUser.length;
-      pairIndex.set(key, p);
-      pairUser.push(data.user[j]);
-      pairItem.push(data.item[j]);
-    }
-    pairOf[j] = p;
-  }
-  return { pairOf, pairUser, pairItem };
 }
 
 /** Fold per pair; see {@link kFoldSplits} for the two methods. */
@@ -147,24 +98,4 @@ function assignFolds(pairUser: number[], users: number, folds: number, method: K
     }
   }
   return foldOf;
-}
-
-/** The rows of `data` whose pair is on `side` (0 train, 1 test); `count` rows in all. */
-function subset(data: Interactions, pairOf: Int32Array, inTest: Uint8Array, side: number, count: number): Interactions {
-  const user = new Int32Array(count);
-  const item = new Int32Array(count);
-  const value = new Float64Array(count);
-  const timestamp = data.timestamp ? new Float64Array(count) : undefined;
-  const event = data.event ? new Int32Array(count) : undefined;
-  let o = 0;
-  for (let j = 0; j < data.length; j++) {
-    if (inTest[pairOf[j]] !== side) continue;
-    user[o] = data.user[j];
-    item[o] = data.item[j];
-    value[o] = data.value[j];
-    if (timestamp) timestamp[o] = data.timestamp![j];
-    if (event) event[o] = data.event![j];
-    o++;
-  }
-  return { ...data, length: count, user, item, value, timestamp, event, skipped: { count: 0, examples: [] } };
 }

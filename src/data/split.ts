@@ -1,5 +1,6 @@
 import { Rng } from '../als/rng.js';
 import { AlsError, badOption } from '../errors.js';
+import { distinctPairs, partitionByPairs, type PairPartition } from './pairs.js';
 import type { Interactions } from './types.js';
 
 /** How held-out interactions are chosen. */
@@ -18,18 +19,7 @@ export interface SplitOptions {
 }
 
 /** A split: train and test share the id maps of the input, so indices agree. */
-export interface Split {
-  /** Training interactions. */
-  train: Interactions;
-  /** Held-out interactions. */
-  test: Interactions;
-  /** Distinct (user, item) pairs in test. */
-  testPairs: number;
-  /** Test pairs whose user has no training pair (cannot be scored by the model). */
-  testPairsUnknownUser: number;
-  /** Test pairs whose item has no training pair. */
-  testPairsUnknownItem: number;
-}
+export type Split = PairPartition;
 
 /**
  * Splits interactions into train and test by distinct (user, item) pair — every input row of
@@ -47,25 +37,12 @@ export function splitInteractions(data: Interactions, opts: SplitOptions = {}): 
   if (method === 'by-time' && !data.timestamp) throw badOption('method', method, 'used only with data that has a timestamp column');
   const rng = new Rng(opts.seed ?? 42);
   const n = data.length;
-  const nItems = data.items.size;
 
-  // Distinct pairs, in first-seen order, and each row's pair.
-  const pairOf = new Int32Array(n);
-  const pairIndex = new Map<number, number>();
-  const pairUser: number[] = [];
-  const pairTime: number[] = [];
-  for (let j = 0; j < n; j++) {
-    const key = data.user[j] * nItems + data.item[j];
-    let p = pairIndex.get(key);
-    if (p === undefined) {
-      p = pairUser.length;
-      pairIndex.set(key, p);
-      pairUser.push(data.user[j]);
-      pairTime.push(-Infinity);
-    }
-    pairOf[j] = p;
-    if (data.timestamp) pairTime[p] = Math.max(pairTime[p], data.timestamp[j]);
-  }
+  // Distinct pairs, in first-seen order, each with its latest timestamp.
+  const pairSet = distinctPairs(data);
+  const { pairOf, pairUser } = pairSet;
+  const pairTime = new Array<number>(pairUser.length).fill(-Infinity);
+  if (data.timestamp) for (let j = 0; j < n; j++) pairTime[pairOf[j]] = Math.max(pairTime[pairOf[j]], data.timestamp[j]);
   const pairs = pairUser.length;
   const inTest = new Uint8Array(pairs);
   if (method === 'random') {
@@ -92,44 +69,6 @@ export function splitInteractions(data: Interactions, opts: SplitOptions = {}): 
   if (testRows === 0 || testRows === n) {
     throw new AlsError('EMPTY_DATA', `The ${method} split left ${testRows === 0 ? 'nothing to test' : 'nothing to train on'}: the data is too small for it.`, { method, rows: n });
   }
-  const train = subset(data, pairOf, inTest, 0, n - testRows);
-  const test = subset(data, pairOf, inTest, 1, testRows);
-  const userInTrain = new Uint8Array(data.users.size);
-  const itemInTrain = new Uint8Array(nItems);
-  for (let j = 0; j < train.length; j++) {
-    userInTrain[train.user[j]] = 1;
-    itemInTrain[train.item[j]] = 1;
-  }
-  let testPairs = 0;
-  let unknownUser = 0;
-  let unknownItem = 0;
-  const counted = new Uint8Array(pairs);
-  for (let j = 0; j < n; j++) {
-    const p = pairOf[j];
-    if (!inTest[p] || counted[p]) continue;
-    counted[p] = 1;
-    testPairs++;
-    if (!userInTrain[data.user[j]]) unknownUser++;
-    if (!itemInTrain[data.item[j]]) unknownItem++;
-  }
-  return { train, test, testPairs, testPairsUnknownUser: unknownUser, testPairsUnknownItem: unknownItem };
+  return partitionByPairs(data, pairSet, inTest);
 }
 
-function subset(data: Interactions, pairOf: Int32Array, inTest: Uint8Array, side: number, count: number): Interactions {
-  const user = new Int32Array(count);
-  const item = new Int32Array(count);
-  const value = new Float64Array(count);
-  const timestamp = data.timestamp ? new Float64Array(count) : undefined;
-  const event = data.event ? new Int32Array(count) : undefined;
-  let o = 0;
-  for (let j = 0; j < data.length; j++) {
-    if (inTest[pairOf[j]] !== side) continue;
-    user[o] = data.user[j];
-    item[o] = data.item[j];
-    value[o] = data.value[j];
-    if (timestamp) timestamp[o] = data.timestamp![j];
-    if (event) event[o] = data.event![j];
-    o++;
-  }
-  return { ...data, length: count, user, item, value, timestamp, event, skipped: { count: 0, examples: [] } };
-}
