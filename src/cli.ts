@@ -26,7 +26,8 @@ const USAGE = `als-wasm — on-device ALS recommender (WebAssembly)
 
 Usage:
   als-wasm train FILE --out MODEL [--feedback explicit|implicit] [--factors 64]
-      [--regularization 0.05] [--weighted-regularization] [--biases] [--alpha 1]
+      [--regularization 0.1|auto] [--weighted-regularization | --no-weighted-regularization]
+      [--biases] [--alpha 1]
       [--confidence linear|log] [--iterations 15] [--tolerance 0] [--seed 42]
       [--restarts 1] [--solver cholesky] [--workers 1] [--json]
   als-wasm evaluate --model MODEL --test FILE [--k 10] [--json]
@@ -49,10 +50,10 @@ FILE: CSV (with or without header), TSV, MovieLens u.data / ratings.dat / rating
 auto-detected. Columns: user, item[, value[, timestamp]].`;
 
 /** Flags that take no value. */
-const BOOLEAN_FLAGS = new Set(['json', 'weighted-regularization', 'biases', 'help']);
+const BOOLEAN_FLAGS = new Set(['json', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'help']);
 /** Every flag each command accepts. */
 const COMMAND_FLAGS: Record<string, string[]> = {
-  train: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'biases', 'alpha', 'confidence', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', 'json'],
+  train: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'alpha', 'confidence', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', 'json'],
   evaluate: ['model', 'test', 'k', 'json'],
   cv: ['feedback', 'folds', 'grid', 'metric', 'k', 'iterations', 'restarts', 'biases', 'seed', 'patience', 'factors', 'regularization', 'alpha', 'confidence', 'solver', 'out', 'json'],
   recommend: ['model', 'user', 'k', 'json'],
@@ -160,8 +161,9 @@ async function cmdTrain(p: Parsed): Promise<unknown> {
   const options: TrainOptions = {
     feedback: str(p, 'feedback') as TrainOptions['feedback'],
     factors: num(p, 'factors'),
-    regularization: num(p, 'regularization'),
-    weightedRegularization: p.flags.has('weighted-regularization') || undefined,
+    regularization: str(p, 'regularization') === 'auto' ? 'auto' : num(p, 'regularization'),
+    // ALS-WR is the default for explicit feedback; --no-weighted-regularization turns it off.
+    weightedRegularization: p.flags.has('no-weighted-regularization') ? false : p.flags.has('weighted-regularization') || undefined,
     biases: p.flags.has('biases') || undefined,
     alpha: num(p, 'alpha'),
     confidence: str(p, 'confidence') as TrainOptions['confidence'],
@@ -277,7 +279,7 @@ async function cmdCv(p: Parsed): Promise<unknown> {
       iterations: num(p, 'iterations'),
       biases: p.flags.has('biases') || undefined,
       factors: num(p, 'factors'),
-      regularization: num(p, 'regularization'),
+      regularization: str(p, 'regularization') === 'auto' ? 'auto' : num(p, 'regularization'),
       alpha: num(p, 'alpha'),
       confidence: str(p, 'confidence') as TrainOptions['confidence'],
       solver: str(p, 'solver') as TrainOptions['solver'],

@@ -56,6 +56,8 @@ export async function train(data: Interactions, options: FitOptions = {}): Promi
     restartScore: validator && ((r) => validator.restartScore(r)),
   });
   const report = run.report;
+  // The model serves (fold-in) with the λ it was trained with, also when it was measured.
+  opts.regularization = report.regularization;
   // With validation the model holds the factors of the best held-out score, not the last iteration's.
   const factors = validator?.bestSnapshot ?? run.factors;
   if (validator) report.validation = validator.report();

@@ -28,9 +28,13 @@ export interface TrainOptions {
   feedback?: Feedback;
   /** Latent factors f (1 … 1024). Default 64. */
   factors?: number;
-  /** L2 regularization λ ≥ 0. Default 0.05. */
-  regularization?: number;
-  /** Explicit only: scale λ by each row's count (ALS-WR, Zhou et al. 2008). Default false. */
+  /**
+   * L2 regularization λ ≥ 0, or `'auto'` (implicit only): λ = 0.1·σ₁(C), scaled to the data
+   * (see `autoRegularization`). Default: 0.1 for explicit (with ALS-WR), `'auto'` for implicit —
+   * both chosen by cross-validation (BENCHMARKS.md, "Model selection").
+   */
+  regularization?: number | 'auto';
+  /** Explicit only: scale λ by each row's count (ALS-WR, Zhou et al. 2008). Default true (robust to the factor count in cross-validation). */
   weightedRegularization?: boolean;
   /** Explicit only: learn a global mean and user/item biases. Default false. */
   biases?: boolean;
@@ -70,7 +74,10 @@ export interface TrainOptions {
 export interface ResolvedTrainOptions {
   feedback: Feedback;
   factors: number;
+  /** λ; NaN until training computes it when `autoRegularization` is set. */
   regularization: number;
+  /** Whether λ is (or was) computed from the data (`regularization: 'auto'`). */
+  autoRegularization: boolean;
   weightedRegularization: boolean;
   biases: boolean;
   alpha: number;
@@ -91,8 +98,9 @@ export interface ResolvedTrainOptions {
 /** The defaults, in one place. */
 export const TRAIN_DEFAULTS = {
   factors: 64,
-  regularization: 0.05,
-  weightedRegularization: false,
+  /** Explicit feedback's λ (with ALS-WR); implicit feedback's default is `'auto'`. */
+  regularization: 0.1,
+  weightedRegularization: true,
   biases: false,
   alpha: 1,
   confidence: 'linear' as ConfidenceForm,
@@ -119,10 +127,15 @@ export const MAX_FACTORS = 1024;
 export function resolveTrainOptions(opts: TrainOptions, defaultFeedback: Feedback): ResolvedTrainOptions {
   const feedback = opts.feedback ?? defaultFeedback;
   if (feedback !== 'explicit' && feedback !== 'implicit') throw badOption('feedback', feedback, '"explicit" or "implicit"');
+  if (opts.regularization === 'auto' && feedback === 'explicit') {
+    throw badOption('regularization', 'auto', 'a finite number ≥ 0 for explicit feedback ("auto" is for implicit feedback)');
+  }
+  const autoReg = opts.regularization === 'auto' || (opts.regularization === undefined && feedback === 'implicit');
   const r: ResolvedTrainOptions = {
     feedback,
     factors: int(opts.factors, 'factors', TRAIN_DEFAULTS.factors, 1, MAX_FACTORS),
-    regularization: num(opts.regularization, 'regularization', TRAIN_DEFAULTS.regularization, 0, false),
+    regularization: autoReg ? NaN : num(opts.regularization, 'regularization', TRAIN_DEFAULTS.regularization, 0, false),
+    autoRegularization: autoReg,
     weightedRegularization: bool(opts.weightedRegularization, 'weightedRegularization', TRAIN_DEFAULTS.weightedRegularization),
     biases: bool(opts.biases, 'biases', TRAIN_DEFAULTS.biases),
     alpha: num(opts.alpha, 'alpha', TRAIN_DEFAULTS.alpha, 0, true),

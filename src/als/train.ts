@@ -4,6 +4,7 @@ import type { KernelVariant } from '../wasm/abi.js';
 import { loadKernels, type KernelRuntime } from '../wasm/kernels.js';
 import { formatBytes, MAX_PAGES, PAGE_BYTES } from '../wasm/arena.js';
 import { toConfidence } from './confidence.js';
+import { autoRegularization } from './auto-regularization.js';
 import { initFactors } from './init.js';
 import type { ResolvedTrainOptions, TrainProgress } from './options.js';
 import { Rng } from './rng.js';
@@ -46,6 +47,8 @@ export interface TrainReport {
   kernels: KernelVariant;
   /** Workers actually used (parallel sweeps are not built yet: always 1). */
   workersUsed: number;
+  /** The λ trained with (computed from the data when `regularization` was `'auto'`). */
+  regularization: number;
   /** Held-out validation during training, when asked for (see `train`'s `validation`). */
   validation?: ValidationReport;
 }
@@ -142,7 +145,10 @@ export async function trainFactors(matrix: RatingMatrix, opts: ResolvedTrainOpti
   // Values the kernels read: signed confidences (implicit) or ratings (explicit).
   const globalMean = biases ? mean(byUser.values) : 0;
   const chunkCost = cg ? (nnzRow: number) => (opts.cgSteps + 1) * (f * f + 2 * nnzRow * f) : undefined;
-  const userSide = layoutSide(rt, byUser, explicit ? byUser.values : toConfidence(byUser.values, opts.confidence, opts.alpha, opts.epsilon), k, rt.variant, chunkCost);
+  const userValues = explicit ? byUser.values : toConfidence(byUser.values, opts.confidence, opts.alpha, opts.epsilon);
+  // 'auto' λ is measured on this training matrix (see auto-regularization.ts).
+  if (opts.autoRegularization) opts = { ...opts, regularization: autoRegularization(byUser, n, userValues) };
+  const userSide = layoutSide(rt, byUser, userValues, k, rt.variant, chunkCost);
   const itemSide = layoutSide(rt, byItem, explicit ? byItem.values : toConfidence(byItem.values, opts.confidence, opts.alpha, opts.epsilon), k, rt.variant, chunkCost);
   const Xp = rt.arena.alloc(8 * m * f);
   const Yp = rt.arena.alloc(8 * n * f);
@@ -223,6 +229,7 @@ export async function trainFactors(matrix: RatingMatrix, opts: ResolvedTrainOpti
           bestRestart: restart,
           kernels: rt.variant,
           workersUsed: 1,
+          regularization: opts.regularization,
         },
       };
     }

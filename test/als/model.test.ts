@@ -126,7 +126,7 @@ describe('AlsModel', async () => {
 
 describe('explicit model with biases', async () => {
   const data = generateSynthetic({ users: 150, items: 100, interactions: 4000, feedback: 'explicit', rank: 3, seed: 3, minPerUser: 10 });
-  const { model } = await train(data, { feedback: 'explicit', factors: 4, regularization: 0.1, biases: true, iterations: 10 });
+  const { model } = await train(data, { feedback: 'explicit', factors: 4, regularization: 0.1, weightedRegularization: false, biases: true, iterations: 10 });
 
   it('folds in with the augmented [x; b] system and predicts μ + b_u + b_i + xᵀy', () => {
     const history = [

@@ -3,9 +3,16 @@ import { resolveTrainOptions, TRAIN_DEFAULTS } from '../../src/als/options.js';
 
 describe('resolveTrainOptions', () => {
   it('fills the documented defaults', () => {
+    // Implicit: λ is measured from the data at training time ('auto').
     const r = resolveTrainOptions({}, 'implicit');
-    expect(r).toMatchObject({ ...TRAIN_DEFAULTS, feedback: 'implicit', duplicates: 'sum' });
-    expect(resolveTrainOptions({}, 'explicit').duplicates).toBe('last');
+    expect(r).toMatchObject({ ...TRAIN_DEFAULTS, regularization: NaN, autoRegularization: true, feedback: 'implicit', duplicates: 'sum' });
+    // Explicit: λ = 0.1 with ALS-WR.
+    const e = resolveTrainOptions({}, 'explicit');
+    expect(e).toMatchObject({ ...TRAIN_DEFAULTS, autoRegularization: false, feedback: 'explicit', duplicates: 'last' });
+    expect(e).toMatchObject({ regularization: 0.1, weightedRegularization: true });
+    expect(resolveTrainOptions({ regularization: 'auto' }, 'implicit').autoRegularization).toBe(true);
+    expect(resolveTrainOptions({ regularization: 0.5 }, 'implicit')).toMatchObject({ regularization: 0.5, autoRegularization: false });
+    expect(() => resolveTrainOptions({ regularization: 'auto' }, 'explicit')).toThrow(/"auto" is for implicit/);
   });
 
   it.each([

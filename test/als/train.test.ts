@@ -19,9 +19,9 @@ const cases: { name: string; m: number; n: number; value: (r: { next(): number; 
   { name: 'implicit linear', m: 9, n: 7, value: (r) => 1 + Math.floor(5 * r.next()), o: { feedback: 'implicit', factors: 3, regularization: 0.1, alpha: 2, iterations: 4, seed: 3 } },
   { name: 'implicit log, with negatives', m: 8, n: 11, value: (r) => (r.next() < 0.2 ? -2 : 1 + 10 * r.next()), o: { feedback: 'implicit', factors: 5, regularization: 0.3, alpha: 3, confidence: 'log', epsilon: 0.5, iterations: 3, seed: 9 } },
   { name: 'implicit f=16', m: 20, n: 17, value: (r) => 1 + 3 * r.next(), o: { feedback: 'implicit', factors: 16, regularization: 0.05, alpha: 5, iterations: 3, seed: 1 } },
-  { name: 'explicit plain', m: 10, n: 8, value: (r) => 1 + Math.floor(5 * r.next()), o: { feedback: 'explicit', factors: 2, regularization: 0.2, iterations: 5, seed: 4 } },
+  { name: 'explicit plain', m: 10, n: 8, value: (r) => 1 + Math.floor(5 * r.next()), o: { feedback: 'explicit', factors: 2, regularization: 0.2, weightedRegularization: false, iterations: 5, seed: 4 } },
   { name: 'explicit ALS-WR', m: 12, n: 9, value: (r) => 1 + 4 * r.next(), o: { feedback: 'explicit', factors: 4, regularization: 0.05, weightedRegularization: true, iterations: 5, seed: 5 } },
-  { name: 'explicit with biases', m: 11, n: 10, value: (r) => 1 + Math.floor(5 * r.next()), o: { feedback: 'explicit', factors: 3, regularization: 0.1, biases: true, iterations: 5, seed: 6 } },
+  { name: 'explicit with biases', m: 11, n: 10, value: (r) => 1 + Math.floor(5 * r.next()), o: { feedback: 'explicit', factors: 3, regularization: 0.1, weightedRegularization: false, biases: true, iterations: 5, seed: 6 } },
   { name: 'explicit biases + ALS-WR, f=7', m: 15, n: 12, value: (r) => 1 + 4 * r.next(), o: { feedback: 'explicit', factors: 7, regularization: 0.02, biases: true, weightedRegularization: true, iterations: 4, seed: 7 } },
 ];
 

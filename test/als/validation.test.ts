@@ -24,6 +24,7 @@ describe('train with validation', () => {
       feedback: 'explicit',
       factors: 32,
       regularization: 0.05,
+      weightedRegularization: false,
       iterations: 12,
       validation: { data: explicitSplit.test },
       onProgress: (p) => events.push(p),
@@ -47,6 +48,7 @@ describe('train with validation', () => {
       feedback: 'explicit',
       factors: 32,
       regularization: 0.05,
+      weightedRegularization: false,
       iterations: 40,
       validation: { data: explicitSplit.test, patience: 2 },
     });
@@ -105,7 +107,8 @@ describe('train with validation', () => {
 describe('crossValidate with early stopping', () => {
   it('reports each fold’s best iteration and refits for their median', async () => {
     const cv = await crossValidate(explicitData, {
-      base: { feedback: 'explicit', factors: 32, regularization: 0.05, iterations: 30 },
+      base: { feedback: 'explicit', factors: 32, regularization: 0.05,
+      weightedRegularization: false, iterations: 30 },
       folds: 3,
       patience: 2,
       refit: true,

@@ -122,7 +122,7 @@ describe('kFoldSplits', () => {
 const planted = generateSynthetic({ users: 80, items: 50, interactions: 2000, rank: 2, feedback: 'explicit', noise: 0.3, seed: 3 });
 const plantedSearch: CrossValidateOptions = {
   folds: 3,
-  base: { iterations: 8, biases: true },
+  base: { iterations: 8, biases: true, weightedRegularization: false },
   grid: { factors: [1, 2, 8], regularization: [0.1, 30] },
   seed: 1,
 };

@@ -1,0 +1,64 @@
+/**
+ * The default λ of implicit feedback, from the data: a fixed fraction of the largest singular
+ * value of the confidence matrix C (c_ui = 1 + α·r_ui on the observed cells).
+ *
+ * Why σ₁: ALS's penalty λ(‖X‖² + ‖Y‖²) acts like a nuclear-norm penalty, which soft-thresholds
+ * singular values at λ (Mazumder, Hastie & Tibshirani 2010, "Soft-Impute") — so λ's natural
+ * unit is the scale of the data's singular values, which grows with the catalogue, the
+ * activity and α. A fixed λ is far too small on large data (every factor over-fits) and
+ * collapses the model on small data. The fraction was chosen by cross-validation on the
+ * datasets of `npm run bench:cv` (see BENCHMARKS.md, "Model selection"): the best λ lay at
+ * 0.04–0.18·σ₁(C) on every one, and λ ≳ 0.5·σ₁(C) collapsed the model to zero factors.
+ */
+import type { Csr } from '../data/types.js';
+
+/** λ = AUTO_REGULARIZATION_SCALE · σ₁(C) for implicit feedback when `regularization` is `'auto'` (the default). */
+export const AUTO_REGULARIZATION_SCALE = 0.1;
+
+/**
+ * The largest singular value of the sparse matrix whose entries are |confidence| (power
+ * iteration on CᵀC, deterministic: a fixed start and plain arithmetic).
+ * @param byUser - the matrix by user; `confidences` holds one signed confidence per stored entry
+ * @param items - number of columns
+ * @param confidences - signed confidences (as `toConfidence` returns), aligned with `byUser`
+ * @param maxIterations - cap on power iterations (converges to 1e-4 relative in ~10–30)
+ */
+export function largestSingularValue(byUser: Csr, items: number, confidences: Float64Array, maxIterations = 50): number {
+  const { indptr, indices } = byUser;
+  const rows = byUser.rows;
+  let v = new Float64Array(items).fill(1 / Math.sqrt(Math.max(items, 1)));
+  const u = new Float64Array(rows);
+  let sigma = 0;
+  for (let it = 0; it < maxIterations; it++) {
+    for (let r = 0; r < rows; r++) {
+      let a = 0;
+      for (let j = indptr[r]; j < indptr[r + 1]; j++) a += Math.abs(confidences[j]) * v[indices[j]];
+      u[r] = a;
+    }
+    const w = new Float64Array(items);
+    for (let r = 0; r < rows; r++) {
+      const ur = u[r];
+      for (let j = indptr[r]; j < indptr[r + 1]; j++) w[indices[j]] += Math.abs(confidences[j]) * ur;
+    }
+    let norm = 0;
+    for (let i = 0; i < items; i++) norm += w[i] * w[i];
+    norm = Math.sqrt(norm); // ‖CᵀC v‖ → σ₁² as v converges
+    if (norm === 0) return 0;
+    for (let i = 0; i < items; i++) w[i] /= norm;
+    v = w;
+    const next = Math.sqrt(norm);
+    if (Math.abs(next - sigma) <= 1e-4 * next) return next;
+    sigma = next;
+  }
+  return sigma;
+}
+
+/**
+ * The data-scaled λ for implicit feedback: {@link AUTO_REGULARIZATION_SCALE} · σ₁(C).
+ * @param byUser - the training matrix by user
+ * @param items - number of items
+ * @param confidences - signed confidences of `byUser`'s entries
+ */
+export function autoRegularization(byUser: Csr, items: number, confidences: Float64Array): number {
+  return AUTO_REGULARIZATION_SCALE * largestSingularValue(byUser, items, confidences);
+}

@@ -1,0 +1,78 @@
+/**
+ * The data-scaled default λ of implicit feedback: σ₁ by power iteration against a dense
+ * reference, and training's use of it (reported, served with, scaled with the data).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { autoRegularization, AUTO_REGULARIZATION_SCALE, largestSingularValue } from '../../src/als/auto-regularization.js';
+import { train } from '../../src/als/fit.js';
+import { csrFromTriplets } from '../../src/data/csr.js';
+import { generateSynthetic } from '../../src/data/synthetic.js';
+
+/** σ₁ of a small dense matrix: √(largest eigenvalue of AᵀA), by power iteration run to convergence. */
+function denseSigma(A: number[][]): number {
+  const n = A[0].length;
+  const AtA = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => A.reduce((s, row) => s + row[i] * row[j], 0)));
+  let v = new Array<number>(n).fill(1);
+  let lambda = 0;
+  for (let it = 0; it < 3000; it++) {
+    const w = new Array<number>(n).fill(0);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) w[i] += AtA[i][j] * v[j];
+    let norm = 0;
+    for (const x of w) norm += x * x;
+    norm = Math.sqrt(norm);
+    if (norm === 0) return 0;
+    v = w.map((x) => x / norm);
+    lambda = norm;
+  }
+  return Math.sqrt(lambda);
+}
+
+describe('largestSingularValue', () => {
+  it('matches a dense reference on random sparse non-negative matrices (fast-check)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 7 }),
+        fc.integer({ min: 1, max: 7 }),
+        fc.array(fc.tuple(fc.nat(6), fc.nat(6), fc.double({ min: 0.1, max: 20, noNaN: true })), { minLength: 1, maxLength: 30 }),
+        (m, n, cells) => {
+          const kept = cells.filter(([u, i]) => u < m && i < n);
+          if (kept.length === 0) return;
+          const csr = csrFromTriplets(m, n, Int32Array.from(kept, (c) => c[0]), Int32Array.from(kept, (c) => c[1]), Float64Array.from(kept, (c) => c[2]), 'sum');
+          const dense = Array.from({ length: m }, () => new Array<number>(n).fill(0));
+          for (let r = 0; r < m; r++) for (let j = csr.indptr[r]; j < csr.indptr[r + 1]; j++) dense[r][csr.indices[j]] = csr.values[j];
+          // λ needs σ₁ to about 1 %: power iteration stops once a step changes it by < 1e-4.
+          const s = largestSingularValue(csr, n, csr.values);
+          const ref = denseSigma(dense);
+          expect(Math.abs(s - ref)).toBeLessThanOrEqual(0.01 * ref);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('is the known value on a rank-one matrix and 0 on an empty one', () => {
+    // [[1, 2], [2, 4]] = [1, 2]ᵀ[1, 2]: σ₁ = ‖[1,2]‖² = 5; signs of confidences are ignored.
+    const csr = csrFromTriplets(2, 2, Int32Array.from([0, 0, 1, 1]), Int32Array.from([0, 1, 0, 1]), Float64Array.from([1, 2, 2, 4]), 'sum');
+    expect(largestSingularValue(csr, 2, Float64Array.from([1, -2, 2, 4]))).toBeCloseTo(5, 3);
+    const empty = csrFromTriplets(3, 2, new Int32Array(0), new Int32Array(0), new Float64Array(0), 'sum');
+    expect(largestSingularValue(empty, 2, new Float64Array(0))).toBe(0);
+    expect(autoRegularization(csr, 2, csr.values)).toBeCloseTo(AUTO_REGULARIZATION_SCALE * 5, 3);
+  });
+});
+
+describe('implicit training with the default λ', () => {
+  it('measures λ from the data, reports it, serves with it, and grows it with α', async () => {
+    const data = generateSynthetic({ users: 120, items: 80, interactions: 2500, feedback: 'implicit', rank: 3, seed: 9 });
+    const a = await train(data, { feedback: 'implicit', factors: 4, iterations: 2 });
+    expect(a.model.options.autoRegularization).toBe(true);
+    expect(a.report.regularization).toBeGreaterThan(0);
+    expect(a.model.options.regularization).toBe(a.report.regularization); // fold-in uses the trained λ
+    const b = await train(data, { feedback: 'implicit', factors: 4, iterations: 2, alpha: 10 });
+    expect(b.report.regularization).toBeGreaterThan(5 * a.report.regularization);
+    const fixed = await train(data, { feedback: 'implicit', factors: 4, iterations: 2, regularization: 0.3 });
+    expect(fixed.report.regularization).toBe(0.3);
+    // The same data and seed give the same λ (deterministic power iteration).
+    expect((await train(data, { feedback: 'implicit', factors: 4, iterations: 2 })).report.regularization).toBe(a.report.regularization);
+  });
+});
