@@ -12,18 +12,22 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const log = (s) => process.stderr.write(s + '\n');
 
 const builtin = lib.builtinDataset();
+const explicitData = lib.generateSynthetic({ users: 943, items: 1682, interactions: 100_000, feedback: 'explicit', rank: 10, seed: 13 });
 /** name, data, feedback, fixed options; sizes chosen so the whole study runs in minutes on 2 cores. */
 const datasets = [
   { name: 'built-in film catalogue (events)', data: await lib.fromRecords(builtin.events, { source: 'built-in' }), feedback: 'implicit', base: { eventWeights: { view: 1, basket: 4, purchase: 10 } } },
   { name: 'synthetic ML-100K shape, implicit counts', data: lib.generateSynthetic({ users: 943, items: 1682, interactions: 100_000, feedback: 'implicit', rank: 10, seed: 11 }), feedback: 'implicit', base: {} },
+  { name: 'synthetic ML-100K shape, rank 30, implicit counts', data: lib.generateSynthetic({ users: 943, items: 1682, interactions: 100_000, feedback: 'implicit', rank: 30, seed: 21 }), feedback: 'implicit', base: {} },
   { name: 'synthetic sparse implicit (5 000 × 3 000, 0.3 %)', data: lib.generateSynthetic({ users: 5000, items: 3000, interactions: 45_000, feedback: 'implicit', rank: 8, seed: 12, minPerUser: 5 }), feedback: 'implicit', base: {} },
-  { name: 'synthetic ML-100K shape, ratings 1–5', data: lib.generateSynthetic({ users: 943, items: 1682, interactions: 100_000, feedback: 'explicit', rank: 10, seed: 13 }), feedback: 'explicit', base: {} },
-  { name: 'synthetic ML-100K shape, ratings 1–5, biases', data: lib.generateSynthetic({ users: 943, items: 1682, interactions: 100_000, feedback: 'explicit', rank: 10, seed: 13 }), feedback: 'explicit', base: { biases: true } },
-  { name: 'synthetic ML-100K shape, ratings 1–5, biases, ALS-WR', data: lib.generateSynthetic({ users: 943, items: 1682, interactions: 100_000, feedback: 'explicit', rank: 10, seed: 13 }), feedback: 'explicit', base: { biases: true, weightedRegularization: true }, grid: { factors: [8, 16, 32, 64], regularization: [0.01, 0.03, 0.05, 0.1, 0.3] } },
+  { name: 'synthetic ML-100K shape, ratings 1–5, plain λ', data: explicitData, feedback: 'explicit', base: { weightedRegularization: false }, grid: { factors: [16, 32, 64], regularization: [0.05, 0.3, 1, 3, 10] } },
+  { name: 'synthetic ML-100K shape, ratings 1–5 (ALS-WR)', data: explicitData, feedback: 'explicit', base: {} },
+  { name: 'synthetic ML-100K shape, ratings 1–5, biases (ALS-WR)', data: explicitData, feedback: 'explicit', base: { biases: true } },
+  { name: 'synthetic ML-100K shape, rank 30, ratings 1–5 (ALS-WR)', data: lib.generateSynthetic({ users: 943, items: 1682, interactions: 100_000, feedback: 'explicit', rank: 30, seed: 23 }), feedback: 'explicit', base: {} },
+  { name: 'synthetic sparse ratings (5 000 × 3 000, 0.4 %) (ALS-WR)', data: lib.generateSynthetic({ users: 5000, items: 3000, interactions: 60_000, feedback: 'explicit', rank: 8, seed: 24, minPerUser: 5 }), feedback: 'explicit', base: {} },
 ];
 const grids = {
-  implicit: quick ? { factors: [16, 64], regularization: [0.1], alpha: [1, 10] } : { factors: [16, 32, 64], regularization: [0.01, 0.1, 1, 10], alpha: [1, 5, 20, 50] },
-  explicit: quick ? { factors: [8, 32], regularization: [0.05] } : { factors: [8, 16, 32, 64], regularization: [0.05, 0.3, 1, 3, 10] },
+  implicit: quick ? { factors: [16, 64], regularization: [0.1], alpha: [1, 10] } : { factors: [16, 32, 64], regularization: [0.1, 1, 10, 30, 100], alpha: [0.3, 1, 3, 10] },
+  explicit: quick ? { factors: [8, 32], regularization: [0.05] } : { factors: [16, 32, 64], regularization: [0.02, 0.05, 0.1, 0.2, 0.5] },
 };
 const folds = 3;
 const iterations = 10;
@@ -69,7 +73,7 @@ const table = [
   `Cross-validated quality (${folds}-fold, per-user folds, ${iterations} iterations, seed 1), ${date}, ${cpus()[0].model} × ${cpus().length}, Node ${process.version}.`,
   'Command: `npm run bench:cv`. "defaults" = `TRAIN_DEFAULTS` with only `feedback` (and the dataset\'s event weights / biases) set;',
   '"best" = the grid search\'s winner; "rank" = where the defaults would rank among the grid\'s trials.',
-  `Grids: implicit ${JSON.stringify(grids.implicit)}; explicit ${JSON.stringify(grids.explicit)}.`,
+  `Grids: implicit ${JSON.stringify(grids.implicit)}; explicit ${JSON.stringify(grids.explicit)}; the plain-λ row ${JSON.stringify(datasets.find((d) => d.grid)?.grid)}.`,
   '',
   '| dataset | shape | metric | defaults (mean ± std) | best (mean ± std) | best params | defaults rank | seconds: search + defaults | top 3 (factors/λ/α) |',
   '|---|---|---|---|---|---|---|---|---|',

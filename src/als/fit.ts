@@ -42,8 +42,9 @@ export function defaultFeedback(data: Pick<Interactions, 'hasValue' | 'event'>):
  * model.recommend('196', 10);
  */
 export async function train(data: Interactions, options: FitOptions = {}): Promise<TrainResult> {
-  const opts = resolveTrainOptions(options, defaultFeedback(data));
-  const validation = options.validation === undefined ? undefined : resolveValidation(options.validation, opts.feedback);
+  const { validation: validationOptions, ...trainOptions } = options;
+  const opts = resolveTrainOptions(trainOptions, defaultFeedback(data));
+  const validation = validationOptions === undefined ? undefined : resolveValidation(validationOptions, opts.feedback);
   const matrix = buildMatrix(data, { duplicates: opts.duplicates, eventWeights: opts.eventWeights });
   const emit = options.onProgress ?? (() => {});
   const validator = validation && new Validator(validation, { options: opts, users: data.users, items: data.items, seen: matrix.byUser }, emit);
