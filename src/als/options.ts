@@ -1,4 +1,4 @@
-import { badOption } from '../errors.js';
+import { badOption, checkKnownKeys } from '../errors.js';
 import type { KernelVariant } from '../wasm/abi.js';
 
 /** Explicit ratings (squared error on observed pairs) or implicit feedback (Hu et al. 2008). */
@@ -116,6 +116,8 @@ export const MAX_FACTORS = 1024;
  * @throws AlsError `BAD_OPTION` naming the option and the allowed range
  */
 export function resolveTrainOptions(opts: TrainOptions, defaultFeedback: Feedback): ResolvedTrainOptions {
+  if (typeof opts !== 'object' || opts === null) throw badOption('options', opts, 'an object of training options');
+  checkKnownKeys(opts, TRAIN_OPTION_NAMES);
   const feedback = opts.feedback ?? defaultFeedback;
   if (feedback !== 'explicit' && feedback !== 'implicit') throw badOption('feedback', feedback, '"explicit" or "implicit"');
   const r: ResolvedTrainOptions = {
@@ -152,6 +154,12 @@ export function resolveTrainOptions(opts: TrainOptions, defaultFeedback: Feedbac
   if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') throw badOption('onProgress', typeof opts.onProgress, 'a function');
   return r;
 }
+
+/** Every option {@link TrainOptions} has: anything else is a typo, refused rather than ignored. */
+const TRAIN_OPTION_NAMES: readonly (keyof TrainOptions)[] = [
+  'feedback', 'factors', 'regularization', 'weightedRegularization', 'biases', 'alpha', 'confidence', 'epsilon', 'eventWeights',
+  'duplicates', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'cgSteps', 'workers', 'kernels', 'onProgress', 'signal',
+];
 
 function num(v: unknown, name: string, dflt: number, min: number, exclusiveMin: boolean): number {
   if (v === undefined) return dflt;
