@@ -20,6 +20,9 @@ export interface RecommenderOptions {
   livenessTimeoutMs?: number;
 }
 
+/** A fresh worker loads its module and compiles WASM before it can answer: it gets at least this long. */
+const STARTUP_GRACE_MS = 20_000;
+
 /** Default of {@link RecommenderOptions.livenessTimeoutMs}. */
 export const LIVENESS_TIMEOUT_MS = 30_000;
 
@@ -90,6 +93,8 @@ interface Connection {
   died: Promise<never>;
   pending: number;
   pingSince: number | null;
+  /** Whether the worker has answered anything yet (until then it may still be compiling: see STARTUP_GRACE_MS). */
+  answered: boolean;
   timer: ReturnType<typeof setInterval> | undefined;
   alive: boolean;
   end(error: AlsError): void;
@@ -135,6 +140,7 @@ export async function createRecommender(options: RecommenderOptions = {}): Promi
       died,
       pending: 0,
       pingSince: null,
+      answered: false,
       timer: undefined,
       alive: true,
       end(error) {
@@ -162,7 +168,13 @@ export async function createRecommender(options: RecommenderOptions = {}): Promi
     c.pending++;
     watch(c);
     try {
-      return await Promise.race([fn(c.remote), c.died]);
+      const answer = fn(c.remote);
+      // Any answer, result or error, shows the worker is up.
+      answer.then(
+        () => void (c.answered = true),
+        () => void (c.answered = true),
+      );
+      return await Promise.race([answer, c.died]);
     } finally {
       c.pending--;
     }
@@ -180,12 +192,15 @@ export async function createRecommender(options: RecommenderOptions = {}): Promi
         return;
       }
       if (c.pingSince !== null) {
-        if (Date.now() - c.pingSince > timeout) c.end(workerDied('unresponsive', `did not answer a liveness check for ${timeout} ms (terminated or crashed, e.g. out of memory)`));
+        if (Date.now() - c.pingSince > (c.answered ? timeout : Math.max(timeout, STARTUP_GRACE_MS))) c.end(workerDied('unresponsive', `did not answer a liveness check for ${timeout} ms (terminated or crashed, e.g. out of memory)`));
         return;
       }
       c.pingSince = Date.now();
       c.remote.ping().then(
-        () => void (c.pingSince = null),
+        () => {
+          c.pingSince = null;
+          c.answered = true;
+        },
         () => {},
       );
     }, Math.max(5, Math.floor(timeout / 4)));
