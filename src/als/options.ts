@@ -155,11 +155,11 @@ export function resolveTrainOptions(opts: TrainOptions, defaultFeedback: Feedbac
   return r;
 }
 
-/** Every option {@link TrainOptions} has: anything else is a typo, refused rather than ignored. */
-const TRAIN_OPTION_NAMES: readonly (keyof TrainOptions)[] = [
-  'feedback', 'factors', 'regularization', 'weightedRegularization', 'biases', 'alpha', 'confidence', 'epsilon', 'eventWeights',
-  'duplicates', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'cgSteps', 'workers', 'kernels', 'onProgress', 'signal',
-];
+/** Every option {@link TrainOptions} has (typed, so a new option fails to compile until listed): anything else is a typo, refused rather than ignored. */
+const TRAIN_OPTION_NAMES = Object.keys({
+  feedback: 1, factors: 1, regularization: 1, weightedRegularization: 1, biases: 1, alpha: 1, confidence: 1, epsilon: 1, eventWeights: 1,
+  duplicates: 1, iterations: 1, tolerance: 1, seed: 1, restarts: 1, solver: 1, cgSteps: 1, workers: 1, kernels: 1, onProgress: 1, signal: 1,
+} satisfies Record<keyof TrainOptions, 1>);
 
 function num(v: unknown, name: string, dflt: number, min: number, exclusiveMin: boolean): number {
   if (v === undefined) return dflt;

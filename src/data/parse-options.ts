@@ -61,8 +61,8 @@ export const SKIP_EXAMPLES = 10;
 
 const FORMATS: readonly TextFormat[] = ['auto', 'csv', 'tsv', 'whitespace', 'movielens-dat'];
 
-/** Every option {@link ParseOptions} has (a misspelt one is refused, not ignored). */
-const PARSE_OPTION_NAMES: readonly (keyof ParseOptions)[] = ['format', 'delimiter', 'header', 'columns', 'onBadRow', 'source', 'onProgress', 'bytesTotal', 'signal'];
+/** Every option {@link ParseOptions} has (typed, so a new option fails to compile until listed; a misspelt one is refused, not ignored). */
+const PARSE_OPTION_NAMES = Object.keys({ format: 1, delimiter: 1, header: 1, columns: 1, onBadRow: 1, source: 1, onProgress: 1, bytesTotal: 1, signal: 1 } satisfies Record<keyof ParseOptions, 1>);
 
 /** Validates the options once, at the boundary. @throws AlsError `BAD_OPTION` */
 export function checkParseOptions(opts: ParseOptions): void {

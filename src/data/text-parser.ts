@@ -122,7 +122,9 @@ export class DelimitedParser {
       this.layout = { delimiter: ',', header: false, roles: { user: 0, item: 1, value: -1, timestamp: -1, event: -1 }, minFields: 2 };
       return;
     }
-    this.layout = detectLayout(sample, this.opts, this.source);
+    // Lines with a lone CR are refused row by row; they must not sway detection (glued lines look wider).
+    // (The first line always stays: it may be the header, and rows below are counted from it.)
+    this.layout = detectLayout(sample.filter((l, j) => j === 0 || !l.text.includes('\r')), this.opts, this.source);
     this.splitter = new FieldSplitter(this.layout.delimiter);
     const r = this.layout.roles;
     if (r.value >= 0) this.value = new Float64Array(this.cap);

@@ -2,7 +2,7 @@ import * as Comlink from 'comlink';
 import type { TrainProgress } from '../als/options.js';
 import type { InteractionSource } from '../data/parse.js';
 import { Engine, type DatasetHandle, type EngineTrainOptions, type LoadOptions, type TrainSummary } from '../engine/engine.js';
-import { AlsError, throwIfAborted } from '../errors.js';
+import { AlsError, badOption, throwIfAborted } from '../errors.js';
 import type { WorkerApi } from './worker.js';
 import './errors-transfer.js';
 
@@ -111,14 +111,14 @@ let nextRun = 1;
  * const top = await rec.recommend('user-17', 10);
  */
 export async function createRecommender(options: RecommenderOptions = {}): Promise<Recommender> {
+  const timeout = options.livenessTimeoutMs ?? LIVENESS_TIMEOUT_MS;
+  if (!(typeof timeout === 'number' && timeout >= 0 && Number.isFinite(timeout))) {
+    throw badOption('livenessTimeoutMs', timeout, 'a finite number ≥ 0 (0 = off)');
+  }
   const inThread = options.inThread ?? typeof Worker === 'undefined';
   if (inThread) {
     const engine = new Engine();
     return bind(engine, async () => engine.dispose());
-  }
-  const timeout = options.livenessTimeoutMs ?? LIVENESS_TIMEOUT_MS;
-  if (!(typeof timeout === 'number' && timeout >= 0 && Number.isFinite(timeout))) {
-    throw new AlsError('BAD_OPTION', `Option "livenessTimeoutMs" must be a finite number ≥ 0 (0 = off); got ${String(timeout)}.`, { option: 'livenessTimeoutMs', allowed: 'a finite number ≥ 0' });
   }
   let conn: Connection | null = null;
   let started = 0;
