@@ -17,7 +17,9 @@ export type ErrorCode =
   | 'OUT_OF_MEMORY'
   | 'BAD_MODEL_FILE'
   | 'WASM_UNAVAILABLE'
-  | 'IO_ERROR';
+  | 'IO_ERROR'
+  | 'WORKER_DIED'
+  | 'DISPOSED';
 
 /** The library's error: `code` says what kind of failure, `details` carries the facts. */
 export class AlsError extends Error {
@@ -51,6 +53,17 @@ export function badOption(option: string, value: unknown, allowed: string): AlsE
     value: formatValue(value),
     allowed,
   });
+}
+
+/**
+ * Refuses an option name that is not one of `known` (a misspelt option would otherwise be
+ * ignored silently and its default used).
+ * @throws AlsError `BAD_OPTION` naming the unknown option and listing the known ones
+ */
+export function checkKnownKeys(opts: object, known: readonly string[]): void {
+  for (const [key, value] of Object.entries(opts)) {
+    if (value !== undefined && !known.includes(key)) throw badOption(key, value, `a known option (unknown name; the options are ${known.join(', ')})`);
+  }
 }
 
 /** The DOMException-compatible error thrown when a run is cancelled through an AbortSignal. */

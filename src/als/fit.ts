@@ -2,7 +2,7 @@ import { buildMatrix } from '../data/csr.js';
 import type { Interactions } from '../data/types.js';
 import { AlsModel } from './model.js';
 import { resolveTrainOptions, type Feedback, type TrainOptions } from './options.js';
-import { trainFactors, type TrainReport } from './train.js';
+import { trainFactors, type TrainHooks, type TrainReport } from './train.js';
 import { resolveValidation, Validator, type ValidationOptions } from '../eval/validation.js';
 
 /** Options of {@link train}: the training options, plus held-out validation (in-process only). */
@@ -34,6 +34,7 @@ export function defaultFeedback(data: Pick<Interactions, 'hasValue' | 'event'>):
  * Trains an ALS model on parsed interactions.
  * @param data - interactions from `loadInteractions` / `parseText` / `fromRecords`
  * @param options - see {@link TrainOptions} and {@link FitOptions}; validated here
+ * @param hooks - `runtime`: a kernel runtime to train in (reused across runs so WASM memory stays flat; one run at a time)
  * @returns the model and the training report
  * @throws AlsError `BAD_OPTION`, `EMPTY_DATA`, `NOT_POSITIVE_DEFINITE`, `NON_FINITE`, `OUT_OF_MEMORY`; `AbortError`
  * @example
@@ -41,8 +42,10 @@ export function defaultFeedback(data: Pick<Interactions, 'hasValue' | 'event'>):
  * const { model, report } = await train(data, { feedback: 'implicit', factors: 32, alpha: 10 });
  * model.recommend('196', 10);
  */
-export async function train(data: Interactions, options: FitOptions = {}): Promise<TrainResult> {
-  const { validation: validationOptions, ...trainOptions } = options;
+export async function train(data: Interactions, options: FitOptions = {}, hooks: Pick<TrainHooks, 'runtime'> = {}): Promise<TrainResult> {
+  // Anything but an object is left for resolveTrainOptions to refuse (BAD_OPTION "options").
+  const { validation: validationOptions, ...trainOptions } = typeof options === 'object' && options !== null ? options : { validation: undefined };
+  if (typeof options !== 'object' || options === null) resolveTrainOptions(options as never, defaultFeedback(data));
   const opts = resolveTrainOptions(trainOptions, defaultFeedback(data));
   const validation = validationOptions === undefined ? undefined : resolveValidation(validationOptions, opts.feedback);
   const matrix = buildMatrix(data, { duplicates: opts.duplicates, eventWeights: opts.eventWeights });
@@ -55,6 +58,7 @@ export async function train(data: Interactions, options: FitOptions = {}): Promi
     items: data.items,
     afterIteration: validator && ((s) => validator.afterIteration(s)),
     restartScore: validator && ((r) => validator.restartScore(r)),
+    runtime: hooks.runtime,
   });
   const report = run.report;
   // The model serves (fold-in) with the λ it was trained with, also when it was measured.

@@ -6,7 +6,7 @@ import { topK } from '../recommend/top-k.js';
 import { rowNorms, similarItems } from '../recommend/similar.js';
 import { toConfidence } from './confidence.js';
 import type { ResolvedTrainOptions } from './options.js';
-import type { Factors, TrainReport } from './train.js';
+import { MAX_VALUE_MAGNITUDE, type Factors, type TrainReport } from './train.js';
 
 /** One recommended (or similar) item with its score. */
 export interface ScoredItem {
@@ -148,6 +148,11 @@ export class AlsModel {
     return new AlsModel(parts, rt);
   }
 
+  /** Bytes of the WebAssembly memory this model scores in (reported by the engine's `info()`). */
+  get memoryBytes(): number {
+    return this.rt.memory.buffer.byteLength;
+  }
+
   /** Number of latent factors. */
   get factors(): number {
     return this.params.factors;
@@ -232,6 +237,7 @@ export class AlsModel {
    */
   recommend(user: Id, k = 10, opts: RecommendOptions = {}): ScoredItem[] {
     checkK(k);
+    checkRecommendOptions(opts);
     const u = this.userIndex(user);
     const f = this.factors;
     // Ranked in place in WASM memory: copying 100 000 scores out would cost more than ranking them.
@@ -254,9 +260,16 @@ export class AlsModel {
     const merged = new Map<number, number>();
     const unknownItems: Id[] = [];
     let idx = 0;
+    if (typeof history !== 'object' || history === null || typeof (history as Iterable<HistoryEntry>)[Symbol.iterator] !== 'function') {
+      throw badOption('history', history, 'an array of { item, value? }');
+    }
     for (const h of history) {
+      if (typeof h !== 'object' || h === null) throw badOption(`history[${idx}]`, h, 'an object { item, value? }');
+      if (!((typeof h.item === 'string' && h.item !== '') || (typeof h.item === 'number' && Number.isFinite(h.item)))) {
+        throw badOption(`history[${idx}].item`, h.item, 'a non-empty string or a finite number (an item id)');
+      }
       const v = h.value ?? 1;
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw badOption(`history[${idx}].value`, v, 'a finite number');
+      if (typeof v !== 'number' || !Number.isFinite(v) || Math.abs(v) > MAX_VALUE_MAGNITUDE) throw badOption(`history[${idx}].value`, v, `a finite number within ±${MAX_VALUE_MAGNITUDE}`);
       idx++;
       const i = this.items.index(h.item);
       if (i === undefined) {
@@ -285,7 +298,15 @@ export class AlsModel {
     const bias = this.biP ? arena.f64(buP, 1)[0] : 0;
     arena.release(this.base);
     if (status >= 0) {
-      throw new AlsError('NOT_POSITIVE_DEFINITE', `The fold-in system for this history (${cols.length} known items) is not positive definite: the model's regularization is 0 and the history is too short to determine ${f} factors.`, { items: cols.length, factors: f });
+      throw new AlsError(
+        'NOT_POSITIVE_DEFINITE',
+        `The fold-in system for this history (${cols.length} known items) is not positive definite: ` +
+          (this.options.regularization === 0 ? `the model's regularization is 0 and the history is too short to determine ${f} factors.` : 'its values are too large for the regularization; rescale them.'),
+        { items: cols.length, factors: f },
+      );
+    }
+    if (!factors.every(Number.isFinite) || !Number.isFinite(bias)) {
+      throw new AlsError('NON_FINITE', 'Fold-in produced non-finite factors for this history: its values are too large; rescale them.', { items: cols.length });
     }
     return { factors, bias, unknownItems, used: cols.length };
   }
@@ -296,6 +317,7 @@ export class AlsModel {
    */
   recommendForHistory(history: HistoryEntry[], k = 10, opts: RecommendOptions = {}): ScoredItem[] & { unknownItems?: Id[] } {
     checkK(k);
+    checkRecommendOptions(opts);
     const fold = this.foldIn(history);
     const scores = this.scoresInMemory(fold.factors, fold.bias);
     const excluded = new Set<number>();
@@ -407,6 +429,7 @@ export class AlsModel {
   }
 
   private rank(scores: Float64Array, k: number, excluded: Set<number>, opts: RecommendOptions): ScoredItem[] {
+    checkRecommendOptions(opts);
     for (const id of opts.exclude ?? []) {
       const i = this.items.index(id);
       if (i !== undefined) excluded.add(i);
@@ -416,6 +439,14 @@ export class AlsModel {
     const r = topK(scores, k, Int32Array.from(excluded).sort(), candidates);
     return Array.from(r.indices, (i, t) => ({ id: this.items.id(i), score: r.scores[t] }));
   }
+}
+
+/** Validates {@link RecommendOptions}; unknown ids in `exclude` are ignored (nothing to leave out). */
+function checkRecommendOptions(opts: RecommendOptions): void {
+  if (typeof opts !== 'object' || opts === null) throw badOption('options', opts, 'an object { filterSeen?, exclude?, candidates? }');
+  if (opts.filterSeen !== undefined && typeof opts.filterSeen !== 'boolean') throw badOption('filterSeen', opts.filterSeen, 'true or false');
+  if (opts.exclude !== undefined && !Array.isArray(opts.exclude)) throw badOption('exclude', opts.exclude, 'an array of item ids');
+  if (opts.candidates !== undefined && !Array.isArray(opts.candidates)) throw badOption('candidates', opts.candidates, 'an array of item ids');
 }
 
 function checkK(k: number): void {

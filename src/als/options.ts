@@ -1,4 +1,4 @@
-import { badOption } from '../errors.js';
+import { badOption, checkKnownKeys } from '../errors.js';
 import type { KernelVariant } from '../wasm/abi.js';
 
 /** Explicit ratings (squared error on observed pairs) or implicit feedback (Hu et al. 2008). */
@@ -125,6 +125,8 @@ export const MAX_FACTORS = 1024;
  * @throws AlsError `BAD_OPTION` naming the option and the allowed range
  */
 export function resolveTrainOptions(opts: TrainOptions, defaultFeedback: Feedback): ResolvedTrainOptions {
+  if (typeof opts !== 'object' || opts === null) throw badOption('options', opts, 'an object of training options');
+  checkKnownKeys(opts, TRAIN_OPTION_NAMES);
   const feedback = opts.feedback ?? defaultFeedback;
   if (feedback !== 'explicit' && feedback !== 'implicit') throw badOption('feedback', feedback, '"explicit" or "implicit"');
   if (opts.regularization === 'auto' && feedback === 'explicit') {
@@ -166,6 +168,12 @@ export function resolveTrainOptions(opts: TrainOptions, defaultFeedback: Feedbac
   if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') throw badOption('onProgress', typeof opts.onProgress, 'a function');
   return r;
 }
+
+/** Every option {@link TrainOptions} has (typed, so a new option fails to compile until listed): anything else is a typo, refused rather than ignored. */
+const TRAIN_OPTION_NAMES = Object.keys({
+  feedback: 1, factors: 1, regularization: 1, weightedRegularization: 1, biases: 1, alpha: 1, confidence: 1, epsilon: 1, eventWeights: 1,
+  duplicates: 1, iterations: 1, tolerance: 1, seed: 1, restarts: 1, solver: 1, cgSteps: 1, workers: 1, kernels: 1, onProgress: 1, signal: 1,
+} satisfies Record<keyof TrainOptions, 1>);
 
 function num(v: unknown, name: string, dflt: number, min: number, exclusiveMin: boolean): number {
   if (v === undefined) return dflt;

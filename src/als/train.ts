@@ -144,8 +144,9 @@ export async function trainFactors(matrix: RatingMatrix, opts: ResolvedTrainOpti
 
   // Values the kernels read: signed confidences (implicit) or ratings (explicit).
   const globalMean = biases ? mean(byUser.values) : 0;
-  const chunkCost = cg ? (nnzRow: number) => (opts.cgSteps + 1) * (f * f + 2 * nnzRow * f) : undefined;
   const userValues = explicit ? byUser.values : toConfidence(byUser.values, opts.confidence, opts.alpha, opts.epsilon);
+  checkValues(byUser, userValues, explicit, hooks);
+  const chunkCost = cg ? (nnzRow: number) => (opts.cgSteps + 1) * (f * f + 2 * nnzRow * f) : undefined;
   // 'auto' λ is measured on this training matrix (see auto-regularization.ts).
   if (opts.autoRegularization) opts = { ...opts, regularization: autoRegularization(byUser, n, userValues) };
   const userSide = layoutSide(rt, byUser, userValues, k, rt.variant, chunkCost);
@@ -301,12 +302,57 @@ export async function trainFactors(matrix: RatingMatrix, opts: ResolvedTrainOpti
     const what = side === 'users' ? 'user' : 'item';
     const count = (side === 'users' ? userSide : itemSide).indptr;
     const nnz = count[row + 1] - count[row];
+    // Huge values dwarf λ and round the system to singular: say so rather than only "raise λ".
+    const values = side === 'users' ? userValues : null;
+    let largest = 0;
+    const csr = side === 'users' ? byUser : byItem;
+    for (let j = count[row]; j < count[row + 1]; j++) largest = Math.max(largest, Math.abs(values ? values[j] : kernelValue(csr.values[j])));
+    const hint = largest >= LARGE_VALUE ? ` Its ${explicit ? 'ratings' : 'confidences'} reach ${largest.toPrecision(3)}, which swamps the regularization: rescale the values${explicit ? '' : ", lower alpha or use confidence: 'log'"}.` : '';
     return new AlsError(
       'NOT_POSITIVE_DEFINITE',
       `The system for ${what} ${nameOf(side, row)} (${nnz} interactions, ${f} factors) is not positive definite at iteration ${it + 1}` +
-        (opts.regularization === 0 ? ': regularization is 0 and this row has too few interactions to determine its factors. Set regularization > 0.' : '. Try increasing the regularization.'),
-      { side, row, id: nameOf(side, row), iteration: it + 1, interactions: nnz, regularization: opts.regularization },
+        (opts.regularization === 0 ? ': regularization is 0 and this row has too few interactions to determine its factors. Set regularization > 0.' : '. Try increasing the regularization.') +
+        hint,
+      { side, row, id: nameOf(side, row), iteration: it + 1, interactions: nnz, regularization: opts.regularization, largestValue: largest },
     );
+  }
+
+  function kernelValue(r: number): number {
+    return explicit ? r : toConfidence(Float64Array.of(r), opts.confidence, opts.alpha, opts.epsilon)[0];
+  }
+}
+
+/** Beyond this magnitude a rating or confidence makes f64 sums of squares overflow. */
+export const MAX_VALUE_MAGNITUDE = 1e150;
+/** From this magnitude on, a not-positive-definite row is blamed on the values' scale as well. */
+const LARGE_VALUE = 1e8;
+
+/**
+ * Refuses data the kernels cannot handle before any work: a rating or confidence that is not
+ * finite or beyond ±{@link MAX_VALUE_MAGNITUDE} (`NON_FINITE`, naming the pair), and implicit
+ * feedback without a single positive value (`EMPTY_DATA`: p = 0 everywhere, so the only
+ * solution is all-zero factors).
+ */
+function checkValues(byUser: Csr, values: Float64Array, explicit: boolean, hooks: TrainHooks): void {
+  let positive = false;
+  for (let u = 0; u < byUser.rows; u++) {
+    for (let j = byUser.indptr[u]; j < byUser.indptr[u + 1]; j++) {
+      const v = values[j];
+      if (v > 0) positive = true;
+      if (!(Math.abs(v) <= MAX_VALUE_MAGNITUDE)) {
+        const user = hooks.users ? JSON.stringify(hooks.users.id(u)) : `#${u}`;
+        const item = hooks.items ? JSON.stringify(hooks.items.id(byUser.indices[j])) : `#${byUser.indices[j]}`;
+        const what = explicit ? 'rating' : 'confidence';
+        throw new AlsError(
+          'NON_FINITE',
+          `The ${what} of user ${user} for item ${item} is ${v} (from the value ${byUser.values[j]}${explicit ? '' : ' after alpha and summing repeated pairs'}); ${what}s must be finite and within ±${MAX_VALUE_MAGNITUDE}. Rescale the values${explicit ? '' : ", lower alpha or use confidence: 'log'"}.`,
+          { user: hooks.users?.id(u) ?? u, item: hooks.items?.id(byUser.indices[j]) ?? byUser.indices[j], value: byUser.values[j], [what]: v, limit: MAX_VALUE_MAGNITUDE },
+        );
+      }
+    }
+  }
+  if (!explicit && !positive) {
+    throw new AlsError('EMPTY_DATA', 'Implicit feedback needs at least one positive value (r > 0 means "interacted"); every value here is 0 or negative, so every factor would be 0. Check the value column, or use feedback: "explicit".', {});
   }
 }
 

@@ -2,7 +2,7 @@
  * Options of the parsers (one interface for all entry points), their validation, and the
  * one place that turns a bad row into an error or a counted skip.
  */
-import { AlsError, badOption } from '../errors.js';
+import { AlsError, badOption, checkKnownKeys } from '../errors.js';
 import type { SkippedRows } from './types.js';
 
 /** Text formats the parser knows; `auto` (default) detects from the first non-empty lines. */
@@ -61,9 +61,13 @@ export const SKIP_EXAMPLES = 10;
 
 const FORMATS: readonly TextFormat[] = ['auto', 'csv', 'tsv', 'whitespace', 'movielens-dat'];
 
+/** Every option {@link ParseOptions} has (typed, so a new option fails to compile until listed; a misspelt one is refused, not ignored). */
+const PARSE_OPTION_NAMES = Object.keys({ format: 1, delimiter: 1, header: 1, columns: 1, onBadRow: 1, source: 1, onProgress: 1, bytesTotal: 1, signal: 1 } satisfies Record<keyof ParseOptions, 1>);
+
 /** Validates the options once, at the boundary. @throws AlsError `BAD_OPTION` */
 export function checkParseOptions(opts: ParseOptions): void {
   if (typeof opts !== 'object' || opts === null) throw badOption('options', opts, 'an object');
+  checkKnownKeys(opts, PARSE_OPTION_NAMES);
   if (opts.format !== undefined && !FORMATS.includes(opts.format)) throw badOption('format', opts.format, `one of ${FORMATS.map((f) => `"${f}"`).join(', ')}`);
   if (opts.delimiter !== undefined && (typeof opts.delimiter !== 'string' || opts.delimiter.length === 0 || /[\r\n"]/.test(opts.delimiter))) {
     throw badOption('delimiter', opts.delimiter, 'a non-empty string without quotes or line breaks');

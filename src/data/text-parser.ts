@@ -57,10 +57,15 @@ export class DelimitedParser {
    */
   scan(s: string, from: number, to: number): number {
     let p = from;
+    // The next '\r' at or after p, found at most once per CR: keeps the lone-CR check linear.
+    let cr = -1;
     for (;;) {
       const nl = s.indexOf('\n', p);
       if (nl < 0 || nl >= to) return p;
-      this.line(s, p, nl);
+      if (cr >= 0 && cr < p) cr = -1;
+      if (cr === -1) cr = s.indexOf('\r', p);
+      if (cr === -1) cr = s.length; // none left
+      this.line(s, p, nl, cr < nl - 1);
       p = nl + 1;
     }
   }
@@ -70,7 +75,10 @@ export class DelimitedParser {
    * @throws AlsError `EMPTY_DATA` when no row was read
    */
   finish(s: string, from: number, to: number): Interactions {
-    if (to > from) this.line(s, from, to);
+    if (to > from) {
+      const cr = s.indexOf('\r', from);
+      this.line(s, from, to, cr >= 0 && cr < to - 1);
+    }
     if (this.pending) this.start();
     if (this.rows === 0) throw emptyData(this.source, this.skipped, 'data rows');
     const n = this.rows;
@@ -92,7 +100,8 @@ export class DelimitedParser {
     };
   }
 
-  private line(s: string, from: number, to: number): void {
+  /** One physical line `s[from, to)`; `loneCR`: it holds a '\r' that is not its CRLF ending. */
+  private line(s: string, from: number, to: number, loneCR: boolean): void {
     this.lineNo++;
     if (to > from && s.charCodeAt(to - 1) === 13) to--; // CRLF
     if (this.pending) {
@@ -102,7 +111,7 @@ export class DelimitedParser {
       if (this.pending.length >= SAMPLE_LINES) this.start();
       return;
     }
-    this.row(s, from, to, this.lineNo);
+    this.row(s, from, to, this.lineNo, loneCR);
   }
 
   /** Detects the layout from the sample lines, then parses them as rows. */
@@ -113,22 +122,26 @@ export class DelimitedParser {
       this.layout = { delimiter: ',', header: false, roles: { user: 0, item: 1, value: -1, timestamp: -1, event: -1 }, minFields: 2 };
       return;
     }
-    this.layout = detectLayout(sample, this.opts, this.source);
+    // Lines with a lone CR are refused row by row; they must not sway detection (glued lines look wider).
+    // (The first line always stays: it may be the header, and rows below are counted from it.)
+    this.layout = detectLayout(sample.filter((l, j) => j === 0 || !l.text.includes('\r')), this.opts, this.source);
     this.splitter = new FieldSplitter(this.layout.delimiter);
     const r = this.layout.roles;
     if (r.value >= 0) this.value = new Float64Array(this.cap);
     if (r.timestamp >= 0) this.timestamp = new Float64Array(this.cap);
     if (r.event >= 0) this.event = new Int32Array(this.cap);
-    for (let j = this.layout.header ? 1 : 0; j < sample.length; j++) this.row(sample[j].text, 0, sample[j].text.length, sample[j].line);
+    for (let j = this.layout.header ? 1 : 0; j < sample.length; j++) this.row(sample[j].text, 0, sample[j].text.length, sample[j].line, sample[j].text.includes('\r'));
   }
 
   /** Parses one line into the columns; a bad line becomes a PARSE_ERROR or a counted skip. */
-  private row(s: string, from: number, to: number, line: number): void {
+  private row(s: string, from: number, to: number, line: number, loneCR: boolean): void {
     const c0 = s.charCodeAt(from);
-    if (from >= to || ((c0 === 32 || c0 === 9) && isBlank(s, from, to))) return;
+    if (from >= to || ((c0 === 32 || c0 === 9 || c0 === 13) && isBlank(s, from, to))) return;
     const { roles: r, minFields } = this.layout;
     const f = this.splitter;
     try {
+      // A CR-only line end (classic Mac) would glue lines together and lose rows silently.
+      if (loneCR) throw new RowError('a carriage return (\\r) inside the line: the file seems to end lines with CR alone; convert line ends to \\n or \\r\\n');
       const n = f.split(s, from, to, minFields);
       if (n < minFields) throw new RowError(`expected at least ${minFields} fields, found ${n}`);
       const user = this.id(s, r.user, this.users, 'user');

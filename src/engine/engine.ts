@@ -13,7 +13,7 @@ import type { ValidationOptions } from '../eval/validation.js';
 import { importFactors as importFactorFile, type ImportFactorsOptions, type FactorSource } from '../io/factors-import.js';
 import { loadModel as decodeModelFile, saveModel } from '../io/model-file.js';
 import type { KernelVariant } from '../wasm/abi.js';
-import { kernelVariantsAvailable } from '../wasm/kernels.js';
+import { kernelVariantsAvailable, loadKernels, type KernelRuntime } from '../wasm/kernels.js';
 
 /** A dataset held by the engine, referred to by `id` (the data itself stays where the engine runs). */
 export interface DatasetHandle {
@@ -91,6 +91,12 @@ export interface EngineInfo {
   workers: number;
   /** Whether the engine runs in a worker, and whether the page is cross-origin isolated. */
   environment: { worker: boolean; crossOriginIsolated: boolean };
+  /**
+   * Memory the engine holds: `wasmBytes`, the WebAssembly memories it keeps (the reused training
+   * memory plus the current model's); `jsHeapBytes`, the JS heap in use where the platform
+   * tells (Node; Chromium's `performance.memory`), else null.
+   */
+  memory: { wasmBytes: number; jsHeapBytes: number | null };
 }
 
 /**
@@ -103,6 +109,11 @@ export class Engine {
   private nextDataset = 1;
   private model: AlsModel | null = null;
   private readonly runs = new Map<number, AbortController>();
+  /** The training memory, reused run after run so repeated training does not grow memory; null while a run uses it. */
+  private trainRuntime: KernelRuntime | null = null;
+  private trainRuntimeBusy = false;
+  /** The `kernels` option the kept runtime was loaded for. */
+  private trainRuntimeFor: KernelVariant | 'auto' | null = null;
 
   /**
    * Parses and indexes interactions and keeps them in the engine.
@@ -137,7 +148,19 @@ export class Engine {
     const validation = opts.validation && { ...opts.validation, data: this.dataset(opts.validation.data) };
     return this.withRun(opts, async (signal) => {
       const { runId: _r, ...rest } = opts;
-      const { model, report } = await trainModel(interactions, { ...rest, validation, signal, onProgress });
+      // One run at a time uses the kept training memory; a concurrent run gets its own.
+      const kernels = rest.kernels ?? 'auto';
+      // An unknown `kernels` value is left to option validation (BAD_OPTION) inside train.
+      const reuse = !this.trainRuntimeBusy && ['auto', 'relaxed', 'simd', 'scalar', 'reference'].includes(kernels);
+      if (reuse) this.trainRuntimeBusy = true;
+      let result: Awaited<ReturnType<typeof trainModel>>;
+      try {
+        const runtime = reuse ? await this.trainingRuntime(kernels) : undefined;
+        result = await trainModel(interactions, { ...rest, validation, signal, onProgress }, { runtime });
+      } finally {
+        if (reuse) this.trainRuntimeBusy = false;
+      }
+      const { model, report } = result;
       this.model = model;
       return { ...report, users: model.users.size, items: model.items.size, interactions: model.seen.indptr[model.users.size], options: model.options };
     });
@@ -227,7 +250,13 @@ export class Engine {
       datasets: [...this.datasets.values()].map((d) => d.handle),
       workers: 1,
       environment: { worker: typeof g.WorkerGlobalScope !== 'undefined', crossOriginIsolated: g.crossOriginIsolated === true },
+      memory: { wasmBytes: (this.trainRuntime?.memory.buffer.byteLength ?? 0) + (this.model?.memoryBytes ?? 0), jsHeapBytes: jsHeapBytes() },
     };
+  }
+
+  /** Answers at once: the client's liveness check while calls are pending. */
+  ping(): true {
+    return true;
   }
 
   /** Cancels the run started with `runId` (its promise rejects with an AbortError). */
@@ -239,8 +268,17 @@ export class Engine {
   async dispose(): Promise<void> {
     this.model = null;
     this.datasets.clear();
+    this.trainRuntime = null;
     for (const c of this.runs.values()) c.abort();
     this.runs.clear();
+  }
+
+  /** The kept training runtime for `variant` (loaded on first use, or when another build is asked for). */
+  private async trainingRuntime(variant: KernelVariant | 'auto'): Promise<KernelRuntime> {
+    if (this.trainRuntime && this.trainRuntimeFor === variant) return this.trainRuntime;
+    this.trainRuntime = await loadKernels({ variant });
+    this.trainRuntimeFor = variant;
+    return this.trainRuntime;
   }
 
   private modelInfo(): EngineInfo['model'] {
@@ -290,6 +328,14 @@ export class Engine {
       opts.signal?.removeEventListener('abort', forward);
     }
   }
+}
+
+/** The JS heap in use, where the platform reports it (Node; Chromium's non-standard `performance.memory`). */
+function jsHeapBytes(): number | null {
+  const g = globalThis as { process?: { memoryUsage?: () => { heapUsed: number } }; performance?: { memory?: { usedJSHeapSize?: number } } };
+  if (typeof g.process?.memoryUsage === 'function') return g.process.memoryUsage().heapUsed;
+  const used = g.performance?.memory?.usedJSHeapSize;
+  return typeof used === 'number' ? used : null;
 }
 
 /** Progress of a training run (re-exported for the client). */

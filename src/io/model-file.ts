@@ -1,5 +1,5 @@
 import { AlsModel } from '../als/model.js';
-import type { ResolvedTrainOptions } from '../als/options.js';
+import { MAX_FACTORS, resolveTrainOptions, type ResolvedTrainOptions } from '../als/options.js';
 import { idMapFromIds } from '../data/id-map.js';
 import type { Id } from '../data/types.js';
 import { AlsError } from '../errors.js';
@@ -54,6 +54,19 @@ export async function loadModel(bytes: Uint8Array, kernels: KernelVariant | 'aut
   const m = header.users as number;
   const n = header.items as number;
   const f = header.factors as number;
+  // The checksum only proves the bytes are as written: check the contents make a model, too.
+  const sizeOk = (x: unknown, min: number, max: number) => Number.isInteger(x) && (x as number) >= min && (x as number) <= max;
+  if (!sizeOk(m, 0, 2 ** 31 - 1) || !sizeOk(n, 1, 2 ** 31 - 1) || !sizeOk(f, 1, MAX_FACTORS)) {
+    throw new AlsError('BAD_MODEL_FILE', `The model file's sizes are not valid (users ${String(m)}, items ${String(n)}, factors ${String(f)}).`, { reason: 'contents', users: m, items: n, factors: f });
+  }
+  let options: ResolvedTrainOptions;
+  try {
+    // `autoRegularization` records how λ was chosen; the λ itself is stored and re-checked.
+    const { autoRegularization, ...o } = (header.options ?? {}) as ResolvedTrainOptions;
+    options = { ...o, ...resolveTrainOptions(o, o?.feedback), autoRegularization: autoRegularization === true };
+  } catch (e) {
+    throw new AlsError('BAD_MODEL_FILE', `The model file's training options are not valid: ${(e as Error).message}`, { reason: 'contents' });
+  }
   const get = <T extends Float64Array | Int32Array>(name: string, type: new (...a: never[]) => T, length: number | null): T => {
     const b = blocks.get(name);
     if (!(b instanceof type) || (length !== null && b.length !== length)) {
@@ -69,11 +82,28 @@ export async function loadModel(bytes: Uint8Array, kernels: KernelVariant | 'aut
   const indptr = get('seenIndptr', Int32Array, m + 1);
   const indices = get('seenIndices', Int32Array, null);
   const values = get('seenValues', Float64Array, indices.length);
+  const contents = (what: string) => new AlsError('BAD_MODEL_FILE', `The model file is not consistent: ${what}. It was not written by als-wasm or was altered.`, { reason: 'contents' });
+  if (indptr[0] !== 0 || indptr[m] !== indices.length) throw contents('the seen-items offsets do not cover the seen items');
+  for (let r = 0; r < m; r++) if (indptr[r + 1] < indptr[r]) throw contents(`the seen-items offsets decrease at user row ${r}`);
+  for (let j = 0; j < indices.length; j++) if (!(indices[j] >= 0 && indices[j] < n)) throw contents(`seen item index ${indices[j]} is outside [0, ${n})`);
+  for (const name of ['userFactors', 'itemFactors', 'userBiases', 'itemBiases', 'seenValues']) {
+    const b = blocks.get(name);
+    if (b && !b.every(Number.isFinite)) throw new AlsError('NON_FINITE', `The model file's block "${name}" holds NaN or infinite values: it is not a usable model.`, { reason: 'contents', block: name });
+  }
+  if (!Number.isFinite(header.globalMean as number)) throw contents('the global mean is not a finite number');
+  const idMap = (ids: Id[], what: string) => {
+    try {
+      return idMapFromIds(ids);
+    } catch (e) {
+      throw contents(`its ${what} ids repeat (${(e as Error).message})`);
+    }
+  };
+  for (const id of [...userIds, ...itemIds]) if (!(typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)))) throw contents(`id ${JSON.stringify(id)} is neither a string nor a finite number`);
   return AlsModel.create(
     {
-      options: header.options as ResolvedTrainOptions,
-      users: idMapFromIds(userIds),
-      items: idMapFromIds(itemIds),
+      options,
+      users: idMap(userIds, 'user'),
+      items: idMap(itemIds, 'item'),
       factors: {
         factors: f,
         userFactors: get('userFactors', Float64Array, m * f),

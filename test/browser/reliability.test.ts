@@ -1,0 +1,181 @@
+/**
+ * Reliability in real Chromium, through the real module Web Worker: a worker that dies,
+ * 100 train → cancel → train cycles, corrupt IndexedDB entries and model files, an
+ * out-of-memory problem, and determinism against the digests Node computes.
+ */
+import { openDB } from 'idb';
+import { describe, expect, it } from 'vitest';
+import { decodeModel } from '../../src/io/model-format.js';
+import { loadFromIndexedDB, saveToIndexedDB } from '../../src/io/store.js';
+import { createRecommender, killWorkerForTesting, workersStartedForTesting, type Recommender } from '../../src/worker/client.js';
+import { eventsCsv } from '../engine/scenarios.js';
+import { DETERMINISM_CASES, DETERMINISM_KERNELS, determinismCsv, sha256, trainedDigest } from '../reliability/determinism-cases.js';
+import expected from '../reliability/determinism-hashes.json' with { type: 'json' };
+
+const digests = expected as Record<string, Record<string, string>>;
+const small = { feedback: 'implicit', factors: 8, iterations: 3, seed: 3 } as const;
+
+async function withRec<T>(fn: (rec: Recommender) => Promise<T>, opts = {}): Promise<T> {
+  const rec = await createRecommender(opts);
+  try {
+    return await fn(rec);
+  } finally {
+    await rec.dispose();
+  }
+}
+
+describe('reliability in Chromium', () => {
+  it('a worker killed mid-training: the call rejects with WORKER_DIED, the next call gets a fresh worker, a saved model reloads', async () => {
+    await withRec(
+      async (rec) => {
+        const data = await rec.load(new File([eventsCsv()], 'events.csv'));
+        await rec.train(data, small);
+        const before = await rec.recommend('user3', 5);
+        const saved = await rec.save();
+        let sweeps = 0;
+        const running = rec.train(data, { ...small, factors: 64, iterations: 200, onProgress: (p) => void (p.stage === 'sweep' && sweeps++) });
+        while (sweeps === 0) await new Promise((r) => setTimeout(r, 5));
+        const t0 = performance.now();
+        expect(killWorkerForTesting(rec)).toBe(1);
+        await expect(running).rejects.toMatchObject({ name: 'AlsError', code: 'WORKER_DIED', details: { reason: 'unresponsive' } });
+        expect(performance.now() - t0).toBeLessThan(8000); // promptly: the liveness timeout (2 s) plus a check interval
+        // The next call runs in a new worker: the model is gone until it is reloaded.
+        expect((await rec.info()).model).toBeNull();
+        expect(workersStartedForTesting(rec)).toBe(2);
+        await expect(rec.recommend('user3', 5)).rejects.toMatchObject({ code: 'NOT_TRAINED' });
+        await rec.loadModel(saved);
+        expect(await rec.recommend('user3', 5)).toEqual(before);
+        // And it trains again.
+        const again = await rec.load(new File([eventsCsv()], 'events.csv'));
+        await rec.train(again, small);
+        expect(await rec.recommend('user3', 5)).toEqual(before); // same data, same seed
+      },
+      { livenessTimeoutMs: 2000 },
+    );
+  });
+
+  it('a call made after the worker silently died rejects with WORKER_DIED; the one after works', async () => {
+    await withRec(
+      async (rec) => {
+        await rec.info();
+        killWorkerForTesting(rec);
+        await expect(rec.info()).rejects.toMatchObject({ code: 'WORKER_DIED' });
+        expect((await rec.info()).environment.worker).toBe(true);
+        expect(workersStartedForTesting(rec)).toBe(2);
+      },
+      { livenessTimeoutMs: 2000 },
+    );
+  });
+
+  it('calls after dispose reject with DISPOSED and start no worker', async () => {
+    const rec = await createRecommender();
+    await rec.info();
+    await rec.dispose();
+    await expect(rec.info()).rejects.toMatchObject({ code: 'DISPOSED' });
+    expect(workersStartedForTesting(rec)).toBe(1);
+  });
+
+  it('100 cycles of train → cancel at a random moment → train: WASM memory and worker count stay flat, training stays correct', async () => {
+    await withRec(async (rec) => {
+      const data = await rec.load(new File([eventsCsv()], 'events.csv'));
+      const reference = await rec.train(data, small);
+      const long = { ...small, factors: 32, iterations: 8 };
+      let t0 = performance.now();
+      await rec.train(data, long);
+      const runMs = performance.now() - t0;
+      const wasm: number[] = [];
+      const heap: (number | null)[] = [];
+      let cancelled = 0;
+      for (let cycle = 0; cycle < 100; cycle++) {
+        const controller = new AbortController();
+        const run = rec.train(data, { ...long, signal: controller.signal });
+        // Random moments: before the call reaches the worker, mid-sweep, or after it finished.
+        await new Promise((r) => setTimeout(r, Math.random() * runMs * 0.8));
+        controller.abort();
+        await run.then(
+          () => undefined,
+          (e: Error) => {
+            expect(e.name).toBe('AbortError');
+            cancelled++;
+          },
+        );
+        const summary = await rec.train(data, small);
+        expect(summary.loss).toEqual(reference.loss); // bit-identical: nothing left over from the cancelled run
+        const info = await rec.info();
+        wasm.push(info.memory.wasmBytes);
+        heap.push(info.memory.jsHeapBytes);
+      }
+      t0 = performance.now() - t0;
+      console.log(`100 cycles (${(t0 / 1000).toFixed(1)} s, one uncancelled run ${runMs.toFixed(0)} ms): ${cancelled} cancelled mid-run; WASM bytes first/last ${wasm[0]}/${wasm[99]}; JS heap first/last ${heap[0]}/${heap[99]}`);
+      expect(cancelled).toBeGreaterThan(10);
+      expect(new Set(wasm).size).toBe(1); // the same bytes after every cycle: nothing accumulates
+      expect(workersStartedForTesting(rec)).toBe(1);
+    });
+  });
+
+  it('a corrupt, truncated, future-version or foreign IndexedDB entry is refused and the current model stays', async () => {
+    await withRec(async (rec) => {
+      const data = await rec.load(new File([eventsCsv()], 'events.csv'));
+      await rec.train(data, small);
+      const before = await rec.recommend('user3', 5);
+      await saveToIndexedDB(rec, 'good');
+      const db = await openDB('als-wasm', 1);
+      const good = (await db.get('models', 'good')) as { bytes: Uint8Array };
+      const flipped = good.bytes.slice();
+      flipped[flipped.length >> 1] ^= 0x10;
+      const future = good.bytes.slice();
+      new DataView(future.buffer).setUint32(8, 99, true);
+      const entries: [string, unknown, string | undefined][] = [
+        ['flipped', { bytes: flipped }, 'checksum'],
+        ['truncated', { bytes: good.bytes.slice(0, good.bytes.length - 100) }, 'truncated'],
+        ['future', { bytes: future }, 'version'],
+        ['text', { bytes: new TextEncoder().encode('{"not":"a model"}') }, 'not-model'],
+        ['wrong-shape', { model: 'x' }, undefined],
+        ['string', 'ALSWASM', undefined],
+      ];
+      for (const [name, value] of entries) await db.put('models', value, name);
+      db.close();
+      for (const [name, , reason] of entries) {
+        const err = await loadFromIndexedDB(rec, name).catch((e: unknown) => e);
+        expect(err, name).toMatchObject({ name: 'AlsError', code: 'BAD_MODEL_FILE' });
+        if (reason) expect((err as { details: { reason: string } }).details.reason).toBe(reason);
+        expect(await rec.recommend('user3', 5)).toEqual(before);
+      }
+    });
+  });
+
+  it('a problem too big for wasm32 is refused before allocating, with the estimate; the engine keeps working', async () => {
+    await withRec(async (rec) => {
+      // 600 000 users × 300 items at f = 1024: ~4.6 GiB, beyond wasm32's 4 GiB.
+      const lines: string[] = [];
+      for (let u = 0; u < 600_000; u++) lines.push(`u${u},i${u % 300}`);
+      const data = await rec.load(lines.join('\n'));
+      const err = await rec.train(data, { feedback: 'implicit', factors: 1024, iterations: 1 }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'OUT_OF_MEMORY' });
+      const d = (err as { details: { neededBytes: number; limitBytes: number } }).details;
+      expect(d.neededBytes).toBeGreaterThan(d.limitBytes);
+      expect((await rec.info()).memory.wasmBytes).toBeLessThan(64 << 20); // nothing was allocated for it
+      await rec.train(data, { feedback: 'implicit', factors: 4, iterations: 1 }); // a problem that fits trains
+    });
+  });
+
+  describe('determinism: Chromium gives the same factor bits as Node (committed digests)', () => {
+    for (const name of Object.keys(DETERMINISM_CASES)) {
+      it.each(DETERMINISM_KERNELS)(`${name}, %s kernels, in the page`, async (kernels) => {
+        expect(await trainedDigest(name, kernels)).toBe(digests[name][kernels]);
+      });
+    }
+
+    it('through the worker (auto = relaxed kernels), every case', async () => {
+      await withRec(async (rec) => {
+        const data = await rec.load(determinismCsv());
+        for (const name of Object.keys(DETERMINISM_CASES)) {
+          await rec.train(data, DETERMINISM_CASES[name]);
+          const { blocks } = decodeModel(await rec.save());
+          const parts = [blocks.get('userFactors'), blocks.get('itemFactors'), blocks.get('userBiases'), blocks.get('itemBiases')].filter((b): b is Float64Array => b instanceof Float64Array);
+          expect(await sha256(...parts), name).toBe(digests[name].relaxed);
+        }
+      });
+    });
+  });
+});
