@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'OUT_OF_MEMORY'
   | 'BAD_MODEL_FILE'
   | 'WASM_UNAVAILABLE'
-  | 'IO_ERROR';
+  | 'IO_ERROR'
+  | 'WORKER_FAILED';
 
 /** The library's error: `code` says what kind of failure, `details` carries the facts. */
 export class AlsError extends Error {
