@@ -2,7 +2,7 @@ import { buildMatrix } from '../data/csr.js';
 import type { Interactions } from '../data/types.js';
 import { AlsModel } from './model.js';
 import { resolveTrainOptions, type Feedback, type TrainOptions } from './options.js';
-import { trainFactors, type TrainReport } from './train.js';
+import { trainFactors, type TrainHooks, type TrainReport } from './train.js';
 
 /** A trained model and how training went. */
 export interface TrainResult {
@@ -24,6 +24,7 @@ export function defaultFeedback(data: Pick<Interactions, 'hasValue' | 'event'>):
  * Trains an ALS model on parsed interactions.
  * @param data - interactions from `loadInteractions` / `parseText` / `fromRecords`
  * @param options - see {@link TrainOptions}; validated here
+ * @param hooks - `pool`: the worker pool to borrow when `workers` > 1 (default: the process-wide one)
  * @returns the model and the training report
  * @throws AlsError `BAD_OPTION`, `EMPTY_DATA`, `NOT_POSITIVE_DEFINITE`, `NON_FINITE`, `OUT_OF_MEMORY`; `AbortError`
  * @example
@@ -31,7 +32,7 @@ export function defaultFeedback(data: Pick<Interactions, 'hasValue' | 'event'>):
  * const { model, report } = await train(data, { feedback: 'implicit', factors: 32, alpha: 10 });
  * model.recommend('196', 10);
  */
-export async function train(data: Interactions, options: TrainOptions = {}): Promise<TrainResult> {
+export async function train(data: Interactions, options: TrainOptions = {}, hooks: Pick<TrainHooks, 'pool'> = {}): Promise<TrainResult> {
   const opts = resolveTrainOptions(options, defaultFeedback(data));
   const matrix = buildMatrix(data, { duplicates: opts.duplicates, eventWeights: opts.eventWeights });
   const { factors, report } = await trainFactors(matrix, opts, {
@@ -39,6 +40,7 @@ export async function train(data: Interactions, options: TrainOptions = {}): Pro
     signal: options.signal,
     users: data.users,
     items: data.items,
+    pool: hooks.pool,
   });
   const model = await AlsModel.create({ options: opts, users: data.users, items: data.items, factors, seen: matrix.byUser, report }, opts.kernels);
   return { model, report };

@@ -12,6 +12,9 @@ import { importFactors as importFactorFile, type ImportFactorsOptions, type Fact
 import { loadModel as decodeModelFile, saveModel } from '../io/model-file.js';
 import type { KernelVariant } from '../wasm/abi.js';
 import { kernelVariantsAvailable } from '../wasm/kernels.js';
+import { defaultWorkers } from '../parallel/cores.js';
+import { PoolKeeper } from '../parallel/lease.js';
+import { parallelSupport } from '../parallel/pool.js';
 
 /** A dataset held by the engine, referred to by `id` (the data itself stays where the engine runs). */
 export interface DatasetHandle {
@@ -66,8 +69,10 @@ export interface EngineInfo {
   model: null | { users: number; items: number; factors: number; feedback: 'explicit' | 'implicit'; kernels: KernelVariant; trainedHere: boolean };
   /** Datasets held. */
   datasets: DatasetHandle[];
-  /** Workers used for training sweeps (parallel sweeps are not built yet). */
+  /** Threads a training run uses by default (the cores here, at most 8), or 1 where no worker pool can run. */
   workers: number;
+  /** Why `workers` is 1 where the machine has more cores, e.g. "1 — page not cross-origin isolated (…)". */
+  workersNote?: string;
   /** Whether the engine runs in a worker, and whether the page is cross-origin isolated. */
   environment: { worker: boolean; crossOriginIsolated: boolean };
 }
@@ -82,6 +87,8 @@ export class Engine {
   private nextDataset = 1;
   private model: AlsModel | null = null;
   private readonly runs = new Map<number, AbortController>();
+  /** The worker pool of parallel sweeps: started by the first run with workers > 1, kept until dispose(). */
+  private readonly pool = new PoolKeeper();
 
   /**
    * Parses and indexes interactions and keeps them in the engine.
@@ -115,7 +122,7 @@ export class Engine {
     const interactions = this.dataset(data);
     return this.withRun(opts, async (signal) => {
       const { runId: _r, ...rest } = opts;
-      const { model, report } = await trainModel(interactions, { ...rest, signal, onProgress });
+      const { model, report } = await trainModel(interactions, { ...rest, signal, onProgress }, { pool: this.pool });
       this.model = model;
       return { ...report, users: model.users.size, items: model.items.size, interactions: model.seen.indptr[model.users.size], options: model.options };
     });
@@ -188,7 +195,7 @@ export class Engine {
       kernelsAvailable: await kernelVariantsAvailable(),
       model: this.modelInfo(),
       datasets: [...this.datasets.values()].map((d) => d.handle),
-      workers: 1,
+      ...this.workersInfo(),
       environment: { worker: typeof g.WorkerGlobalScope !== 'undefined', crossOriginIsolated: g.crossOriginIsolated === true },
     };
   }
@@ -198,12 +205,20 @@ export class Engine {
     this.runs.get(runId)?.abort();
   }
 
-  /** Drops the model and every dataset. */
+  /** Drops the model and every dataset; stops the worker pool's threads (a later run starts new ones). */
   async dispose(): Promise<void> {
     this.model = null;
     this.datasets.clear();
     for (const c of this.runs.values()) c.abort();
     this.runs.clear();
+    this.pool.terminate();
+  }
+
+  private workersInfo(): Pick<EngineInfo, 'workers' | 'workersNote'> {
+    const cores = defaultWorkers();
+    const support = parallelSupport();
+    if (cores > 1 && !support.ok) return { workers: 1, workersNote: `1 — ${support.reason}` };
+    return { workers: cores };
   }
 
   private modelInfo(): EngineInfo['model'] {

@@ -51,10 +51,13 @@ const runChunk = ${runChunk.toString()};
 const helperMain = ${helperMain.toString()};
 parentPort.once('message', (init) => helperMain(init, (m) => parentPort.postMessage(m), runChunk));`;
   const worker = new NodeWorker(source, { eval: true, name: `als-wasm-pool-${init.index}` });
-  worker.on('message', onMessage);
+  worker.on('message', (m: { ready?: number }) => {
+    // Referenced until ready (the engine awaits that message), then idle helpers must not hold the process.
+    if (m.ready !== undefined) worker.unref();
+    onMessage(m);
+  });
   worker.on('error', onError);
   worker.on('exit', (code) => onError(new Error(`pool worker exited (code ${code})`)));
-  worker.unref();
   worker.postMessage(init);
   return { terminate: () => void worker.terminate() };
 };
@@ -68,25 +71,6 @@ export function parallelSupport(): { ok: true } | { ok: false; reason: string } 
   if (typeof Atomics === 'undefined' || typeof WebAssembly?.Memory !== 'function') return { ok: false, reason: 'no Atomics or WebAssembly here' };
   if (!isNode && typeof g.Worker !== 'function') return { ok: false, reason: 'no Worker in this context' };
   return { ok: true };
-}
-
-// Node's core count needs node:os; a variable specifier keeps browser bundlers away from it.
-const nodeOsName = 'node:os';
-const nodeOs = isNode ? ((await import(/* @vite-ignore */ nodeOsName)) as typeof import('node:os')) : undefined;
-
-/** Cores here: `navigator.hardwareConcurrency` in browsers, `os.availableParallelism()` in Node (≥ 1). */
-export function hardwareThreads(): number {
-  if (nodeOs) return Math.max(1, typeof nodeOs.availableParallelism === 'function' ? nodeOs.availableParallelism() : nodeOs.cpus().length);
-  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
-  return nav && typeof nav.hardwareConcurrency === 'number' && nav.hardwareConcurrency > 0 ? nav.hardwareConcurrency : 1;
-}
-
-/** Most threads a default run uses: more rarely helps memory-bound f64 kernels and costs memory. */
-export const MAX_DEFAULT_WORKERS = 8;
-
-/** The default `workers`: the cores here, capped at {@link MAX_DEFAULT_WORKERS}. */
-export function defaultWorkers(): number {
-  return Math.max(1, Math.min(MAX_DEFAULT_WORKERS, hardwareThreads()));
 }
 
 /** One job for the pool: its code, its parameters (see `P` in ./protocol.ts) and its chunk count. */
@@ -274,6 +258,7 @@ export class WorkerPool {
       const active = Atomics.load(ctl, C.ACTIVE);
       if (active === 0) return;
       if (this.failure) throw this.failure;
+      if (this.terminated) throw new AlsError('WORKER_FAILED', 'The worker pool was terminated during a run (the engine was disposed).', {});
       if (this.canBlock !== false) {
         try {
           Atomics.wait(ctl, C.ACTIVE, active, 20);

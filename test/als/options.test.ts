@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { resolveTrainOptions, TRAIN_DEFAULTS } from '../../src/als/options.js';
+import { defaultWorkers } from '../../src/parallel/cores.js';
 
 describe('resolveTrainOptions', () => {
   it('fills the documented defaults', () => {
     const r = resolveTrainOptions({}, 'implicit');
-    expect(r).toMatchObject({ ...TRAIN_DEFAULTS, feedback: 'implicit', duplicates: 'sum' });
+    expect(r).toMatchObject({ ...TRAIN_DEFAULTS, workers: defaultWorkers(), feedback: 'implicit', duplicates: 'sum' });
     expect(resolveTrainOptions({}, 'explicit').duplicates).toBe('last');
   });
 
