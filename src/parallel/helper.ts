@@ -82,6 +82,13 @@ export function helperMain(init: HelperInit, post: (message: unknown) => void, r
     seen = Atomics.load(ctl, C.GEN);
     if (ctl[C.JOB] === C.JOB_EXIT) return;
     if (index >= ctl[C.PARTICIPANTS]) continue;
+    // Join, then check the job is still open (see PROTOCOL.OPEN): if the engine thread already
+    // closed it, leave without reading anything of it (it may be writing the next job).
+    Atomics.add(ctl, C.ACTIVE, 1);
+    if (Atomics.load(ctl, C.OPEN) !== seen) {
+      if (Atomics.sub(ctl, C.ACTIVE, 1) === 1) Atomics.notify(ctl, C.ACTIVE);
+      continue;
+    }
     try {
       const count = ctl[C.COUNT];
       for (;;) {

@@ -106,7 +106,7 @@ export class WorkerPool {
   /** The engine thread's kernels, memory (shared) and arena. */
   readonly runtime: KernelRuntime;
   private readonly control = new SharedArrayBuffer(C.BYTES);
-  private readonly ctl = new Int32Array(this.control, 0, C.CTL_INTS);
+  private readonly ctl = initialControl(new Int32Array(this.control, 0, C.CTL_INTS));
   private readonly params = new Float64Array(this.control, C.PARAMS_BYTE, C.PARAMS);
   private readonly threadsRunning: HelperThread[] = [];
   private failure: Error | undefined;
@@ -194,9 +194,9 @@ export class WorkerPool {
     ctl[C.ROWS_DONE] = 0;
     ctl[C.ERROR] = 0;
     ctl[C.PARTICIPANTS] = participants;
-    Atomics.store(ctl, C.ACTIVE, participants - 1);
     if (participants > 1) {
-      Atomics.add(ctl, C.GEN, 1);
+      const gen = Atomics.add(ctl, C.GEN, 1) + 1;
+      Atomics.store(ctl, C.OPEN, gen);
       Atomics.notify(ctl, C.GEN);
     }
     let thrown: unknown;
@@ -217,10 +217,17 @@ export class WorkerPool {
         }
       }
     } catch (e) {
+      Atomics.store(ctl, C.OPEN, -1);
       // A trap on the engine thread is the same kind of failure as one in a helper.
       thrown = e instanceof AlsError || (e as Error)?.name === 'AbortError' ? e : new AlsError('WORKER_FAILED', `A kernel failed on the engine thread: ${(e as Error)?.message ?? e}. This is a bug; please report it.`, { worker: 0, message: String((e as Error)?.message ?? e) });
       Atomics.store(ctl, C.STOP, 1);
     }
+    if (opts.engineComputes === false && participants > 1) {
+      // Leave every chunk to the helpers: keep the job open until they have claimed them all.
+      while (Atomics.load(ctl, C.NEXT) < job.count && Atomics.load(ctl, C.STOP) === 0 && this.healthy) await nextMacrotask();
+    }
+    // Close the job: helpers that have not joined yet will not; wait only for those inside.
+    Atomics.store(ctl, C.OPEN, -1);
     try {
       await this.waitForHelpers();
     } finally {
@@ -278,4 +285,10 @@ export class WorkerPool {
       }
     }
   }
+}
+
+/** A fresh control block: no job open. */
+function initialControl(ctl: Int32Array): Int32Array {
+  ctl[C.OPEN] = -1;
+  return ctl;
 }

@@ -16,7 +16,7 @@ export const PROTOCOL = {
   NEXT: 2,
   /** ctl index: chunks in the job. */
   COUNT: 3,
-  /** ctl index: helpers still working on the job; the last one notifies. */
+  /** ctl index: helpers inside the job (joined, not yet left); the last to leave notifies. */
   ACTIVE: 4,
   /** ctl index: 1 = claim no more chunks (a chunk failed, the run was cancelled, or a thread threw). */
   STOP: 5,
@@ -28,6 +28,12 @@ export const PROTOCOL = {
   PARTICIPANTS: 8,
   /** ctl index: UTF-16 length of the error message. */
   ERROR_LEN: 9,
+  /**
+   * ctl index: the generation of the job helpers may still join, or −1 once the engine thread
+   * has run out of chunks. A helper joins by incrementing ACTIVE and then checking OPEN, so the
+   * engine waits only for helpers that really took part, never for one that is still waking up.
+   */
+  OPEN: 10,
   /** Int32 entries of the control block. */
   CTL_INTS: 16,
   /** Byte offset of the f64 job parameters. */
