@@ -2,6 +2,7 @@
 // implicit, Cholesky and CG (3 steps), measured in one run (alternating 1 and 2 workers, so
 // both see the same machine load); medians after a warm-up iteration.
 // Standalone: node --experimental-wasm-relaxed-simd bench/parallel.mjs [--quick]
+import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import * as lib from '../dist/index.js';
 
@@ -10,6 +11,39 @@ const median = (xs) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+
+/**
+ * CPU seconds per thread of this process (Linux /proc; empty elsewhere): on a shared machine the
+ * wall clock shows the load of others, while the busiest thread's CPU time shows what 2 cores
+ * would give this run alone.
+ * @returns {Map<string, number>}
+ */
+function threadCpu() {
+  const out = new Map();
+  try {
+    const tick = 100; // USER_HZ
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(tid, (Number(f[11]) + Number(f[12])) / tick);
+    }
+  } catch {
+    // not Linux: no per-thread numbers
+  }
+  return out;
+}
+
+/** Busiest thread's and all threads' CPU seconds between two {@link threadCpu} snapshots. */
+function cpuDelta(a, b) {
+  let max = 0;
+  let sum = 0;
+  for (const [tid, t] of b) {
+    const d = t - (a.get(tid) ?? 0);
+    max = Math.max(max, d);
+    sum += d;
+  }
+  return { max, sum };
+}
 
 /**
  * @param {{ matrix?: unknown, quick?: boolean, log?: (s: string) => void }} [o]
@@ -22,6 +56,7 @@ export async function benchParallel(o = {}) {
   const rows = [];
   for (const solver of ['cg', 'cholesky']) {
     const times = { 1: [], 2: [] };
+    const cpu = { 1: { max: 0, sum: 0 }, 2: { max: 0, sum: 0 } };
     const flops = { 1: [], 2: [] };
     let kernels = '';
     let used = { 1: 1, 2: 1 };
@@ -29,14 +64,18 @@ export async function benchParallel(o = {}) {
       for (const workers of [1, 2]) {
         log(`  parallel ${solver} f=64 workers=${workers} round ${round + 1}/${rounds} …`);
         const opts = lib.resolveTrainOptions({ feedback: 'implicit', factors: 64, alpha: 1, regularization: 0.05, solver, cgSteps: 3, workers, iterations: 3 }, 'implicit');
+        const before = threadCpu();
         const { report } = await lib.trainFactors(matrix, opts);
+        const d = cpuDelta(before, threadCpu());
+        cpu[workers].max += d.max;
+        cpu[workers].sum += d.sum;
         times[workers].push(...report.secondsPerIteration.slice(1));
         flops[workers].push(...report.gflops.slice(1));
         kernels = report.kernels;
         used[workers] = report.workersUsed;
       }
     }
-    for (const workers of [1, 2]) rows.push({ solver, f: 64, workers, seconds: median(times[workers]), gflops: median(flops[workers]), kernels, workersUsed: used[workers] });
+    for (const workers of [1, 2]) rows.push({ solver, f: 64, workers, seconds: median(times[workers]), gflops: median(flops[workers]), kernels, workersUsed: used[workers], cpuMax: cpu[workers].max, cpuSum: cpu[workers].sum });
   }
   return rows;
 }
@@ -46,6 +85,6 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   for (const r of rows) console.log(`${r.solver} f=${r.f} workers=${r.workers} (used ${r.workersUsed}, ${r.kernels}): ${r.seconds.toFixed(3)} s/it, ${r.gflops.toFixed(1)} GFLOP/s`);
   for (const solver of ['cg', 'cholesky']) {
     const [a, b] = rows.filter((r) => r.solver === solver);
-    console.log(`${solver}: 2 workers vs 1 = ${(a.seconds / b.seconds).toFixed(2)}×`);
+    console.log(`${solver}: 2 workers vs 1 = ${(a.seconds / b.seconds).toFixed(2)}× (wall); busiest thread CPU ${a.cpuMax.toFixed(2)} s vs ${b.cpuMax.toFixed(2)} s = ${(a.cpuMax / b.cpuMax).toFixed(2)}×; all threads ${a.cpuSum.toFixed(2)} vs ${b.cpuSum.toFixed(2)} s`);
   }
 }
