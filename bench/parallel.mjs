@@ -14,8 +14,9 @@ const median = (xs) => {
 
 /**
  * CPU seconds per thread of this process (Linux /proc; empty elsewhere): on a shared machine the
- * wall clock shows the load of others, while the busiest thread's CPU time shows what 2 cores
- * would give this run alone.
+ * wall clock shows the load of others, while the busiest thread's CPU time over the timed
+ * iterations shows what 2 free cores would give this run (threads wait in Atomics.wait, which
+ * costs no CPU; 10 ms resolution).
  * @returns {Map<string, number>}
  */
 function threadCpu() {
@@ -64,9 +65,10 @@ export async function benchParallel(o = {}) {
       for (const workers of [1, 2]) {
         log(`  parallel ${solver} f=64 workers=${workers} round ${round + 1}/${rounds} …`);
         const opts = lib.resolveTrainOptions({ feedback: 'implicit', factors: 64, alpha: 1, regularization: 0.05, solver, cgSteps: 3, workers, iterations: 3 }, 'implicit');
-        const before = threadCpu();
-        const { report } = await lib.trainFactors(matrix, opts);
-        const d = cpuDelta(before, threadCpu());
+        // CPU snapshots at the end of each iteration: the timed iterations are those after the first.
+        const snaps = [];
+        const { report } = await lib.trainFactors(matrix, opts, { onProgress: (p) => p.stage === 'iteration' && snaps.push(threadCpu()) });
+        const d = cpuDelta(snaps[0], snaps[snaps.length - 1]);
         cpu[workers].max += d.max;
         cpu[workers].sum += d.sum;
         times[workers].push(...report.secondsPerIteration.slice(1));

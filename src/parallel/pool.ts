@@ -207,7 +207,14 @@ export class WorkerPool {
         if (Atomics.load(ctl, C.STOP) !== 0) break;
         const c = Atomics.add(ctl, C.NEXT, 1);
         if (c >= job.count) break;
-        if (runChunk(K, this.runtime.memory, ctl, params, C, c, 0)) Atomics.store(ctl, C.STOP, 1);
+        let failed: boolean;
+        try {
+          failed = runChunk(K, this.runtime.memory, ctl, params, C, c, 0);
+        } catch (e) {
+          // A trap on the engine thread is the same kind of failure as one in a helper.
+          throw new AlsError('WORKER_FAILED', `A kernel failed on the engine thread: ${(e as Error)?.message ?? e}. This is a bug; please report it.`, { worker: 0, message: String((e as Error)?.message ?? e) });
+        }
+        if (failed) Atomics.store(ctl, C.STOP, 1);
         opts.onChunk?.(Atomics.load(ctl, C.ROWS_DONE));
         if (opts.yielder) await opts.yielder.maybe();
         if (opts.signal?.aborted) {
@@ -217,9 +224,8 @@ export class WorkerPool {
         }
       }
     } catch (e) {
-      Atomics.store(ctl, C.OPEN, -1);
-      // A trap on the engine thread is the same kind of failure as one in a helper.
-      thrown = e instanceof AlsError || (e as Error)?.name === 'AbortError' ? e : new AlsError('WORKER_FAILED', `A kernel failed on the engine thread: ${(e as Error)?.message ?? e}. This is a bug; please report it.`, { worker: 0, message: String((e as Error)?.message ?? e) });
+      // A trap, or a progress callback that threw: stop the job, let the helpers finish, rethrow.
+      thrown = e;
       Atomics.store(ctl, C.STOP, 1);
     }
     if (opts.engineComputes === false && participants > 1) {
@@ -230,6 +236,10 @@ export class WorkerPool {
     Atomics.store(ctl, C.OPEN, -1);
     try {
       await this.waitForHelpers();
+    } catch (e) {
+      // Disposed because the run was cancelled: the caller asked for an AbortError.
+      if (opts.signal?.aborted) throw abortError(opts.signal.reason);
+      throw e;
     } finally {
       this.busy = false;
     }

@@ -9,7 +9,9 @@ import { resolveTrainOptions, type TrainOptions, type TrainProgress } from '../.
 import { trainFactors, type TrainHooks } from '../../src/als/train.js';
 import { buildMatrix } from '../../src/data/csr.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
+import { Engine } from '../../src/engine/engine.js';
 import { isAlsError } from '../../src/errors.js';
+import { defaultWorkers } from '../../src/parallel/cores.js';
 import { PoolKeeper } from '../../src/parallel/lease.js';
 import { PROTOCOL } from '../../src/parallel/protocol.js';
 import { WorkerPool } from '../../src/parallel/pool.js';
@@ -156,6 +158,37 @@ describe('the pool in a training run', () => {
     const { report } = await trainWith({ feedback: 'implicit', factors: 4, iterations: 1, kernels: 'reference' }, 2);
     expect(report.workersUsed).toBe(1);
     expect(report.workersNote).toMatch(/^1 — the reference kernels/);
+  });
+});
+
+describe('the engine and its pool', () => {
+  it('says how many workers it will use, and dispose() during a parallel run rejects it with an AbortError, not a hang', async () => {
+    const engine = new Engine();
+    const info = await engine.info();
+    expect(info.workers).toBe(defaultWorkers());
+    expect(info.workersNote).toBeUndefined();
+    const lines: string[] = [];
+    for (let j = 0; j < data.length; j++) lines.push(`${data.users.id(data.user[j])}\t${data.items.id(data.item[j])}\t${data.value[j]}`);
+    const handle = await engine.load(lines.join('\n'), { format: 'tsv' });
+    let sweeps = 0;
+    const run = engine.train(handle, {
+      feedback: 'implicit', factors: 32, iterations: 10_000, workers: 2, runId: 1, // as the worker client calls it
+      onProgress: (p) => {
+        if (p.stage === 'sweep' && ++sweeps === 3) void engine.dispose();
+      },
+    });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    // A run that dispose() cannot cancel (no run id) fails with a typed error instead of hanging.
+    const engine2 = new Engine();
+    const handle2 = await engine2.load(lines.join('\n'), { format: 'tsv' });
+    let sweeps2 = 0;
+    const run2 = engine2.train(handle2, {
+      feedback: 'implicit', factors: 32, iterations: 10_000, workers: 2,
+      onProgress: (p) => {
+        if (p.stage === 'sweep' && ++sweeps2 === 3) void engine2.dispose();
+      },
+    });
+    await expect(run2).rejects.toMatchObject({ code: 'WORKER_FAILED' });
   });
 });
 
