@@ -84,5 +84,5 @@ describe('a Vite consumer app that imports als-wasm by name', () => {
       // The link points back at the repository: leave no loop behind for test globs.
       rmSync(join(app, 'node_modules'), { recursive: true, force: true });
     }
-  });
+  }, 180_000); // a Vite build and three page loads: minutes on a loaded 2-core machine
 });
