@@ -278,17 +278,29 @@ export function gramPacked(A: usize, rowBytes: usize, panels: i32, WP: usize, P:
 
 /** out (k×k, full symmetric) = Σ_{i<n} y_i y_iᵀ over the n rows of Y (stride k). */
 export function gramian(Y: usize, n: i32, k: i32, out: usize): void {
+  gramianBlocks(Y, n, k, out, 0, (k + 3) >> 2);
+}
+
+/**
+ * Block rows [b0, b1) of {@link gramian}: output rows 4·b0 … 4·b1 − 1 from the diagonal
+ * rightwards, then mirrored into the lower triangle. Every entry is computed exactly as by the
+ * whole call (same order of sums), so threads splitting the block rows get the same bits; no
+ * two block rows write the same entry.
+ */
+export function gramianBlocks(Y: usize, n: i32, k: i32, out: usize, b0: i32, b1: i32): void {
   const rowBytes = <usize>k << 3;
   const kf = k & ~3;
+  const aStart = b0 << 2;
+  const aEnd = min(b1 << 2, k);
   // Full 4×4 blocks straight from Y (rows are k apart): only once per half-step, so no packing.
-  for (let a0 = 0; a0 < kf; a0 += 4) {
-    for (let b0 = a0; b0 < kf; b0 += 4) {
-      tile4x4(out + <usize>a0 * rowBytes + (<usize>b0 << 3), 0, rowBytes, Y + (<usize>a0 << 3), Y + (<usize>b0 << 3), rowBytes, n, true, false);
+  for (let a0 = aStart; a0 < min(aEnd, kf); a0 += 4) {
+    for (let c0 = a0; c0 < kf; c0 += 4) {
+      tile4x4(out + <usize>a0 * rowBytes + (<usize>c0 << 3), 0, rowBytes, Y + (<usize>a0 << 3), Y + (<usize>c0 << 3), rowBytes, n, true, false);
     }
   }
   // Columns past the last full block of 4: plain dot products down the rows.
   for (let b = kf; b < k; b++) {
-    for (let a = 0; a <= b; a++) {
+    for (let a = aStart; a < min(aEnd, b + 1); a++) {
       let s: f64 = 0;
       let p = Y;
       for (let i = 0; i < n; i++) {
@@ -298,10 +310,10 @@ export function gramian(Y: usize, n: i32, k: i32, out: usize): void {
       store<f64>(out + <usize>a * rowBytes + (<usize>b << 3), s);
     }
   }
-  // Mirror the upper triangle (the ABI promises the full matrix).
-  for (let a = 1; a < k; a++) {
-    for (let b = 0; b < a; b++) {
-      store<f64>(out + <usize>a * rowBytes + (<usize>b << 3), load<f64>(out + <usize>b * rowBytes + (<usize>a << 3)));
+  // Mirror these rows' upper part into the lower triangle (the ABI promises the full matrix).
+  for (let a = aStart; a < aEnd; a++) {
+    for (let b = a + 1; b < k; b++) {
+      store<f64>(out + <usize>b * rowBytes + (<usize>a << 3), load<f64>(out + <usize>a * rowBytes + (<usize>b << 3)));
     }
   }
 }

@@ -5,8 +5,8 @@ import { choleskyStrided, solveStrided } from './cholesky';
 
 /** Bytes of scratch one row-solver call needs (solve dimension k, rows of ≤ maxRowNnz entries). */
 export { scratchBytes } from './scratch';
-/** YᵀY (full k×k) of n rows; gramAccumulate: upper triangle += Σ w_j r_j r_jᵀ. */
-export { gramian, gramAccumulate } from './gram';
+/** YᵀY (full k×k) of n rows (gramianBlocks: a range of its 4-row blocks); gramAccumulate: upper triangle += Σ w_j r_j r_jᵀ. */
+export { gramian, gramianBlocks, gramAccumulate } from './gram';
 /** Implicit half-step over rows [r0, r1) (Hu et al. 2008, eq. 4). */
 export { solveImplicitRows } from './solve-implicit';
 /** Implicit half-step by warm-started conjugate gradient (never forms the f×f system). */

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import * as lib from '../dist/index.js';
 import { benchKernels } from './kernels.mjs';
 import { benchBrowser } from './browser.mjs';
+import { benchParallel } from './parallel.mjs';
 
 const quick = process.argv.includes('--quick');
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -20,7 +21,7 @@ const log = (s) => process.stderr.write(s + '\n');
 /** Seconds per ALS iteration: `warm` iterations discarded, median of the rest. */
 async function alsIteration(matrix, options, timed) {
   const warm = 1;
-  const opts = lib.resolveTrainOptions({ ...options, iterations: warm + timed }, options.feedback);
+  const opts = lib.resolveTrainOptions({ workers: 1, ...options, iterations: warm + timed }, options.feedback);
   const { report } = await lib.trainFactors(matrix, opts);
   const secs = report.secondsPerIteration.slice(warm);
   const gflops = report.gflops.slice(warm);
@@ -88,6 +89,11 @@ const target = alsRows.find((r) => r.feedback === 'implicit' && r.f === 64 && r.
 const cgTarget = alsRows.find((r) => r.feedback === 'implicit, CG 3 steps' && r.f === 64 && r.variant === variants[0]);
 if (target) sections.push(`Target (issue 2): ≤ 0.5 s per implicit iteration at f = 64, Cholesky → measured **${target.seconds.toFixed(3)} s** (${target.variant}).` + (cgTarget ? ` Conjugate gradient (3 steps, same run): **${cgTarget.seconds.toFixed(3)} s** — ${(target.seconds / cgTarget.seconds).toFixed(2)}× faster (issue 4's target with 2 workers: ≤ 0.10 s).` : ''));
 
+// 2b. Parallel half-steps (issue 4): workers 1 vs 2 in one run, CG and Cholesky at f = 64.
+log('workers 1 vs 2 …');
+const parallelRows = await benchParallel({ matrix: matrixImplicit, quick, log });
+sections.push(parallelSection('Node', parallelRows));
+
 // 3. Parse + index of 1 M TSV lines.
 log('parse + index 1 M TSV lines …');
 let text = '';
@@ -132,6 +138,23 @@ log('serving latency …');
   );
 }
 
+/** The "workers 1 vs 2" table with the issue's targets next to the numbers. */
+function parallelSection(where, rows) {
+  const target = { cg: 0.1, cholesky: 0.25 };
+  const lines = ['cg', 'cholesky'].map((solver) => {
+    const one = rows.find((r) => r.solver === solver && r.workers === 1);
+    const two = rows.find((r) => r.solver === solver && r.workers === 2);
+    const ratio = one.seconds / two.seconds;
+    const cpu = one.cpuMax && two.cpuMax ? `${(one.cpuMax / two.cpuMax).toFixed(2)}×` : '';
+    return `| ${solver === 'cg' ? 'CG (3 steps)' : 'Cholesky'} | ${two.kernels} | ${one.seconds.toFixed(3)} | ${two.seconds.toFixed(3)} (${two.workersUsed} used) | ≤ ${target[solver].toFixed(2)} | **${ratio.toFixed(2)}×** | ${cpu} | ≥ 1.8× |`;
+  });
+  return (
+    `### Workers 1 vs 2, ${where} (implicit, f = 64, MovieLens-1M shape; same run, alternating)\n\n` +
+    '| solver | build | 1 worker s/it | 2 workers s/it | target (2 workers) | 2 vs 1 (wall) | 2 vs 1 (busiest thread CPU) | target |\n|---|---|---:|---:|---:|---:|---:|---:|\n' +
+    lines.join('\n')
+  );
+}
+
 // 5. The same engine in headless Chromium: worker overhead and serving latency.
 log('headless Chromium …');
 try {
@@ -146,6 +169,7 @@ try {
         .join('\n') +
       `\n\nWorker overhead per iteration (wall, worker vs in-thread): **${(((worker - inThread) / inThread) * 100).toFixed(1)} %**. Targets: fold-in well under 1 ms; top-10 over 100 000 items < 5 ms.`,
   );
+  if (Array.isArray(b.parallel)) sections.push(parallelSection('headless Chromium, engine in a Web Worker', b.parallel));
 } catch (e) {
   sections.push(`### In the browser\n\nNot measured: ${e.message}`);
 }

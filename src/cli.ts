@@ -29,7 +29,7 @@ Usage:
       [--regularization 0.1|auto] [--weighted-regularization | --no-weighted-regularization]
       [--biases] [--alpha 1]
       [--confidence linear|log] [--iterations 15] [--tolerance 0] [--seed 42]
-      [--restarts 1] [--solver cholesky] [--workers 1] [--json]
+      [--restarts 1] [--solver cholesky] [--workers CORES] [--json]
   als-wasm evaluate --model MODEL --test FILE [--k 10] [--json]
   als-wasm cv FILE [--feedback explicit|implicit] [--folds 5]
       [--grid factors=16,32,64 regularization=0.01,0.05,0.1 alpha=1,10,40]
@@ -176,7 +176,7 @@ async function cmdTrain(p: Parsed): Promise<unknown> {
     onProgress: progressPrinter(),
   };
   const { model, report } = await train(data, options);
-  if ((options.workers ?? 1) > 1) process.stderr.write(`note: parallel sweeps are not built yet; trained on 1 worker\n`);
+  if (report.workersNote) process.stderr.write(`note: trained on ${report.workersNote}\n`);
   await writeFile(out, saveModel(model)).catch((e: Error) => {
     throw new AlsError('IO_ERROR', `Cannot write ${out}: ${e.message}`, { path: out });
   });

@@ -19,7 +19,8 @@ export type ErrorCode =
   | 'WASM_UNAVAILABLE'
   | 'IO_ERROR'
   | 'WORKER_DIED'
-  | 'DISPOSED';
+  | 'DISPOSED'
+  | 'WORKER_FAILED';
 
 /** The library's error: `code` says what kind of failure, `details` carries the facts. */
 export class AlsError extends Error {

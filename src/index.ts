@@ -21,6 +21,8 @@ export {
 } from './als/options.js';
 export { train, defaultFeedback, type TrainResult, type FitOptions } from './als/fit.js';
 export { trainFactors, estimateTrainingBytes, type Factors, type TrainReport, type TrainHooks } from './als/train.js';
+export { PoolKeeper } from './parallel/lease.js';
+export { defaultWorkers } from './parallel/cores.js';
 export { AlsModel, type ScoredItem, type RecommendOptions, type HistoryEntry, type FoldInResult, type ModelParts, type Explanation, type Contribution } from './als/model.js';
 export { evaluateModel, alignToModel, type RatingEvaluation, type RankingEvaluation } from './eval/evaluate.js';
 export { saveModel, loadModel } from './io/model-file.js';

@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +61,19 @@ describe('als-wasm CLI', () => {
     expect(j.loss).toHaveLength(5);
     expect(r.stderr).toMatch(/iteration\s+5/);
     expect(existsSync(explicitModel)).toBe(true);
+  });
+
+  it('--workers N really trains on N threads, with the same losses as --workers 1; the default is the cores here', async () => {
+    const args = ['train', data, '--feedback', 'implicit', '--factors', '8', '--iterations', '3', '--json'];
+    const one = await run([...args, '--out', join(dir, 'w1.alsm'), '--workers', '1']);
+    const three = await run([...args, '--out', join(dir, 'w3.alsm'), '--workers', '3']);
+    const dflt = await run([...args, '--out', join(dir, 'wd.alsm')]);
+    for (const r of [one, three, dflt]) expect(r.code, r.stderr).toBe(0);
+    expect(lastJson(one.stdout).workers).toBe(1);
+    expect(lastJson(three.stdout).workers).toBe(3);
+    expect(lastJson(dflt.stdout).workers).toBe(Math.min(8, availableParallelism()));
+    expect(lastJson(three.stdout).loss).toEqual(lastJson(one.stdout).loss);
+    expect(three.stderr).not.toMatch(/note: trained on 1/);
   });
 
   it('evaluates explicit models with RMSE/MAE', async () => {

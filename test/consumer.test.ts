@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const app = join(root, 'test/fixtures/consumer');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
 describe('a Vite consumer app that imports als-wasm by name', () => {
   it('bundles the worker and the .wasm assets, recommends in Chromium, and reloads the model from IndexedDB in a fresh page', async () => {
@@ -26,7 +27,8 @@ describe('a Vite consumer app that imports als-wasm by name', () => {
 
     await build({ root: app, configFile: join(app, 'vite.config.ts'), logLevel: 'error' });
     const assets = readdirSync(join(app, 'dist/assets'));
-    expect(assets.filter((f) => f.endsWith('.wasm')).length).toBe(3);
+    expect(assets.filter((f) => f.endsWith('.wasm')).length).toBe(6); // 3 builds, plain and shared-memory
+    expect(assets.some((f) => /pool-worker/i.test(f) && f.endsWith('.js'))).toBe(true);
     expect(assets.some((f) => /worker/i.test(f) && f.endsWith('.js'))).toBe(true);
 
     const server = await preview({ root: app, configFile: join(app, 'vite.config.ts'), preview: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
@@ -51,12 +53,30 @@ describe('a Vite consumer app that imports als-wasm by name', () => {
       const saved = await run('#save');
       expect(errors).toEqual([]);
       expect(saved).toMatchObject({ ok: true, worker: true });
+      // Served without COOP/COEP: no SharedArrayBuffer, so training runs on one thread and says why.
+      expect(saved).toMatchObject({ isolated: false, workers: 1, workersUsed: [1] });
+      expect(saved.workersNote).toMatch(/^1 — page not cross-origin isolated/);
       expect(saved.top).toHaveLength(3);
       expect(['relaxed', 'simd', 'scalar']).toContain(saved.kernels);
       // A fresh page: a new worker, the model only from IndexedDB.
       const loaded = await run('#load');
       expect(loaded).toMatchObject({ ok: true, worker: true });
       expect(loaded.top).toEqual(saved.top);
+
+      // The same build served cross-origin isolated: the bundled pool worker runs, 2 workers = 1 worker.
+      const isolatedServer = await preview({ root: app, configFile: join(app, 'vite.config.ts'), preview: { port: 0, host: '127.0.0.1', headers: isolation }, logLevel: 'error' });
+      try {
+        const page = await context.newPage();
+        page.on('pageerror', (e) => errors.push(String(e)));
+        await page.goto(isolatedServer.resolvedUrls!.local[0] + '#parallel');
+        await page.waitForFunction(() => document.getElementById('result')?.textContent !== 'working…', null, { timeout: 60_000 });
+        const parallel = JSON.parse((await page.textContent('#result'))!);
+        expect(errors).toEqual([]);
+        expect(parallel).toMatchObject({ ok: true, worker: true, isolated: true, workersUsed: [1, 2], sameLoss: true });
+        expect(parallel.workersNote).toBeUndefined();
+      } finally {
+        await new Promise<void>((r) => isolatedServer.httpServer.close(() => r()));
+      }
     } finally {
       await context.close();
       await new Promise<void>((r) => server.httpServer.close(() => r()));
@@ -64,5 +84,5 @@ describe('a Vite consumer app that imports als-wasm by name', () => {
       // The link points back at the repository: leave no loop behind for test globs.
       rmSync(join(app, 'node_modules'), { recursive: true, force: true });
     }
-  });
+  }, 180_000); // a Vite build and three page loads: minutes on a loaded 2-core machine
 });

@@ -27,12 +27,12 @@ async function overhead(): Promise<void> {
     const t0 = performance.now();
     const data = await rec.load(text, { format: 'tsv' });
     results[`load 1 M TSV lines, ${inThread ? 'in-thread' : 'worker'} (s)`] = (performance.now() - t0) / 1000;
-    await rec.train(data, { feedback: 'implicit', factors: 64, iterations: 1 }); // warm-up (tier-up)
+    await rec.train(data, { feedback: 'implicit', factors: 64, iterations: 1, workers: 1 }); // warm-up (tier-up)
     const walls: number[] = [];
     let inner: number[] = [];
     for (let r = 0; r < 2; r++) {
       const t = performance.now();
-      const s = await rec.train(data, { feedback: 'implicit', factors: 64, iterations, onProgress: () => {} });
+      const s = await rec.train(data, { feedback: 'implicit', factors: 64, iterations, workers: 1, onProgress: () => {} });
       walls.push((performance.now() - t) / 1000 / iterations);
       inner = s.secondsPerIteration;
     }
@@ -49,6 +49,7 @@ async function overhead(): Promise<void> {
         feedback: 'implicit',
         factors: 64,
         iterations: 100,
+        workers: 1,
         signal: controller.signal,
         onProgress: (p) => {
           if (p.stage === 'sweep' && ++sweeps === target) {
@@ -64,6 +65,36 @@ async function overhead(): Promise<void> {
     await rec.dispose();
     log(`overhead ${inThread ? 'in-thread' : 'worker'} done`);
   }
+}
+
+/** Workers 1 vs 2 through the worker engine (nested pool workers), CG and Cholesky at f = 64, alternating in one run. */
+async function parallel(): Promise<void> {
+  const d = generateSynthetic({ users: 6040, items: 3706, interactions: 1_000_000, rank: 16, seed: 1 });
+  const lines: string[] = [];
+  for (let j = 0; j < d.length; j++) lines.push(`${d.users.id(d.user[j])}\t${d.items.id(d.item[j])}\t${d.value[j]}`);
+  const rec = await createRecommender();
+  try {
+    const data = await rec.load(lines.join('\n'), { format: 'tsv' });
+    const rows: { solver: string; f: number; workers: number; seconds: number; kernels: string; workersUsed: number }[] = [];
+    for (const solver of ['cg', 'cholesky'] as const) {
+      const times: Record<number, number[]> = { 1: [], 2: [] };
+      const used: Record<number, number> = { 1: 1, 2: 1 };
+      let kernels = '';
+      for (let round = 0; round < 3; round++) {
+        for (const workers of [1, 2]) {
+          const s = await rec.train(data, { feedback: 'implicit', factors: 64, solver, cgSteps: 3, iterations: 3, workers });
+          times[workers].push(...s.secondsPerIteration.slice(1));
+          used[workers] = s.workersUsed;
+          kernels = s.kernels;
+        }
+      }
+      for (const workers of [1, 2]) rows.push({ solver, f: 64, workers, seconds: median(times[workers]), kernels, workersUsed: used[workers] });
+    }
+    (results as Record<string, unknown>).parallel = rows;
+  } finally {
+    await rec.dispose();
+  }
+  log('parallel done');
 }
 
 async function latency(): Promise<void> {
@@ -103,6 +134,7 @@ async function latency(): Promise<void> {
 try {
   await latency();
   await overhead();
+  await parallel();
   results.crossOriginIsolated = String(crossOriginIsolated);
   (window as unknown as { __results?: unknown }).__results = results;
 } catch (e) {

@@ -35,6 +35,7 @@ export function defaultFeedback(data: Pick<Interactions, 'hasValue' | 'event'>):
  * @param data - interactions from `loadInteractions` / `parseText` / `fromRecords`
  * @param options - see {@link TrainOptions} and {@link FitOptions}; validated here
  * @param hooks - `runtime`: a kernel runtime to train in (reused across runs so WASM memory stays flat; one run at a time)
+ * @param hooks - `pool`: the worker pool to borrow when `workers` > 1 (default: the process-wide one)
  * @returns the model and the training report
  * @throws AlsError `BAD_OPTION`, `EMPTY_DATA`, `NOT_POSITIVE_DEFINITE`, `NON_FINITE`, `OUT_OF_MEMORY`; `AbortError`
  * @example
@@ -42,7 +43,7 @@ export function defaultFeedback(data: Pick<Interactions, 'hasValue' | 'event'>):
  * const { model, report } = await train(data, { feedback: 'implicit', factors: 32, alpha: 10 });
  * model.recommend('196', 10);
  */
-export async function train(data: Interactions, options: FitOptions = {}, hooks: Pick<TrainHooks, 'runtime'> = {}): Promise<TrainResult> {
+export async function train(data: Interactions, options: FitOptions = {}, hooks: Pick<TrainHooks, 'runtime' | 'pool'> = {}): Promise<TrainResult> {
   // Anything but an object is left for resolveTrainOptions to refuse (BAD_OPTION "options").
   const { validation: validationOptions, ...trainOptions } = typeof options === 'object' && options !== null ? options : { validation: undefined };
   if (typeof options !== 'object' || options === null) resolveTrainOptions(options as never, defaultFeedback(data));
@@ -59,6 +60,7 @@ export async function train(data: Interactions, options: FitOptions = {}, hooks:
     afterIteration: validator && ((s) => validator.afterIteration(s)),
     restartScore: validator && ((r) => validator.restartScore(r)),
     runtime: hooks.runtime,
+    pool: hooks.pool,
   });
   const report = run.report;
   // The model serves (fold-in) with the λ it was trained with, also when it was measured.

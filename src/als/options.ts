@@ -1,4 +1,5 @@
 import { badOption, checkKnownKeys } from '../errors.js';
+import { defaultWorkers } from '../parallel/cores.js';
 import type { KernelVariant } from '../wasm/abi.js';
 
 /** Explicit ratings (squared error on observed pairs) or implicit feedback (Hu et al. 2008). */
@@ -60,7 +61,12 @@ export interface TrainOptions {
   solver?: Solver;
   /** Conjugate-gradient steps per row and half-step (`solver: 'cg'`, 1 … 100). Default 3. */
   cgSteps?: number;
-  /** Workers for the sweeps (≥ 1). Parallel sweeps are not built yet: runs on one thread and says so in the result. Default 1. */
+  /**
+   * Threads for the sweeps (1 … 256), the engine thread included: > 1 runs a pool of workers on
+   * one shared WebAssembly memory, with results bit-identical to 1. Needs SharedArrayBuffer (a
+   * cross-origin isolated page); elsewhere runs on 1 and says why in the report's `workersNote`.
+   * Default: the cores here (`navigator.hardwareConcurrency`, `os.availableParallelism()`), at most 8.
+   */
   workers?: number;
   /** Kernel build; `auto` picks relaxed-SIMD > SIMD > scalar. Default `auto`. */
   kernels?: KernelVariant | 'auto';
@@ -111,7 +117,8 @@ export const TRAIN_DEFAULTS = {
   restarts: 1,
   solver: 'cholesky' as Solver,
   cgSteps: 3,
-  workers: 1,
+  /** The cores here, at most 8 (resolved per call: see `defaultWorkers`). */
+  workers: 'cores' as const,
   kernels: 'auto' as const,
 } as const;
 
@@ -150,7 +157,7 @@ export function resolveTrainOptions(opts: TrainOptions, defaultFeedback: Feedbac
     restarts: int(opts.restarts, 'restarts', TRAIN_DEFAULTS.restarts, 1, 1000),
     solver: oneOf(opts.solver, 'solver', TRAIN_DEFAULTS.solver, ['cholesky', 'cg'] as const),
     cgSteps: int(opts.cgSteps, 'cgSteps', TRAIN_DEFAULTS.cgSteps, 1, 100),
-    workers: int(opts.workers, 'workers', TRAIN_DEFAULTS.workers, 1, 256),
+    workers: int(opts.workers, 'workers', defaultWorkers(), 1, 256),
     kernels: oneOf(opts.kernels, 'kernels', TRAIN_DEFAULTS.kernels, ['auto', 'relaxed', 'simd', 'scalar', 'reference'] as const),
   };
   if (opts.eventWeights !== undefined) {

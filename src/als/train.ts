@@ -2,7 +2,9 @@ import { AlsError, throwIfAborted } from '../errors.js';
 import type { Csr, IdMap, RatingMatrix } from '../data/types.js';
 import type { KernelVariant } from '../wasm/abi.js';
 import { loadKernels, type KernelRuntime } from '../wasm/kernels.js';
-import { formatBytes, MAX_PAGES, PAGE_BYTES } from '../wasm/arena.js';
+import { align, formatBytes, MAX_PAGES, PAGE_BYTES } from '../wasm/arena.js';
+import { leaseWorkers, type PoolKeeper, type WorkersDecision } from '../parallel/lease.js';
+import { PROTOCOL } from '../parallel/protocol.js';
 import { toConfidence } from './confidence.js';
 import { autoRegularization } from './auto-regularization.js';
 import { initFactors } from './init.js';
@@ -45,12 +47,14 @@ export interface TrainReport {
   bestRestart: number;
   /** Kernel build that ran. */
   kernels: KernelVariant;
-  /** Workers actually used (parallel sweeps are not built yet: always 1). */
+  /** Threads that ran the sweeps (the engine thread included). */
   workersUsed: number;
   /** The λ trained with (computed from the data when `regularization` was `'auto'`). */
   regularization: number;
   /** Held-out validation during training, when asked for (see `train`'s `validation`). */
   validation?: ValidationReport;
+  /** Why fewer workers than asked ran, e.g. "1 — page not cross-origin isolated …". */
+  workersNote?: string;
 }
 
 /** Hooks of a run. */
@@ -63,7 +67,7 @@ export interface TrainHooks {
   users?: IdMap;
   /** Names for messages (dense index → id). */
   items?: IdMap;
-  /** Use this kernel runtime instead of loading a fresh one (its arena is reset first). */
+  /** Use this kernel runtime instead of loading a fresh one (its arena is reset first); single-thread runs only. */
   runtime?: KernelRuntime;
   /**
    * Called after every iteration with views of the current factors (valid only during the
@@ -72,6 +76,8 @@ export interface TrainHooks {
   afterIteration?: (s: { restart: number; iteration: number; factors: Factors }) => boolean | Promise<boolean>;
   /** A restart's score, lower is better, used instead of its final loss to pick the restart kept. */
   restartScore?: (restart: number) => number;
+  /** Where a run with `workers` > 1 borrows its worker pool (default: the process-wide pool). */
+  pool?: PoolKeeper;
 }
 
 /** One orientation of the matrix laid out in WASM memory. */
@@ -86,10 +92,22 @@ interface SideLayout {
   chunks: Int32Array;
   /** Row counts as regularisation weights (ALS-WR), or null. */
   weights: Float64Array;
+  /** `chunks` in WASM memory (i32), for pool threads. */
+  boundsPtr: number;
+  /** Per-chunk results of pool jobs (PROTOCOL.RESULT_BYTES each). */
+  resultsPtr: number;
 }
 
 /** Work per kernel call, in flops, per kernel build: ~5–20 ms a chunk keeps progress and cancel prompt. */
 const CHUNK_FLOPS: Record<KernelVariant, number> = { relaxed: 2e8, simd: 1.5e8, scalar: 5e7, reference: 5e6 };
+/**
+ * Chunks a half-step is cut into at least (down to {@link MIN_CHUNK_FLOPS}): pool threads claim
+ * chunks one by one, so many small ones balance the threads. The cut depends on the data only,
+ * never on the thread count: the loss's partial sums, and so its bits, are the same for any count.
+ */
+const MIN_CHUNKS = 64;
+/** Smallest chunk worth a kernel call (flops). */
+const MIN_CHUNK_FLOPS = 1e6;
 
 /**
  * Estimates the WASM memory a run needs, in bytes.
@@ -117,6 +135,19 @@ export function estimateTrainingBytes(m: number, n: number, nnz: number, k: numb
  *   `OUT_OF_MEMORY` (before allocating), `EMPTY_DATA`; an `AbortError` when cancelled
  */
 export async function trainFactors(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: TrainHooks = {}): Promise<{ factors: Factors; report: TrainReport }> {
+  if (matrix.nnz === 0 || matrix.byUser.rows === 0 || matrix.byItem.rows === 0) throw new AlsError('EMPTY_DATA', 'There are no interactions to train on.', {});
+  throwIfAborted(hooks.signal);
+  // workers > 1 and shared memory here → borrow the pool for the whole run; else one thread.
+  const workers = await leaseWorkers(opts.workers, opts.kernels, hooks.pool);
+  try {
+    return await trainOn(matrix, opts, hooks, workers);
+  } finally {
+    workers.lease?.release();
+  }
+}
+
+/** {@link trainFactors} on one thread, or on the lent pool (same chunks, same sums, same bits). */
+async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: TrainHooks, workers: WorkersDecision): Promise<{ factors: Factors; report: TrainReport }> {
   const { byUser, byItem } = matrix;
   const m = byUser.rows;
   const n = byItem.rows;
@@ -128,12 +159,16 @@ export async function trainFactors(matrix: RatingMatrix, opts: ResolvedTrainOpti
   const k = biases ? f + 1 : f;
   const cg = !explicit && opts.solver === 'cg';
 
-  const rt = hooks.runtime ?? (await loadKernels({ variant: opts.kernels }));
+  const lease = workers.lease;
+  const rt = lease?.pool.runtime ?? hooks.runtime ?? (await loadKernels({ variant: opts.kernels }));
   rt.arena.reset();
   const K = rt.exports;
   const maxRowNnz = Math.max(maxNnz(byUser), maxNnz(byItem));
   const scratchBytes = Math.max(K.scratchBytes(k, maxRowNnz), K.scratchBytesCG(f, maxRowNnz));
-  const need = estimateTrainingBytes(m, n, matrix.nnz, k, scratchBytes);
+  // One scratch region per thread, cache-line aligned so threads never share a line.
+  const threads = lease?.threads ?? 1;
+  const scratchStride = align(scratchBytes, 64);
+  const need = estimateTrainingBytes(m, n, matrix.nnz, k, scratchStride * threads);
   if (need > MAX_PAGES * PAGE_BYTES) {
     throw new AlsError(
       'OUT_OF_MEMORY',
@@ -156,7 +191,7 @@ export async function trainFactors(matrix: RatingMatrix, opts: ResolvedTrainOpti
   const Gp = rt.arena.alloc(8 * f * f);
   const buP = biases ? rt.arena.alloc(8 * m) : 0;
   const biP = biases ? rt.arena.alloc(8 * n) : 0;
-  const scratch = rt.arena.alloc(scratchBytes);
+  const scratch = rt.arena.alloc(scratchStride * threads, 64);
 
   const flopsPerIteration = cg
     ? cgSideFlops(userSide, f, n, opts.cgSteps) + cgSideFlops(itemSide, f, m, opts.cgSteps)
@@ -181,14 +216,14 @@ export async function trainFactors(matrix: RatingMatrix, opts: ResolvedTrainOpti
     const seconds: number[] = [];
     const gflops: number[] = [];
     let converged = false;
-    if (!explicit) K.gramian(Yp, n, f, Gp);
+    if (!explicit) await gramian(Yp, n);
     for (let it = 0; it < opts.iterations; it++) {
       const t0 = now();
       // User half-step with Y fixed, then item half-step with X fixed.
       await halfStep('users', restart, it, userSide, Xp, Yp, buP, biP);
-      if (!explicit) K.gramian(Xp, m, f, Gp);
+      if (!explicit) await gramian(Xp, m);
       await halfStep('items', restart, it, itemSide, Yp, Xp, biP, buP);
-      if (!explicit) K.gramian(Yp, n, f, Gp); // reused by the loss and by the next user step
+      if (!explicit) await gramian(Yp, n); // reused by the loss and by the next user step
       const L = await computeLoss();
       const dt = (now() - t0) / 1000;
       if (!Number.isFinite(L)) {
@@ -229,7 +264,8 @@ export async function trainFactors(matrix: RatingMatrix, opts: ResolvedTrainOpti
           restartLosses,
           bestRestart: restart,
           kernels: rt.variant,
-          workersUsed: 1,
+          workersUsed: workers.workersUsed,
+          ...(workers.note ? { workersNote: workers.note } : {}),
           regularization: opts.regularization,
         },
       };
@@ -252,6 +288,7 @@ export async function trainFactors(matrix: RatingMatrix, opts: ResolvedTrainOpti
 
   /** Solves every row of one side, one kernel call per chunk, checking the status and the output. */
   async function halfStep(side: 'users' | 'items', restart: number, it: number, s: SideLayout, out: number, other: number, biasOut: number, biasOther: number): Promise<void> {
+    if (lease) return halfStepPool(side, restart, it, s, out, other, biasOut, biasOther);
     const { chunks } = s;
     for (let c = 0; c + 1 < chunks.length; c++) {
       const r0 = chunks[c];
@@ -263,10 +300,7 @@ export async function trainFactors(matrix: RatingMatrix, opts: ResolvedTrainOpti
           : K.solveImplicitRows(out, other, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, r0, r1, scratch);
       if (status >= 0) throw notPositiveDefinite(side, status, it);
       const bad = firstNonFinite(rt.arena.f64(out + r0 * f * 8, (r1 - r0) * f));
-      if (bad >= 0) {
-        const row = r0 + Math.floor(bad / f);
-        throw new AlsError('NON_FINITE', `Training produced non-finite factors for ${side === 'users' ? 'user' : 'item'} ${nameOf(side, row)} at iteration ${it + 1}. Lower alpha (or the values), or raise regularization.`, { side, row, id: nameOf(side, row), iteration: it + 1 });
-      }
+      if (bad >= 0) throw nonFinite(side, r0 + Math.floor(bad / f), it);
       emit({ stage: 'sweep', restart, iteration: it + 1, side, rowsDone: r1, rowsTotal: s.rows });
       throwIfAborted(hooks.signal);
       await yielder.maybe();
@@ -276,9 +310,9 @@ export async function trainFactors(matrix: RatingMatrix, opts: ResolvedTrainOpti
 
   /** L = data term (observed-only squared error, or Hu et al.'s weighted loss without densifying) + regularisation. */
   async function computeLoss(): Promise<number> {
-    let data = 0;
+    let data = lease ? await lossPool() : 0;
     const chunks = userSide.chunks;
-    for (let c = 0; c + 1 < chunks.length; c++) {
+    for (let c = 0; !lease && c + 1 < chunks.length; c++) {
       data += explicit
         ? K.explicitLossRows(Xp, Yp, userSide.indptrPtr, userSide.indicesPtr, userSide.valuesPtr, f, globalMean, buP, biP, chunks[c], chunks[c + 1])
         : K.implicitLossRows(Xp, Yp, Gp, userSide.indptrPtr, userSide.indicesPtr, userSide.valuesPtr, f, chunks[c], chunks[c + 1]);
@@ -291,6 +325,56 @@ export async function trainFactors(matrix: RatingMatrix, opts: ResolvedTrainOpti
       weightedSquares(rt.arena.f64(Xp, m * f), m, f, wu, biases ? rt.arena.f64(buP, m) : null) +
       weightedSquares(rt.arena.f64(Yp, n * f), n, f, wi, biases ? rt.arena.f64(biP, n) : null);
     return data + opts.regularization * reg;
+  }
+
+  /**
+   * {@link halfStep} on the pool: the same chunks, claimed by every thread; then the chunk
+   * results in chunk order, so the error is the one a single thread would have raised first.
+   */
+  async function halfStepPool(side: 'users' | 'items', restart: number, it: number, s: SideLayout, out: number, other: number, biasOut: number, biasOther: number): Promise<void> {
+    const count = s.chunks.length - 1;
+    const res = rt.arena.i32(s.resultsPtr, 4 * count);
+    for (let c = 0; c < count; c++) res[4 * c + 3] = -2; // "not run"
+    const kind = explicit ? PROTOCOL.JOB_EXPLICIT : cg ? PROTOCOL.JOB_CG : PROTOCOL.JOB_IMPLICIT;
+    const extra = explicit ? (opts.weightedRegularization ? 1 : 0) : opts.cgSteps;
+    const params = [out, other, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, extra, globalMean, biasOther, biasOut, s.boundsPtr, s.resultsPtr, scratch, scratchStride];
+    await lease!.pool.run({ kind, params, count }, {
+      threads,
+      signal: hooks.signal,
+      yielder,
+      onChunk: (rowsDone) => emit({ stage: 'sweep', restart, iteration: it + 1, side, rowsDone, rowsTotal: s.rows }),
+    });
+    const after = rt.arena.i32(s.resultsPtr, 4 * count);
+    for (let c = 0; c < count; c++) {
+      if (after[4 * c + 3] === -2) break; // the job stopped before this chunk (only after a failure)
+      if (after[4 * c + 2] >= 0) throw notPositiveDefinite(side, after[4 * c + 2], it);
+      if (after[4 * c + 3] >= 0) throw nonFinite(side, s.chunks[c] + Math.floor(after[4 * c + 3] / f), it);
+    }
+    emit({ stage: 'sweep', restart, iteration: it + 1, side, rowsDone: s.rows, rowsTotal: s.rows });
+    throwIfAborted(hooks.signal);
+  }
+
+  /** The loss's data term on the pool: one partial sum per chunk, added in chunk order (the single-thread order). */
+  async function lossPool(): Promise<number> {
+    const s = userSide;
+    const count = s.chunks.length - 1;
+    const kind = explicit ? PROTOCOL.JOB_EXPLICIT_LOSS : PROTOCOL.JOB_IMPLICIT_LOSS;
+    const params = [Xp, Yp, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, 0, 0, globalMean, buP, biP, s.boundsPtr, s.resultsPtr, scratch, scratchStride];
+    await lease!.pool.run({ kind, params, count }, { threads, signal: hooks.signal, yielder });
+    const partial = rt.arena.f64(s.resultsPtr, 2 * count);
+    let data = 0;
+    for (let c = 0; c < count; c++) data += partial[2 * c];
+    return data;
+  }
+
+  /** YᵀY into Gp (one call, or the pool's threads over 4-row blocks: the same bits). */
+  async function gramian(Y: number, rows: number): Promise<void> {
+    if (!lease) return K.gramian(Y, rows, f, Gp);
+    await lease.pool.run({ kind: PROTOCOL.JOB_GRAM, params: [Y, rows, f, Gp], count: Math.ceil(f / 4) }, { threads });
+  }
+
+  function nonFinite(side: 'users' | 'items', row: number, it: number): AlsError {
+    return new AlsError('NON_FINITE', `Training produced non-finite factors for ${side === 'users' ? 'user' : 'item'} ${nameOf(side, row)} at iteration ${it + 1}. Lower alpha (or the values), or raise regularization.`, { side, row, id: nameOf(side, row), iteration: it + 1 });
   }
 
   function nameOf(side: 'users' | 'items', row: number): string {
@@ -363,6 +447,7 @@ function layoutSide(rt: KernelRuntime, csr: Csr, values: Float64Array, k: number
   const valuesPtr = rt.arena.putF64(values);
   const weights = new Float64Array(csr.rows);
   for (let r = 0; r < csr.rows; r++) weights[r] = csr.indptr[r + 1] - csr.indptr[r];
+  const chunks = chunkRows(csr.indptr, k, CHUNK_FLOPS[variant], cost, MIN_CHUNKS);
   return {
     rows: csr.rows,
     indptr: csr.indptr,
@@ -370,8 +455,10 @@ function layoutSide(rt: KernelRuntime, csr: Csr, values: Float64Array, k: number
     indicesPtr,
     valuesPtr,
     nnz: csr.indptr[csr.rows],
-    chunks: chunkRows(csr.indptr, k, CHUNK_FLOPS[variant], cost),
+    chunks,
     weights,
+    boundsPtr: rt.arena.putI32(chunks),
+    resultsPtr: rt.arena.alloc(PROTOCOL.RESULT_BYTES * chunks.length, 16),
   };
 }
 
@@ -381,13 +468,20 @@ function layoutSide(rt: KernelRuntime, csr: Csr, values: Float64Array, k: number
  * @param indptr - CSR offsets
  * @param k - solve dimension
  * @param target - flops per chunk
+ * @param cost - flops of a row with `nnzRow` entries (default: the Cholesky solve's)
+ * @param minChunks - cut smaller chunks (not below {@link MIN_CHUNK_FLOPS}) to reach this many
  * @returns chunk boundaries, starting at 0 and ending at the row count
  */
-export function chunkRows(indptr: Int32Array, k: number, target: number, cost?: (nnzRow: number) => number): Int32Array {
+export function chunkRows(indptr: Int32Array, k: number, target: number, cost?: (nnzRow: number) => number, minChunks = 1): Int32Array {
   const rows = indptr.length - 1;
   const bounds: number[] = [0];
   let acc = 0;
   const fixed = (k * k * k) / 3 + 2 * k * k;
+  if (minChunks > 1) {
+    let total = 0;
+    for (let r = 0; r < rows; r++) total += cost ? cost(indptr[r + 1] - indptr[r]) : (indptr[r + 1] - indptr[r]) * k * (k + 1) + fixed;
+    target = Math.max(Math.min(target, MIN_CHUNK_FLOPS), Math.min(target, total / minChunks));
+  }
   for (let r = 0; r < rows; r++) {
     acc += cost ? cost(indptr[r + 1] - indptr[r]) : (indptr[r + 1] - indptr[r]) * k * (k + 1) + fixed;
     if (acc >= target && r + 1 < rows) {

@@ -14,6 +14,9 @@ import { importFactors as importFactorFile, type ImportFactorsOptions, type Fact
 import { loadModel as decodeModelFile, saveModel } from '../io/model-file.js';
 import type { KernelVariant } from '../wasm/abi.js';
 import { kernelVariantsAvailable, loadKernels, type KernelRuntime } from '../wasm/kernels.js';
+import { defaultWorkers } from '../parallel/cores.js';
+import { PoolKeeper } from '../parallel/lease.js';
+import { parallelSupport } from '../parallel/pool.js';
 
 /** A dataset held by the engine, referred to by `id` (the data itself stays where the engine runs). */
 export interface DatasetHandle {
@@ -87,8 +90,10 @@ export interface EngineInfo {
   model: null | { users: number; items: number; factors: number; feedback: 'explicit' | 'implicit'; kernels: KernelVariant; trainedHere: boolean };
   /** Datasets held. */
   datasets: DatasetHandle[];
-  /** Workers used for training sweeps (parallel sweeps are not built yet). */
+  /** Threads a training run uses by default (the cores here, at most 8), or 1 where no worker pool can run. */
   workers: number;
+  /** Why `workers` is 1 where the machine has more cores, e.g. "1 — page not cross-origin isolated (…)". */
+  workersNote?: string;
   /** Whether the engine runs in a worker, and whether the page is cross-origin isolated. */
   environment: { worker: boolean; crossOriginIsolated: boolean };
   /**
@@ -114,6 +119,8 @@ export class Engine {
   private trainRuntimeBusy = false;
   /** The `kernels` option the kept runtime was loaded for. */
   private trainRuntimeFor: KernelVariant | 'auto' | null = null;
+  /** The worker pool of parallel sweeps: started by the first run with workers > 1, kept until dispose(). */
+  private readonly pool = new PoolKeeper();
 
   /**
    * Parses and indexes interactions and keeps them in the engine.
@@ -156,7 +163,7 @@ export class Engine {
       let result: Awaited<ReturnType<typeof trainModel>>;
       try {
         const runtime = reuse ? await this.trainingRuntime(kernels) : undefined;
-        result = await trainModel(interactions, { ...rest, validation, signal, onProgress }, { runtime });
+        result = await trainModel(interactions, { ...rest, validation, signal, onProgress }, { runtime, pool: this.pool });
       } finally {
         if (reuse) this.trainRuntimeBusy = false;
       }
@@ -248,7 +255,7 @@ export class Engine {
       kernelsAvailable: await kernelVariantsAvailable(),
       model: this.modelInfo(),
       datasets: [...this.datasets.values()].map((d) => d.handle),
-      workers: 1,
+      ...this.workersInfo(),
       environment: { worker: typeof g.WorkerGlobalScope !== 'undefined', crossOriginIsolated: g.crossOriginIsolated === true },
       memory: { wasmBytes: (this.trainRuntime?.memory.buffer.byteLength ?? 0) + (this.model?.memoryBytes ?? 0), jsHeapBytes: jsHeapBytes() },
     };
@@ -264,13 +271,21 @@ export class Engine {
     this.runs.get(runId)?.abort();
   }
 
-  /** Drops the model and every dataset. */
+  /** Drops the model and every dataset; stops the worker pool's threads (a later run starts new ones). */
   async dispose(): Promise<void> {
     this.model = null;
     this.datasets.clear();
     this.trainRuntime = null;
     for (const c of this.runs.values()) c.abort();
     this.runs.clear();
+    this.pool.terminate();
+  }
+
+  private workersInfo(): Pick<EngineInfo, 'workers' | 'workersNote'> {
+    const cores = defaultWorkers();
+    const support = parallelSupport();
+    if (cores > 1 && !support.ok) return { workers: 1, workersNote: `1 — ${support.reason}` };
+    return { workers: cores };
   }
 
   /** The kept training runtime for `variant` (loaded on first use, or when another build is asked for). */

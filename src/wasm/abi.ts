@@ -29,6 +29,13 @@ export interface KernelExports {
   gramian(Y: number, n: number, k: number, out: number): void;
 
   /**
+   * Block rows [b0, b1) of {@link KernelExports.gramian} (output rows 4·b0 … 4·b1 − 1, both
+   * triangles): calls over disjoint ranges covering [0, ⌈k/4⌉) give exactly the bits of one
+   * `gramian` call, so threads can share it.
+   */
+  gramianBlocks(Y: number, n: number, k: number, out: number, b0: number, b1: number): void;
+
+  /**
    * Upper triangle of `A` (k×k row-major) += Σ_j w_j r_j r_jᵀ over `count` contiguous rows
    * `r_j` of length k starting at `rows`; `weights` = 0 means every w_j = 1.
    */

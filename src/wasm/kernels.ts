@@ -14,6 +14,10 @@ export interface KernelRuntime {
   memory: WebAssembly.Memory;
   /** Allocator over `memory`, starting above the module's static data. */
   arena: Arena;
+  /** The compiled module (WebAssembly builds): pool workers instantiate it on the same memory. */
+  module?: WebAssembly.Module;
+  /** Whether `memory` is a shared memory (the `-shared` builds, for worker pools). */
+  shared?: boolean;
 }
 
 /** Options of {@link loadKernels}. */
@@ -24,6 +28,12 @@ export interface LoadKernelsOptions {
   memory?: WebAssembly.Memory;
   /** Initial size of a new memory in bytes. Default 1 MiB (it grows on demand). */
   initialBytes?: number;
+  /**
+   * Load the shared-memory build (`als-*-shared.wasm`, threads enabled) on a new shared
+   * memory, so that pool workers can instantiate the same module on it. Needs
+   * `SharedArrayBuffer` (cross-origin isolation in browsers). Not for `'reference'`.
+   */
+  shared?: boolean;
 }
 
 type WasmVariant = Exclude<KernelVariant, 'reference'>;
@@ -34,7 +44,17 @@ const isNode = typeof process !== 'undefined' && typeof process.versions?.node =
 // Literal `new URL('…', import.meta.url)` forms, one per build, so that bundlers (Vite,
 // webpack, …) see them and emit the .wasm files as assets. `../../build/` is right from both
 // src/wasm/ and dist/wasm/.
-function wasmUrl(v: WasmVariant): URL {
+function wasmUrl(v: WasmVariant, shared = false): URL {
+  if (shared) {
+    switch (v) {
+      case 'relaxed':
+        return new URL('../../build/als-relaxed-shared.wasm', import.meta.url);
+      case 'simd':
+        return new URL('../../build/als-simd-shared.wasm', import.meta.url);
+      default:
+        return new URL('../../build/als-scalar-shared.wasm', import.meta.url);
+    }
+  }
   switch (v) {
     case 'relaxed':
       return new URL('../../build/als-relaxed.wasm', import.meta.url);
@@ -105,15 +125,16 @@ async function readBytes(url: URL): Promise<Uint8Array<ArrayBuffer>> {
 }
 
 /** Compiled modules per build: compiling once lets every instance (and worker) reuse it. */
-const modules = new Map<WasmVariant, Promise<WebAssembly.Module>>();
+const modules = new Map<string, Promise<WebAssembly.Module>>();
 
-function compiled(v: WasmVariant): Promise<WebAssembly.Module> {
-  let p = modules.get(v);
+function compiled(v: WasmVariant, shared = false): Promise<WebAssembly.Module> {
+  const key = shared ? `${v}-shared` : v;
+  let p = modules.get(key);
   if (!p) {
-    p = readBytes(wasmUrl(v)).then((bytes) => WebAssembly.compile(bytes));
+    p = readBytes(wasmUrl(v, shared)).then((bytes) => WebAssembly.compile(bytes));
     // A failed fetch may be transient: forget it so that a later call retries.
-    p.catch(() => modules.delete(v));
-    modules.set(v, p);
+    p.catch(() => modules.delete(key));
+    modules.set(key, p);
   }
   return p;
 }
@@ -135,9 +156,14 @@ function compiled(v: WasmVariant): Promise<WebAssembly.Module> {
  */
 export async function loadKernels(options: LoadKernelsOptions = {}): Promise<KernelRuntime> {
   const want = options.variant ?? 'auto';
+  const shared = options.shared === true;
+  if (shared && want === 'reference') throw new AlsError('WASM_UNAVAILABLE', 'The "reference" kernels have no shared-memory build; use a WebAssembly build for worker pools.', { variant: want });
+  if (shared && typeof SharedArrayBuffer === 'undefined') {
+    throw new AlsError('WASM_UNAVAILABLE', 'Shared WebAssembly memory needs SharedArrayBuffer: serve the page cross-origin isolated (COOP: same-origin, COEP: require-corp).', { variant: want, shared });
+  }
   const memory =
     options.memory ??
-    new WebAssembly.Memory({ initial: Math.max(2, Math.ceil((options.initialBytes ?? 1 << 20) / PAGE_BYTES)), maximum: MAX_PAGES });
+    new WebAssembly.Memory({ initial: Math.max(2, Math.ceil((options.initialBytes ?? 1 << 20) / PAGE_BYTES)), maximum: MAX_PAGES, ...(shared ? { shared: true } : {}) });
   if (want === 'reference') {
     return { variant: 'reference', exports: createReferenceKernels(memory), memory, arena: new Arena(memory) };
   }
@@ -152,12 +178,12 @@ export async function loadKernels(options: LoadKernelsOptions = {}): Promise<Ker
   let lastError: unknown;
   for (const v of candidates) {
     try {
-      const module = await compiled(v);
+      const module = await compiled(v, shared);
       const { instance } = await loader.instantiate<Record<string, unknown>>(module, { env: { memory } });
       const exports = instance.exports as unknown as KernelRuntime['exports'] & { __heap_base?: WebAssembly.Global };
       // The builds hold no static data; should one ever, the arena starts above it.
       const heapBase = exports.__heap_base instanceof WebAssembly.Global ? Number(exports.__heap_base.value) : 0;
-      return { variant: v, exports, memory, arena: new Arena(memory, Math.max(PAGE_BYTES, align(heapBase, 16))) };
+      return { variant: v, exports, memory, arena: new Arena(memory, Math.max(PAGE_BYTES, align(heapBase, 16))), module, shared };
     } catch (e) {
       lastError = e;
     }

@@ -53,16 +53,11 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
     },
 
     gramian(Y, n, k, out) {
-      const M = F();
-      const y = Y >>> 3;
-      const o = out >>> 3;
-      for (let a = 0; a < k; a++) {
-        for (let b = 0; b < k; b++) {
-          let s = 0;
-          for (let i = 0; i < n; i++) s += M[y + i * k + a] * M[y + i * k + b];
-          M[o + a * k + b] = s;
-        }
-      }
+      gramianRows(F(), Y, n, k, out, 0, k);
+    },
+
+    gramianBlocks(Y, n, k, out, b0, b1) {
+      gramianRows(F(), Y, n, k, out, 4 * b0, Math.min(4 * b1, k));
     },
 
     gramAccumulate(A, k, rows, count, weights) {
@@ -261,4 +256,17 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
       }
     },
   };
+}
+
+/** Rows [a0, a1) of the full Gram YᵀY, in textbook loops. */
+function gramianRows(M: Float64Array, Y: number, n: number, k: number, out: number, a0: number, a1: number): void {
+  const y = Y >>> 3;
+  const o = out >>> 3;
+  for (let a = a0; a < a1; a++) {
+    for (let b = 0; b < k; b++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += M[y + i * k + a] * M[y + i * k + b];
+      M[o + a * k + b] = s;
+    }
+  }
 }

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { resolveTrainOptions, TRAIN_DEFAULTS } from '../../src/als/options.js';
+import { defaultWorkers } from '../../src/parallel/cores.js';
 
 describe('resolveTrainOptions', () => {
   it('fills the documented defaults', () => {
     // Implicit: λ is measured from the data at training time ('auto').
     const r = resolveTrainOptions({}, 'implicit');
-    expect(r).toMatchObject({ ...TRAIN_DEFAULTS, regularization: NaN, autoRegularization: true, feedback: 'implicit', duplicates: 'sum' });
+    expect(r).toMatchObject({ ...TRAIN_DEFAULTS, workers: defaultWorkers(), regularization: NaN, autoRegularization: true, feedback: 'implicit', duplicates: 'sum' });
     // Explicit: λ = 0.1 with ALS-WR.
     const e = resolveTrainOptions({}, 'explicit');
-    expect(e).toMatchObject({ ...TRAIN_DEFAULTS, autoRegularization: false, feedback: 'explicit', duplicates: 'last' });
+    expect(e).toMatchObject({ ...TRAIN_DEFAULTS, workers: defaultWorkers(), autoRegularization: false, feedback: 'explicit', duplicates: 'last' });
     expect(e).toMatchObject({ regularization: 0.1, weightedRegularization: true });
     expect(resolveTrainOptions({ regularization: 'auto' }, 'implicit').autoRegularization).toBe(true);
     expect(resolveTrainOptions({ regularization: 0.5 }, 'implicit')).toMatchObject({ regularization: 0.5, autoRegularization: false });

@@ -17,10 +17,12 @@ export async function kernelWasmVariants(): Promise<KernelVariant[]> {
   return (await kernelVariantsAvailable()).filter((v) => v !== 'reference');
 }
 
-/** One runtime per build: the reference first, then the WASM builds. */
+/** One runtime per build: the reference first, then the WASM builds, then their shared-memory builds (worker pools). */
 export async function kernelRuntimes(): Promise<KernelRuntime[]> {
   const wasm = await kernelWasmVariants();
-  return Promise.all(['reference' as const, ...wasm].map((variant) => loadKernels({ variant })));
+  const plain = await Promise.all(['reference' as const, ...wasm].map((variant) => loadKernels({ variant })));
+  const shared = await Promise.all(wasm.map((variant) => loadKernels({ variant, shared: true })));
+  return [...plain, ...shared];
 }
 
 /** max |a − b| / max |b| (with a floor on the scale for all-zero expectations). */

@@ -82,6 +82,26 @@ describe('gramian, scoreRows and the losses', () => {
   });
 });
 
+describe('gramianBlocks', () => {
+  it.each([1, 3, 4, 7, 16, 18])('gives exactly the bits of gramian when its block rows are split and run out of order (k = %i)', (k) => {
+    const n = 37;
+    const rng = new KernelRandom(k + 100);
+    const Y = Float64Array.from({ length: n * k }, () => rng.normal());
+    for (const rt of runtimes) {
+      const Yp = rt.arena.putF64(Y);
+      const whole = rt.arena.alloc(8 * k * k);
+      const split = rt.arena.alloc(8 * k * k);
+      rt.arena.f64(split, k * k).fill(NaN);
+      rt.exports.gramian(Yp, n, k, whole);
+      const blocks = Math.ceil(k / 4);
+      // Last block first, then the rest one by one: the order must not matter.
+      rt.exports.gramianBlocks(Yp, n, k, split, blocks - 1, blocks);
+      for (let b = 0; b < blocks - 1; b++) rt.exports.gramianBlocks(Yp, n, k, split, b, b + 1);
+      expect(Array.from(rt.arena.f64(split, k * k)), rt.variant).toEqual(Array.from(rt.arena.f64(whole, k * k)));
+    }
+  });
+});
+
 describe('gramAccumulate', () => {
   it('adds weighted outer products to the upper triangle only', () => {
     const rng = new KernelRandom(3);

@@ -10,7 +10,7 @@ import { PAGE_BYTES } from '../../src/wasm/arena.js';
 import { kernelVariantsAvailable, loadKernels } from '../../src/wasm/kernels.js';
 
 const ABI: (keyof KernelExports)[] = [
-  'scratchBytes', 'gramian', 'gramAccumulate', 'cholesky', 'choleskySolve', 'solveImplicitRows',
+  'scratchBytes', 'gramian', 'gramianBlocks', 'gramAccumulate', 'cholesky', 'choleskySolve', 'solveImplicitRows',
   'solveExplicitRows', 'implicitLossRows', 'explicitLossRows', 'scoreRows',
 ];
 
@@ -90,6 +90,18 @@ describe('the .wasm builds', () => {
     expect(WebAssembly.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
     // No data segments (section 11) and no globals (section 6): nothing lives in memory
     // below the arena base that JavaScript could overwrite.
+    const s = sections(bytes);
+    expect(s.has(11)).toBe(false);
+    expect(s.has(6)).toBe(false);
+  });
+
+  it.each(['relaxed', 'simd', 'scalar'])('als-%s-shared.wasm imports only a shared env.memory (4 GiB maximum) and has no static data', (variant) => {
+    const bytes = new Uint8Array(readFileSync(new URL(`../../build/als-${variant}-shared.wasm`, import.meta.url)));
+    const module = new WebAssembly.Module(bytes);
+    expect(WebAssembly.Module.imports(module)).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
+    // A non-shared memory is refused by the shared build: the import really is shared.
+    expect(() => new WebAssembly.Instance(module, { env: { memory: new WebAssembly.Memory({ initial: 1, maximum: 65536 }) } })).toThrow();
+    new WebAssembly.Instance(module, { env: { memory: new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true }) } });
     const s = sections(bytes);
     expect(s.has(11)).toBe(false);
     expect(s.has(6)).toBe(false);
