@@ -35,6 +35,7 @@ export function splitInteractions(data: Interactions, opts: SplitOptions = {}): 
   const k = opts.k ?? 1;
   if (!(Number.isInteger(k) && k >= 1)) throw badOption('k', k, 'an integer ≥ 1');
   if (method === 'by-time' && !data.timestamp) throw badOption('method', method, 'used only with data that has a timestamp column');
+  if (opts.seed !== undefined && !(typeof opts.seed === 'number' && Number.isFinite(opts.seed))) throw badOption('seed', opts.seed, 'a finite number');
   const rng = new Rng(opts.seed ?? 42);
   const n = data.length;
 

@@ -69,18 +69,19 @@ export interface Recommender {
 }
 
 /** Test-only hooks per worker-backed recommender (see {@link killWorkerForTesting}). */
-const testHooks = new WeakMap<Recommender, { kill(): void; workersStarted(): number }>();
+const testHooks = new WeakMap<Recommender, { kill(how: 'terminate' | 'error'): void; workersStarted(): number }>();
 
 /**
- * TEST-ONLY (not exported from the package entry): terminates the recommender's worker
- * without telling the client, as a crash or an out-of-memory kill would. Pending calls then
- * reject with `WORKER_DIED` after the liveness timeout; the next call starts a fresh worker.
+ * TEST-ONLY (not exported from the package entry): `terminate` ends the recommender's worker
+ * without telling the client, as a crash or an out-of-memory kill would (pending calls reject
+ * with `WORKER_DIED` after the liveness timeout); `error` fires the `error` event a worker
+ * with an uncaught error gets (pending calls reject at once). The next call starts a fresh worker.
  * @returns how many workers this recommender has started so far, or -1 for an in-thread one
  */
-export function killWorkerForTesting(rec: Recommender): number {
+export function killWorkerForTesting(rec: Recommender, how: 'terminate' | 'error' = 'terminate'): number {
   const h = testHooks.get(rec);
   if (!h) return -1;
-  h.kill();
+  h.kill(how);
   return h.workersStarted();
 }
 
@@ -235,7 +236,13 @@ export async function createRecommender(options: RecommenderOptions = {}): Promi
       return call((remote) => remote.loadModel(Comlink.transfer(u8, [u8.buffer])));
     },
   };
-  testHooks.set(rec, { kill: () => conn?.worker.terminate(), workersStarted: () => started });
+  testHooks.set(rec, {
+    kill(how) {
+      if (how === 'terminate') conn?.worker.terminate();
+      else conn?.worker.dispatchEvent(new ErrorEvent('error', { message: 'Uncaught RangeError: Out of memory (simulated)', cancelable: true }));
+    },
+    workersStarted: () => started,
+  });
   return rec;
 
   /** Maps an AbortSignal to the engine's run id, so cancel reaches the worker between chunks. */

@@ -67,6 +67,23 @@ describe('reliability in Chromium', () => {
     );
   });
 
+  it("a worker's error event (an uncaught error, e.g. out of memory) rejects the pending call at once with WORKER_DIED", async () => {
+    await withRec(async (rec) => {
+      const data = await rec.load(new File([eventsCsv()], 'events.csv'));
+      let sweeps = 0;
+      const running = rec.train(data, { ...small, factors: 64, iterations: 200, onProgress: (p) => void (p.stage === 'sweep' && sweeps++) });
+      while (sweeps === 0) await new Promise((r) => setTimeout(r, 5));
+      const t0 = performance.now();
+      killWorkerForTesting(rec, 'error');
+      const err = await running.catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'WORKER_DIED', details: { reason: 'error' } });
+      expect((err as Error).message).toMatch(/Out of memory \(simulated\)/);
+      expect(performance.now() - t0).toBeLessThan(1000);
+      await rec.train(await rec.load(new File([eventsCsv()], 'events.csv')), small);
+      expect(workersStartedForTesting(rec)).toBe(2);
+    });
+  });
+
   it('calls after dispose reject with DISPOSED and start no worker', async () => {
     const rec = await createRecommender();
     await rec.info();

@@ -144,6 +144,8 @@ describe('options of the model, splits, evaluation and the recommender', () => {
     ['split fraction = 0', () => splitInteractions(data(), { fraction: 0 }), 'fraction'],
     ['split fraction = 1', () => splitInteractions(data(), { fraction: 1 }), 'fraction'],
     ['split method', () => splitInteractions(data(), { method: 'x' as never }), 'method'],
+    ['split seed = NaN (was silently seed 0)', () => splitInteractions(data(), { seed: Number.NaN }), 'seed'],
+    ['k-fold seed = "1"', () => kFoldSplits(data(), { seed: '1' as never }), 'seed'],
     ['k-fold folds = 1', () => kFoldSplits(data(), { folds: 1 }), 'folds'],
     ['recommender livenessTimeoutMs = -1', () => createRecommender({ livenessTimeoutMs: -1 }), 'livenessTimeoutMs'],
   ])('%s', async (_name, run, option) => {
