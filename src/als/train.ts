@@ -2,7 +2,7 @@ import { AlsError, throwIfAborted } from '../errors.js';
 import type { Csr, IdMap, RatingMatrix } from '../data/types.js';
 import type { KernelVariant } from '../wasm/abi.js';
 import { loadKernels, type KernelRuntime } from '../wasm/kernels.js';
-import { formatBytes, MAX_PAGES, PAGE_BYTES } from '../wasm/arena.js';
+import { align, formatBytes, MAX_PAGES, PAGE_BYTES } from '../wasm/arena.js';
 import { toConfidence } from './confidence.js';
 import { initFactors } from './init.js';
 import type { ResolvedTrainOptions, TrainProgress } from './options.js';
@@ -78,17 +78,32 @@ interface SideLayout {
 /** Work per kernel call, in flops, per kernel build: ~5–20 ms a chunk keeps progress and cancel prompt. */
 const CHUNK_FLOPS: Record<KernelVariant, number> = { relaxed: 2e8, simd: 1.5e8, scalar: 5e7, reference: 5e6 };
 
+/** Bytes per stored interaction value in WASM memory: f32 (see the kernel ABI). */
+export const VALUE_BYTES = 4;
+
 /**
- * Estimates the WASM memory a run needs, in bytes.
+ * The WASM memory a run needs, in bytes: the end address of the arena after laying out both
+ * orientations (indptr, indices, f32 values), X, Y, YᵀY, the biases and the scratch, in the
+ * order and with the 16-byte alignment {@link trainFactors} allocates them — so it equals the
+ * arena's high-water mark (tested) and can be checked against wasm32's 4 GiB before allocating.
  * @param m - users
  * @param n - items
  * @param nnz - stored interactions
  * @param k - solve dimension (f, or f+1 with biases)
- * @param maxRowNnz - longest row of either orientation
- * @param scratchBytes - the kernels' scratch for that row
+ * @param scratchBytes - the kernels' scratch for the longest row
+ * @param biases - explicit feedback with biases (then f = k − 1 and b_u, b_i are allocated)
+ * @param base - the arena's first byte (above the module's static data)
+ * @returns bytes of linear memory from address 0
+ * @example
+ * estimateTrainingBytes(138_493, 26_744, 20_000_263, 64, 1 << 20); // ≈ 0.4 GiB (MovieLens-20M, f = 64)
  */
-export function estimateTrainingBytes(m: number, n: number, nnz: number, k: number, scratchBytes: number): number {
-  return PAGE_BYTES + 8 * (m + n) * (k + 1) + 2 * (4 * (m + n + 2) + 12 * nnz) + 8 * k * k + scratchBytes + 1024;
+export function estimateTrainingBytes(m: number, n: number, nnz: number, k: number, scratchBytes: number, biases = false, base = PAGE_BYTES): number {
+  const f = biases ? k - 1 : k;
+  const side = (rows: number) => [4 * (rows + 1), 4 * nnz, VALUE_BYTES * nnz];
+  const sizes = [...side(m), ...side(n), 8 * m * f, 8 * n * f, 8 * f * f, ...(biases ? [8 * m, 8 * n] : []), scratchBytes];
+  let top = align(base, 16);
+  for (const s of sizes) top = align(top, 16) + s;
+  return top;
 }
 
 /**
@@ -120,20 +135,27 @@ export async function trainFactors(matrix: RatingMatrix, opts: ResolvedTrainOpti
   const K = rt.exports;
   const maxRowNnz = Math.max(maxNnz(byUser), maxNnz(byItem));
   const scratchBytes = Math.max(K.scratchBytes(k, maxRowNnz), K.scratchBytesCG(f, maxRowNnz));
-  const need = estimateTrainingBytes(m, n, matrix.nnz, k, scratchBytes);
+  const need = estimateTrainingBytes(m, n, matrix.nnz, k, scratchBytes, biases, rt.arena.start);
   if (need > MAX_PAGES * PAGE_BYTES) {
+    // Largest f that would fit, so the message can say what to do.
+    let fits = f - 1;
+    while (fits >= 1 && estimateTrainingBytes(m, n, matrix.nnz, biases ? fits + 1 : fits, scratchBytes, biases, rt.arena.start) > MAX_PAGES * PAGE_BYTES) fits--;
     throw new AlsError(
       'OUT_OF_MEMORY',
-      `Training ${m} users × ${n} items with ${matrix.nnz} interactions and ${f} factors needs about ${formatBytes(need)} of WebAssembly memory; wasm32 allows at most 4 GiB. Use fewer factors or less data.`,
-      { neededBytes: need, limitBytes: MAX_PAGES * PAGE_BYTES, users: m, items: n, interactions: matrix.nnz, factors: f },
+      `Training ${m} users × ${n} items with ${matrix.nnz} interactions and ${f} factors needs ${formatBytes(need)} of WebAssembly memory ` +
+        `(factors ${formatBytes(8 * (m + n) * f)}, interactions ${formatBytes(2 * (4 + VALUE_BYTES) * matrix.nnz)}); wasm32 allows at most ${formatBytes(MAX_PAGES * PAGE_BYTES)}. ` +
+        (fits >= 1 ? `Use at most ${fits} factors, or less data.` : 'Use less data: even 1 factor does not fit.'),
+      { neededBytes: need, limitBytes: MAX_PAGES * PAGE_BYTES, users: m, items: n, interactions: matrix.nnz, factors: f, maxFactorsThatFit: Math.max(0, fits) },
     );
   }
 
   // Values the kernels read: signed confidences (implicit) or ratings (explicit).
   const globalMean = biases ? mean(byUser.values) : 0;
   const chunkCost = cg ? (nnzRow: number) => (opts.cgSteps + 1) * (f * f + 2 * nnzRow * f) : undefined;
-  const userSide = layoutSide(rt, byUser, explicit ? byUser.values : toConfidence(byUser.values, opts.confidence, opts.alpha, opts.epsilon), k, rt.variant, chunkCost);
-  const itemSide = layoutSide(rt, byItem, explicit ? byItem.values : toConfidence(byItem.values, opts.confidence, opts.alpha, opts.epsilon), k, rt.variant, chunkCost);
+  // Written straight into WASM memory as f32: no JS-side copy of the confidences.
+  const toValues = (raw: Float64Array, out: Float32Array) => (explicit ? out.set(raw) : toConfidence(raw, opts.confidence, opts.alpha, opts.epsilon, out));
+  const userSide = layoutSide(rt, byUser, toValues, k, rt.variant, chunkCost);
+  const itemSide = layoutSide(rt, byItem, toValues, k, rt.variant, chunkCost);
   const Xp = rt.arena.alloc(8 * m * f);
   const Yp = rt.arena.alloc(8 * n * f);
   const Gp = rt.arena.alloc(8 * f * f);
@@ -277,11 +299,13 @@ export async function trainFactors(matrix: RatingMatrix, opts: ResolvedTrainOpti
   }
 }
 
-/** Copies one orientation into WASM memory and cuts it into chunks of similar work. */
-function layoutSide(rt: KernelRuntime, csr: Csr, values: Float64Array, k: number, variant: KernelVariant, cost?: (nnzRow: number) => number): SideLayout {
+/** Copies one orientation into WASM memory (values as f32, written by `toValues`) and cuts it into chunks of similar work. */
+function layoutSide(rt: KernelRuntime, csr: Csr, toValues: (raw: Float64Array, out: Float32Array) => void, k: number, variant: KernelVariant, cost?: (nnzRow: number) => number): SideLayout {
+  const nnz = csr.indptr[csr.rows];
   const indptrPtr = rt.arena.putI32(csr.indptr);
-  const indicesPtr = rt.arena.putI32(csr.indices);
-  const valuesPtr = rt.arena.putF64(values);
+  const indicesPtr = rt.arena.putI32(csr.indices.subarray(0, nnz));
+  const valuesPtr = rt.arena.alloc(VALUE_BYTES * nnz);
+  toValues(csr.values.subarray(0, nnz), rt.arena.f32(valuesPtr, nnz));
   const weights = new Float64Array(csr.rows);
   for (let r = 0; r < csr.rows; r++) weights[r] = csr.indptr[r + 1] - csr.indptr[r];
   return {
