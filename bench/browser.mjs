@@ -16,7 +16,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
  * @returns {Promise<Record<string, number | string>>}
  */
 export async function benchBrowser(page = 'index.html', opts = {}) {
-  const server = await createServer({ root, configFile: join(root, 'vite.config.ts'), server: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
+  // No HMR and no file watching: an edit in the tree must not reload a 10-minute benchmark page.
+  const server = await createServer({ root, configFile: join(root, 'vite.config.ts'), server: { port: 0, host: '127.0.0.1', hmr: false, watch: null }, logLevel: 'error' });
   await server.listen();
   const url = `${server.resolvedUrls.local[0]}bench/browser/${page}`;
   const profile = mkdtempSync(join(tmpdir(), 'als-bench-'));
@@ -30,7 +31,7 @@ export async function benchBrowser(page = 'index.html', opts = {}) {
     const tab = await context.newPage();
     if (opts.log) tab.on('console', (m) => process.stderr.write(`  [chromium] ${m.text()}\n`));
     memory = opts.memory ? sampleChromiumMemory(profile) : null;
-    await tab.goto(url);
+    await tab.goto(url, { waitUntil: 'commit' }); // a long-running page never fires `load` within goto's timeout
     await tab.waitForFunction(() => window.__results !== undefined, null, { timeout: opts.timeoutMs ?? 600_000, polling: 1000 });
     const results = await tab.evaluate(() => window.__results);
     if (results.error) throw new Error(results.error);

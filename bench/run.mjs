@@ -13,7 +13,8 @@ import { scaleSection } from './scale-section.mjs';
 const quick = process.argv.includes('--quick');
 const flag = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 if (flag('--only') === 'scale') {
-  console.log(await scaleSection({ quick, command: `npm run bench -- --only scale${quick ? ' --quick' : ''}` }));
+  const parts = flag('--parts')?.split(','); // e.g. --parts chromium: re-run one part, keep the others' last results
+  console.log(await scaleSection({ quick, parts, command: `npm run bench -- --only scale${quick ? ' --quick' : ''}${parts ? ` --parts ${parts.join(',')}` : ''}` }));
   process.exit(0);
 }
 const root = fileURLToPath(new URL('..', import.meta.url));

@@ -57,7 +57,11 @@ async function child(file, factors, iterations) {
   const lib = await import('../dist/index.js');
   const rec = await lib.createRecommender({ inThread: true });
   const log = (s) => process.stderr.write(`  [node] ${s}\n`);
-  const r = await runScale(rec, createReadStream(file, { highWaterMark: 1 << 20 }), { factors, iterations, workers: 2, log });
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
+  const r = await runScale(rec, createReadStream(file, { highWaterMark: 1 << 20 }), { factors, iterations, workers: 2, log, cpu });
   const mem = procMemory();
   const mu = process.memoryUsage();
   console.log(JSON.stringify({ ...r, peakBytes: mem.hwm, rssBytes: mem.rss, heapUsedBytes: mu.heapUsed, arrayBuffersBytes: mu.arrayBuffers, memorySource: 'VmHWM of the Node process (/proc/self/status)' }));
