@@ -18,7 +18,7 @@ export function implicitLossRows(X: usize, Y: usize, YtY: usize, indptr: usize, 
     const hi = load<i32>(indptr + (<usize>(u + 1) << 2));
     for (let j = lo; j < hi; j++) {
       const i = load<i32>(indices + (<usize>j << 2));
-      const c = load<f64>(conf + (<usize>j << 3));
+      const c = <f64>load<f32>(conf + (<usize>j << 2));
       const sc = dot(x, Y + <usize>i * fBytes, f);
       const e = (c > 0 ? 1.0 : 0.0) - sc;
       total += Math.abs(c) * e * e - sc * sc;
@@ -39,7 +39,7 @@ export function explicitLossRows(X: usize, Y: usize, indptr: usize, indices: usi
     for (let j = lo; j < hi; j++) {
       const i = load<i32>(indices + (<usize>j << 2));
       const bi: f64 = biasCol != 0 ? load<f64>(biasCol + (<usize>i << 3)) : 0;
-      const e = load<f64>(ratings + (<usize>j << 3)) - mu - bu - bi - dot(x, Y + <usize>i * fBytes, f);
+      const e = <f64>load<f32>(ratings + (<usize>j << 2)) - mu - bu - bi - dot(x, Y + <usize>i * fBytes, f);
       total += e * e;
     }
   }

@@ -118,7 +118,7 @@ export function solveImplicitRowsCG(
     // Gather Y_u and the weights |c| − 1 once; b = Σ_{c>0} c·y_i goes into r.
     zero(r, f);
     for (let j = 0; j < count; j++) {
-      const c = load<f64>(conf + (<usize>(lo + j) << 3));
+      const c = <f64>load<f32>(conf + (<usize>(lo + j) << 2));
       const y = Y + <usize>load<i32>(indices + (<usize>(lo + j) << 2)) * fBytes;
       copy(P + <usize>j * fBytes, y, f);
       store<f64>(w + (<usize>j << 3), Math.abs(c) - 1);

@@ -45,7 +45,7 @@ export function solveExplicitRows(
       for (let t = 0; t < n; t++) {
         const j = j0 + t;
         const i = load<i32>(indices + (<usize>j << 2));
-        let target = load<f64>(ratings + (<usize>j << 3)) - mu;
+        let target = <f64>load<f32>(ratings + (<usize>j << 2)) - mu;
         if (biasOther != 0) target -= load<f64>(biasOther + (<usize>i << 3));
         bLast += target;
         packRow(P, P, panelBytes, t, Y + <usize>i * fBytes, f, k4, withBias, 1, false, b, target);

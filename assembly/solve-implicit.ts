@@ -54,7 +54,7 @@ export function solveImplicitRows(
       // Σ w y yᵀ = Σ (√w y)(√w y)ᵀ: pack √w·y once and use the symmetric (cheaper) tiles.
       let symmetric = true;
       for (let j = j0; j < j0 + n; j++) {
-        if (!(Math.abs(load<f64>(conf + (<usize>j << 3))) >= 1)) {
+        if (!(Math.abs(<f64>load<f32>(conf + (<usize>j << 2))) >= 1)) {
           symmetric = false;
           break;
         }
@@ -63,7 +63,7 @@ export function solveImplicitRows(
         for (let t = 0; t < n; t++) {
           const j = j0 + t;
           const i = load<i32>(indices + (<usize>j << 2));
-          const c = load<f64>(conf + (<usize>j << 3));
+          const c = <f64>load<f32>(conf + (<usize>j << 2));
           // c > 0: preference 1 with confidence c; c < 0: preference 0 with confidence |c|.
           packRow(P, P, panelBytes, t, Y + <usize>i * fBytes, f, k4, false, Math.sqrt(Math.abs(c) - 1), false, b, c > 0 ? c : 0, true);
         }
@@ -73,7 +73,7 @@ export function solveImplicitRows(
         for (let t = 0; t < n; t++) {
           const j = j0 + t;
           const i = load<i32>(indices + (<usize>j << 2));
-          const c = load<f64>(conf + (<usize>j << 3));
+          const c = <f64>load<f32>(conf + (<usize>j << 2));
           packRow(P, WP, panelBytes, t, Y + <usize>i * fBytes, f, k4, false, Math.abs(c) - 1, true, b, c > 0 ? c : 0);
         }
         gramPacked(A, rowBytes, panels, WP, P, panelBytes, n, j0 == lo ? G : A);

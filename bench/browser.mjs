@@ -6,28 +6,38 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { createServer } from 'vite';
+import { sampleChromiumMemory } from './chromium-memory.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** @returns {Promise<Record<string, number | string>>} */
-export async function benchBrowser() {
-  const server = await createServer({ root, configFile: join(root, 'vite.config.ts'), server: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
+/**
+ * @param {string} [page] - the page under bench/browser/, with its query
+ * @param {{ memory?: boolean, timeoutMs?: number, log?: boolean }} [opts] - `memory`: sample the browser's process memory (/proc); `log`: echo the page's console
+ * @returns {Promise<Record<string, number | string>>}
+ */
+export async function benchBrowser(page = 'index.html', opts = {}) {
+  // No HMR and no file watching: an edit in the tree must not reload a 10-minute benchmark page.
+  const server = await createServer({ root, configFile: join(root, 'vite.config.ts'), server: { port: 0, host: '127.0.0.1', hmr: false, watch: null }, logLevel: 'error' });
   await server.listen();
-  const url = `${server.resolvedUrls.local[0]}bench/browser/index.html`;
+  const url = `${server.resolvedUrls.local[0]}bench/browser/${page}`;
   const profile = mkdtempSync(join(tmpdir(), 'als-bench-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
+  let memory = null;
   try {
-    const page = await context.newPage();
-    await page.goto(url);
-    await page.waitForFunction(() => window.__results !== undefined, null, { timeout: 600_000 });
-    const results = await page.evaluate(() => window.__results);
+    const tab = await context.newPage();
+    if (opts.log) tab.on('console', (m) => process.stderr.write(`  [chromium] ${m.text()}\n`));
+    memory = opts.memory ? sampleChromiumMemory(profile) : null;
+    await tab.goto(url, { waitUntil: 'commit' }); // a long-running page never fires `load` within goto's timeout
+    await tab.waitForFunction(() => window.__results !== undefined, null, { timeout: opts.timeoutMs ?? 600_000, polling: 1000 });
+    const results = await tab.evaluate(() => window.__results);
     if (results.error) throw new Error(results.error);
-    return results;
+    return memory ? { ...results, ...memory.stop() } : results;
   } finally {
+    memory?.stop();
     await context.close();
     await server.close();
     rmSync(profile, { recursive: true, force: true });

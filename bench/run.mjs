@@ -1,6 +1,7 @@
 // `npm run bench`: measures the built library (dist/) in Node and writes the results into
 // BENCHMARKS.md between the generated-section markers. Medians of several runs; ratios are
 // taken within one run. Usage: node --experimental-wasm-relaxed-simd bench/run.mjs [--quick]
+// [--only scale | --skip scale] (the MovieLens-20M-scale part takes several minutes).
 import { cpus, totalmem } from 'node:os';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -8,8 +9,15 @@ import * as lib from '../dist/index.js';
 import { benchKernels } from './kernels.mjs';
 import { benchBrowser } from './browser.mjs';
 import { benchParallel } from './parallel.mjs';
+import { scaleSection } from './scale-section.mjs';
 
 const quick = process.argv.includes('--quick');
+const flag = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+if (flag('--only') === 'scale') {
+  const parts = flag('--parts')?.split(','); // e.g. --parts chromium: re-run one part, keep the others' last results
+  console.log(await scaleSection({ quick, parts, command: `npm run bench -- --only scale${quick ? ' --quick' : ''}${parts ? ` --parts ${parts.join(',')}` : ''}` }));
+  process.exit(0);
+}
 const root = fileURLToPath(new URL('..', import.meta.url));
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -186,3 +194,4 @@ if (!doc.includes(start)) doc += `\n${start}\n${end}\n`;
 doc = doc.slice(0, doc.indexOf(start) + start.length) + '\n' + body + '\n' + doc.slice(doc.indexOf(end));
 writeFileSync(file, doc);
 console.log(body);
+if (flag('--skip') !== 'scale') console.log(await scaleSection({ quick, command: `npm run bench${quick ? ' -- --quick' : ''}` }));

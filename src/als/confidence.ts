@@ -11,10 +11,10 @@ import type { ConfidenceForm } from './options.js';
  * @param form - confidence form
  * @param alpha - α > 0
  * @param epsilon - ε > 0 of the log form
- * @returns signed confidences, one per entry
+ * @param out - where to write (e.g. an f32 view of WASM memory, so no JS-side copy is made); default a new Float64Array
+ * @returns signed confidences, one per entry (`out`)
  */
-export function toConfidence(values: Float64Array, form: ConfidenceForm, alpha: number, epsilon: number): Float64Array {
-  const out = new Float64Array(values.length);
+export function toConfidence<T extends Float64Array | Float32Array = Float64Array>(values: Float64Array, form: ConfidenceForm, alpha: number, epsilon: number, out: T = new Float64Array(values.length) as T): T {
   for (let j = 0; j < values.length; j++) {
     const r = values[j];
     const a = Math.abs(r);

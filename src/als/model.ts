@@ -288,7 +288,7 @@ export class AlsModel {
     const k = explicit && this.params.itemBiases ? f + 1 : f;
     const indptrP = arena.putI32([0, cols.length]);
     const indicesP = arena.putI32(cols);
-    const valsP = arena.putF64(explicit ? vals : toConfidence(vals, this.options.confidence, this.options.alpha, this.options.epsilon));
+    const valsP = arena.putF32(explicit ? vals : toConfidence(vals, this.options.confidence, this.options.alpha, this.options.epsilon));
     const buP = arena.alloc(8);
     const scratch = arena.alloc(K.scratchBytes(k, Math.max(1, cols.length)));
     const status = explicit

@@ -51,6 +51,8 @@ export interface TrainReport {
   workersUsed: number;
   /** The λ trained with (computed from the data when `regularization` was `'auto'`). */
   regularization: number;
+  /** WASM memory the run laid out (= the arena's high-water mark; see `estimateTrainingBytes`). */
+  memoryBytes: number;
   /** Held-out validation during training, when asked for (see `train`'s `validation`). */
   validation?: ValidationReport;
   /** Why fewer workers than asked ran, e.g. "1 — page not cross-origin isolated …". */
@@ -109,17 +111,60 @@ const MIN_CHUNKS = 64;
 /** Smallest chunk worth a kernel call (flops). */
 const MIN_CHUNK_FLOPS = 1e6;
 
+/** Bytes per stored interaction value in WASM memory: f32 (see the kernel ABI). */
+export const VALUE_BYTES = 4;
+
 /**
- * Estimates the WASM memory a run needs, in bytes.
+ * The WASM memory a run needs, in bytes: the end address of the arena after laying out both
+ * orientations (indptr, indices, f32 values, chunk bounds and results), X, Y, YᵀY, the biases
+ * and one scratch per thread, in the order and with the alignment {@link trainFactors}
+ * allocates them. Given the run's chunk and thread counts (`layout`) it equals the arena's
+ * high-water mark (tested; `report.memoryBytes`); without them it assumes one chunk per row
+ * and one thread, an upper bound for planning.
  * @param m - users
  * @param n - items
  * @param nnz - stored interactions
  * @param k - solve dimension (f, or f+1 with biases)
- * @param maxRowNnz - longest row of either orientation
- * @param scratchBytes - the kernels' scratch for that row
+ * @param scratchBytes - the kernels' scratch for the longest row
+ * @param biases - explicit feedback with biases (then f = k − 1 and b_u, b_i are allocated)
+ * @param base - the arena's first byte (above the module's static data)
+ * @param layout - chunks per side and threads of the run, when known
+ * @returns bytes of linear memory from address 0
+ * @example
+ * estimateTrainingBytes(138_493, 26_744, 20_000_263, 64, 1 << 20); // ≈ 0.4 GiB (MovieLens-20M, f = 64)
  */
-export function estimateTrainingBytes(m: number, n: number, nnz: number, k: number, scratchBytes: number): number {
-  return PAGE_BYTES + 8 * (m + n) * (k + 1) + 2 * (4 * (m + n + 2) + 12 * nnz) + 8 * k * k + scratchBytes + 1024;
+export function estimateTrainingBytes(
+  m: number,
+  n: number,
+  nnz: number,
+  k: number,
+  scratchBytes: number,
+  biases = false,
+  base = PAGE_BYTES,
+  layout: { userChunks?: number; itemChunks?: number; threads?: number } = {},
+): number {
+  const f = biases ? k - 1 : k;
+  // Per side: indptr, indices, values, chunk bounds, per-chunk results (at most one chunk per row).
+  const side = (rows: number, chunks: number): [number, number][] => [
+    [4 * (rows + 1), 16],
+    [4 * nnz, 16],
+    [VALUE_BYTES * nnz, 16],
+    [4 * (chunks + 1), 16],
+    [PROTOCOL.RESULT_BYTES * (chunks + 1), 16],
+  ];
+  const sizes: [number, number][] = [
+    ...side(m, layout.userChunks ?? m),
+    ...side(n, layout.itemChunks ?? n),
+    [8 * m * f, 16],
+    [8 * n * f, 16],
+    [8 * f * f, 16],
+    ...(biases ? ([[8 * m, 16], [8 * n, 16]] as [number, number][]) : []),
+    // One scratch region per thread, each a whole number of cache lines.
+    [align(scratchBytes, 64) * (layout.threads ?? 1), 64],
+  ];
+  let top = align(base, 16);
+  for (const [size, alignment] of sizes) top = align(top, alignment) + size;
+  return top;
 }
 
 /**
@@ -168,24 +213,38 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
   // One scratch region per thread, cache-line aligned so threads never share a line.
   const threads = lease?.threads ?? 1;
   const scratchStride = align(scratchBytes, 64);
-  const need = estimateTrainingBytes(m, n, matrix.nnz, k, scratchStride * threads);
+  const chunkCost = cg ? (nnzRow: number) => (opts.cgSteps + 1) * (f * f + 2 * nnzRow * f) : undefined;
+  const userChunks = chunkRows(byUser.indptr, k, CHUNK_FLOPS[rt.variant], chunkCost, MIN_CHUNKS);
+  const itemChunks = chunkRows(byItem.indptr, k, CHUNK_FLOPS[rt.variant], chunkCost, MIN_CHUNKS);
+  const layout = { userChunks: userChunks.length - 1, itemChunks: itemChunks.length - 1, threads };
+  const need = estimateTrainingBytes(m, n, matrix.nnz, k, scratchBytes, biases, rt.arena.start, layout);
   if (need > MAX_PAGES * PAGE_BYTES) {
+    // Largest f that would fit, so the message can say what to do.
+    let fits = f - 1;
+    while (fits >= 1 && estimateTrainingBytes(m, n, matrix.nnz, biases ? fits + 1 : fits, scratchBytes, biases, rt.arena.start, layout) > MAX_PAGES * PAGE_BYTES) fits--;
     throw new AlsError(
       'OUT_OF_MEMORY',
-      `Training ${m} users × ${n} items with ${matrix.nnz} interactions and ${f} factors needs about ${formatBytes(need)} of WebAssembly memory; wasm32 allows at most 4 GiB. Use fewer factors or less data.`,
-      { neededBytes: need, limitBytes: MAX_PAGES * PAGE_BYTES, users: m, items: n, interactions: matrix.nnz, factors: f },
+      `Training ${m} users × ${n} items with ${matrix.nnz} interactions and ${f} factors needs ${formatBytes(need)} of WebAssembly memory ` +
+        `(factors ${formatBytes(8 * (m + n) * f)}, interactions ${formatBytes(2 * (4 + VALUE_BYTES) * matrix.nnz)}); wasm32 allows at most ${formatBytes(MAX_PAGES * PAGE_BYTES)}. ` +
+        (fits >= 1 ? `Use at most ${fits} factors, or less data.` : 'Use less data: even 1 factor does not fit.'),
+      { neededBytes: need, limitBytes: MAX_PAGES * PAGE_BYTES, users: m, items: n, interactions: matrix.nnz, factors: f, maxFactorsThatFit: Math.max(0, fits) },
     );
   }
 
   // Values the kernels read: signed confidences (implicit) or ratings (explicit).
   const globalMean = biases ? mean(byUser.values) : 0;
-  const userValues = explicit ? byUser.values : toConfidence(byUser.values, opts.confidence, opts.alpha, opts.epsilon);
-  checkValues(byUser, userValues, explicit, hooks);
-  const chunkCost = cg ? (nnzRow: number) => (opts.cgSteps + 1) * (f * f + 2 * nnzRow * f) : undefined;
-  // 'auto' λ is measured on this training matrix (see auto-regularization.ts).
-  if (opts.autoRegularization) opts = { ...opts, regularization: autoRegularization(byUser, n, userValues) };
-  const userSide = layoutSide(rt, byUser, userValues, k, rt.variant, chunkCost);
-  const itemSide = layoutSide(rt, byItem, explicit ? byItem.values : toConfidence(byItem.values, opts.confidence, opts.alpha, opts.epsilon), k, rt.variant, chunkCost);
+  // Written straight into WASM memory as f32: no JS-side copy of the confidences.
+  const toValues = (raw: Float64Array, out: Float32Array) => (explicit ? out.set(raw) : toConfidence(raw, opts.confidence, opts.alpha, opts.epsilon, out));
+  const userSide = layoutSide(rt, byUser, toValues, userChunks);
+  {
+    // Checked (and λ measured) on the values as the kernels will read them; the view is
+    // used before the next allocation can grow (and detach) the memory.
+    const userValues = rt.arena.f32(userSide.valuesPtr, userSide.nnz);
+    checkValues(byUser, userValues, explicit, hooks, (r) => (explicit ? r : toConfidence(Float64Array.of(r), opts.confidence, opts.alpha, opts.epsilon)[0]));
+    // 'auto' λ is measured on this training matrix (see auto-regularization.ts).
+    if (opts.autoRegularization) opts = { ...opts, regularization: autoRegularization(byUser, n, userValues) };
+  }
+  const itemSide = layoutSide(rt, byItem, toValues, itemChunks);
   const Xp = rt.arena.alloc(8 * m * f);
   const Yp = rt.arena.alloc(8 * n * f);
   const Gp = rt.arena.alloc(8 * f * f);
@@ -267,6 +326,7 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
           workersUsed: workers.workersUsed,
           ...(workers.note ? { workersNote: workers.note } : {}),
           regularization: opts.regularization,
+          memoryBytes: need,
         },
       };
     }
@@ -387,10 +447,10 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
     const count = (side === 'users' ? userSide : itemSide).indptr;
     const nnz = count[row + 1] - count[row];
     // Huge values dwarf λ and round the system to singular: say so rather than only "raise λ".
-    const values = side === 'users' ? userValues : null;
+    const s = side === 'users' ? userSide : itemSide;
+    const values = rt.arena.f32(s.valuesPtr, s.nnz);
     let largest = 0;
-    const csr = side === 'users' ? byUser : byItem;
-    for (let j = count[row]; j < count[row + 1]; j++) largest = Math.max(largest, Math.abs(values ? values[j] : kernelValue(csr.values[j])));
+    for (let j = count[row]; j < count[row + 1]; j++) largest = Math.max(largest, Math.abs(values[j]));
     const hint = largest >= LARGE_VALUE ? ` Its ${explicit ? 'ratings' : 'confidences'} reach ${largest.toPrecision(3)}, which swamps the regularization: rescale the values${explicit ? '' : ", lower alpha or use confidence: 'log'"}.` : '';
     return new AlsError(
       'NOT_POSITIVE_DEFINITE',
@@ -401,13 +461,10 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
     );
   }
 
-  function kernelValue(r: number): number {
-    return explicit ? r : toConfidence(Float64Array.of(r), opts.confidence, opts.alpha, opts.epsilon)[0];
-  }
 }
 
-/** Beyond this magnitude a rating or confidence makes f64 sums of squares overflow. */
-export const MAX_VALUE_MAGNITUDE = 1e150;
+/** Largest rating or confidence magnitude: values are stored as f32 (max ≈ 3.4e38) for the kernels. */
+export const MAX_VALUE_MAGNITUDE = 1e38;
 /** From this magnitude on, a not-positive-definite row is blamed on the values' scale as well. */
 const LARGE_VALUE = 1e8;
 
@@ -417,13 +474,13 @@ const LARGE_VALUE = 1e8;
  * feedback without a single positive value (`EMPTY_DATA`: p = 0 everywhere, so the only
  * solution is all-zero factors).
  */
-function checkValues(byUser: Csr, values: Float64Array, explicit: boolean, hooks: TrainHooks): void {
+function checkValues(byUser: Csr, values: Float32Array | Float64Array, explicit: boolean, hooks: TrainHooks, exact: (raw: number) => number): void {
   let positive = false;
   for (let u = 0; u < byUser.rows; u++) {
     for (let j = byUser.indptr[u]; j < byUser.indptr[u + 1]; j++) {
-      const v = values[j];
-      if (v > 0) positive = true;
-      if (!(Math.abs(v) <= MAX_VALUE_MAGNITUDE)) {
+      if (values[j] > 0) positive = true;
+      if (!(Math.abs(values[j]) <= MAX_VALUE_MAGNITUDE)) {
+        const v = exact(byUser.values[j]); // the value before f32 rounding, for the message
         const user = hooks.users ? JSON.stringify(hooks.users.id(u)) : `#${u}`;
         const item = hooks.items ? JSON.stringify(hooks.items.id(byUser.indices[j])) : `#${byUser.indices[j]}`;
         const what = explicit ? 'rating' : 'confidence';
@@ -440,14 +497,15 @@ function checkValues(byUser: Csr, values: Float64Array, explicit: boolean, hooks
   }
 }
 
-/** Copies one orientation into WASM memory and cuts it into chunks of similar work. */
-function layoutSide(rt: KernelRuntime, csr: Csr, values: Float64Array, k: number, variant: KernelVariant, cost?: (nnzRow: number) => number): SideLayout {
+/** Copies one orientation into WASM memory (values as f32, written by `toValues`) and cuts it into chunks of similar work. */
+function layoutSide(rt: KernelRuntime, csr: Csr, toValues: (raw: Float64Array, out: Float32Array) => void, chunks: Int32Array): SideLayout {
+  const nnz = csr.indptr[csr.rows];
   const indptrPtr = rt.arena.putI32(csr.indptr);
-  const indicesPtr = rt.arena.putI32(csr.indices);
-  const valuesPtr = rt.arena.putF64(values);
+  const indicesPtr = rt.arena.putI32(csr.indices.subarray(0, nnz));
+  const valuesPtr = rt.arena.alloc(VALUE_BYTES * nnz);
+  toValues(csr.values.subarray(0, nnz), rt.arena.f32(valuesPtr, nnz));
   const weights = new Float64Array(csr.rows);
   for (let r = 0; r < csr.rows; r++) weights[r] = csr.indptr[r + 1] - csr.indptr[r];
-  const chunks = chunkRows(csr.indptr, k, CHUNK_FLOPS[variant], cost, MIN_CHUNKS);
   return {
     rows: csr.rows,
     indptr: csr.indptr,

@@ -1,7 +1,8 @@
 /**
  * The delimited-text parser: a push parser over string ranges (so one code path serves a
- * whole string and a stream of chunks), columnar output in typed arrays grown by doubling,
- * no per-row objects on the hot path.
+ * whole string and a stream of chunks), columnar output in typed arrays (grown by doubling up
+ * to {@link BLOCK} rows, then in blocks that are never copied until one final concatenation per
+ * column), no per-row objects on the hot path.
  */
 import { throwIfAborted } from '../errors.js';
 import { detectLayout, type Layout, type SampleLine } from './detect.js';
@@ -12,6 +13,11 @@ import type { Interactions, SkippedRows } from './types.js';
 
 /** Lines looked at before deciding the format. */
 const SAMPLE_LINES = 8;
+/**
+ * Rows per column block once the columns are this large: past it the parser adds blocks instead
+ * of doubling, so 20 M rows never hold a 2^25-row copy next to a 2^24-row one.
+ */
+const BLOCK = 1 << 20;
 /** Characters of a string parsed between two progress reports. */
 const STRING_CHUNK = 1 << 20;
 
@@ -33,6 +39,10 @@ export class DelimitedParser {
   private readonly items: DenseIdMap = createIdMap();
   private readonly events: DenseIdMap = createIdMap();
   private cap = 1024;
+  /** Rows stored in full blocks before the current arrays. */
+  private base = 0;
+  /** Full blocks of each column, oldest first (`BLOCK` rows each). */
+  private readonly blocks: { user: Int32Array[]; item: Int32Array[]; value: Float64Array[]; timestamp: Float64Array[]; event: Int32Array[] } = { user: [], item: [], value: [], timestamp: [], event: [] };
   private user = new Int32Array(this.cap);
   private item = new Int32Array(this.cap);
   private value = new Float64Array(0);
@@ -83,17 +93,29 @@ export class DelimitedParser {
     if (this.rows === 0) throw emptyData(this.source, this.skipped, 'data rows');
     const n = this.rows;
     const r = this.layout.roles;
-    const fit = <T extends Int32Array | Float64Array>(a: T): T => (a.length === n ? a : (a.slice(0, n) as T));
+    const b = this.blocks;
+    // One column at a time, dropping its blocks as soon as it is joined: the peak is the data
+    // plus one column, not twice the data.
+    const user = this.join(b.user, this.user, (k) => new Int32Array(k));
+    this.user = new Int32Array(0);
+    const item = this.join(b.item, this.item, (k) => new Int32Array(k));
+    this.item = new Int32Array(0);
+    const value = r.value >= 0 ? this.join(b.value, this.value, (k) => new Float64Array(k)) : new Float64Array(n).fill(1);
+    this.value = new Float64Array(0);
+    const timestamp = r.timestamp >= 0 ? this.join(b.timestamp, this.timestamp, (k) => new Float64Array(k)) : undefined;
+    this.timestamp = new Float64Array(0);
+    const event = r.event >= 0 ? this.join(b.event, this.event, (k) => new Int32Array(k)) : undefined;
+    this.event = new Int32Array(0);
     return {
       length: n,
       users: this.users,
       items: this.items,
-      user: fit(this.user),
-      item: fit(this.item),
-      value: r.value >= 0 ? fit(this.value) : new Float64Array(n).fill(1),
+      user,
+      item,
+      value,
       hasValue: r.value >= 0,
-      timestamp: r.timestamp >= 0 ? fit(this.timestamp) : undefined,
-      event: r.event >= 0 ? fit(this.event) : undefined,
+      timestamp,
+      event,
       events: r.event >= 0 ? this.events : undefined,
       skipped: this.skipped,
       source: this.source,
@@ -170,14 +192,14 @@ export class DelimitedParser {
         if (t === '') throw new RowError('empty event type');
         ev = this.events.intern(t);
       }
-      const j = this.rows;
-      if (j === this.cap) this.grow();
+      let j = this.rows - this.base;
+      if (j === this.cap) j = this.grow();
       this.user[j] = user;
       this.item[j] = item;
       if (r.value >= 0) this.value[j] = value;
       if (r.timestamp >= 0) this.timestamp[j] = ts;
       if (ev >= 0) this.event[j] = ev;
-      this.rows = j + 1;
+      this.rows++;
     } catch (e) {
       if (!(e instanceof RowError)) throw e;
       badRow(this.skipped, this.skip, this.source, 'line', line, e.message, s.slice(from, Math.min(to, from + 200)));
@@ -203,7 +225,25 @@ export class DelimitedParser {
     return a < 0 ? parseNumber(f.quoted[k], 0, f.quoted[k].length) : parseNumber(s, a, f.ends[k]);
   }
 
-  private grow(): void {
+  /** Makes room for one more row; returns the index of the next free slot in the current arrays. */
+  private grow(): number {
+    if (this.cap >= BLOCK) {
+      // Full block: keep it as it is and start a new one (no copy).
+      const b = this.blocks;
+      b.user.push(this.user);
+      b.item.push(this.item);
+      if (this.value.length > 0) b.value.push(this.value);
+      if (this.timestamp.length > 0) b.timestamp.push(this.timestamp);
+      if (this.event.length > 0) b.event.push(this.event);
+      this.base += this.cap;
+      const fresh = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T => (a.length === 0 ? a : make(this.cap));
+      this.user = new Int32Array(this.cap);
+      this.item = new Int32Array(this.cap);
+      this.value = fresh(this.value, (n) => new Float64Array(n));
+      this.timestamp = fresh(this.timestamp, (n) => new Float64Array(n));
+      this.event = fresh(this.event, (n) => new Int32Array(n));
+      return 0;
+    }
     const cap = this.cap * 2;
     const more = <T extends Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
       if (a.length === 0) return a;
@@ -216,7 +256,24 @@ export class DelimitedParser {
     this.value = more(this.value, (n) => new Float64Array(n));
     this.timestamp = more(this.timestamp, (n) => new Float64Array(n));
     this.event = more(this.event, (n) => new Int32Array(n));
+    const j = this.cap;
     this.cap = cap;
+    return j;
+  }
+
+  /** The first `rows` entries of a column: its full blocks (emptied here) then the current array. */
+  private join<T extends Int32Array | Float64Array>(full: T[], current: T, make: (n: number) => T): T {
+    const n = this.rows;
+    if (full.length === 0) return current.length === n ? current : (current.slice(0, n) as T);
+    const out = make(n);
+    let at = 0;
+    for (const b of full) {
+      out.set(b, at);
+      at += b.length;
+    }
+    full.length = 0;
+    out.set(current.subarray(0, n - at), at);
+    return out;
   }
 }
 

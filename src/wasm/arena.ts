@@ -14,6 +14,7 @@ export class Arena {
   /** The linear memory shared with the kernels. */
   readonly memory: WebAssembly.Memory;
   private top: number;
+  private high: number;
   private readonly base: number;
   private readonly maxPages: number;
 
@@ -26,12 +27,28 @@ export class Arena {
     this.memory = memory;
     this.base = align(base, 16);
     this.top = this.base;
+    this.high = this.top;
     this.maxPages = maxPages;
+  }
+
+  /** First byte the arena hands out (its base, 16-aligned). */
+  get start(): number {
+    return this.base;
   }
 
   /** Bytes handed out so far (above the base). */
   get used(): number {
     return this.top - this.base;
+  }
+
+  /** The highest end address handed out since construction or {@link Arena.resetPeak} (a high-water mark, in bytes from 0). */
+  get peak(): number {
+    return this.high;
+  }
+
+  /** Restarts the high-water mark from the current top. */
+  resetPeak(): void {
+    this.high = this.top;
   }
 
   /** Bytes the memory could still grow to hold. */
@@ -45,6 +62,7 @@ export class Arena {
     const end = ptr + Math.max(0, bytes);
     this.ensure(end);
     this.top = end;
+    if (end > this.high) this.high = end;
     return ptr;
   }
 
@@ -52,6 +70,13 @@ export class Arena {
   putF64(data: ArrayLike<number>): number {
     const ptr = this.alloc(data.length * 8);
     this.f64(ptr, data.length).set(data);
+    return ptr;
+  }
+
+  /** Allocates and copies values in as f32 (rounded to nearest); returns the pointer. */
+  putF32(data: ArrayLike<number>): number {
+    const ptr = this.alloc(data.length * 4);
+    this.f32(ptr, data.length).set(data);
     return ptr;
   }
 
@@ -65,6 +90,11 @@ export class Arena {
   /** A fresh Float64Array view of `length` elements at `ptr`. */
   f64(ptr: number, length: number): Float64Array {
     return new Float64Array(this.memory.buffer, ptr, length);
+  }
+
+  /** A fresh Float32Array view of `length` elements at `ptr`. */
+  f32(ptr: number, length: number): Float32Array {
+    return new Float32Array(this.memory.buffer, ptr, length);
   }
 
   /** A fresh Int32Array view of `length` elements at `ptr`. */

@@ -13,6 +13,8 @@ import type { KernelExports } from './abi.js';
  */
 export function createReferenceKernels(memory: WebAssembly.Memory): KernelExports {
   const F = () => new Float64Array(memory.buffer);
+  /** Interaction values (confidences, ratings) are stored as f32 (see train.ts). */
+  const F32 = () => new Float32Array(memory.buffer);
   const I = () => new Int32Array(memory.buffer);
 
   /** Cholesky A = UᵀU on the upper triangle at element offset `a` (k×k). */
@@ -62,6 +64,7 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
 
     gramAccumulate(A, k, rows, count, weights) {
       const M = F();
+      const V = F32();
       const a0 = A >>> 3;
       const r0 = rows >>> 3;
       const w0 = weights >>> 3;
@@ -83,6 +86,7 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
 
     solveImplicitRows(X, Y, YtY, indptr, indices, conf, f, lambda, r0, r1, scratch) {
       const M = F();
+      const V = F32();
       const N = I();
       const A = scratch >>> 3;
       const b = A + f * f;
@@ -96,7 +100,7 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
         for (let p = 0; p < f; p++) M[b + p] = 0;
         for (let j = N[(indptr >>> 2) + u]; j < N[(indptr >>> 2) + u + 1]; j++) {
           const i = N[(indices >>> 2) + j];
-          const c = M[(conf >>> 3) + j];
+          const c = V[(conf >>> 2) + j];
           const y = (Y >>> 3) + i * f;
           const w = Math.abs(c) - 1;
           for (let a = 0; a < f; a++) {
@@ -118,6 +122,7 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
 
     solveImplicitRowsCG(X, Y, YtY, indptr, indices, conf, f, lambda, steps, r0, r1) {
       const M = F();
+      const V = F32();
       const N = I();
       const y = (i: number) => (Y >>> 3) + i * f;
       /** A·v = YtY·v + λv + Σ (|c|−1)(yᵀv) y, textbook loops. */
@@ -129,7 +134,7 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
         }
         for (let j = lo; j < hi; j++) {
           const i = N[(indices >>> 2) + j];
-          const w = Math.abs(M[(conf >>> 3) + j]) - 1;
+          const w = Math.abs(V[(conf >>> 2) + j]) - 1;
           let s = 0;
           for (let a = 0; a < f; a++) s += M[y(i) + a] * v[a];
           for (let a = 0; a < f; a++) out[a] += w * s * M[y(i) + a];
@@ -149,7 +154,7 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
         const Ax = applyA(x, lo, hi);
         const r = Ax.map((v) => -v);
         for (let j = lo; j < hi; j++) {
-          const c = M[(conf >>> 3) + j];
+          const c = V[(conf >>> 2) + j];
           if (c > 0) for (let a = 0; a < f; a++) r[a] += c * M[y(N[(indices >>> 2) + j]) + a];
         }
         let p = r.slice();
@@ -175,6 +180,7 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
 
     solveExplicitRows(X, Y, indptr, indices, ratings, f, lambda, weighted, mu, biasOther, biasOut, r0, r1, scratch) {
       const M = F();
+      const V = F32();
       const N = I();
       const k = biasOut !== 0 ? f + 1 : f;
       const A = scratch >>> 3;
@@ -194,7 +200,7 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
           const i = N[(indices >>> 2) + j];
           for (let a = 0; a < f; a++) M[yv + a] = M[(Y >>> 3) + i * f + a];
           if (k > f) M[yv + f] = 1;
-          const target = M[(ratings >>> 3) + j] - mu - (biasOther !== 0 ? M[(biasOther >>> 3) + i] : 0);
+          const target = V[(ratings >>> 2) + j] - mu - (biasOther !== 0 ? M[(biasOther >>> 3) + i] : 0);
           for (let a = 0; a < k; a++) {
             for (let d = a; d < k; d++) M[A + a * k + d] += M[yv + a] * M[yv + d];
             M[b + a] += target * M[yv + a];
@@ -212,6 +218,7 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
 
     implicitLossRows(X, Y, YtY, indptr, indices, conf, f, r0, r1) {
       const M = F();
+      const V = F32();
       const N = I();
       let total = 0;
       for (let u = r0; u < r1; u++) {
@@ -221,7 +228,7 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
         }
         for (let j = N[(indptr >>> 2) + u]; j < N[(indptr >>> 2) + u + 1]; j++) {
           const i = N[(indices >>> 2) + j];
-          const c = M[(conf >>> 3) + j];
+          const c = V[(conf >>> 2) + j];
           let s = 0;
           for (let a = 0; a < f; a++) s += M[x + a] * M[(Y >>> 3) + i * f + a];
           const p = c > 0 ? 1 : 0;
@@ -233,6 +240,7 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
 
     explicitLossRows(X, Y, indptr, indices, ratings, f, mu, biasRow, biasCol, r0, r1) {
       const M = F();
+      const V = F32();
       const N = I();
       let total = 0;
       for (let u = r0; u < r1; u++) {
@@ -240,7 +248,7 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
           const i = N[(indices >>> 2) + j];
           let s = mu + (biasRow !== 0 ? M[(biasRow >>> 3) + u] : 0) + (biasCol !== 0 ? M[(biasCol >>> 3) + i] : 0);
           for (let a = 0; a < f; a++) s += M[(X >>> 3) + u * f + a] * M[(Y >>> 3) + i * f + a];
-          const e = M[(ratings >>> 3) + j] - s;
+          const e = V[(ratings >>> 2) + j] - s;
           total += e * e;
         }
       }
@@ -249,6 +257,7 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
 
     scoreRows(Y, n, f, x, out) {
       const M = F();
+      const V = F32();
       for (let i = 0; i < n; i++) {
         let s = 0;
         for (let a = 0; a < f; a++) s += M[(Y >>> 3) + i * f + a] * M[(x >>> 3) + a];

@@ -38,7 +38,7 @@ function problem(rt: KernelRuntime, f: number, seed: number) {
   rt.exports.gramian(Y, cols, f, G);
   const X0 = Float64Array.from({ length: rows * f }, () => rng.normal() * 0.1);
   const X = a.alloc(8 * rows * f);
-  const ptr = { indptr: a.putI32(indptr), indices: a.putI32(indices), conf: a.putF64(conf) };
+  const ptr = { indptr: a.putI32(indptr), indices: a.putI32(indices), conf: a.putF32(conf) };
   const scratch = a.alloc(Math.max(rt.exports.scratchBytes(f, cols), rt.exports.scratchBytesCG(f, cols)));
   return {
     rows,

@@ -80,7 +80,7 @@ export function kernelProblem(f: number, seed: number, opts: { negativeShare?: n
   const neg = opts.negativeShare ?? 0.2;
   const conf = Float64Array.from({ length: nnz }, () => {
     const mag = opts.smallConfidence && rng.next() < 0.3 ? 0.2 + 0.8 * rng.next() : 1 + 20 * rng.next();
-    return rng.next() < neg ? -mag : mag;
+    return Math.fround(rng.next() < neg ? -mag : mag); // values are stored as f32 in WASM memory
   });
   return {
     rows,
@@ -89,7 +89,7 @@ export function kernelProblem(f: number, seed: number, opts: { negativeShare?: n
     indptr,
     indices: Int32Array.from(idx),
     conf,
-    ratings: Float64Array.from({ length: nnz }, () => 1 + 4 * rng.next()),
+    ratings: Float64Array.from({ length: nnz }, () => Math.fround(1 + 4 * rng.next())),
     Y: Float64Array.from({ length: cols * f }, () => rng.normal() / Math.sqrt(f)),
     biasOther: Float64Array.from({ length: cols }, () => rng.normal() * 0.3),
     biasRow: Float64Array.from({ length: rows }, () => rng.normal() * 0.3),
@@ -125,8 +125,8 @@ export function kernelLayout(rt: KernelRuntime, p: KernelProblem, k: number): Ke
   const q = {
     indptr: a.putI32(p.indptr),
     indices: a.putI32(p.indices),
-    conf: a.putF64(p.conf),
-    ratings: a.putF64(p.ratings),
+    conf: a.putF32(p.conf),
+    ratings: a.putF32(p.ratings),
     Y: a.putF64(p.Y),
     YtY: a.alloc(8 * p.f * p.f),
     biasOther: a.putF64(p.biasOther),

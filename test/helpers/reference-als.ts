@@ -66,7 +66,7 @@ export function refConfidence(r: number, o: RefOptions): { c: number; p: number 
   const a = Math.abs(r);
   const alpha = o.alpha ?? 1;
   const c = (o.confidence ?? 'linear') === 'linear' ? 1 + alpha * a : 1 + alpha * ln(1 + a / (o.epsilon ?? 1));
-  return { c, p: r > 0 ? 1 : 0 };
+  return { c: Math.fround(c), p: r > 0 ? 1 : 0 }; // the engine stores confidences as f32
 }
 
 /** Dense implicit solve for one row: x = (Σ_all c y yᵀ + λI)⁻¹ Σ_all c p y. */
@@ -119,7 +119,7 @@ export function referenceAls(m: number, n: number, entries: RefEntry[], o: RefOp
           const b = new Array<number>(k).fill(0);
           for (const [i, rating] of list) {
             const y = Array.from({ length: k }, (_, a) => (a < f ? other[i * f + a] : 1));
-            const target = rating - mu - (biases ? bOther[i] : 0);
+            const target = Math.fround(rating) - mu - (biases ? bOther[i] : 0); // ratings are stored as f32
             for (let a = 0; a < k; a++) {
               for (let d = 0; d < k; d++) A[a][d] += y[a] * y[d];
               b[a] += target * y[a];
@@ -143,7 +143,7 @@ export function referenceAls(m: number, n: number, entries: RefEntry[], o: RefOp
       for (const e of entries) {
         let s = mu + bu[e.u] + bi[e.i];
         for (let a = 0; a < f; a++) s += X[e.u * f + a] * Y[e.i * f + a];
-        data += (e.r - s) ** 2;
+        data += (Math.fround(e.r) - s) ** 2;
       }
     } else {
       for (let u = 0; u < m; u++) {

@@ -125,7 +125,7 @@ describe('options of the model, splits, evaluation and the recommender', () => {
     ['foldIn entry without item', (m) => m.foldIn([{} as never]), 'history[0].item', /item id/],
     ['foldIn entry null', (m) => m.foldIn([null as never]), 'history[0]', /an object/],
     ['foldIn value NaN', (m) => m.foldIn([{ item: 'i', value: Number.NaN }]), 'history[0].value', /finite number/],
-    ['foldIn value 1e200', (m) => m.foldIn([{ item: 'i', value: 1e200 }]), 'history[0].value', /within ±1e\+150/],
+    ['foldIn value 1e200', (m) => m.foldIn([{ item: 'i', value: 1e200 }]), 'history[0].value', /within ±1e\+38/],
     ['evaluate k = 0', (m) => evaluateModel(m, data(), { k: 0 }), 'k', /integer ≥ 1/],
   ])('%s', async (_name, run, option, allowed) => {
     const { model } = await train(data(), { feedback: 'implicit', factors: 2, iterations: 2 });
