@@ -40,6 +40,7 @@ export {
   type TunableOption,
 } from './eval/cross-validate.js';
 export { Engine, type DatasetHandle, type LoadOptions, type TrainSummary, type EngineInfo } from './engine/engine.js';
+export type { EngineTrainOptions, HoldoutProgress, EngineCrossValidateOptions, EngineCrossValidationResult } from './engine/engine.js';
 export { createRecommender, type Recommender, type RecommenderOptions } from './worker/client.js';
 export { saveToIndexedDB, loadFromIndexedDB, listIndexedDBModels, deleteFromIndexedDB } from './io/store.js';
 export { importFactors, parseNpy, type ImportFactorsOptions, type FactorSource } from './io/factors-import.js';

@@ -12,6 +12,12 @@ export interface TrainResult {
   report: TrainReport;
 }
 
+/** Extra hooks of {@link train}. */
+export interface TrainModelHooks {
+  /** Called after each iteration with a model of the current factors (e.g. to plot a held-out metric per iteration). */
+  afterIteration?: (iteration: number, model: AlsModel) => void | Promise<void>;
+}
+
 /**
  * The feedback a dataset suggests when the caller did not say: ratings (a value column, no
  * event column) are explicit; counts of events, or rows without values, are implicit.
@@ -31,7 +37,7 @@ export function defaultFeedback(data: Pick<Interactions, 'hasValue' | 'event'>):
  * const { model, report } = await train(data, { feedback: 'implicit', factors: 32, alpha: 10 });
  * model.recommend('196', 10);
  */
-export async function train(data: Interactions, options: TrainOptions = {}): Promise<TrainResult> {
+export async function train(data: Interactions, options: TrainOptions = {}, hooks: TrainModelHooks = {}): Promise<TrainResult> {
   const opts = resolveTrainOptions(options, defaultFeedback(data));
   const matrix = buildMatrix(data, { duplicates: opts.duplicates, eventWeights: opts.eventWeights });
   const { factors, report } = await trainFactors(matrix, opts, {
@@ -39,6 +45,13 @@ export async function train(data: Interactions, options: TrainOptions = {}): Pro
     signal: options.signal,
     users: data.users,
     items: data.items,
+    // A model of the current iterate (copied: the views die with the call), for held-out scores.
+    afterIteration: hooks.afterIteration
+      ? async (iteration, fx) => {
+          const copy = { ...fx, userFactors: fx.userFactors.slice(), itemFactors: fx.itemFactors.slice(), userBiases: fx.userBiases?.slice(), itemBiases: fx.itemBiases?.slice() };
+          await hooks.afterIteration!(iteration, await AlsModel.create({ options: opts, users: data.users, items: data.items, factors: copy, seen: matrix.byUser }, opts.kernels));
+        }
+      : undefined,
   });
   const model = await AlsModel.create({ options: opts, users: data.users, items: data.items, factors, seen: matrix.byUser, report }, opts.kernels);
   return { model, report };

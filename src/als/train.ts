@@ -59,6 +59,8 @@ export interface TrainHooks {
   items?: IdMap;
   /** Use this kernel runtime instead of loading a fresh one (its arena is reset first). */
   runtime?: KernelRuntime;
+  /** Called after each iteration with views of the current factors (valid only during the call), e.g. to score held-out data. */
+  afterIteration?: (iteration: number, factors: Factors) => void | Promise<void>;
 }
 
 /** One orientation of the matrix laid out in WASM memory. */
@@ -181,6 +183,10 @@ export async function trainFactors(matrix: RatingMatrix, opts: ResolvedTrainOpti
       seconds.push(dt);
       gflops.push(dt > 0 ? flopsPerIteration / dt / 1e9 : 0);
       emit({ stage: 'iteration', restart, iteration: it + 1, loss: L, seconds: dt, gflops: gflops[gflops.length - 1] });
+      if (hooks.afterIteration) {
+        const views = { factors: f, userFactors: rt.arena.f64(Xp, m * f), itemFactors: rt.arena.f64(Yp, n * f), userBiases: biases ? rt.arena.f64(buP, m) : undefined, itemBiases: biases ? rt.arena.f64(biP, n) : undefined, globalMean };
+        await hooks.afterIteration(it + 1, views);
+      }
       if (opts.tolerance > 0 && Number.isFinite(prev) && Math.abs(prev - L) / Math.max(Math.abs(L), 1e-300) < opts.tolerance) {
         converged = true;
         break;

@@ -8,6 +8,7 @@ import { splitInteractions, type SplitOptions } from '../data/split.js';
 import type { Id, Interactions, SkippedRows } from '../data/types.js';
 import { AlsError, badOption } from '../errors.js';
 import { evaluateModel, type RankingEvaluation, type RatingEvaluation } from '../eval/evaluate.js';
+import { crossValidate as runCrossValidation, type CrossValidateOptions, type CrossValidationResult, type CvProgress } from '../eval/cross-validate.js';
 import { importFactors as importFactorFile, type ImportFactorsOptions, type FactorSource } from '../io/factors-import.js';
 import { loadModel as decodeModelFile, saveModel } from '../io/model-file.js';
 import type { KernelVariant } from '../wasm/abi.js';
@@ -43,8 +44,31 @@ export type LoadOptions = Omit<ParseOptions, 'onProgress' | 'signal'> & {
   signal?: AbortSignal;
 };
 
-/** Options of a train call: the training options, minus nothing. */
-export type EngineTrainOptions = TrainOptions;
+/** Held-out quality of the current iterate, after each iteration of a run given `holdout`. */
+export interface HoldoutProgress {
+  /** Always `holdout`. */
+  stage: 'holdout';
+  /** Iteration just finished (1-based). */
+  iteration: number;
+  /** RMSE/MAE (explicit) or ranking metrics at `holdoutK` (implicit) on the holdout dataset. */
+  metrics: RatingEvaluation | RankingEvaluation;
+}
+
+/** Options of a train call: the training options, plus an optional dataset scored after every iteration. */
+export type EngineTrainOptions = TrainOptions & {
+  /** Dataset (e.g. the test half of `split`) scored after every iteration and reported to `onHoldout`. Costs one evaluation per iteration. */
+  holdout?: DatasetHandle | number;
+  /** Cut-off k of the ranking metrics on `holdout`. Default 10. */
+  holdoutK?: number;
+  /** Called after every iteration with the held-out metrics (only with `holdout`). */
+  onHoldout?: (p: HoldoutProgress) => void;
+};
+
+/** Options of {@link Engine.crossValidate} (the model of a refit becomes the engine's current model). */
+export type EngineCrossValidateOptions = CrossValidateOptions;
+
+/** What {@link Engine.crossValidate} returns: the search results without the model object. */
+export type EngineCrossValidationResult = Omit<CrossValidationResult, 'model'> & { refitted: boolean };
 
 /** What {@link Engine.train} returns (the model stays in the engine). */
 export interface TrainSummary extends TrainReport {
@@ -111,11 +135,13 @@ export class Engine {
    * Trains a model on a dataset. The previous model stays in place until the new one is
    * complete, so a cancelled or failed run leaves it usable.
    */
-  async train(data: DatasetHandle | number, opts: EngineTrainOptions & { runId?: number } = {}, onProgress = opts.onProgress): Promise<TrainSummary> {
+  async train(data: DatasetHandle | number, opts: EngineTrainOptions & { runId?: number } = {}, onProgress = opts.onProgress, onHoldout = opts.onHoldout): Promise<TrainSummary> {
     const interactions = this.dataset(data);
     return this.withRun(opts, async (signal) => {
-      const { runId: _r, ...rest } = opts;
-      const { model, report } = await trainModel(interactions, { ...rest, signal, onProgress });
+      const { runId: _r, holdout, holdoutK, onHoldout: _h, ...rest } = opts;
+      const test = holdout === undefined ? undefined : this.dataset(holdout);
+      const scoreHoldout = test ? { afterIteration: (iteration: number, m: AlsModel) => onHoldout?.({ stage: 'holdout', iteration, metrics: evaluateModel(m, test, { k: holdoutK ?? 10 }) }) } : {};
+      const { model, report } = await trainModel(interactions, { ...rest, signal, onProgress }, scoreHoldout);
       this.model = model;
       return { ...report, users: model.users.size, items: model.items.size, interactions: model.seen.indptr[model.users.size], options: model.options };
     });
@@ -252,6 +278,20 @@ export class Engine {
       this.runs.delete(opts.runId);
       opts.signal?.removeEventListener('abort', forward);
     }
+  }
+
+  /**
+   * K-fold cross-validation and grid/random search on a held dataset (see `crossValidate`).
+   * With `refit`, the refit model becomes the current model (the previous one stays on failure).
+   */
+  async crossValidate(data: DatasetHandle | number, opts: EngineCrossValidateOptions & { runId?: number } = {}, onProgress = opts.onProgress): Promise<EngineCrossValidationResult> {
+    const interactions = this.dataset(data);
+    return this.withRun(opts, async (signal) => {
+      const { runId: _r, ...rest } = opts;
+      const { model, ...result } = await runCrossValidation(interactions, { ...rest, signal, onProgress: onProgress as ((p: CvProgress) => void) | undefined });
+      if (model) this.model = model;
+      return { ...result, refitted: !!model };
+    });
   }
 }
 

@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
 import type { TrainProgress } from '../als/options.js';
 import type { InteractionSource } from '../data/parse.js';
-import { Engine, type DatasetHandle, type EngineTrainOptions, type LoadOptions, type TrainSummary } from '../engine/engine.js';
+import { Engine, type DatasetHandle, type EngineCrossValidateOptions, type EngineCrossValidationResult, type EngineTrainOptions, type LoadOptions, type TrainSummary } from '../engine/engine.js';
 import { throwIfAborted } from '../errors.js';
 import type { WorkerApi } from './worker.js';
 import './errors-transfer.js';
@@ -49,6 +49,8 @@ export interface Recommender {
   info: Engine['info'];
   /** Frees everything; terminates the worker. */
   dispose(): Promise<void>;
+  /** K-fold cross-validation / search on a dataset (progress: `trial`, `trial-done`); cancel with `signal`. */
+  crossValidate(data: DatasetHandle | number, opts?: EngineCrossValidateOptions): Promise<EngineCrossValidationResult>;
 }
 
 let nextRun = 1;
@@ -82,12 +84,16 @@ export async function createRecommender(options: RecommenderOptions = {}): Promi
       return withAbort(signal, (runId) => remote.load(movable as InteractionSource, { ...rest, runId }, onProgress ? Comlink.proxy(onProgress) : undefined));
     },
     async train(data, opts = {}) {
-      const { onProgress, signal, ...rest } = opts;
-      return withAbort(signal, (runId) => remote.train(data, { ...rest, runId }, onProgress ? Comlink.proxy(onProgress as (p: TrainProgress) => void) : undefined));
+      const { onProgress, onHoldout, signal, ...rest } = opts;
+      return withAbort(signal, (runId) => remote.train(data, { ...rest, runId }, onProgress ? Comlink.proxy(onProgress as (p: TrainProgress) => void) : undefined, onHoldout ? Comlink.proxy(onHoldout) : undefined));
     },
     async loadModel(bytes) {
       const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
       return remote.loadModel(Comlink.transfer(u8, [u8.buffer]));
+    },
+    async crossValidate(data, opts = {}) {
+      const { onProgress, signal, ...rest } = opts;
+      return withAbort(signal, (runId) => remote.crossValidate(data, { ...rest, runId }, onProgress ? Comlink.proxy(onProgress) : undefined));
     },
   };
 
@@ -128,5 +134,6 @@ function bind(e: Engine, dispose: () => Promise<void>): Recommender {
     releaseDataset: (d) => e.releaseDataset(d),
     info: () => e.info(),
     dispose,
+    crossValidate: (d, o) => e.crossValidate(d, o),
   };
 }
