@@ -87,6 +87,7 @@ const $ = {
   modelError: byId('model-error'),
 };
 
+performance.mark('demo:script');
 const chart = new LossChart(byId('chart'));
 const state: PageState = { rec: await createRecommender(), data: null, split: null, items: new Map(), tastes: new Map(), genres: [], model: null, busy: null, myPicks: new Map(), builtinTitles: false };
 const map = new ItemMap(byId<HTMLCanvasElement>('map'), byId('map-tip'), (id) => state.items.get(id), []);
@@ -143,7 +144,7 @@ async function useBuiltin(kind: 'events' | 'ratings'): Promise<boolean> {
   state.genres = ds.genres;
   state.builtinTitles = true;
   setField('feedback', ds.feedback);
-  return loadData(ds.records, kind === 'events' ? 'built-in film club events' : 'built-in film club ratings');
+  return loadData(ds.text, kind === 'events' ? 'built-in film club events' : 'built-in film club ratings');
 }
 
 async function loadFile(file: File): Promise<boolean> {
@@ -170,6 +171,7 @@ async function loadData(source: Parameters<Recommender['load']>[0], name: string
     state.data = data;
     state.split = null;
     $.parseProgress.value = 1;
+    performance.mark('demo:loaded');
     const skipped = data.skipped.count ? ` (${data.skipped.count} bad rows skipped)` : '';
     $.dataSummary.textContent = `${name}: ${data.users.toLocaleString('en')} users, ${data.items.toLocaleString('en')} items, ${data.interactions.toLocaleString('en')} interactions${data.events.length ? ` (events: ${data.events.join(', ')})` : ''}${skipped}.`;
     if (!data.hasValue && !data.events.length) setField('feedback', 'implicit');
@@ -262,6 +264,7 @@ async function trainNow(): Promise<void> {
   try {
     if (holdout && !state.split) state.split = await state.rec.split(state.data, { method: 'per-user', fraction: 0.2, seed: 1 });
     const data = holdout ? state.split!.train : state.data;
+    performance.mark('demo:train-start');
     const t0 = performance.now();
     const summary = await state.rec.train(data, {
       ...(opts as object),
@@ -281,6 +284,7 @@ async function trainNow(): Promise<void> {
       onHoldout: (p) => chart.addMetric(p.iteration, 'ndcg' in p.metrics ? p.metrics.ndcg : p.metrics.rmse),
     });
     const wall = (performance.now() - t0) / 1000;
+    performance.mark('demo:trained');
     const secs = summary.secondsPerIteration;
     const median = [...secs].sort((a, b) => a - b)[Math.floor(secs.length / 2)];
     const gf = [...summary.gflops].sort((a, b) => a - b)[Math.floor(secs.length / 2)];
@@ -369,7 +373,9 @@ async function modelChanged(): Promise<void> {
   const items = m.items.ids().map(String);
   $.userList.replaceChildren(...users.slice(0, 2000).map((u) => el('option', { attrs: { value: u } })));
   $.itemList.replaceChildren(...items.slice(0, 5000).map((i) => el('option', { attrs: { value: i, label: title(i) } })));
-  const { coords, explained } = pca2(m.params.itemFactors, m.items.size, m.factors);
+  // Rows scaled to unit length first: the map shows direction (taste), the same geometry as
+  // "similar items" (cosine); a vector's length mostly tracks popularity and would dominate PC 1.
+  const { coords, explained } = pca2(unitRows(m.params.itemFactors, m.items.size, m.factors), m.items.size, m.factors);
   map.setPoints(items.map((id, k) => ({ id, x: coords[2 * k], y: coords[2 * k + 1] })), (id) => state.items.get(id), state.genres);
   byId('map').setAttribute('aria-label', `Scatter plot of ${items.length} items by the first two principal components of their factors (${Math.round(explained * 100)} % of the variance); hover or use arrow keys for titles`);
   $.legend.replaceChildren(...state.genres.map((g) => el('li', null, el('span', { class: 'swatch', vars: { '--c': genreColour(g, state.genres) } }), g)));
@@ -384,6 +390,18 @@ async function modelChanged(): Promise<void> {
   renderPicks();
   await updateMe();
   await showEnvironment();
+}
+
+/** A copy of a row-major matrix with every non-zero row scaled to length 1. */
+function unitRows(M: Float64Array, rows: number, f: number): Float64Array {
+  const out = new Float64Array(M.length);
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let j = 0; j < f; j++) s += M[r * f + j] ** 2;
+    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+    for (let j = 0; j < f; j++) out[r * f + j] = M[r * f + j] * inv;
+  }
+  return out;
 }
 
 /** Item ids by number of training interactions, most first. */
@@ -474,7 +492,7 @@ function renderPicks(): void {
   const q = $.meSearch.value.trim().toLowerCase();
   const ids = q
     ? m.items.ids().map(String).filter((id) => `${title(id)} ${state.items.get(id)?.genre ?? ''} ${id}`.toLowerCase().includes(q)).slice(0, 40)
-    : popularItems(40);
+    : popularItems(30);
   $.meItems.replaceChildren(
     ...ids.map((id) => {
       const info = state.items.get(id);
@@ -572,6 +590,6 @@ $.factorsFile.addEventListener('change', () => {
 
 // ---------- start: the built-in dataset, trained at once ----------
 
-await showEnvironment();
+void showEnvironment(); // in parallel: the worker answers in order anyway
 if (await useBuiltin('events')) await trainNow();
 document.body.dataset.ready = 'true';

@@ -29,3 +29,20 @@ describe('parseTitles', () => {
     expect(() => parseTitles('\n\n')).toThrow(expect.objectContaining({ code: 'EMPTY_DATA' }));
   });
 });
+
+describe('the built-in demo datasets', () => {
+  it('ratings: 1–5 stars, 4–5 exactly in the user’s planted genres, one per pair; TSV text matches the records', async () => {
+    const { demoDataset } = await import('../../web/data/builtin.js');
+    const r = demoDataset('ratings');
+    expect(r.feedback).toBe('explicit');
+    const pairs = new Set(r.records.map((x) => `${x.user}|${x.item}`));
+    expect(pairs.size).toBe(r.records.length);
+    for (const x of r.records) {
+      const liked = r.tastes.get(String(x.user))!.includes(r.items.get(String(x.item))!.genre);
+      expect(liked ? x.value! >= 4 : x.value! <= 3).toBe(true);
+    }
+    expect(r.text.split('\n')).toHaveLength(r.records.length + 1);
+    const e = demoDataset('events');
+    expect(e.text.split('\n')[1]).toBe(`${e.records[0].user}\t${e.records[0].item}\t${e.records[0].event}\t${e.records[0].timestamp}`);
+  });
+});

@@ -3,8 +3,10 @@ import type { ItemInfo } from './titles.js';
 
 /** The page's built-in data: the library's film catalogue and its users' events or ratings. */
 export interface DemoDataset {
-  /** Interaction records for `load`. */
+  /** Interaction records. */
   records: InteractionRecord[];
+  /** The same records as headed TSV for `load`: one string crosses to the worker far faster than 23 000 cloned objects. */
+  text: string;
   /** Titles and genres by item id. */
   items: Map<string, ItemInfo>;
   /** Planted tastes by user id (the truth a person can check recommendations against). */
@@ -23,7 +25,10 @@ export interface DemoDataset {
 export function demoDataset(kind: 'events' | 'ratings'): DemoDataset {
   const ds = builtinDataset();
   const items = new Map(ds.catalogue.map((c) => [c.id, { title: c.title, genre: c.genre }]));
-  if (kind === 'events') return { records: ds.events, items, tastes: ds.tastes, feedback: 'implicit', genres: [...GENRES] };
+  if (kind === 'events') {
+    const text = `user\titem\tevent\ttimestamp\n${ds.events.map((e) => `${e.user}\t${e.item}\t${e.event}\t${e.timestamp}`).join('\n')}`;
+    return { records: ds.events, text, items, tastes: ds.tastes, feedback: 'implicit', genres: [...GENRES] };
+  }
   const records: InteractionRecord[] = [];
   const seen = new Set<string>();
   let h = 2166136261;
@@ -35,5 +40,6 @@ export function demoDataset(kind: 'events' | 'ratings'): DemoDataset {
     const liked = ds.tastes.get(String(e.user))!.includes(items.get(String(e.item))!.genre);
     records.push({ user: e.user, item: e.item, value: liked ? 4 + (h % 2) : 1 + (h % 3) });
   }
-  return { records, items, tastes: ds.tastes, feedback: 'explicit', genres: [...GENRES] };
+  const text = `user\titem\trating\n${records.map((r) => `${r.user}\t${r.item}\t${r.value}`).join('\n')}`;
+  return { records, text, items, tastes: ds.tastes, feedback: 'explicit', genres: [...GENRES] };
 }

@@ -61,6 +61,7 @@ export class LossChart {
       width: this.width(),
       height: 240,
       scales: { x: { time: false }, loss: { auto: true }, metric: { auto: true } },
+      legend: { live: false },
       axes: [
         { label: 'iteration', stroke: '#445' },
         { scale: 'loss', label: 'loss', stroke: '#2a5db0', size: 70 },
