@@ -250,9 +250,11 @@ function readTrainForm(): Record<string, unknown> {
   };
 }
 
-async function trainNow(): Promise<void> {
+/** Trains with the form's options; `quick` (the run as the page opens) skips the held-out scoring so recommendations show sooner. */
+async function trainNow(quick = false): Promise<void> {
   if (!state.data || state.busy) return;
-  const { holdout, ...opts } = readTrainForm();
+  const { holdout: wanted, ...opts } = readTrainForm();
+  const holdout = wanted && !quick;
   const controller = new AbortController();
   setBusy(controller, 'train');
   const iterations = opts.iterations as number;
@@ -261,6 +263,7 @@ async function trainNow(): Promise<void> {
   $.runProgress.value = 0;
   $.halfProgress.value = 0;
   $.trainStats.textContent = 'Training…';
+  let finished = false;
   try {
     if (holdout && !state.split) state.split = await state.rec.split(state.data, { method: 'per-user', fraction: 0.2, seed: 1 });
     const data = holdout ? state.split!.train : state.data;
@@ -271,27 +274,32 @@ async function trainNow(): Promise<void> {
       holdout: holdout ? state.split!.test : undefined,
       signal: controller.signal,
       onProgress: (p) => {
+        // Progress crosses the worker as separate messages: the last may land after the result,
+        // so late events still reach the chart but no longer overwrite the final summary.
+        if (p.stage === 'iteration') chart.addLoss(p.iteration, p.loss);
+        if (finished) return;
         if (p.stage === 'sweep') {
           const half = p.rowsDone / p.rowsTotal;
           $.halfProgress.value = half;
           $.halfLabel.textContent = `${p.side} ${p.rowsDone}/${p.rowsTotal}`;
           $.runProgress.value = (p.iteration - 1 + (p.side === 'items' ? 0.5 : 0) + half / 2) / iterations;
         } else if (p.stage === 'iteration') {
-          chart.addLoss(p.iteration, p.loss);
           $.trainStats.textContent = `Iteration ${p.iteration}/${iterations} · loss ${fmt(p.loss, 5)} · ${fmt(p.seconds * 1000, 3)} ms/iteration · ${fmt(p.gflops, 3)} GFLOP/s`;
         }
       },
       onHoldout: (p) => chart.addMetric(p.iteration, 'ndcg' in p.metrics ? p.metrics.ndcg : p.metrics.rmse),
     });
+    finished = true;
     const wall = (performance.now() - t0) / 1000;
     performance.mark('demo:trained');
     const secs = summary.secondsPerIteration;
     const median = [...secs].sort((a, b) => a - b)[Math.floor(secs.length / 2)];
     const gf = [...summary.gflops].sort((a, b) => a - b)[Math.floor(secs.length / 2)];
     $.runProgress.value = 1;
-    $.trainStats.textContent = `Trained ${summary.users} users × ${summary.items} items (${summary.interactions.toLocaleString('en')} pairs), f = ${summary.options.factors}, ${summary.iterations} iterations in ${fmt(wall, 3)} s · median ${fmt(median * 1000, 3)} ms/iteration · ${fmt(gf, 3)} GFLOP/s · ${summary.kernels} kernels · workers used: ${summary.workersUsed}${holdout ? ' · trained on 80 %, 20 % held out' : ''}.`;
+    $.trainStats.textContent = `Trained ${summary.users} users × ${summary.items} items (${summary.interactions.toLocaleString('en')} pairs), f = ${summary.options.factors}, ${summary.iterations} iterations in ${fmt(wall, 3)} s · median ${fmt(median * 1000, 3)} ms/iteration · ${fmt(gf, 3)} GFLOP/s · ${summary.kernels} kernels · workers used: ${summary.workersUsed}${holdout ? ' · trained on 80 %, 20 % held out' : ''}.${quick && wanted ? ' (This first run skipped the held-out scoring so the page opens fast: press Train to plot it.)' : ''}`;
     await modelChanged();
   } catch (e) {
+    finished = true;
     if ((e as Error).name === 'AbortError') $.trainStats.textContent = `Cancelled. ${state.model ? 'The previous model is still serving.' : ''}`;
     else $.trainStats.textContent = `Training failed: ${(e as Error).message}`;
   } finally {
@@ -591,5 +599,5 @@ $.factorsFile.addEventListener('change', () => {
 // ---------- start: the built-in dataset, trained at once ----------
 
 void showEnvironment(); // in parallel: the worker answers in order anyway
-if (await useBuiltin('events')) await trainNow();
+if (await useBuiltin('events')) await trainNow(true);
 document.body.dataset.ready = 'true';

@@ -88,6 +88,7 @@ describe('the demo page (static build)', () => {
     const url = server.resolvedUrls!.local[0];
     await openReady(page, url);
     await waitCount(page, '#recs li[data-id]', 10);
+    await page.waitForSelector('#chart[data-loss-points="12"][data-metric-points="0"]');
     expect(await page.locator('#history li[data-id]').count()).toBeGreaterThan(5);
     const env = await page.textContent('#env');
     expect(env).toContain('Web Worker');
@@ -109,6 +110,8 @@ describe('the demo page (static build)', () => {
     await page.waitForFunction(() => /Trained .* f = 12, 6 iterations/.test(document.getElementById('train-stats')!.textContent!), null, { timeout: 60_000 });
     expect(await page.textContent('#train-stats')).toMatch(/GFLOP\/s/);
     await waitText(page, '#env', 'f = 12');
+    // One loss and one held-out NDCG point per iteration (the first run on open skips the held-out part).
+    await page.waitForSelector('#chart[data-loss-points="6"][data-metric-points="6"]');
 
     // Explain a recommendation.
     await page.locator('#recs li[data-id]').first().click();

@@ -21,7 +21,8 @@ export class LossChart {
     this.loss.length = 0;
     this.metric.length = 0;
     this.plot.series[2].label = metricName;
-    const legend = this.target.querySelectorAll('.u-legend .u-series .u-label')[2];
+    const labels = this.target.querySelectorAll('.u-legend .u-series .u-label');
+    const legend = labels[labels.length - 1]; // the metric is the last series
     if (legend) legend.textContent = metricName;
     this.redraw();
   }
@@ -50,6 +51,9 @@ export class LossChart {
 
   private redraw(): void {
     this.plot.setData([this.iters, this.loss, this.metric] as uPlot.AlignedData);
+    // Counts for tests and assistive tech: what the canvas shows.
+    this.target.dataset.lossPoints = String(this.loss.filter((v) => v !== null).length);
+    this.target.dataset.metricPoints = String(this.metric.filter((v) => v !== null).length);
   }
 
   private width(): number {
@@ -63,7 +67,7 @@ export class LossChart {
       scales: { x: { time: false }, loss: { auto: true }, metric: { auto: true } },
       legend: { live: false },
       axes: [
-        { label: 'iteration', stroke: '#445' },
+        { label: 'iteration', stroke: '#445', incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] },
         { scale: 'loss', label: 'loss', stroke: '#2a5db0', size: 70 },
         { scale: 'metric', side: 1, label: metricName, stroke: '#c2571a', grid: { show: false }, size: 60 },
       ],
