@@ -164,7 +164,7 @@ describe('the demo page (static build)', () => {
     await page.close();
   });
 
-  it('saves the model in IndexedDB and loads it in a fresh page; downloads and re-loads a model file', async () => {
+  it('saves the model in IndexedDB and loads it in a fresh page; downloads and re-loads a model file; imports item factors', async () => {
     const url = server.resolvedUrls!.local[0];
     const page = await context.newPage();
     await openReady(page, url);
@@ -196,6 +196,23 @@ describe('the demo page (static build)', () => {
     await fresh.waitForSelector('#model-error', { state: 'visible' });
     await waitText(fresh, '#model-error', 'BAD_MODEL_FILE');
     await waitText(fresh, '#env', 'f = 7');
+
+    // Item factors trained elsewhere (Spark-style JSON lines): a genre one-hot per film, so
+    // similar items and fold-in must stay within the genre; the model has no users.
+    const lines = Array.from({ length: 300 }, (_, i) => JSON.stringify({ id: `m${i + 1}`, features: Array.from({ length: 10 }, (_, g) => (g === i % 10 ? 1 : 0) + 0.01 * (((i * 7 + g * 3) % 5) - 2)) }));
+    await fresh.setInputFiles('#factors-file', { name: 'itemFactors.json', mimeType: 'application/json', buffer: Buffer.from(lines.join('\n')) });
+    await waitText(fresh, '#model-status', 'Imported 300 item factors');
+    await waitText(fresh, '#env', '0 users × 300 items, f = 10');
+    await waitText(fresh, '#history', 'no users');
+    await fresh.fill('#item', 'm1');
+    await fresh.dispatchEvent('#item', 'change');
+    await waitCount(fresh, '#similar li[data-id]', 10);
+    const similarGenres = await fresh.locator('#similar li .genre').allTextContents();
+    expect(new Set(similarGenres)).toEqual(new Set(['Sci-Fi']));
+    await fresh.fill('#me-search', 'Comedy');
+    await fresh.locator('#me-items button.pick').first().click();
+    await waitCount(fresh, '#me-recs li[data-id]', 10);
+    expect(new Set(await fresh.locator('#me-recs li .genre').allTextContents())).toEqual(new Set(['Comedy']));
     await fresh.close();
   });
 
