@@ -182,7 +182,7 @@ export class Engine {
     const interactions = this.dataset(data);
     return this.withRun(opts, async (signal) => {
       const { runId: _r, ...rest } = opts;
-      const { model, ...result } = await crossValidate(interactions, { ...rest, signal, onProgress });
+      const { model, ...result } = await crossValidate(interactions, { ...rest, signal, onProgress }, { pool: this.pool });
       if (model) this.model = model;
       return { ...result, model: model ? this.modelInfo() : undefined };
     });

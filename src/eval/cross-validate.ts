@@ -6,6 +6,7 @@
  */
 import { defaultFeedback, train } from '../als/fit.js';
 import type { AlsModel } from '../als/model.js';
+import type { TrainHooks } from '../als/train.js';
 import { resolveTrainOptions, type TrainOptions } from '../als/options.js';
 import { Rng } from '../als/rng.js';
 import { kFoldSplits, type Fold, type KFoldMethod } from '../data/kfold.js';
@@ -135,6 +136,7 @@ const MAX_TRIALS = 10_000;
  *
  * @param data - interactions from `loadInteractions` / `parseText` / `fromRecords`
  * @param opts - see {@link CrossValidateOptions}; every option is validated before training
+ * @param hooks - the worker pool (and training memory) to train in, e.g. an engine's own
  * @returns the best params and score, every trial, and the refit model when asked
  * @throws AlsError `BAD_OPTION` naming the option and its allowed range; `EMPTY_DATA`;
  *   a training error when every trial fails; `AbortError`
@@ -147,7 +149,7 @@ const MAX_TRIALS = 10_000;
  * console.log(cv.best.params, cv.best.score, '±', cv.best.std);
  * cv.model!.recommend('196', 10);
  */
-export async function crossValidate(data: Interactions, opts: CrossValidateOptions = {}): Promise<CrossValidationResult> {
+export async function crossValidate(data: Interactions, opts: CrossValidateOptions = {}, hooks: Pick<TrainHooks, 'pool' | 'runtime'> = {}): Promise<CrossValidationResult> {
   const plan = validate(data, opts);
   throwIfAborted(opts.signal);
   const splits = kFoldSplits(data, { folds: plan.folds, seed: plan.seed, method: opts.foldMethod });
@@ -168,7 +170,7 @@ export async function crossValidate(data: Interactions, opts: CrossValidateOptio
       opts.onProgress?.({ stage: 'trial', trial: t, trials: plan.trials.length, fold: fold.index, folds: plan.folds, params });
       try {
         const validation = plan.patience ? { data: scored[fold.index], metric: plan.metric, k: plan.k, patience: plan.patience } : undefined;
-        const { model, report } = await train(fold.train, { ...plan.base, ...params, validation, signal: opts.signal ?? plan.base.signal });
+        const { model, report } = await train(fold.train, { ...plan.base, ...params, validation, signal: opts.signal ?? plan.base.signal }, hooks);
         if (report.validation?.best) bestIterations.push(report.validation.best.iteration);
         const r = evaluateModel(model, scored[fold.index], { k: plan.k }) as unknown as Record<string, number>;
         perFold.push(Object.fromEntries(metricNames.map((m) => [m, r[m]])));
@@ -218,7 +220,7 @@ export async function crossValidate(data: Interactions, opts: CrossValidateOptio
     throwIfAborted(opts.signal);
     // Early-stopped folds say how long to train: the median of their best iterations.
     const its = winner.bestIterations?.length ? { iterations: median(winner.bestIterations) } : {};
-    result.model = (await train(data, { ...plan.base, ...winner.params, ...its, signal: opts.signal ?? plan.base.signal })).model;
+    result.model = (await train(data, { ...plan.base, ...winner.params, ...its, signal: opts.signal ?? plan.base.signal }, hooks)).model;
   }
   return result;
 }

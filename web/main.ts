@@ -1,0 +1,618 @@
+/**
+ * The demo page: load data (built-in or a file), train with live progress, inspect users and
+ * items, fold in "you" as a new user, keep the model. It uses the library's public entry only;
+ * the engine runs in a Web Worker (createRecommender), this thread only draws.
+ */
+import {
+  createRecommender,
+  isAlsError,
+  loadFromIndexedDB,
+  loadModel,
+  saveToIndexedDB,
+  type AlsModel,
+  type DatasetHandle,
+  type CrossValidationSummary,
+  type Recommender,
+  type ScoredItem,
+} from '../src/index.js';
+import { demoDataset } from './data/builtin.js';
+import { parseTitles, type ItemInfo } from './data/titles.js';
+import { pca2 } from './pca.js';
+import { byId, el, fmt, showError } from './ui/dom.js';
+import { genreColour, ItemMap } from './ui/item-map.js';
+import { LossChart } from './ui/loss-chart.js';
+
+/** What the page holds on this thread: ids, titles and a read-only copy of the model for drawing. */
+interface PageState {
+  rec: Recommender;
+  /** The full dataset, and its train/test halves when a run held out data. */
+  data: DatasetHandle | null;
+  split: { train: DatasetHandle; test: DatasetHandle } | null;
+  items: Map<string, ItemInfo>;
+  tastes: Map<string, [string, string]>;
+  genres: string[];
+  /** The current model decoded here (reference kernels, nothing compiled): ids, history, factors for the map. */
+  model: AlsModel | null;
+  busy: AbortController | null;
+  myPicks: Map<string, number>;
+  /** Whether `items` are the built-in catalogue's titles (dropped when a user file is loaded). */
+  builtinTitles: boolean;
+}
+
+const $ = {
+  env: byId('env'),
+  dataset: byId<HTMLSelectElement>('dataset'),
+  useBuiltin: byId<HTMLButtonElement>('use-builtin'),
+  drop: byId('drop'),
+  file: byId<HTMLInputElement>('file'),
+  titlesFile: byId<HTMLInputElement>('titles-file'),
+  parseProgress: byId<HTMLProgressElement>('parse-progress'),
+  dataError: byId('data-error'),
+  dataSummary: byId('data-summary'),
+  trainForm: byId<HTMLFormElement>('train-form'),
+  train: byId<HTMLButtonElement>('train'),
+  cancel: byId<HTMLButtonElement>('cancel'),
+  runProgress: byId<HTMLProgressElement>('run-progress'),
+  halfProgress: byId<HTMLProgressElement>('half-progress'),
+  halfLabel: byId('half-label'),
+  trainStats: byId('train-stats'),
+  cvForm: byId<HTMLFormElement>('cv-form'),
+  cvRun: byId<HTMLButtonElement>('cv-run'),
+  cvCancel: byId<HTMLButtonElement>('cv-cancel'),
+  cvStatus: byId('cv-status'),
+  cvTable: byId<HTMLTableElement>('cv-table'),
+  user: byId<HTMLInputElement>('user'),
+  userList: byId('user-list'),
+  randomUser: byId<HTMLButtonElement>('random-user'),
+  userTaste: byId('user-taste'),
+  history: byId('history'),
+  recs: byId('recs'),
+  explain: byId('explain'),
+  item: byId<HTMLInputElement>('item'),
+  itemList: byId('item-list'),
+  similar: byId('similar'),
+  legend: byId('legend'),
+  meSearch: byId<HTMLInputElement>('me-search'),
+  meClear: byId<HTMLButtonElement>('me-clear'),
+  meItems: byId('me-items'),
+  meStats: byId('me-stats'),
+  meRecs: byId('me-recs'),
+  modelName: byId<HTMLInputElement>('model-name'),
+  saveIdb: byId<HTMLButtonElement>('save-idb'),
+  loadIdb: byId<HTMLButtonElement>('load-idb'),
+  download: byId<HTMLButtonElement>('download'),
+  modelFile: byId<HTMLInputElement>('model-file'),
+  factorsFile: byId<HTMLInputElement>('factors-file'),
+  modelStatus: byId('model-status'),
+  modelError: byId('model-error'),
+};
+
+performance.mark('demo:script');
+const chart = new LossChart(byId('chart'));
+const state: PageState = { rec: await createRecommender(), data: null, split: null, items: new Map(), tastes: new Map(), genres: [], model: null, busy: null, myPicks: new Map(), builtinTitles: false };
+const map = new ItemMap(byId<HTMLCanvasElement>('map'), byId('map-tip'), (id) => state.items.get(id), []);
+map.onPick = (id) => void showItem(id);
+
+// ---------- small helpers ----------
+
+const title = (id: string | number): string => state.items.get(String(id))?.title ?? String(id);
+
+/** One list row: genre swatch, title (text only), and an optional score bar. */
+function itemRow(id: string | number, score?: number, max = 1, extra?: string): HTMLLIElement {
+  const info = state.items.get(String(id));
+  const li = el('li', { attrs: { 'data-id': String(id) } },
+    el('span', { class: 'swatch', vars: { '--c': genreColour(info?.genre ?? '', state.genres) }, attrs: { 'aria-hidden': 'true' } }),
+    el('span', { class: 'title' }, info?.title ?? String(id)),
+    info?.genre ? el('span', { class: 'genre' }, info.genre) : null,
+    extra ? el('span', { class: 'value' }, extra) : null,
+    score === undefined ? null : el('span', { class: 'score' }, el('span', { class: 'bar', vars: { '--w': `${Math.max(0, Math.min(1, score / (max || 1))) * 100}%` } }), fmt(score, 3)),
+  );
+  return li;
+}
+
+function fill(list: HTMLElement, rows: Node[], empty = 'Nothing to show.'): void {
+  list.replaceChildren(...(rows.length ? rows : [el('li', { class: 'empty' }, empty)]));
+}
+
+function setBusy(c: AbortController | null, which: 'train' | 'cv' | null): void {
+  state.busy = c;
+  $.train.disabled = c !== null;
+  $.cvRun.disabled = c !== null;
+  $.useBuiltin.disabled = c !== null;
+  $.cancel.disabled = which !== 'train';
+  $.cvCancel.disabled = which !== 'cv';
+}
+
+async function showEnvironment(): Promise<void> {
+  const info = await state.rec.info();
+  const facts: [string, string][] = [
+    ['engine', info.environment.worker ? 'Web Worker' : 'this thread'],
+    ['kernels', info.model?.kernels ?? info.kernelsAvailable[0]],
+    ['cross-origin isolated', String(info.environment.crossOriginIsolated)],
+    ['model', info.model ? `${info.model.users} users × ${info.model.items} items, f = ${info.model.factors}` : 'none yet'],
+  ];
+  $.env.replaceChildren(...facts.flatMap(([k, v]) => [el('dt', null, k), el('dd', null, v)]));
+}
+
+// ---------- 1 · data ----------
+
+async function useBuiltin(kind: 'events' | 'ratings'): Promise<boolean> {
+  const ds = demoDataset(kind);
+  state.myPicks.clear();
+  state.items = ds.items;
+  state.tastes = ds.tastes;
+  state.genres = ds.genres;
+  state.builtinTitles = true;
+  setField('feedback', ds.feedback);
+  return loadData(ds.text, kind === 'events' ? 'built-in film club events' : 'built-in film club ratings');
+}
+
+async function loadFile(file: File): Promise<boolean> {
+  state.tastes = new Map();
+  if (state.builtinTitles) [state.items, state.genres, state.builtinTitles] = [new Map(), [], false];
+  state.myPicks.clear();
+  return loadData(file, file.name);
+}
+
+async function loadData(source: Parameters<Recommender['load']>[0], name: string): Promise<boolean> {
+  showError($.dataError, null);
+  $.parseProgress.hidden = false;
+  $.parseProgress.value = 0;
+  $.dataSummary.textContent = `Reading ${name}…`;
+  try {
+    const data = await state.rec.load(source, {
+      source: name,
+      onProgress: (p) => {
+        if (p.stage === 'parse' && p.bytesTotal) $.parseProgress.value = p.bytesRead / p.bytesTotal;
+      },
+    });
+    if (state.data) await state.rec.releaseDataset(state.data);
+    if (state.split) for (const h of [state.split.train, state.split.test]) await state.rec.releaseDataset(h);
+    state.data = data;
+    state.split = null;
+    $.parseProgress.value = 1;
+    performance.mark('demo:loaded');
+    const skipped = data.skipped.count ? ` (${data.skipped.count} bad rows skipped)` : '';
+    $.dataSummary.textContent = `${name}: ${data.users.toLocaleString('en')} users, ${data.items.toLocaleString('en')} items, ${data.interactions.toLocaleString('en')} interactions${data.events.length ? ` (events: ${data.events.join(', ')})` : ''}${skipped}.`;
+    if (!data.hasValue && !data.events.length) setField('feedback', 'implicit');
+    else if (data.hasValue && !data.events.length && typeof source === 'object' && source instanceof File) setField('feedback', 'explicit');
+    return true;
+  } catch (e) {
+    showError($.dataError, e);
+    $.dataSummary.textContent = state.data ? 'The previous dataset is still loaded.' : '';
+    return false;
+  } finally {
+    $.parseProgress.hidden = true;
+  }
+}
+
+function setField(name: string, value: string): void {
+  const f = $.trainForm.elements.namedItem(name) as HTMLSelectElement | HTMLInputElement;
+  f.value = value;
+}
+
+$.useBuiltin.addEventListener('click', async () => {
+  if (await useBuiltin($.dataset.value as 'events' | 'ratings')) await trainNow();
+});
+$.file.addEventListener('change', async () => {
+  const f = $.file.files?.[0];
+  if (f && (await loadFile(f))) await trainNow();
+  $.file.value = '';
+});
+$.titlesFile.addEventListener('change', async () => {
+  const f = $.titlesFile.files?.[0];
+  $.titlesFile.value = '';
+  if (!f) return;
+  try {
+    state.items = parseTitles(await f.text(), f.name);
+    state.builtinTitles = false;
+    state.genres = [...new Set([...state.items.values()].map((i) => i.genre).filter(Boolean))].slice(0, 10);
+    showError($.dataError, null);
+    $.dataSummary.textContent += ` Titles: ${state.items.size.toLocaleString('en')} from ${f.name}.`;
+    await modelChanged();
+  } catch (e) {
+    showError($.dataError, e);
+  }
+});
+for (const ev of ['dragenter', 'dragover']) $.drop.addEventListener(ev, (e) => (e.preventDefault(), $.drop.classList.add('over')));
+for (const ev of ['dragleave', 'drop']) $.drop.addEventListener(ev, () => $.drop.classList.remove('over'));
+$.drop.addEventListener('drop', async (e) => {
+  e.preventDefault();
+  const files = [...((e as DragEvent).dataTransfer?.files ?? [])];
+  const titles = files.find((f) => /movies|titles|items/i.test(f.name));
+  const ratings = files.find((f) => f !== titles);
+  if (titles) {
+    const dt = new DataTransfer();
+    dt.items.add(titles);
+    $.titlesFile.files = dt.files;
+    $.titlesFile.dispatchEvent(new Event('change'));
+  }
+  if (ratings && (await loadFile(ratings))) await trainNow();
+});
+$.drop.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' || e.key === ' ') (e.preventDefault(), $.file.click());
+});
+
+// ---------- 2 · train ----------
+
+function readTrainForm(): Record<string, unknown> {
+  const f = new FormData($.trainForm);
+  const num = (k: string) => Number(f.get(k));
+  const feedback = String(f.get('feedback')) as 'implicit' | 'explicit';
+  return {
+    feedback,
+    factors: num('factors'),
+    // Blank or 'auto': the library's default (λ measured from the data for implicit, 0.1 with ALS-WR for explicit).
+    ...(regularizationField(f) === undefined ? {} : { regularization: regularizationField(f) }),
+    ...(feedback === 'implicit' ? { alpha: num('alpha'), confidence: String(f.get('confidence')), solver: String(f.get('solver')) } : {}),
+    iterations: num('iterations'),
+    workers: num('workers'),
+    holdout: f.get('holdout') === 'on',
+  };
+}
+
+/** The λ field: a number, or undefined for the library's default (blank or "auto"). */
+function regularizationField(f: FormData): number | undefined {
+  const raw = String(f.get('regularization') ?? '').trim();
+  return raw === '' || raw === 'auto' ? undefined : Number(raw);
+}
+
+/** Trains with the form's options; `quick` (the run as the page opens) skips the held-out scoring so recommendations show sooner. */
+async function trainNow(quick = false): Promise<void> {
+  if (!state.data || state.busy) return;
+  const { holdout: wanted, ...opts } = readTrainForm();
+  const holdout = wanted && !quick;
+  const controller = new AbortController();
+  setBusy(controller, 'train');
+  const iterations = opts.iterations as number;
+  const metricName = opts.feedback === 'explicit' ? 'held-out RMSE' : 'held-out NDCG@10';
+  chart.reset(holdout ? metricName : 'no held-out data');
+  $.runProgress.value = 0;
+  $.halfProgress.value = 0;
+  $.trainStats.textContent = 'Training…';
+  let finished = false;
+  try {
+    if (holdout && !state.split) state.split = await state.rec.split(state.data, { method: 'per-user', fraction: 0.2, seed: 1 });
+    const data = holdout ? state.split!.train : state.data;
+    performance.mark('demo:train-start');
+    const t0 = performance.now();
+    const summary = await state.rec.train(data, {
+      ...(opts as object),
+      validation: holdout ? { data: state.split!.test } : undefined,
+      signal: controller.signal,
+      onProgress: (p) => {
+        // Progress crosses the worker as separate messages: the last may land after the result,
+        // so late events still reach the chart but no longer overwrite the final summary.
+        if (p.stage === 'iteration') chart.addLoss(p.iteration, p.loss);
+        if (p.stage === 'validation') chart.addMetric(p.iteration, p.value);
+        if (finished) return;
+        if (p.stage === 'sweep') {
+          const half = p.rowsDone / p.rowsTotal;
+          $.halfProgress.value = half;
+          $.halfLabel.textContent = `${p.side} ${p.rowsDone}/${p.rowsTotal}`;
+          $.runProgress.value = (p.iteration - 1 + (p.side === 'items' ? 0.5 : 0) + half / 2) / iterations;
+        } else if (p.stage === 'iteration') {
+          $.trainStats.textContent = `Iteration ${p.iteration}/${iterations} · loss ${fmt(p.loss, 5)} · ${fmt(p.seconds * 1000, 3)} ms/iteration · ${fmt(p.gflops, 3)} GFLOP/s`;
+        }
+      },
+    });
+    finished = true;
+    const wall = (performance.now() - t0) / 1000;
+    performance.mark('demo:trained');
+    const secs = summary.secondsPerIteration;
+    const median = [...secs].sort((a, b) => a - b)[Math.floor(secs.length / 2)];
+    const gf = [...summary.gflops].sort((a, b) => a - b)[Math.floor(secs.length / 2)];
+    $.runProgress.value = 1;
+    $.trainStats.textContent = `Trained ${summary.users} users × ${summary.items} items (${summary.interactions.toLocaleString('en')} pairs), f = ${summary.options.factors}, ${summary.iterations} iterations in ${fmt(wall, 3)} s · median ${fmt(median * 1000, 3)} ms/iteration · ${fmt(gf, 3)} GFLOP/s · ${summary.kernels} kernels · workers used: ${summary.workersUsed}${holdout ? ' · trained on 80 %, 20 % held out' : ''}.${quick && wanted ? ' (This first run skipped the held-out scoring so the page opens fast: press Train to plot it.)' : ''}`;
+    await modelChanged();
+  } catch (e) {
+    finished = true;
+    if ((e as Error).name === 'AbortError') $.trainStats.textContent = `Cancelled. ${state.model ? 'The previous model is still serving.' : ''}`;
+    else $.trainStats.textContent = `Training failed: ${(e as Error).message}`;
+  } finally {
+    setBusy(null, null);
+  }
+}
+
+$.trainForm.addEventListener('submit', (e) => (e.preventDefault(), void trainNow()));
+$.cancel.addEventListener('click', () => state.busy?.abort());
+
+// ---------- cross-validation ----------
+
+function list(v: FormDataEntryValue | null): number[] {
+  return String(v ?? '')
+    .split(/[\s,;]+/)
+    .filter(Boolean)
+    .map(Number);
+}
+
+$.cvForm.addEventListener('submit', async (e) => {
+  e.preventDefault();
+  if (!state.data || state.busy) return;
+  const f = new FormData($.cvForm);
+  const base = readTrainForm();
+  const implicit = base.feedback === 'implicit';
+  const grid = { factors: list(f.get('factors')), regularization: list(f.get('regularization')), ...(implicit ? { alpha: list(f.get('alpha')) } : {}) };
+  const controller = new AbortController();
+  setBusy(controller, 'cv');
+  $.cvStatus.textContent = 'Cross-validating…';
+  try {
+    const cv = await state.rec.crossValidate(state.data, {
+      base: { feedback: base.feedback as 'implicit', iterations: Number(f.get('iterations')), ...(implicit ? { confidence: base.confidence as 'linear' } : {}) },
+      grid,
+      folds: Number(f.get('folds')),
+      k: 10,
+      seed: 1,
+      refit: f.get('refit') === 'on',
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.stage === 'trial') $.cvStatus.textContent = `Trial ${p.trial + 1}/${p.trials}, fold ${p.fold + 1}/${p.folds}: ${JSON.stringify(p.params)}`;
+      },
+    });
+    showCv(cv);
+    $.cvStatus.textContent = `Best: ${Object.entries(cv.best.params).map(([k, v]) => `${k} = ${v}`).join(', ')} → ${cv.metric} ${fmt(cv.best.score, 4)} ± ${fmt(cv.best.std, 2)} (${cv.folds} folds).${cv.model ? ' Refit on all data: now serving.' : ''}`;
+    if (cv.model) await modelChanged();
+  } catch (err) {
+    $.cvStatus.textContent = (err as Error).name === 'AbortError' ? 'Cross-validation cancelled.' : `Cross-validation failed: ${(err as Error).message}`;
+  } finally {
+    setBusy(null, null);
+  }
+});
+$.cvCancel.addEventListener('click', () => state.busy?.abort());
+
+function showCv(cv: CrossValidationSummary): void {
+  const keys = Object.keys(cv.trials[0]?.params ?? {});
+  const metrics = Object.keys(cv.trials[0]?.mean ?? {});
+  const head = el('tr', null, ...keys.map((k) => el('th', { attrs: { scope: 'col' } }, k)), ...metrics.map((m) => el('th', { attrs: { scope: 'col' } }, m === cv.metric ? `${m} ★` : m)), el('th', { attrs: { scope: 'col' } }, 's'));
+  const best = JSON.stringify(cv.best.params);
+  const rows = cv.trials.map((t) =>
+    el('tr', { class: JSON.stringify(t.params) === best ? 'best' : '' },
+      ...keys.map((k) => el('td', null, String((t.params as Record<string, unknown>)[k]))),
+      ...metrics.map((m) => el('td', null, `${fmt(t.mean[m as 'rmse']!, 3)} ± ${fmt(t.std[m as 'rmse']!, 2)}`)),
+      el('td', null, fmt(t.seconds, 2)),
+    ),
+  );
+  $.cvTable.tHead!.replaceChildren(head);
+  $.cvTable.tBodies[0].replaceChildren(...rows);
+  $.cvTable.hidden = false;
+}
+
+// ---------- the model on this thread ----------
+
+/** After any model change: decode a read-only copy here, then redraw every panel. */
+async function modelChanged(): Promise<void> {
+  const bytes = await state.rec.save();
+  state.model = await loadModel(bytes, 'reference');
+  const m = state.model;
+  const users = m.users.ids().map(String);
+  const items = m.items.ids().map(String);
+  $.userList.replaceChildren(...users.slice(0, 2000).map((u) => el('option', { attrs: { value: u } })));
+  $.itemList.replaceChildren(...items.slice(0, 5000).map((i) => el('option', { attrs: { value: i, label: title(i) } })));
+  // Rows scaled to unit length first: the map shows direction (taste), the same geometry as
+  // "similar items" (cosine); a vector's length mostly tracks popularity and would dominate PC 1.
+  const { coords, explained } = pca2(unitRows(m.params.itemFactors, m.items.size, m.factors), m.items.size, m.factors);
+  map.setPoints(items.map((id, k) => ({ id, x: coords[2 * k], y: coords[2 * k + 1] })), (id) => state.items.get(id), state.genres);
+  byId('map').setAttribute('aria-label', `Scatter plot of ${items.length} items by the first two principal components of their factors (${Math.round(explained * 100)} % of the variance); hover or use arrow keys for titles`);
+  $.legend.replaceChildren(...state.genres.map((g) => el('li', null, el('span', { class: 'swatch', vars: { '--c': genreColour(g, state.genres) } }), g)));
+  const user = users.includes($.user.value) ? $.user.value : users[0];
+  if (user !== undefined) await showUser(user);
+  else {
+    $.user.value = '';
+    fill($.history, [], 'This model has no users (imported item factors): try “You, as a new user”.');
+    fill($.recs, []);
+  }
+  await showItem(items.includes($.item.value) ? $.item.value : popularItems(1)[0] ?? items[0]);
+  renderPicks();
+  await updateMe();
+  await showEnvironment();
+}
+
+/** A copy of a row-major matrix with every non-zero row scaled to length 1. */
+function unitRows(M: Float64Array, rows: number, f: number): Float64Array {
+  const out = new Float64Array(M.length);
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let j = 0; j < f; j++) s += M[r * f + j] ** 2;
+    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+    for (let j = 0; j < f; j++) out[r * f + j] = M[r * f + j] * inv;
+  }
+  return out;
+}
+
+/** Item ids by number of training interactions, most first. */
+function popularItems(k: number): string[] {
+  const m = state.model!;
+  const counts = new Int32Array(m.items.size);
+  for (let j = 0; j < m.seen.indices.length; j++) counts[m.seen.indices[j]]++;
+  return [...counts.keys()].sort((a, b) => counts[b] - counts[a] || a - b).slice(0, k).map((i) => String(m.items.id(i)));
+}
+
+// ---------- 3 · a user ----------
+
+async function showUser(user: string): Promise<void> {
+  const m = state.model;
+  if (!m) return;
+  $.user.value = user;
+  const u = m.users.index(user) ?? m.users.index(Number(user));
+  if (u === undefined) {
+    fill($.history, [], `No user “${user}” in the model.`);
+    fill($.recs, []);
+    return;
+  }
+  const taste = state.tastes.get(user);
+  $.userTaste.textContent = taste ? `Planted taste of ${user}: ${taste[0]} and ${taste[1]} — the recommendations should be mostly these.` : '';
+  const rows: { i: number; v: number }[] = [];
+  for (let j = m.seen.indptr[u]; j < m.seen.indptr[u + 1]; j++) rows.push({ i: m.seen.indices[j], v: m.seen.values[j] });
+  rows.sort((a, b) => b.v - a.v);
+  const explicit = m.options.feedback === 'explicit';
+  fill($.history, rows.slice(0, 15).map((r) => itemRow(String(m.items.id(r.i)), undefined, 1, explicit ? `${'★'.repeat(Math.round(r.v))}` : `×${fmt(r.v, 3)}`)));
+  if (rows.length > 15) $.history.append(el('li', { class: 'empty' }, `… and ${rows.length - 15} more`));
+  const top = await state.rec.recommend(user, 10);
+  renderScored($.recs, top, (id) => void explainItem(user, id));
+  // For bench/demo.mjs: time from navigation to the first recommendations on screen.
+  if (performance.getEntriesByName('first-recommendations').length === 0) performance.mark('first-recommendations');
+  $.explain.replaceChildren();
+}
+
+function renderScored(list: HTMLElement, top: ScoredItem[], onSelect?: (id: string) => void): void {
+  const max = Math.max(...top.map((t) => Math.abs(t.score)), 1e-12);
+  fill(list, top.map((t) => {
+    const li = itemRow(t.id, t.score, max);
+    if (onSelect) {
+      li.tabIndex = 0;
+      li.setAttribute('role', 'button');
+      li.addEventListener('click', () => onSelect(String(t.id)));
+      li.addEventListener('keydown', (e) => (e.key === 'Enter' || e.key === ' ') && (e.preventDefault(), onSelect(String(t.id))));
+    }
+    return li;
+  }), 'No recommendations.');
+}
+
+async function explainItem(user: string, item: string): Promise<void> {
+  const x = await state.rec.explain(user, item, { topN: 5 });
+  const parts = x.contributions.filter((c) => c.contribution > 0);
+  $.explain.replaceChildren(
+    el('h3', null, `Why “${title(item)}” (score ${fmt(x.score, 3)})`),
+    el('p', null, parts.length ? 'Because you liked:' : 'No single item in the history explains this score.'),
+    el('ol', { class: 'items' }, ...x.contributions.map((c) => itemRow(String(c.item), c.contribution, Math.abs(x.contributions[0]?.contribution ?? 1)))),
+    el('p', { class: 'hint' }, `Contributions c·yᵢᵀWʸⱼ add up to the score${x.rest ? `; the rest of the history adds ${fmt(x.rest, 3)}` : ''}${x.baseline ? `; baseline ${fmt(x.baseline, 3)}` : ''}.`),
+  );
+}
+
+$.user.addEventListener('change', () => void showUser($.user.value.trim()));
+$.randomUser.addEventListener('click', () => {
+  const m = state.model;
+  if (m && m.users.size) void showUser(String(m.users.id(Math.floor(Math.random() * m.users.size))));
+});
+
+// ---------- 4 · items ----------
+
+async function showItem(item: string | undefined): Promise<void> {
+  if (!state.model || item === undefined) return;
+  $.item.value = item;
+  try {
+    const sims = await state.rec.similarItems(isNaN(Number(item)) || state.model.items.index(item) !== undefined ? item : Number(item), 10);
+    renderScored($.similar, sims, (id) => void showItem(id));
+  } catch (e) {
+    fill($.similar, [], (e as Error).message);
+  }
+}
+$.item.addEventListener('change', () => void showItem($.item.value.trim()));
+
+// ---------- 5 · you ----------
+
+function renderPicks(): void {
+  const m = state.model;
+  if (!m) return;
+  const q = $.meSearch.value.trim().toLowerCase();
+  const ids = q
+    ? m.items.ids().map(String).filter((id) => `${title(id)} ${state.items.get(id)?.genre ?? ''} ${id}`.toLowerCase().includes(q)).slice(0, 40)
+    : popularItems(30);
+  $.meItems.replaceChildren(
+    ...ids.map((id) => {
+      const info = state.items.get(id);
+      const b = el('button', { class: 'pick', attrs: { type: 'button', 'aria-pressed': String(state.myPicks.has(id)), 'data-id': id }, vars: { '--c': genreColour(info?.genre ?? '', state.genres) } }, info?.title ?? id);
+      b.title = info?.genre ?? '';
+      b.addEventListener('click', () => {
+        if (state.myPicks.has(id)) state.myPicks.delete(id);
+        else state.myPicks.set(id, m.options.feedback === 'explicit' ? 5 : 1);
+        b.setAttribute('aria-pressed', String(state.myPicks.has(id)));
+        void updateMe();
+      });
+      return b;
+    }),
+  );
+}
+
+async function updateMe(): Promise<void> {
+  if (!state.model) return;
+  const history = [...state.myPicks].map(([item, value]) => ({ item, value }));
+  if (history.length === 0) {
+    $.meStats.textContent = 'Pick an item or two.';
+    fill($.meRecs, [], 'Your recommendations appear here.');
+    return;
+  }
+  const t0 = performance.now();
+  const top = await state.rec.recommendForNewUser(history, 10);
+  const ms = performance.now() - t0;
+  $.meStats.textContent = `${history.length} pick${history.length > 1 ? 's' : ''} · fold-in + top 10 over ${state.model.items.size} items: ${fmt(ms, 2)} ms (round trip to the worker).`;
+  renderScored($.meRecs, top);
+}
+
+$.meSearch.addEventListener('input', renderPicks);
+$.meClear.addEventListener('click', () => {
+  state.myPicks.clear();
+  renderPicks();
+  void updateMe();
+});
+
+// ---------- 6 · keep the model ----------
+
+async function modelAction(label: string, action: () => Promise<string>): Promise<void> {
+  showError($.modelError, null);
+  $.modelStatus.textContent = `${label}…`;
+  try {
+    $.modelStatus.textContent = await action();
+  } catch (e) {
+    $.modelStatus.textContent = '';
+    showError($.modelError, isAlsError(e) || e instanceof Error ? e : String(e));
+  }
+}
+
+$.saveIdb.addEventListener('click', () =>
+  modelAction('Saving', async () => {
+    const bytes = await saveToIndexedDB(state.rec, $.modelName.value);
+    return `Saved “${$.modelName.value}” in this browser's IndexedDB (${fmt(bytes / 1024, 3)} KiB).`;
+  }),
+);
+$.loadIdb.addEventListener('click', () =>
+  modelAction('Loading', async () => {
+    await loadFromIndexedDB(state.rec, $.modelName.value);
+    await modelChanged();
+    return `Loaded “${$.modelName.value}” from IndexedDB.`;
+  }),
+);
+$.download.addEventListener('click', () =>
+  modelAction('Preparing', async () => {
+    const bytes = await state.rec.save();
+    const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
+    const a = el('a', { attrs: { href: url, download: `${$.modelName.value || 'model'}.als` } });
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    return `Downloaded ${fmt(bytes.byteLength / 1024, 3)} KiB.`;
+  }),
+);
+$.modelFile.addEventListener('change', () => {
+  const f = $.modelFile.files?.[0];
+  $.modelFile.value = '';
+  if (f)
+    void modelAction('Loading', async () => {
+      await state.rec.loadModel(new Uint8Array(await f.arrayBuffer()));
+      await modelChanged();
+      return `Loaded ${f.name}.`;
+    });
+});
+$.factorsFile.addEventListener('change', () => {
+  const f = $.factorsFile.files?.[0];
+  $.factorsFile.value = '';
+  if (f)
+    void modelAction('Importing', async () => {
+      const info = await state.rec.importFactors(new Uint8Array(await f.arrayBuffer()));
+      await modelChanged();
+      return `Imported ${info?.items} item factors (f = ${info?.factors}) from ${f.name}: similar items and fold-in work on them.`;
+    });
+});
+
+// ---------- start: the built-in dataset, trained at once ----------
+
+void showEnvironment(); // in parallel: the worker answers in order anyway
+// Default to one worker per core (parallel sweeps on a shared memory when the page is
+// cross-origin isolated), so the first run also loads the pool while the page opens.
+{
+  const select = $.trainForm.elements.namedItem('workers') as HTMLSelectElement;
+  const cores = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1));
+  const best = [...select.options].map((o) => Number(o.value)).filter((w) => w <= cores).pop() ?? 1;
+  select.value = String(best);
+}
+if (await useBuiltin('events')) await trainNow(true);
+document.body.dataset.ready = 'true';
