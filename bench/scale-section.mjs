@@ -91,7 +91,7 @@ export async function scaleSection({ quick = false, command = 'npm run bench -- 
     lines.push(`- ${name}: parse + index ${verdict(r.parseIndexSeconds, 15, 's')}; 15 iterations ${verdict(r.iterationsSeconds, 45, 's')}; peak memory ${verdict((name === 'Node' ? r.peakBytes : r.tabRendererHwm) / GiB, 2, 'GiB')}.`);
   }
   lines.push('');
-  lines.push('### Scaling (Node, one worker, medians after a warm-up iteration)');
+  lines.push('### Scaling (Node, the default workers = one per core, 2 here; medians after a warm-up iteration)');
   lines.push('');
   lines.push('![time per iteration vs f](docs/scaling-f.svg) ![time vs interactions](docs/scaling-nnz.svg)');
   lines.push('');

@@ -1,4 +1,4 @@
-// Scaling study (Node, one worker): seconds per implicit iteration vs the factor count f
+// Scaling study (Node, the default workers: one per core): seconds per implicit iteration vs the factor count f
 // (Cholesky and CG, MovieLens-1M shape) and vs the number of interactions (f = 64, CG, shapes
 // scaled from MovieLens-20M up to it), plus load time (parse a TSV file + CSR/CSC) vs
 // interactions. Writes docs/scaling-f.svg, docs/scaling-nnz.svg and docs/scaling.json.
@@ -57,7 +57,7 @@ export async function benchScaling({ quick = false } = {}) {
   writeFileSync(
     `${root}docs/scaling-f.svg`,
     logLogPlot({
-      title: 'Implicit ALS, MovieLens-1M shape, 1 worker (Node): time vs f',
+      title: 'Implicit ALS, MovieLens-1M shape, one worker per core (Node): time vs f',
       xLabel: 'factors f',
       yLabel: 'seconds per iteration',
       xTicks: fs,
@@ -77,7 +77,7 @@ export async function benchScaling({ quick = false } = {}) {
   writeFileSync(
     `${root}docs/scaling-nnz.svg`,
     logLogPlot({
-      title: 'f = 64, CG (3 steps), 1 worker (Node): time vs interactions',
+      title: 'f = 64, CG (3 steps), one worker per core (Node): time vs interactions',
       xLabel: 'interactions',
       yLabel: 'seconds',
       series: [

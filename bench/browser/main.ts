@@ -108,7 +108,7 @@ async function latency(): Promise<void> {
   const Y = Float64Array.from({ length: n * f }, () => rng.normal() * 0.1);
   const X = Float64Array.from({ length: f }, () => rng.normal());
   const model = await AlsModel.create({
-    options: resolveTrainOptions({ feedback: 'implicit', factors: f }, 'implicit'),
+    options: resolveTrainOptions({ feedback: 'implicit', factors: f, regularization: 0.05 }, 'implicit'),
     users,
     items,
     factors: { factors: f, userFactors: X, itemFactors: Y, globalMean: 0 },

@@ -144,6 +144,10 @@ export class AlsModel {
         factors: f,
       });
     }
+    // λ 'auto' is measured during training; a model needs the number (fold-in solves with it).
+    if (!(Number.isFinite(parts.options.regularization) && parts.options.regularization >= 0)) {
+      throw badOption('options.regularization', parts.options.regularization, 'a finite λ ≥ 0 (with "auto", use the λ training measured: report.regularization)');
+    }
     const rt = runtime ?? (await loadKernels({ variant: kernels }));
     return new AlsModel(parts, rt);
   }

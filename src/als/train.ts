@@ -108,8 +108,8 @@ const CHUNK_FLOPS: Record<KernelVariant, number> = { relaxed: 2e8, simd: 1.5e8, 
  * never on the thread count: the loss's partial sums, and so its bits, are the same for any count.
  */
 const MIN_CHUNKS = 64;
-/** Smallest chunk worth a kernel call (flops). */
-const MIN_CHUNK_FLOPS = 1e6;
+/** Smallest chunk worth a kernel call and a progress event (flops; ≈ 0.2 ms): small problems are not cut finer. */
+const MIN_CHUNK_FLOPS = 4e6;
 
 /** Bytes per stored interaction value in WASM memory: f32 (see the kernel ABI). */
 export const VALUE_BYTES = 4;

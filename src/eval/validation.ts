@@ -119,7 +119,9 @@ export class Validator {
     // One kernel memory for every evaluation of the run, not one per iteration.
     this.runtime ??= await loadKernels({ variant: this.train.options.kernels });
     this.runtime.arena.reset();
-    const model = await AlsModel.create({ ...this.train, factors }, this.train.options.kernels, this.runtime);
+    // Scoring never solves, so λ does not matter here; while training measures an 'auto' λ the options still hold NaN.
+    const options = Number.isFinite(this.train.options.regularization) ? this.train.options : { ...this.train.options, regularization: 0 };
+    const model = await AlsModel.create({ ...this.train, options, factors }, this.train.options.kernels, this.runtime);
     const r = evaluateModel(model, this.v.data, { k: this.v.k }) as unknown as Record<string, number>;
     const value = r[this.v.metric];
     const point = { restart: s.restart, iteration: s.iteration, value };

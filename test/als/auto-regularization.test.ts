@@ -76,3 +76,19 @@ describe('implicit training with the default λ', () => {
     expect((await train(data, { feedback: 'implicit', factors: 4, iterations: 2 })).report.regularization).toBe(a.report.regularization);
   });
 });
+
+describe('a model built from options whose λ is still "auto"', () => {
+  it('is refused with the option named, not served with a NaN λ', async () => {
+    const { AlsModel } = await import('../../src/als/model.js');
+    const { resolveTrainOptions } = await import('../../src/als/options.js');
+    const { idMapFromIds } = await import('../../src/data/id-map.js');
+    const items = idMapFromIds(['a', 'b']);
+    const users = idMapFromIds(['u']);
+    const seen = csrFromTriplets(1, 2, Int32Array.of(0), Int32Array.of(0), Float64Array.of(1), 'sum');
+    const factors = { factors: 1, userFactors: Float64Array.of(1), itemFactors: Float64Array.of(1, 0.5), globalMean: 0 };
+    const options = resolveTrainOptions({ feedback: 'implicit' }, 'implicit');
+    await expect(AlsModel.create({ options, users, items, factors, seen })).rejects.toMatchObject({ code: 'BAD_OPTION', details: { option: 'options.regularization' } });
+    const fixed = await AlsModel.create({ options: { ...options, regularization: 0.1 }, users, items, factors, seen });
+    expect(fixed.recommendForHistory([{ item: 'a' }], 1)[0].id).toBe('b');
+  });
+});
