@@ -4,6 +4,7 @@
 // Standalone: node --experimental-wasm-relaxed-simd bench/kernels.mjs [--quick]
 import { pathToFileURL } from 'node:url';
 import { kernelVariantsAvailable, loadKernels } from '../dist/wasm/kernels.js';
+import { prng } from './prng.mjs';
 
 /** MovieLens-1M's shape: users, items, interactions. */
 const ML1M = { users: 6040, items: 3706, nnz: 1_000_000 };
@@ -14,17 +15,6 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-/** mulberry32: a tiny seeded PRNG, enough for benchmark data. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A CSR by user with MovieLens-1M's shape: item popularity ∝ 1/rank^0.9 (power law), user

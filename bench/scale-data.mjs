@@ -4,20 +4,11 @@
 // generateSynthetic (src/data/synthetic.ts) plants tastes with an O(users·items·rank) pass:
 // fine for ML-1M, minutes at ML-20M; this one only draws power-law popularity, O(nnz).
 
+import { prng } from './prng.mjs';
+
 /** MovieLens-20M's shape: 138 493 users × 26 744 items, 20 000 263 ratings. */
 export const ML20M = { users: 138_493, items: 26_744, interactions: 20_000_263 };
 
-/** mulberry32: a tiny seeded PRNG, enough for benchmark data. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Yields TSV text `user\titem\trating\n` in chunks of `linesPerChunk` lines: every user has at

@@ -1,0 +1,13 @@
+// mulberry32: a tiny seeded PRNG, enough for benchmark data (shared by the bench scripts).
+
+/** A seeded generator of uniform numbers in [0, 1). */
+export function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
