@@ -1,5 +1,6 @@
 import { buildMatrix } from '../data/csr.js';
 import type { Interactions } from '../data/types.js';
+import { badOption } from '../errors.js';
 import { AlsModel } from './model.js';
 import { resolveTrainOptions, type Feedback, type TrainOptions } from './options.js';
 import { trainFactors, type TrainHooks, type TrainReport } from './train.js';
@@ -34,8 +35,8 @@ export function defaultFeedback(data: Pick<Interactions, 'hasValue' | 'event'>):
  * Trains an ALS model on parsed interactions.
  * @param data - interactions from `loadInteractions` / `parseText` / `fromRecords`
  * @param options - see {@link TrainOptions} and {@link FitOptions}; validated here
- * @param hooks - `runtime`: a kernel runtime to train in (reused across runs so WASM memory stays flat; one run at a time)
- * @param hooks - `pool`: the worker pool to borrow when `workers` > 1 (default: the process-wide one)
+ * @param hooks - `runtime`: a kernel runtime to train in (reused across runs so WASM memory stays flat; one run at a time);
+ *   `pool`: the worker pool to borrow when `workers` > 1 (default: the process-wide one)
  * @returns the model and the training report
  * @throws AlsError `BAD_OPTION`, `EMPTY_DATA`, `NOT_POSITIVE_DEFINITE`, `NON_FINITE`, `OUT_OF_MEMORY`; `AbortError`
  * @example
@@ -44,9 +45,8 @@ export function defaultFeedback(data: Pick<Interactions, 'hasValue' | 'event'>):
  * model.recommend('196', 10);
  */
 export async function train(data: Interactions, options: FitOptions = {}, hooks: Pick<TrainHooks, 'runtime' | 'pool'> = {}): Promise<TrainResult> {
-  // Anything but an object is left for resolveTrainOptions to refuse (BAD_OPTION "options").
-  const { validation: validationOptions, ...trainOptions } = typeof options === 'object' && options !== null ? options : { validation: undefined };
-  if (typeof options !== 'object' || options === null) resolveTrainOptions(options as never, defaultFeedback(data));
+  if (typeof options !== 'object' || options === null) throw badOption('options', options, 'an object of training options');
+  const { validation: validationOptions, ...trainOptions } = options;
   const opts = resolveTrainOptions(trainOptions, defaultFeedback(data));
   const validation = validationOptions === undefined ? undefined : resolveValidation(validationOptions, opts.feedback);
   const matrix = buildMatrix(data, { duplicates: opts.duplicates, eventWeights: opts.eventWeights });
