@@ -1,159 +1,349 @@
 // The implicit half-step by conjugate gradient, warm-started from the current factors and
 // never forming the f×f system: A·v = YᵀY·v + λv + Y_uᵀ W_u (Y_u v), W_u = diag(|c_ui| − 1).
-// The row's item vectors Y_u are gathered once into a contiguous panel and reused by every
-// step; products run four rows at a time so v and the output are loaded once per four rows.
+//
+// Layout, and why: vectors are packed four at a time into interleaved blocks (pair q of
+// vector k at block + 64q + 16k), the row's item vectors once per row and YᵀY once per call.
+// One moving pointer with constant offsets then serves four vectors, and each product A·p is
+// one pass over the row's panel: per block, four dots with p and, while the block is still in
+// L1, the weighted sum back into A·p. The first residual b − A·x is formed in the pass that
+// gathers the panel. The loops keep to four accumulators and pointer bounds: V8 neither folds
+// loads into multiply-adds nor keeps more than that in registers without spilling, and this
+// shape measured 1.4× the throughput of eight accumulators over a row-major panel
+// (BENCHMARKS.md, "Conjugate-gradient kernel").
 // see: Takács, Pilászy & Tikk 2011, "Applications of the conjugate gradient method for implicit
 // feedback collaborative filtering"; benfred/implicit `_als.pyx` (least_squares_cg).
 import { axpy, copy, dot, madd, scale, zero } from './vec';
 
+/** Bytes of one packed vector: f rounded up to a whole f64 pair. */
+// @ts-ignore: decorator
+@inline function pairBytes(f: i32): usize {
+  return <usize>((f + 1) >> 1) << 4;
+}
+
 /** Bytes of scratch {@link solveImplicitRowsCG} needs for f factors and rows of ≤ maxRowNnz entries. */
 export function scratchBytesCG(f: i32, maxRowNnz: i32): usize {
-  const vBytes = ((<usize>f << 3) + 15) & ~(<usize>15);
-  const n = <usize>max(maxRowNnz, 1);
-  return 16 + 3 * vBytes + 2 * (((n << 3) + 15) & ~(<usize>15)) + n * (<usize>f << 3);
+  const vb = pairBytes(f);
+  const blocks = <usize>((max(maxRowNnz, 1) + 3) >> 2);
+  const gramBlocks = <usize>((f + 3) >> 2);
+  // x, r, p, A·p, a zero vector, four dots; packed YᵀY; a weight per entry; the row's panel.
+  return 16 + 5 * vb + 32 + gramBlocks * 4 * vb + (blocks << 5) + blocks * 4 * vb;
 }
 
-/** t[j] = P_j · v for the `count` contiguous rows of P (length f each). */
-function gemvRows(P: usize, count: i32, f: i32, v: usize, t: usize): void {
-  const fBytes = <usize>f << 3;
-  let j = 0;
+/**
+ * The four dots of v with the packed vectors of one block, stored at t[0..3]. v has a whole
+ * number of pairs (for odd f its padding lane is 0, as is the block's).
+ */
+// @ts-ignore: decorator
+@inline function blockDots(t: usize, v: usize, block: usize, pairs: i32): void {
+  let q = block;
+  const end = v + (<usize>pairs << 4);
   if (ASC_FEATURE_SIMD) {
-    for (; j + 4 <= count; j += 4) {
-      const p0 = P + <usize>j * fBytes;
-      const p1 = p0 + fBytes;
-      const p2 = p1 + fBytes;
-      const p3 = p2 + fBytes;
+    let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+    for (let o = v; o < end; o += 16) {
+      const vv = v128.load(o);
+      a0 = madd(v128.load(q), vv, a0);
+      a1 = madd(v128.load(q, 16), vv, a1);
+      a2 = madd(v128.load(q, 32), vv, a2);
+      a3 = madd(v128.load(q, 48), vv, a3);
+      q += 64;
+    }
+    store<f64>(t, f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1));
+    store<f64>(t, f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1), 8);
+    store<f64>(t, f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1), 16);
+    store<f64>(t, f64x2.extract_lane(a3, 0) + f64x2.extract_lane(a3, 1), 24);
+  } else {
+    let d0: f64 = 0, d1: f64 = 0, d2: f64 = 0, d3: f64 = 0;
+    for (let o = v; o < end; o += 16) {
+      const x0 = load<f64>(o), x1 = load<f64>(o, 8);
+      d0 += load<f64>(q) * x0 + load<f64>(q, 8) * x1;
+      d1 += load<f64>(q, 16) * x0 + load<f64>(q, 24) * x1;
+      d2 += load<f64>(q, 32) * x0 + load<f64>(q, 40) * x1;
+      d3 += load<f64>(q, 48) * x0 + load<f64>(q, 56) * x1;
+      q += 64;
+    }
+    store<f64>(t, d0);
+    store<f64>(t, d1, 8);
+    store<f64>(t, d2, 16);
+    store<f64>(t, d3, 24);
+  }
+}
+
+/** out += s0·y0 + s1·y1 + s2·y2 + s3·y3 for the four packed vectors of one block (f lanes of out). */
+// @ts-ignore: decorator
+@inline function addBlock(out: usize, block: usize, s0: f64, s1: f64, s2: f64, s3: f64, f: i32): void {
+  let q = block;
+  const end = out + (<usize>(f >> 1) << 4);
+  let o = out;
+  if (ASC_FEATURE_SIMD) {
+    const w0 = f64x2.splat(s0), w1 = f64x2.splat(s1), w2 = f64x2.splat(s2), w3 = f64x2.splat(s3);
+    for (; o < end; o += 16) {
+      let acc = v128.load(o);
+      acc = madd(w0, v128.load(q), acc);
+      acc = madd(w1, v128.load(q, 16), acc);
+      acc = madd(w2, v128.load(q, 32), acc);
+      acc = madd(w3, v128.load(q, 48), acc);
+      v128.store(o, acc);
+      q += 64;
+    }
+  } else {
+    for (; o < end; o += 16) {
+      store<f64>(o, load<f64>(o) + s0 * load<f64>(q) + s1 * load<f64>(q, 16) + s2 * load<f64>(q, 32) + s3 * load<f64>(q, 48));
+      store<f64>(o, load<f64>(o, 8) + s0 * load<f64>(q, 8) + s1 * load<f64>(q, 24) + s2 * load<f64>(q, 40) + s3 * load<f64>(q, 56), 8);
+      q += 64;
+    }
+  }
+  if (f & 1) {
+    // Odd f: the last lane alone (out has no room for a whole pair).
+    store<f64>(o, load<f64>(o) + s0 * load<f64>(q) + s1 * load<f64>(q, 16) + s2 * load<f64>(q, 32) + s3 * load<f64>(q, 48));
+  }
+}
+
+/** Packs the f×f row-major YᵀY into ⌈f/4⌉ interleaved blocks of four rows (padding rows and lanes 0). */
+function packGram(G4: usize, YtY: usize, f: i32): void {
+  const fBytes = <usize>f << 3;
+  const vb = pairBytes(f);
+  const pairs = (f + 1) >> 1;
+  for (let r = 0; r < ((f + 3) & ~3); r++) {
+    const block = G4 + <usize>(r >> 2) * (vb << 2) + (<usize>(r & 3) << 4);
+    const row = YtY + <usize>r * fBytes;
+    for (let q = 0; q < pairs; q++) {
+      const d = block + (<usize>q << 6);
+      const a = q << 1;
+      store<f64>(d, r < f ? load<f64>(row + (<usize>a << 3)) : 0);
+      store<f64>(d, r < f && a + 1 < f ? load<f64>(row + (<usize>(a + 1) << 3)) : 0, 8);
+    }
+  }
+}
+
+/** out = YᵀY·v + λv from the packed YᵀY; t holds four f64 of scratch. */
+function gramTimes(out: usize, G4: usize, v: usize, f: i32, lambda: f64, t: usize): void {
+  const pairs = (f + 1) >> 1;
+  const blockBytes = pairBytes(f) << 2;
+  let block = G4;
+  for (let r = 0; r < f; r += 4) {
+    blockDots(t, v, block, pairs);
+    const n = min(4, f - r);
+    for (let k = 0; k < n; k++) {
+      const o = <usize>(r + k) << 3;
+      store<f64>(out + o, load<f64>(t + (<usize>k << 3)) + lambda * load<f64>(v + o));
+    }
+    block += blockBytes;
+  }
+}
+
+/** The weight of entry c in A: |c| − 1 (c < 0 is preference 0 with confidence |c|). */
+// @ts-ignore: decorator
+@inline function weight(c: f64): f64 {
+  return Math.abs(c) - 1;
+}
+
+/**
+ * Packs the row's vectors y_j = Y[indices[j]], j ∈ [lo, hi), into the panel (a short last
+ * block is padded with zero vectors of weight 0) and their weights |c_j| − 1 into w, and
+ * adds Σ_j (c⁺_j − w_j·y_jᵀx)·y_j to r: the data part of b − A·x. x is packed (f even, or a
+ * zero padding lane).
+ */
+function gatherResidual(
+  r: usize, x: usize, Y: usize, indices: usize, conf: usize, lo: i32, hi: i32, f: i32,
+  panel: usize, w: usize, zeroRow: usize,
+): void {
+  const fBytes = <usize>f << 3;
+  const blockBytes = pairBytes(f) << 2;
+  const full = f >> 1;
+  let block = panel;
+  for (let j = lo; j < hi; j += 4) {
+    const n = min(4, hi - j);
+    const ij = indices + (<usize>j << 2);
+    const p0 = Y + <usize>load<i32>(ij) * fBytes;
+    const p1 = n > 1 ? Y + <usize>load<i32>(ij, 4) * fBytes : zeroRow;
+    const p2 = n > 2 ? Y + <usize>load<i32>(ij, 8) * fBytes : zeroRow;
+    const p3 = n > 3 ? Y + <usize>load<i32>(ij, 12) * fBytes : zeroRow;
+    // Pack the four vectors and take their dots with x from the same loads.
+    const t = w + (<usize>(j - lo) << 3);
+    let q = block;
+    if (ASC_FEATURE_SIMD) {
       let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
-      let a = 0;
-      for (; a + 2 <= f; a += 2) {
-        const o = <usize>a << 3;
-        const vv = v128.load(v + o);
-        a0 = madd(v128.load(p0 + o), vv, a0);
-        a1 = madd(v128.load(p1 + o), vv, a1);
-        a2 = madd(v128.load(p2 + o), vv, a2);
-        a3 = madd(v128.load(p3 + o), vv, a3);
+      for (let a = 0; a < full; a++) {
+        const o = <usize>a << 4;
+        const xv = v128.load(x + o);
+        const y0 = v128.load(p0 + o), y1 = v128.load(p1 + o), y2 = v128.load(p2 + o), y3 = v128.load(p3 + o);
+        v128.store(q, y0);
+        v128.store(q, y1, 16);
+        v128.store(q, y2, 32);
+        v128.store(q, y3, 48);
+        a0 = madd(y0, xv, a0);
+        a1 = madd(y1, xv, a1);
+        a2 = madd(y2, xv, a2);
+        a3 = madd(y3, xv, a3);
+        q += 64;
       }
-      let s0 = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
-      let s1 = f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1);
-      let s2 = f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1);
-      let s3 = f64x2.extract_lane(a3, 0) + f64x2.extract_lane(a3, 1);
-      if (a < f) {
-        const o = <usize>a << 3;
-        const x = load<f64>(v + o);
-        s0 += load<f64>(p0 + o) * x;
-        s1 += load<f64>(p1 + o) * x;
-        s2 += load<f64>(p2 + o) * x;
-        s3 += load<f64>(p3 + o) * x;
+      store<f64>(t, f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1));
+      store<f64>(t, f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1), 8);
+      store<f64>(t, f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1), 16);
+      store<f64>(t, f64x2.extract_lane(a3, 0) + f64x2.extract_lane(a3, 1), 24);
+    } else {
+      let d0: f64 = 0, d1: f64 = 0, d2: f64 = 0, d3: f64 = 0;
+      for (let a = 0; a < full; a++) {
+        const o = <usize>a << 4;
+        const x0 = load<f64>(x + o), x1 = load<f64>(x + o, 8);
+        const y00 = load<f64>(p0 + o), y01 = load<f64>(p0 + o, 8);
+        const y10 = load<f64>(p1 + o), y11 = load<f64>(p1 + o, 8);
+        const y20 = load<f64>(p2 + o), y21 = load<f64>(p2 + o, 8);
+        const y30 = load<f64>(p3 + o), y31 = load<f64>(p3 + o, 8);
+        store<f64>(q, y00); store<f64>(q, y01, 8);
+        store<f64>(q, y10, 16); store<f64>(q, y11, 24);
+        store<f64>(q, y20, 32); store<f64>(q, y21, 40);
+        store<f64>(q, y30, 48); store<f64>(q, y31, 56);
+        d0 += y00 * x0 + y01 * x1;
+        d1 += y10 * x0 + y11 * x1;
+        d2 += y20 * x0 + y21 * x1;
+        d3 += y30 * x0 + y31 * x1;
+        q += 64;
       }
-      const to = t + (<usize>j << 3);
-      store<f64>(to, s0);
-      store<f64>(to, s1, 8);
-      store<f64>(to, s2, 16);
-      store<f64>(to, s3, 24);
+      store<f64>(t, d0);
+      store<f64>(t, d1, 8);
+      store<f64>(t, d2, 16);
+      store<f64>(t, d3, 24);
     }
+    if (f & 1) {
+      // The last factor fills half a pair; the other lane is packed as 0.
+      const o = <usize>full << 4;
+      const xl = load<f64>(x + o);
+      const y0 = load<f64>(p0 + o), y1 = load<f64>(p1 + o), y2 = load<f64>(p2 + o), y3 = load<f64>(p3 + o);
+      store<f64>(q, y0); store<f64>(q, 0, 8);
+      store<f64>(q, y1, 16); store<f64>(q, 0, 24);
+      store<f64>(q, y2, 32); store<f64>(q, 0, 40);
+      store<f64>(q, y3, 48); store<f64>(q, 0, 56);
+      store<f64>(t, load<f64>(t) + y0 * xl);
+      store<f64>(t, load<f64>(t, 8) + y1 * xl, 8);
+      store<f64>(t, load<f64>(t, 16) + y2 * xl, 16);
+      store<f64>(t, load<f64>(t, 24) + y3 * xl, 24);
+    }
+    const cj = conf + (<usize>j << 2);
+    const c0 = <f64>load<f32>(cj);
+    const c1: f64 = n > 1 ? <f64>load<f32>(cj, 4) : 1;
+    const c2: f64 = n > 2 ? <f64>load<f32>(cj, 8) : 1;
+    const c3: f64 = n > 3 ? <f64>load<f32>(cj, 12) : 1;
+    const w0 = weight(c0), w1 = weight(c1), w2 = weight(c2), w3 = weight(c3);
+    // Padding vectors are zero with c = 1: they add 0 here and have weight 0 in the steps.
+    const s0 = (c0 > 0 ? c0 : 0) - w0 * load<f64>(t);
+    const s1 = (n > 1 && c1 > 0 ? c1 : 0) - w1 * load<f64>(t, 8);
+    const s2 = (n > 2 && c2 > 0 ? c2 : 0) - w2 * load<f64>(t, 16);
+    const s3 = (n > 3 && c3 > 0 ? c3 : 0) - w3 * load<f64>(t, 24);
+    store<f64>(t, w0);
+    store<f64>(t, w1, 8);
+    store<f64>(t, w2, 16);
+    store<f64>(t, w3, 24);
+    addBlock(r, block, s0, s1, s2, s3, f);
+    block += blockBytes;
   }
-  for (; j < count; j++) store<f64>(t + (<usize>j << 3), dot(P + <usize>j * fBytes, v, f));
 }
 
-/** out += Σ_j s[j]·P_j over the `count` contiguous rows of P. */
-function gemvTRows(P: usize, count: i32, f: i32, s: usize, out: usize): void {
-  const fBytes = <usize>f << 3;
-  let j = 0;
-  if (ASC_FEATURE_SIMD) {
-    for (; j + 4 <= count; j += 4) {
-      const p0 = P + <usize>j * fBytes;
-      const p1 = p0 + fBytes;
-      const p2 = p1 + fBytes;
-      const p3 = p2 + fBytes;
-      const so = s + (<usize>j << 3);
-      const c0 = load<f64>(so), c1 = load<f64>(so, 8), c2 = load<f64>(so, 16), c3 = load<f64>(so, 24);
-      const v0 = f64x2.splat(c0), v1 = f64x2.splat(c1), v2 = f64x2.splat(c2), v3 = f64x2.splat(c3);
-      let a = 0;
-      for (; a + 2 <= f; a += 2) {
-        const o = <usize>a << 3;
-        let acc = v128.load(out + o);
-        acc = madd(v0, v128.load(p0 + o), acc);
-        acc = madd(v1, v128.load(p1 + o), acc);
-        acc = madd(v2, v128.load(p2 + o), acc);
-        acc = madd(v3, v128.load(p3 + o), acc);
-        v128.store(out + o, acc);
-      }
-      if (a < f) {
-        const o = <usize>a << 3;
-        store<f64>(out + o, load<f64>(out + o) + c0 * load<f64>(p0 + o) + c1 * load<f64>(p1 + o) + c2 * load<f64>(p2 + o) + c3 * load<f64>(p3 + o));
-      }
-    }
+/** out += Σ_j w_j·(y_jᵀv)·y_j over the `blocks` blocks of the panel; v is packed; t: four f64. */
+function panelProduct(out: usize, v: usize, panel: usize, w: usize, blocks: i32, f: i32, t: usize): void {
+  const pairs = (f + 1) >> 1;
+  const blockBytes = pairBytes(f) << 2;
+  let block = panel;
+  let wo = w;
+  for (let b = 0; b < blocks; b++) {
+    blockDots(t, v, block, pairs);
+    addBlock(out, block, load<f64>(wo) * load<f64>(t), load<f64>(wo, 8) * load<f64>(t, 8), load<f64>(wo, 16) * load<f64>(t, 16), load<f64>(wo, 24) * load<f64>(t, 24), f);
+    block += blockBytes;
+    wo += 32;
   }
-  for (; j < count; j++) axpy(out, load<f64>(s + (<usize>j << 3)), P + <usize>j * fBytes, f);
+}
+
+/**
+ * The row's share of the implicit loss's data term at its final x (packed in xv):
+ * xᵀ·YᵀY·x + Σ_j (|c_j|(p_j − s_j)² − s_j²), s_j = y_jᵀx, p_j = [c_j > 0] (as implicitLossRows,
+ * whose Σ_u x_uᵀ YᵀY x_u equals Σ_i y_iᵀ XᵀX y_i summed from the other side). Reads the panel.
+ */
+function rowLoss(xv: usize, G4: usize, conf: usize, lo: i32, hi: i32, f: i32, panel: usize, tmp: usize, t: usize): f64 {
+  gramTimes(tmp, G4, xv, f, 0, t);
+  let total = dot(xv, tmp, f);
+  const pairs = (f + 1) >> 1;
+  const blockBytes = pairBytes(f) << 2;
+  let block = panel;
+  for (let j = lo; j < hi; j += 4) {
+    blockDots(t, xv, block, pairs);
+    const n = min(4, hi - j);
+    for (let k = 0; k < n; k++) {
+      const c = <f64>load<f32>(conf + (<usize>(j + k) << 2));
+      const s = load<f64>(t + (<usize>k << 3));
+      const e = (c > 0 ? 1.0 : 0.0) - s;
+      total += Math.abs(c) * e * e - s * s;
+    }
+    block += blockBytes;
+  }
+  return total;
 }
 
 /**
  * `steps` conjugate-gradient steps per row for rows [r0, r1), starting from X[u] (the
  * previous sweep's factors) and writing the result back there. An empty row gets 0 (its
  * exact solution). Returns -1, or the first row where pᵀAp ≤ 0 (A not positive definite).
+ * With lossOut ≠ 0, also stores there (f64) the rows' share of the implicit loss's data term
+ * at the new factors, from the panels already in cache: called for the item side after the
+ * user side, the shares of all chunks add up to what implicitLossRows gives over all users.
  * Scratch: {@link scratchBytesCG}(f, longest row).
  */
 export function solveImplicitRowsCG(
   X: usize, Y: usize, YtY: usize, indptr: usize, indices: usize, conf: usize,
-  f: i32, lambda: f64, steps: i32, r0: i32, r1: i32, scratch: usize,
+  f: i32, lambda: f64, steps: i32, r0: i32, r1: i32, scratch: usize, lossOut: usize,
 ): i32 {
   const fBytes = <usize>f << 3;
-  const vBytes = (fBytes + 15) & ~(<usize>15);
-  const r = (scratch + 15) & ~(<usize>15);
-  const p = r + vBytes;
-  const Ap = p + vBytes;
-  const t = Ap + vBytes;
+  const vb = pairBytes(f);
+  const xv = (scratch + 15) & ~(<usize>15);
+  const r = xv + vb;
+  const p = r + vb;
+  const Ap = p + vb;
+  const zeroRow = Ap + vb;
+  const t = zeroRow + vb;
+  const G4 = t + 32;
+  const w = G4 + <usize>((f + 3) >> 2) * (vb << 2);
+  // Padding lanes (odd f) of the packed vectors meet the panel's zero padding: keep them 0.
+  zero(xv, (f + 1) & ~1);
+  zero(p, (f + 1) & ~1);
+  zero(zeroRow, f);
+  packGram(G4, YtY, f);
+  let loss: f64 = 0;
   for (let u = r0; u < r1; u++) {
     const lo = load<i32>(indptr + (<usize>u << 2));
     const hi = load<i32>(indptr + (<usize>(u + 1) << 2));
-    const count = hi - lo;
     const x = X + <usize>u * fBytes;
-    if (count == 0) {
+    if (hi <= lo) {
       zero(x, f);
       continue;
     }
-    const cBytes = ((<usize>count << 3) + 15) & ~(<usize>15);
-    const w = t + cBytes;
-    const P = w + cBytes;
-    // Gather Y_u and the weights |c| − 1 once; b = Σ_{c>0} c·y_i goes into r.
-    zero(r, f);
-    for (let j = 0; j < count; j++) {
-      const c = <f64>load<f32>(conf + (<usize>(lo + j) << 2));
-      const y = Y + <usize>load<i32>(indices + (<usize>(lo + j) << 2)) * fBytes;
-      copy(P + <usize>j * fBytes, y, f);
-      store<f64>(w + (<usize>j << 3), Math.abs(c) - 1);
-      if (c > 0) axpy(r, c, y, f);
-    }
-    // r = b − A·x
-    applyA(Ap, x, P, count, w, t, YtY, f, lambda);
-    axpy(r, -1, Ap, f);
+    const blocks = (hi - lo + 3) >> 2;
+    const panel = w + (<usize>blocks << 5);
+    copy(xv, x, f);
+    // r = b − A·x = −(YᵀY + λI)x + Σ_j (c⁺_j − w_j·y_jᵀx)·y_j, packing the panel as it goes.
+    gramTimes(r, G4, xv, f, lambda, t);
+    scale(r, -1, f);
+    gatherResidual(r, xv, Y, indices, conf, lo, hi, f, panel, w, zeroRow);
     copy(p, r, f);
     let rsold = dot(r, r, f);
     for (let it = 0; it < steps; it++) {
       if (rsold < 1e-20) break; // converged: further steps would divide by ~0
-      applyA(Ap, p, P, count, w, t, YtY, f, lambda);
+      gramTimes(Ap, G4, p, f, lambda, t);
+      panelProduct(Ap, p, panel, w, blocks, f, t);
       const pAp = dot(p, Ap, f);
       if (!(pAp > 0)) return u;
       const alpha = rsold / pAp;
       axpy(x, alpha, p, f);
+      if (it + 1 == steps) break; // the last step needs no new residual or direction
       axpy(r, -alpha, Ap, f);
       const rsnew = dot(r, r, f);
       scale(p, rsnew / rsold, f);
       axpy(p, 1, r, f);
       rsold = rsnew;
     }
+    if (lossOut != 0) {
+      copy(xv, x, f);
+      loss += rowLoss(xv, G4, conf, lo, hi, f, panel, Ap, t);
+    }
   }
+  if (lossOut != 0) store<f64>(lossOut, loss);
   return -1;
-}
-
-/** out = YᵀY·v + λv + P_uᵀ (w ∘ (P_u v)); t is count f64 of scratch. */
-function applyA(out: usize, v: usize, P: usize, count: i32, w: usize, t: usize, YtY: usize, f: i32, lambda: f64): void {
-  gemvRows(YtY, f, f, v, out);
-  axpy(out, lambda, v, f);
-  gemvRows(P, count, f, v, t);
-  for (let j = 0; j < count; j++) {
-    const o = <usize>j << 3;
-    store<f64>(t + o, load<f64>(t + o) * load<f64>(w + o));
-  }
-  gemvTRows(P, count, f, t, out);
 }

@@ -356,7 +356,7 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
       const status = explicit
         ? K.solveExplicitRows(out, other, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, opts.weightedRegularization ? 1 : 0, globalMean, biasOther, biasOut, r0, r1, scratch)
         : cg
-          ? K.solveImplicitRowsCG(out, other, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, opts.cgSteps, r0, r1, scratch)
+          ? K.solveImplicitRowsCG(out, other, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, opts.cgSteps, r0, r1, scratch, side === 'items' ? s.resultsPtr + c * PROTOCOL.RESULT_BYTES : 0)
           : K.solveImplicitRows(out, other, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, r0, r1, scratch);
       if (status >= 0) throw notPositiveDefinite(side, status, it);
       const bad = firstNonFinite(rt.arena.f64(out + r0 * f * 8, (r1 - r0) * f));
@@ -370,9 +370,15 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
 
   /** L = data term (observed-only squared error, or Hu et al.'s weighted loss without densifying) + regularisation. */
   async function computeLoss(): Promise<number> {
-    let data = lease ? await lossPool() : 0;
+    let data = 0;
+    if (cg && !explicit) {
+      // The item half-step left each chunk's share in its results, summed here in chunk order.
+      const count = itemSide.chunks.length - 1;
+      const partial = rt.arena.f64(itemSide.resultsPtr, (PROTOCOL.RESULT_BYTES / 8) * count);
+      for (let c = 0; c < count; c++) data += partial[(PROTOCOL.RESULT_BYTES / 8) * c];
+    } else if (lease) data = await lossPool();
     const chunks = userSide.chunks;
-    for (let c = 0; !lease && c + 1 < chunks.length; c++) {
+    for (let c = 0; !lease && !(cg && !explicit) && c + 1 < chunks.length; c++) {
       data += explicit
         ? K.explicitLossRows(Xp, Yp, userSide.indptrPtr, userSide.indicesPtr, userSide.valuesPtr, f, globalMean, buP, biP, chunks[c], chunks[c + 1])
         : K.implicitLossRows(Xp, Yp, Gp, userSide.indptrPtr, userSide.indicesPtr, userSide.valuesPtr, f, chunks[c], chunks[c + 1]);
@@ -397,7 +403,9 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
     for (let c = 0; c < count; c++) res[4 * c + 3] = -2; // "not run"
     const kind = explicit ? PROTOCOL.JOB_EXPLICIT : cg ? PROTOCOL.JOB_CG : PROTOCOL.JOB_IMPLICIT;
     const extra = explicit ? (opts.weightedRegularization ? 1 : 0) : opts.cgSteps;
-    const params = [out, other, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, extra, globalMean, biasOther, biasOut, s.boundsPtr, s.resultsPtr, scratch, scratchStride];
+    // CG's item side also leaves each chunk's share of the loss in the results (μ = 1 asks for it).
+    const mu = cg && !explicit ? (side === 'items' ? 1 : 0) : globalMean;
+    const params = [out, other, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, extra, mu, biasOther, biasOut, s.boundsPtr, s.resultsPtr, scratch, scratchStride];
     await lease!.pool.run({ kind, params, count }, {
       threads,
       signal: hooks.signal,

@@ -32,7 +32,12 @@ export function runChunk(K: ChunkKernels, memory: WebAssembly.Memory, ctl: Int32
   let status = -1;
   let loss = 0;
   if (job === C.JOB_IMPLICIT) status = K.solveImplicitRows(out, other, gram, indptr, indices, values, f, lambda, r0, r1, scratch);
-  else if (job === C.JOB_CG) status = K.solveImplicitRowsCG(out, other, gram, indptr, indices, values, f, lambda, extra, r0, r1, scratch);
+  else if (job === C.JOB_CG) {
+    // μ ≠ 0 asks for the chunk's share of the loss (the item side, after the user side).
+    const lossOut = mu !== 0 ? results + c * C.RESULT_BYTES : 0;
+    status = K.solveImplicitRowsCG(out, other, gram, indptr, indices, values, f, lambda, extra, r0, r1, scratch, lossOut);
+    if (lossOut !== 0) loss = new Float64Array(memory.buffer, lossOut, 1)[0];
+  }
   else if (job === C.JOB_EXPLICIT) status = K.solveExplicitRows(out, other, indptr, indices, values, f, lambda, extra, mu, biasA, biasB, r0, r1, scratch);
   else if (job === C.JOB_IMPLICIT_LOSS) loss = K.implicitLossRows(out, other, gram, indptr, indices, values, f, r0, r1);
   else if (job === C.JOB_EXPLICIT_LOSS) loss = K.explicitLossRows(out, other, indptr, indices, values, f, mu, biasA, biasB, r0, r1);

@@ -70,11 +70,14 @@ export interface KernelExports {
    * Implicit half-step by `steps` conjugate-gradient steps per row, warm-started from the
    * current rows of X (written back in place); A·p = YtY·p + λp + Σ (|c|−1)(y_iᵀp) y_i is
    * applied without forming A. An empty row gets 0. Scratch: {@link KernelExports.scratchBytesCG}.
-   * Returns -1 or the first row where pᵀAp ≤ 0.
+   * With `lossOut` ≠ 0, also stores there (f64) the rows' share of the implicit loss's data
+   * term at the new factors, Σ_rows [x·YtY·x + Σ_j (|c|(p − s)² − s²)], s = x·y_j: for the item
+   * side (X = item factors, YtY = the users' Gram), the shares add up to
+   * {@link KernelExports.implicitLossRows} over all users. Returns -1 or the first row where pᵀAp ≤ 0.
    */
   solveImplicitRowsCG(
     X: number, Y: number, YtY: number, indptr: number, indices: number, conf: number,
-    f: number, lambda: number, steps: number, r0: number, r1: number, scratch: number,
+    f: number, lambda: number, steps: number, r0: number, r1: number, scratch: number, lossOut: number,
   ): number;
 
   /**

@@ -120,7 +120,7 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
       return 8 * (3 * f + 2 * Math.max(1, maxRowNnz) + Math.max(1, maxRowNnz) * f) + 64;
     },
 
-    solveImplicitRowsCG(X, Y, YtY, indptr, indices, conf, f, lambda, steps, r0, r1) {
+    solveImplicitRowsCG(X, Y, YtY, indptr, indices, conf, f, lambda, steps, r0, r1, _scratch, lossOut) {
       const M = F();
       const V = F32();
       const N = I();
@@ -142,6 +142,7 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
         return out;
       };
       const dot = (a: number[], b: number[]) => a.reduce((s, v, j) => s + v * b[j], 0);
+      let loss = 0;
       for (let u = r0; u < r1; u++) {
         const lo = N[(indptr >>> 2) + u];
         const hi = N[(indptr >>> 2) + u + 1];
@@ -174,7 +175,20 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
           rsold = rsnew;
         }
         for (let a = 0; a < f; a++) M[xo + a] = x[a];
+        if (lossOut) {
+          // The row's share of the implicit loss's data term at the new x.
+          const Gx = applyA(x, lo, lo).map((v, a) => v - lambda * x[a]);
+          loss += dot(x, Gx);
+          for (let j = lo; j < hi; j++) {
+            const c = V[(conf >>> 2) + j];
+            let s = 0;
+            for (let a = 0; a < f; a++) s += x[a] * M[y(N[(indices >>> 2) + j]) + a];
+            const e = (c > 0 ? 1 : 0) - s;
+            loss += Math.abs(c) * e * e - s * s;
+          }
+        }
       }
+      if (lossOut) F()[lossOut >>> 3] = loss;
       return -1;
     },
 

@@ -47,9 +47,22 @@ function problem(rt: KernelRuntime, f: number, seed: number) {
       const status =
         kind === 'cholesky'
           ? rt.exports.solveImplicitRows(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, 0, rows, scratch)
-          : rt.exports.solveImplicitRowsCG(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, kind, 0, rows, scratch);
+          : rt.exports.solveImplicitRowsCG(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, kind, 0, rows, scratch, 0);
       expect(status).toBe(-1);
       return a.f64(X, rows * f).slice();
+    },
+    /** CG with `lossOut`, split at `cut` into two calls: the two shares, and implicitLossRows at the result. */
+    lossShares(steps: number, cut: number): { shares: number[]; expected: number } {
+      a.f64(X, rows * f).set(X0);
+      const out = a.alloc(16);
+      const shares = [
+        [0, cut],
+        [cut, rows],
+      ].map(([r0, r1]) => {
+        expect(rt.exports.solveImplicitRowsCG(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, steps, r0, r1, scratch, out)).toBe(-1);
+        return a.f64(out, 1)[0];
+      });
+      return { shares, expected: rt.exports.implicitLossRows(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0, rows) };
     },
   };
 }
@@ -65,6 +78,16 @@ describe.each(variants)('conjugate gradient with %s kernels', (variant) => {
     for (let t = 1; t < errors.length; t++) expect(errors[t]).toBeLessThanOrEqual(errors[t - 1] * 1.5 + 1e-12);
     // One step is exact in one dimension; beyond that a single step is not enough.
     if (f > 1) expect(errors[0]).toBeGreaterThan(1e3 * errors[errors.length - 1]);
+  });
+});
+
+describe.each(variants)('the loss share of the conjugate-gradient kernel with %s kernels', (variant) => {
+  it.each([1, 4, 7, 16])('adds up, over two calls, to implicitLossRows at the new factors (f = %i)', async (f) => {
+    const rt = await loadKernels({ variant });
+    const p = problem(rt, f, 300 + f);
+    const { shares, expected } = p.lossShares(3, 11);
+    expect(shares.every(Number.isFinite)).toBe(true);
+    expect(Math.abs(shares[0] + shares[1] - expected)).toBeLessThan(1e-9 * Math.max(1, Math.abs(expected)));
   });
 });
 
@@ -90,6 +113,31 @@ describe('ALS with solver: cg', () => {
     const exact = await run('cholesky');
     for (let t = 1; t < cg.length; t++) expect(cg[t]).toBeLessThanOrEqual(cg[t - 1] * (1 + 1e-12));
     expect(Math.abs(cg[cg.length - 1] - exact[exact.length - 1]) / exact[exact.length - 1]).toBeLessThan(0.01);
+  });
+
+  it('reports, with 1 and 2 workers, the dense implicit loss of the factors it returns', async () => {
+    // The CG item half-step computes the loss from its panels; check it against the textbook sum.
+    const m = 80;
+    const n = 60;
+    const alpha = 5;
+    const lambda = 0.1;
+    const value = new Map(entries.map((e) => [e.u * n + e.i, e.r]));
+    for (const workers of [1, 2]) {
+      const opts = resolveTrainOptions({ feedback: 'implicit', factors: 6, alpha, regularization: lambda, iterations: 4, solver: 'cg', workers }, 'implicit');
+      const { factors, report } = await trainFactors(matrixFrom(m, n, entries), opts);
+      const { userFactors: X, itemFactors: Y } = factors;
+      let loss = 0;
+      for (let u = 0; u < m; u++) {
+        for (let i = 0; i < n; i++) {
+          const r = value.get(u * n + i);
+          let s = 0;
+          for (let a = 0; a < 6; a++) s += X[u * 6 + a] * Y[i * 6 + a];
+          loss += r === undefined ? s * s : Math.abs(1 + alpha * r) * ((r > 0 ? 1 : 0) - s) ** 2;
+        }
+      }
+      loss += lambda * (X.reduce((t, v) => t + v * v, 0) + Y.reduce((t, v) => t + v * v, 0));
+      expect(Math.abs(report.loss[report.loss.length - 1] - loss) / loss, `${workers} workers`).toBeLessThan(1e-9);
+    }
   });
 
   it('ranks the withheld diagonal first on the checkerboard', async () => {
