@@ -159,9 +159,9 @@ export async function benchKernels(opts = {}) {
       const lambda = 0.1;
       let status = -1;
       const run = () => {
-        status = K.solveImplicitRows(X, Y, G, indptr, indices, conf, f, lambda, 0, data.rows, scratch);
+        status = K.solveImplicitRows(X, Y, G, indptr, indices, conf, f, lambda, 0, data.rows, scratch, 0);
       };
-      const warmUp = () => K.solveImplicitRows(X, Y, G, indptr, indices, conf, f, lambda, 0, Math.min(data.rows, v === 'reference' ? 200 : 1000), scratch);
+      const warmUp = () => K.solveImplicitRows(X, Y, G, indptr, indices, conf, f, lambda, 0, Math.min(data.rows, v === 'reference' ? 200 : 1000), scratch, 0);
       const s = timeMedian(run, reps, warmUp);
       if (status >= 0) throw new Error(`${v} f=${f}: row ${status} not positive definite`);
       out.push({
@@ -185,9 +185,9 @@ export async function benchKernels(opts = {}) {
         let st = -1;
         const iteration = () => {
           K.gramian(Y, data.cols, f, G);
-          st = Math.max(st, K.solveImplicitRows(X, Y, G, indptr, indices, conf, f, lambda, 0, data.rows, scratch2));
+          st = Math.max(st, K.solveImplicitRows(X, Y, G, indptr, indices, conf, f, lambda, 0, data.rows, scratch2, 0));
           K.gramian(X, data.rows, f, G2);
-          st = Math.max(st, K.solveImplicitRows(Y, X, G2, ip2, ix2, cf2, f, lambda, 0, t.rows, scratch2));
+          st = Math.max(st, K.solveImplicitRows(Y, X, G2, ip2, ix2, cf2, f, lambda, 0, t.rows, scratch2, 0));
         };
         const si = timeMedian(iteration, reps);
         if (st >= 0) throw new Error(`${v} f=${f}: a row was not positive definite`);

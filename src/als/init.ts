@@ -9,10 +9,11 @@ import { Rng } from './rng.js';
  * @param rows - number of rows
  * @param f - factors per row
  * @param rng - the seeded generator (consumed in row-major order, so results are reproducible)
+ * @param at - where row r goes (`out` row at[r]): the same draws for each row, renumbered
  */
-export function initFactors(out: Float64Array, rows: number, f: number, rng: Rng): void {
+export function initFactors(out: Float64Array, rows: number, f: number, rng: Rng, at?: Int32Array): void {
   for (let r = 0; r < rows; r++) {
-    const o = r * f;
+    const o = (at ? at[r] : r) * f;
     let norm2 = 0;
     for (let j = 0; j < f; j++) {
       const v = Math.abs(rng.normal());

@@ -297,7 +297,7 @@ export class AlsModel {
     const scratch = arena.alloc(K.scratchBytes(k, Math.max(1, cols.length)));
     const status = explicit
       ? K.solveExplicitRows(this.xP, this.Yp, indptrP, indicesP, valsP, f, this.options.regularization, this.options.weightedRegularization ? 1 : 0, this.params.globalMean, this.biP, this.biP ? buP : 0, 0, 1, scratch)
-      : K.solveImplicitRows(this.xP, this.Yp, this.Gp, indptrP, indicesP, valsP, f, this.options.regularization, 0, 1, scratch);
+      : K.solveImplicitRows(this.xP, this.Yp, this.Gp, indptrP, indicesP, valsP, f, this.options.regularization, 0, 1, scratch, 0);
     const factors = arena.f64(this.xP, f).slice();
     const bias = this.biP ? arena.f64(buP, 1)[0] : 0;
     arena.release(this.base);

@@ -8,6 +8,7 @@ import { PROTOCOL } from '../parallel/protocol.js';
 import { toConfidence } from './confidence.js';
 import { autoRegularization } from './auto-regularization.js';
 import { initFactors } from './init.js';
+import { heavyFirstOrder, inversePermutation, permutedIndptr, unpermuteRows } from './locality.js';
 import type { ResolvedTrainOptions, TrainProgress } from './options.js';
 import { Rng } from './rng.js';
 import { now, Yielder } from './yield.js';
@@ -213,9 +214,16 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
   // One scratch region per thread, cache-line aligned so threads never share a line.
   const threads = lease?.threads ?? 1;
   const scratchStride = align(scratchBytes, 64);
+  // Inside, rows are numbered by descending interaction count (see locality.ts).
+  const userOrder = heavyFirstOrder(byUser.indptr, m);
+  const itemOrder = heavyFirstOrder(byItem.indptr, n);
+  const userRank = inversePermutation(userOrder);
+  const itemRank = inversePermutation(itemOrder);
+  const userIndptr = permutedIndptr(byUser.indptr, userOrder);
+  const itemIndptr = permutedIndptr(byItem.indptr, itemOrder);
   const chunkCost = cg ? (nnzRow: number) => (opts.cgSteps + 1) * (f * f + 2 * nnzRow * f) : undefined;
-  const userChunks = chunkRows(byUser.indptr, k, CHUNK_FLOPS[rt.variant], chunkCost, MIN_CHUNKS);
-  const itemChunks = chunkRows(byItem.indptr, k, CHUNK_FLOPS[rt.variant], chunkCost, MIN_CHUNKS);
+  const userChunks = chunkRows(userIndptr, k, CHUNK_FLOPS[rt.variant], chunkCost, MIN_CHUNKS);
+  const itemChunks = chunkRows(itemIndptr, k, CHUNK_FLOPS[rt.variant], chunkCost, MIN_CHUNKS);
   const layout = { userChunks: userChunks.length - 1, itemChunks: itemChunks.length - 1, threads };
   const need = estimateTrainingBytes(m, n, matrix.nnz, k, scratchBytes, biases, rt.arena.start, layout);
   if (need > MAX_PAGES * PAGE_BYTES) {
@@ -233,18 +241,23 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
 
   // Values the kernels read: signed confidences (implicit) or ratings (explicit).
   const globalMean = biases ? mean(byUser.values) : 0;
-  // Written straight into WASM memory as f32: no JS-side copy of the confidences.
-  const toValues = (raw: Float64Array, out: Float32Array) => (explicit ? out.set(raw) : toConfidence(raw, opts.confidence, opts.alpha, opts.epsilon, out));
-  const userSide = layoutSide(rt, byUser, toValues, userChunks);
+  // As f32, in the caller's order (one side at a time), then laid out renumbered in WASM memory.
+  const toValues = (raw: Float64Array): Float32Array => {
+    const out = new Float32Array(raw.length);
+    if (explicit) out.set(raw);
+    else toConfidence(raw, opts.confidence, opts.alpha, opts.epsilon, out);
+    return out;
+  };
+  let userSide: SideLayout;
   {
-    // Checked (and λ measured) on the values as the kernels will read them; the view is
-    // used before the next allocation can grow (and detach) the memory.
-    const userValues = rt.arena.f32(userSide.valuesPtr, userSide.nnz);
+    // Checked (and λ measured) on the values as the kernels will read them.
+    const userValues = toValues(byUser.values.subarray(0, matrix.nnz));
     checkValues(byUser, userValues, explicit, hooks, (r) => (explicit ? r : toConfidence(Float64Array.of(r), opts.confidence, opts.alpha, opts.epsilon)[0]));
     // 'auto' λ is measured on this training matrix (see auto-regularization.ts).
     if (opts.autoRegularization) opts = { ...opts, regularization: autoRegularization(byUser, n, userValues) };
+    userSide = layoutSide(rt, byUser, userValues, userOrder, itemRank, userIndptr, userChunks);
   }
-  const itemSide = layoutSide(rt, byItem, toValues, itemChunks);
+  const itemSide = layoutSide(rt, byItem, toValues(byItem.values.subarray(0, matrix.nnz)), itemOrder, userRank, itemIndptr, itemChunks);
   const Xp = rt.arena.alloc(8 * m * f);
   const Yp = rt.arena.alloc(8 * n * f);
   const Gp = rt.arena.alloc(8 * f * f);
@@ -264,8 +277,9 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
   for (let restart = 0; restart < opts.restarts; restart++) {
     emit({ stage: 'init', restart, users: m, items: n, interactions: matrix.nnz, factors: f, kernels: rt.variant });
     const rng = new Rng(opts.seed + restart);
-    initFactors(rt.arena.f64(Xp, m * f), m, f, rng);
-    initFactors(rt.arena.f64(Yp, n * f), n, f, rng);
+    // Each caller's row gets the draws it would get unrenumbered, at its inside position.
+    initFactors(rt.arena.f64(Xp, m * f), m, f, rng, userRank);
+    initFactors(rt.arena.f64(Yp, n * f), n, f, rng, itemRank);
     if (biases) {
       rt.arena.f64(buP, m).fill(0);
       rt.arena.f64(biP, n).fill(0);
@@ -306,14 +320,7 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
     if (!best || score < bestScore) {
       bestScore = score;
       best = {
-        factors: {
-          factors: f,
-          userFactors: rt.arena.f64(Xp, m * f).slice(),
-          itemFactors: rt.arena.f64(Yp, n * f).slice(),
-          userBiases: biases ? rt.arena.f64(buP, m).slice() : undefined,
-          itemBiases: biases ? rt.arena.f64(biP, n).slice() : undefined,
-          globalMean,
-        },
+        factors: currentFactors(),
         report: {
           iterations: loss.length,
           loss,
@@ -334,14 +341,14 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
   rt.arena.reset();
   return best!;
 
-  /** Views of the factors in WASM memory (valid until the next kernel call). */
+  /** Copies of the current factors, in the caller's row numbering. */
   function currentFactors(): Factors {
     return {
       factors: f,
-      userFactors: rt.arena.f64(Xp, m * f),
-      itemFactors: rt.arena.f64(Yp, n * f),
-      userBiases: biases ? rt.arena.f64(buP, m) : undefined,
-      itemBiases: biases ? rt.arena.f64(biP, n) : undefined,
+      userFactors: unpermuteRows(rt.arena.f64(Xp, m * f), userOrder, f),
+      itemFactors: unpermuteRows(rt.arena.f64(Yp, n * f), itemOrder, f),
+      userBiases: biases ? unpermuteRows(rt.arena.f64(buP, m), userOrder, 1) : undefined,
+      itemBiases: biases ? unpermuteRows(rt.arena.f64(biP, n), itemOrder, 1) : undefined,
       globalMean,
     };
   }
@@ -353,11 +360,13 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
     for (let c = 0; c + 1 < chunks.length; c++) {
       const r0 = chunks[c];
       const r1 = chunks[c + 1];
+      // The implicit item side leaves each chunk's share of the loss in its result slot.
+      const lossOut = side === 'items' ? s.resultsPtr + c * PROTOCOL.RESULT_BYTES : 0;
       const status = explicit
         ? K.solveExplicitRows(out, other, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, opts.weightedRegularization ? 1 : 0, globalMean, biasOther, biasOut, r0, r1, scratch)
         : cg
-          ? K.solveImplicitRowsCG(out, other, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, opts.cgSteps, r0, r1, scratch, side === 'items' ? s.resultsPtr + c * PROTOCOL.RESULT_BYTES : 0)
-          : K.solveImplicitRows(out, other, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, r0, r1, scratch);
+          ? K.solveImplicitRowsCG(out, other, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, opts.cgSteps, r0, r1, scratch, lossOut)
+          : K.solveImplicitRows(out, other, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, r0, r1, scratch, lossOut);
       if (status >= 0) throw notPositiveDefinite(side, status, it);
       const bad = firstNonFinite(rt.arena.f64(out + r0 * f * 8, (r1 - r0) * f));
       if (bad >= 0) throw nonFinite(side, r0 + Math.floor(bad / f), it);
@@ -371,19 +380,20 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
   /** L = data term (observed-only squared error, or Hu et al.'s weighted loss without densifying) + regularisation. */
   async function computeLoss(): Promise<number> {
     let data = 0;
-    if (cg && !explicit) {
+    if (!explicit) {
       // The item half-step left each chunk's share in its results, summed here in chunk order.
       const count = itemSide.chunks.length - 1;
       const partial = rt.arena.f64(itemSide.resultsPtr, (PROTOCOL.RESULT_BYTES / 8) * count);
       for (let c = 0; c < count; c++) data += partial[(PROTOCOL.RESULT_BYTES / 8) * c];
-    } else if (lease) data = await lossPool();
-    const chunks = userSide.chunks;
-    for (let c = 0; !lease && !(cg && !explicit) && c + 1 < chunks.length; c++) {
-      data += explicit
-        ? K.explicitLossRows(Xp, Yp, userSide.indptrPtr, userSide.indicesPtr, userSide.valuesPtr, f, globalMean, buP, biP, chunks[c], chunks[c + 1])
-        : K.implicitLossRows(Xp, Yp, Gp, userSide.indptrPtr, userSide.indicesPtr, userSide.valuesPtr, f, chunks[c], chunks[c + 1]);
-      await yielder.maybe();
-      throwIfAborted(hooks.signal);
+    } else if (lease) {
+      data = await lossPool();
+    } else {
+      const chunks = userSide.chunks;
+      for (let c = 0; c + 1 < chunks.length; c++) {
+        data += K.explicitLossRows(Xp, Yp, userSide.indptrPtr, userSide.indicesPtr, userSide.valuesPtr, f, globalMean, buP, biP, chunks[c], chunks[c + 1]);
+        await yielder.maybe();
+        throwIfAborted(hooks.signal);
+      }
     }
     const wu = explicit && opts.weightedRegularization ? userSide.weights : null;
     const wi = explicit && opts.weightedRegularization ? itemSide.weights : null;
@@ -403,8 +413,8 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
     for (let c = 0; c < count; c++) res[4 * c + 3] = -2; // "not run"
     const kind = explicit ? PROTOCOL.JOB_EXPLICIT : cg ? PROTOCOL.JOB_CG : PROTOCOL.JOB_IMPLICIT;
     const extra = explicit ? (opts.weightedRegularization ? 1 : 0) : opts.cgSteps;
-    // CG's item side also leaves each chunk's share of the loss in the results (μ = 1 asks for it).
-    const mu = cg && !explicit ? (side === 'items' ? 1 : 0) : globalMean;
+    // The implicit item side also leaves each chunk's share of the loss in the results (μ = 1 asks for it).
+    const mu = explicit ? globalMean : side === 'items' ? 1 : 0;
     const params = [out, other, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, extra, mu, biasOther, biasOut, s.boundsPtr, s.resultsPtr, scratch, scratchStride];
     await lease!.pool.run({ kind, params, count }, {
       threads,
@@ -422,11 +432,11 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
     throwIfAborted(hooks.signal);
   }
 
-  /** The loss's data term on the pool: one partial sum per chunk, added in chunk order (the single-thread order). */
+  /** The explicit loss's data term on the pool: one partial sum per chunk, added in chunk order (the single-thread order). */
   async function lossPool(): Promise<number> {
     const s = userSide;
     const count = s.chunks.length - 1;
-    const kind = explicit ? PROTOCOL.JOB_EXPLICIT_LOSS : PROTOCOL.JOB_IMPLICIT_LOSS;
+    const kind = PROTOCOL.JOB_EXPLICIT_LOSS;
     const params = [Xp, Yp, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, 0, 0, globalMean, buP, biP, s.boundsPtr, s.resultsPtr, scratch, scratchStride];
     await lease!.pool.run({ kind, params, count }, { threads, signal: hooks.signal, yielder });
     const partial = rt.arena.f64(s.resultsPtr, 2 * count);
@@ -441,8 +451,14 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
     await lease.pool.run({ kind: PROTOCOL.JOB_GRAM, params: [Y, rows, f, Gp], count: Math.ceil(f / 4) }, { threads });
   }
 
-  function nonFinite(side: 'users' | 'items', row: number, it: number): AlsError {
+  /** `inside` is a row of the renumbered layout; messages and details name the caller's row. */
+  function nonFinite(side: 'users' | 'items', inside: number, it: number): AlsError {
+    const row = callerRow(side, inside);
     return new AlsError('NON_FINITE', `Training produced non-finite factors for ${side === 'users' ? 'user' : 'item'} ${nameOf(side, row)} at iteration ${it + 1}. Lower alpha (or the values), or raise regularization.`, { side, row, id: nameOf(side, row), iteration: it + 1 });
+  }
+
+  function callerRow(side: 'users' | 'items', inside: number): number {
+    return (side === 'users' ? userOrder : itemOrder)[inside];
   }
 
   function nameOf(side: 'users' | 'items', row: number): string {
@@ -450,15 +466,16 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
     return map ? JSON.stringify(map.id(row)) : `#${row}`;
   }
 
-  function notPositiveDefinite(side: 'users' | 'items', row: number, it: number): AlsError {
+  function notPositiveDefinite(side: 'users' | 'items', inside: number, it: number): AlsError {
+    const row = callerRow(side, inside);
     const what = side === 'users' ? 'user' : 'item';
-    const count = (side === 'users' ? userSide : itemSide).indptr;
-    const nnz = count[row + 1] - count[row];
+    const count = (side === 'users' ? userSide : itemSide).indptr; // renumbered, as the values
+    const nnz = count[inside + 1] - count[inside];
     // Huge values dwarf λ and round the system to singular: say so rather than only "raise λ".
     const s = side === 'users' ? userSide : itemSide;
     const values = rt.arena.f32(s.valuesPtr, s.nnz);
     let largest = 0;
-    for (let j = count[row]; j < count[row + 1]; j++) largest = Math.max(largest, Math.abs(values[j]));
+    for (let j = count[inside]; j < count[inside + 1]; j++) largest = Math.max(largest, Math.abs(values[j]));
     const hint = largest >= LARGE_VALUE ? ` Its ${explicit ? 'ratings' : 'confidences'} reach ${largest.toPrecision(3)}, which swamps the regularization: rescale the values${explicit ? '' : ", lower alpha or use confidence: 'log'"}.` : '';
     return new AlsError(
       'NOT_POSITIVE_DEFINITE',
@@ -505,22 +522,37 @@ function checkValues(byUser: Csr, values: Float32Array | Float64Array, explicit:
   }
 }
 
-/** Copies one orientation into WASM memory (values as f32, written by `toValues`) and cuts it into chunks of similar work. */
-function layoutSide(rt: KernelRuntime, csr: Csr, toValues: (raw: Float64Array, out: Float32Array) => void, chunks: Int32Array): SideLayout {
-  const nnz = csr.indptr[csr.rows];
-  const indptrPtr = rt.arena.putI32(csr.indptr);
-  const indicesPtr = rt.arena.putI32(csr.indices.subarray(0, nnz));
+/**
+ * Copies one orientation into WASM memory renumbered: row i is the caller's row order[i], and
+ * column c becomes colRank[c] (see locality.ts); `values` are the f32 values in the caller's
+ * entry order, `indptr` the renumbered offsets, `chunks` cut from them.
+ */
+function layoutSide(rt: KernelRuntime, csr: Csr, values: Float32Array, order: Int32Array, colRank: Int32Array, indptr: Int32Array, chunks: Int32Array): SideLayout {
+  const nnz = indptr[csr.rows];
+  const indptrPtr = rt.arena.putI32(indptr);
+  const indicesPtr = rt.arena.alloc(4 * nnz);
   const valuesPtr = rt.arena.alloc(VALUE_BYTES * nnz);
-  toValues(csr.values.subarray(0, nnz), rt.arena.f32(valuesPtr, nnz));
+  // Views after both allocations (a growing memory detaches earlier views).
+  const idx = rt.arena.i32(indicesPtr, nnz);
+  const val = rt.arena.f32(valuesPtr, nnz);
+  const { indptr: from, indices } = csr;
+  for (let i = 0; i < csr.rows; i++) {
+    const r = order[i];
+    let d = indptr[i];
+    for (let j = from[r]; j < from[r + 1]; j++, d++) {
+      idx[d] = colRank[indices[j]];
+      val[d] = values[j];
+    }
+  }
   const weights = new Float64Array(csr.rows);
-  for (let r = 0; r < csr.rows; r++) weights[r] = csr.indptr[r + 1] - csr.indptr[r];
+  for (let r = 0; r < csr.rows; r++) weights[r] = indptr[r + 1] - indptr[r];
   return {
     rows: csr.rows,
-    indptr: csr.indptr,
+    indptr,
     indptrPtr,
     indicesPtr,
     valuesPtr,
-    nnz: csr.indptr[csr.rows],
+    nnz,
     chunks,
     weights,
     boundsPtr: rt.arena.putI32(chunks),

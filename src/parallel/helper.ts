@@ -31,11 +31,13 @@ export function runChunk(K: ChunkKernels, memory: WebAssembly.Memory, ctl: Int32
   const scratch = scratchBase + thread * stride;
   let status = -1;
   let loss = 0;
-  if (job === C.JOB_IMPLICIT) status = K.solveImplicitRows(out, other, gram, indptr, indices, values, f, lambda, r0, r1, scratch);
-  else if (job === C.JOB_CG) {
+  if (job === C.JOB_IMPLICIT || job === C.JOB_CG) {
     // μ ≠ 0 asks for the chunk's share of the loss (the item side, after the user side).
     const lossOut = mu !== 0 ? results + c * C.RESULT_BYTES : 0;
-    status = K.solveImplicitRowsCG(out, other, gram, indptr, indices, values, f, lambda, extra, r0, r1, scratch, lossOut);
+    status =
+      job === C.JOB_CG
+        ? K.solveImplicitRowsCG(out, other, gram, indptr, indices, values, f, lambda, extra, r0, r1, scratch, lossOut)
+        : K.solveImplicitRows(out, other, gram, indptr, indices, values, f, lambda, r0, r1, scratch, lossOut);
     if (lossOut !== 0) loss = new Float64Array(memory.buffer, lossOut, 1)[0];
   }
   else if (job === C.JOB_EXPLICIT) status = K.solveExplicitRows(out, other, indptr, indices, values, f, lambda, extra, mu, biasA, biasB, r0, r1, scratch);

@@ -69,7 +69,7 @@ export type Protocol = typeof PROTOCOL;
 
 /**
  * Job parameters, by f64 index. Solve and loss jobs: out/X, other/Y, YᵀY, indptr, indices,
- * values, f, λ, cgSteps | weighted, μ (CG: 1 = also the chunk's share of the loss), biasOther | biasRow, biasOut | biasCol, chunk bounds
+ * values, f, λ, cgSteps | weighted, μ (implicit: 1 = also the chunk's share of the loss), biasOther | biasRow, biasOut | biasCol, chunk bounds
  * (i32, COUNT + 1), results (RESULT_BYTES per chunk), scratch, scratch bytes per thread.
  * Gram: Y, n, k, out.
  */

@@ -59,11 +59,13 @@ export interface KernelExports {
    * `conf` holds the confidence c_ui with its sign as the preference: c > 0 → p = 1,
    * c < 0 → p = 0 with confidence |c|. A row with no entries gets (YtY + λI)⁻¹·0 = 0, written
    * without factoring anything (so an empty row is never reported as failing).
-   * `YtY` is the full f×f Gram of Y. Returns -1 or the failing row.
+   * `YtY` is the full f×f Gram of Y. With `lossOut` ≠ 0, also stores there (f64) the rows'
+   * share of the implicit loss's data term at the new factors (as {@link KernelExports.solveImplicitRowsCG}).
+   * Returns -1 or the failing row.
    */
   solveImplicitRows(
     X: number, Y: number, YtY: number, indptr: number, indices: number, conf: number,
-    f: number, lambda: number, r0: number, r1: number, scratch: number,
+    f: number, lambda: number, r0: number, r1: number, scratch: number, lossOut: number,
   ): number;
 
   /**

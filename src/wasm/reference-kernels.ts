@@ -48,6 +48,29 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
     }
   }
 
+  /** Σ_u [x_uᵀ·YtY·x_u + Σ_{i∈Ω_u} (|c|(p − s)² − s²)] over rows [r0, r1): the implicit loss's data term. */
+  function implicitLoss(X: number, Y: number, YtY: number, indptr: number, indices: number, conf: number, f: number, r0: number, r1: number): number {
+    const M = F();
+    const V = F32();
+    const N = I();
+    let total = 0;
+    for (let u = r0; u < r1; u++) {
+      const x = (X >>> 3) + u * f;
+      for (let a = 0; a < f; a++) {
+        for (let d = 0; d < f; d++) total += M[x + a] * M[(YtY >>> 3) + a * f + d] * M[x + d];
+      }
+      for (let j = N[(indptr >>> 2) + u]; j < N[(indptr >>> 2) + u + 1]; j++) {
+        const i = N[(indices >>> 2) + j];
+        const c = V[(conf >>> 2) + j];
+        let s = 0;
+        for (let a = 0; a < f; a++) s += M[x + a] * M[(Y >>> 3) + i * f + a];
+        const p = c > 0 ? 1 : 0;
+        total += Math.abs(c) * (p - s) * (p - s) - s * s;
+      }
+    }
+    return total;
+  }
+
   return {
     scratchBytes(k: number): number {
       // A (k×k), b (k), one augmented row ỹ (k).
@@ -84,7 +107,7 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
       solve(F(), U >>> 3, k, b >>> 3);
     },
 
-    solveImplicitRows(X, Y, YtY, indptr, indices, conf, f, lambda, r0, r1, scratch) {
+    solveImplicitRows(X, Y, YtY, indptr, indices, conf, f, lambda, r0, r1, scratch, lossOut) {
       const M = F();
       const V = F32();
       const N = I();
@@ -113,6 +136,7 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
         solve(M, A, f, b);
         for (let a = 0; a < f; a++) M[(X >>> 3) + u * f + a] = M[b + a];
       }
+      if (lossOut) F()[lossOut >>> 3] = implicitLoss(X, Y, YtY, indptr, indices, conf, f, r0, r1);
       return -1;
     },
 
@@ -142,7 +166,6 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
         return out;
       };
       const dot = (a: number[], b: number[]) => a.reduce((s, v, j) => s + v * b[j], 0);
-      let loss = 0;
       for (let u = r0; u < r1; u++) {
         const lo = N[(indptr >>> 2) + u];
         const hi = N[(indptr >>> 2) + u + 1];
@@ -175,20 +198,8 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
           rsold = rsnew;
         }
         for (let a = 0; a < f; a++) M[xo + a] = x[a];
-        if (lossOut) {
-          // The row's share of the implicit loss's data term at the new x.
-          const Gx = applyA(x, lo, lo).map((v, a) => v - lambda * x[a]);
-          loss += dot(x, Gx);
-          for (let j = lo; j < hi; j++) {
-            const c = V[(conf >>> 2) + j];
-            let s = 0;
-            for (let a = 0; a < f; a++) s += x[a] * M[y(N[(indices >>> 2) + j]) + a];
-            const e = (c > 0 ? 1 : 0) - s;
-            loss += Math.abs(c) * e * e - s * s;
-          }
-        }
       }
-      if (lossOut) F()[lossOut >>> 3] = loss;
+      if (lossOut) F()[lossOut >>> 3] = implicitLoss(X, Y, YtY, indptr, indices, conf, f, r0, r1);
       return -1;
     },
 
@@ -231,25 +242,7 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
     },
 
     implicitLossRows(X, Y, YtY, indptr, indices, conf, f, r0, r1) {
-      const M = F();
-      const V = F32();
-      const N = I();
-      let total = 0;
-      for (let u = r0; u < r1; u++) {
-        const x = (X >>> 3) + u * f;
-        for (let a = 0; a < f; a++) {
-          for (let d = 0; d < f; d++) total += M[x + a] * M[(YtY >>> 3) + a * f + d] * M[x + d];
-        }
-        for (let j = N[(indptr >>> 2) + u]; j < N[(indptr >>> 2) + u + 1]; j++) {
-          const i = N[(indices >>> 2) + j];
-          const c = V[(conf >>> 2) + j];
-          let s = 0;
-          for (let a = 0; a < f; a++) s += M[x + a] * M[(Y >>> 3) + i * f + a];
-          const p = c > 0 ? 1 : 0;
-          total += Math.abs(c) * (p - s) * (p - s) - s * s;
-        }
-      }
-      return total;
+      return implicitLoss(X, Y, YtY, indptr, indices, conf, f, r0, r1);
     },
 
     explicitLossRows(X, Y, indptr, indices, ratings, f, mu, biasRow, biasCol, r0, r1) {

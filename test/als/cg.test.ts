@@ -46,20 +46,25 @@ function problem(rt: KernelRuntime, f: number, seed: number) {
       a.f64(X, rows * f).set(X0);
       const status =
         kind === 'cholesky'
-          ? rt.exports.solveImplicitRows(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, 0, rows, scratch)
+          ? rt.exports.solveImplicitRows(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, 0, rows, scratch, 0)
           : rt.exports.solveImplicitRowsCG(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, kind, 0, rows, scratch, 0);
       expect(status).toBe(-1);
       return a.f64(X, rows * f).slice();
     },
-    /** CG with `lossOut`, split at `cut` into two calls: the two shares, and implicitLossRows at the result. */
-    lossShares(steps: number, cut: number): { shares: number[]; expected: number } {
+    /** A solver with `lossOut`, split at `cut` into two calls: the two shares, and implicitLossRows at the result. */
+    lossShares(kind: 'cholesky' | number, cut: number): { shares: number[]; expected: number } {
       a.f64(X, rows * f).set(X0);
       const out = a.alloc(16);
       const shares = [
         [0, cut],
         [cut, rows],
       ].map(([r0, r1]) => {
-        expect(rt.exports.solveImplicitRowsCG(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, steps, r0, r1, scratch, out)).toBe(-1);
+        a.f64(out, 1)[0] = NaN;
+        const status =
+          kind === 'cholesky'
+            ? rt.exports.solveImplicitRows(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, r0, r1, scratch, out)
+            : rt.exports.solveImplicitRowsCG(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, kind, r0, r1, scratch, out);
+        expect(status).toBe(-1);
         return a.f64(out, 1)[0];
       });
       return { shares, expected: rt.exports.implicitLossRows(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0, rows) };
@@ -81,14 +86,16 @@ describe.each(variants)('conjugate gradient with %s kernels', (variant) => {
   });
 });
 
-describe.each(variants)('the loss share of the conjugate-gradient kernel with %s kernels', (variant) => {
-  it.each([1, 4, 7, 16])('adds up, over two calls, to implicitLossRows at the new factors (f = %i)', async (f) => {
-    const rt = await loadKernels({ variant });
-    const p = problem(rt, f, 300 + f);
-    const { shares, expected } = p.lossShares(3, 11);
-    expect(shares.every(Number.isFinite)).toBe(true);
-    expect(Math.abs(shares[0] + shares[1] - expected)).toBeLessThan(1e-9 * Math.max(1, Math.abs(expected)));
-  });
+describe.each(variants)('the loss share of the implicit solvers with %s kernels', (variant) => {
+  for (const kind of [3, 'cholesky'] as const) {
+    it.each([1, 4, 7, 16])(`${kind === 'cholesky' ? 'Cholesky' : 'CG'}: adds up, over two calls, to implicitLossRows at the new factors (f = %i)`, async (f) => {
+      const rt = await loadKernels({ variant });
+      const p = problem(rt, f, 300 + f);
+      const { shares, expected } = p.lossShares(kind, 11);
+      expect(shares.every(Number.isFinite)).toBe(true);
+      expect(Math.abs(shares[0] + shares[1] - expected)).toBeLessThan(1e-9 * Math.max(1, Math.abs(expected)));
+    });
+  }
 });
 
 describe('conjugate gradient across builds', () => {
@@ -115,15 +122,15 @@ describe('ALS with solver: cg', () => {
     expect(Math.abs(cg[cg.length - 1] - exact[exact.length - 1]) / exact[exact.length - 1]).toBeLessThan(0.01);
   });
 
-  it('reports, with 1 and 2 workers, the dense implicit loss of the factors it returns', async () => {
-    // The CG item half-step computes the loss from its panels; check it against the textbook sum.
+  it.each(['cg', 'cholesky'] as const)('%s: reports, with 1 and 2 workers, the dense implicit loss of the factors it returns', async (solver) => {
+    // The item half-step sums the loss as it solves; check it against the textbook sum.
     const m = 80;
     const n = 60;
     const alpha = 5;
     const lambda = 0.1;
     const value = new Map(entries.map((e) => [e.u * n + e.i, e.r]));
     for (const workers of [1, 2]) {
-      const opts = resolveTrainOptions({ feedback: 'implicit', factors: 6, alpha, regularization: lambda, iterations: 4, solver: 'cg', workers }, 'implicit');
+      const opts = resolveTrainOptions({ feedback: 'implicit', factors: 6, alpha, regularization: lambda, iterations: 4, solver, workers }, 'implicit');
       const { factors, report } = await trainFactors(matrixFrom(m, n, entries), opts);
       const { userFactors: X, itemFactors: Y } = factors;
       let loss = 0;

@@ -20,7 +20,7 @@ interface SolveResult {
 
 function runImplicit(rt: KernelRuntime, p: KernelProblem, lambda: number, r0 = 0, r1 = p.rows): SolveResult {
   const q = kernelLayout(rt, p, p.f);
-  const status = rt.exports.solveImplicitRows(q.X, q.Y, q.YtY, q.indptr, q.indices, q.conf, p.f, lambda, r0, r1, q.scratch);
+  const status = rt.exports.solveImplicitRows(q.X, q.Y, q.YtY, q.indptr, q.indices, q.conf, p.f, lambda, r0, r1, q.scratch, 0);
   return { status, X: rt.arena.f64(q.X, p.rows * p.f).slice(), bias: new Float64Array(0), canaryOk: kernelCanaryIntact(rt, q) };
 }
 
