@@ -254,13 +254,11 @@ function panelProduct(out: usize, v: usize, panel: usize, w: usize, blocks: i32,
 }
 
 /**
- * The row's share of the implicit loss's data term at its final x (packed in xv):
- * xᵀ·YᵀY·x + Σ_j (|c_j|(p_j − s_j)² − s_j²), s_j = y_jᵀx, p_j = [c_j > 0] (as implicitLossRows,
- * whose Σ_u x_uᵀ YᵀY x_u equals Σ_i y_iᵀ XᵀX y_i summed from the other side). Reads the panel.
+ * The observed entries' part of the implicit loss at the row's final x (packed in xv):
+ * Σ_j (|c_j|(p_j − s_j)² − s_j²), s_j = y_jᵀx, p_j = [c_j > 0], from the panel.
  */
-function rowLoss(xv: usize, G4: usize, conf: usize, lo: i32, hi: i32, f: i32, panel: usize, tmp: usize, t: usize): f64 {
-  gramTimes(tmp, G4, xv, f, 0, t);
-  let total = dot(xv, tmp, f);
+function rowLoss(xv: usize, conf: usize, lo: i32, hi: i32, f: i32, panel: usize, t: usize): f64 {
+  let total: f64 = 0;
   const pairs = (f + 1) >> 1;
   const blockBytes = pairBytes(f) << 2;
   let block = panel;
@@ -282,9 +280,9 @@ function rowLoss(xv: usize, G4: usize, conf: usize, lo: i32, hi: i32, f: i32, pa
  * `steps` conjugate-gradient steps per row for rows [r0, r1), starting from X[u] (the
  * previous sweep's factors) and writing the result back there. An empty row gets 0 (its
  * exact solution). Returns -1, or the first row where pᵀAp ≤ 0 (A not positive definite).
- * With lossOut ≠ 0, also stores there (f64) the rows' share of the implicit loss's data term
- * at the new factors, from the panels already in cache: called for the item side after the
- * user side, the shares of all chunks add up to what implicitLossRows gives over all users.
+ * With lossOut ≠ 0, also stores there (f64) the observed entries' part of the implicit loss at
+ * the new factors, Σ_rows Σ_j (|c|(p − s)² − s²), from the panels already in cache; adding
+ * Σ_rows xᵀ·YᵀY·x gives implicitLossRows over the same rows.
  * Scratch: {@link scratchBytesCG}(f, longest row).
  */
 export function solveImplicitRowsCG(
@@ -341,7 +339,7 @@ export function solveImplicitRowsCG(
     }
     if (lossOut != 0) {
       copy(xv, x, f);
-      loss += rowLoss(xv, G4, conf, lo, hi, f, panel, Ap, t);
+      loss += rowLoss(xv, conf, lo, hi, f, panel, t);
     }
   }
   if (lossOut != 0) store<f64>(lossOut, loss);

@@ -5,14 +5,14 @@ import { choleskyBlocked, solveStrided } from './cholesky';
 import { gramPacked, packRow } from './gram';
 import { CHUNK, panelStride, strideFor } from './scratch';
 import { observedLossTerms } from './loss';
-import { copy, dot, roundUp4, zero } from './vec';
+import { copy, roundUp4, zero } from './vec';
 
 /**
  * x_u = (YᵀY + Σ_{i∈Ω_u} (|c_ui| − 1) y_i y_iᵀ + λI)⁻¹ Σ_{i∈Ω_u, c_ui>0} |c_ui| y_i for u in
  * [r0, r1); an empty row gets x_u = 0. Returns -1 or the first row that was not positive definite.
- * With lossOut ≠ 0, also stores there (f64) the rows' share of the implicit loss's data term at
- * the new x_u, Σ_u [x_uᵀ YᵀY x_u + Σ_j (|c|(p − s)² − s²)], while the row's y_i are still in
- * cache: for the item side, the shares add up to implicitLossRows over all users.
+ * With lossOut ≠ 0, also stores there (f64) the observed entries' part of the implicit loss at
+ * the new x_u, Σ_u Σ_j (|c|(p − s)² − s²), while the row's y_i are still in cache; adding
+ * Σ_u x_uᵀ·YᵀY·x_u gives implicitLossRows over the same rows.
  */
 export function solveImplicitRows(
   X: usize, Y: usize, YtY: usize, indptr: usize, indices: usize, conf: usize,
@@ -87,12 +87,7 @@ export function solveImplicitRows(
     if (choleskyBlocked(A, f, s) >= 0) return u;
     solveStrided(A, f, s, b);
     copy(x, b, f);
-    if (lossOut != 0) {
-      // xᵀ·YᵀY·x = xᵀ·G·x − λ|x|² (G = YᵀY + λI is intact: A was a copy).
-      let quad: f64 = 0;
-      for (let a = 0; a < f; a++) quad += load<f64>(x + (<usize>a << 3)) * dot(G + <usize>a * rowBytes, x, f);
-      loss += quad - lambda * dot(x, x, f) + observedLossTerms(x, Y, indices, conf, lo, hi, f);
-    }
+    if (lossOut != 0) loss += observedLossTerms(x, Y, indices, conf, lo, hi, f);
   }
   if (lossOut != 0) store<f64>(lossOut, loss);
   return -1;

@@ -270,6 +270,7 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
     : sideFlops(userSide, k, explicit ? 0 : n) + sideFlops(itemSide, k, explicit ? 0 : m);
   const yielder = new Yielder();
   const emit = hooks.onProgress ?? (() => {});
+  const userGram = new Float64Array(explicit ? 0 : f * f);
 
   let best: { factors: Factors; report: TrainReport } | undefined;
   let bestScore = Infinity;
@@ -294,7 +295,10 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
       const t0 = now();
       // User half-step with Y fixed, then item half-step with X fixed.
       await halfStep('users', restart, it, userSide, Xp, Yp, buP, biP);
-      if (!explicit) await gramian(Xp, m);
+      if (!explicit) {
+        await gramian(Xp, m);
+        userGram.set(rt.arena.f64(Gp, f * f)); // XᵀX, for the loss (Gp becomes YᵀY)
+      }
       await halfStep('items', restart, it, itemSide, Yp, Xp, biP, buP);
       if (!explicit) await gramian(Yp, n); // reused by the loss and by the next user step
       const L = await computeLoss();
@@ -381,7 +385,11 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
   async function computeLoss(): Promise<number> {
     let data = 0;
     if (!explicit) {
-      // The item half-step left each chunk's share in its results, summed here in chunk order.
+      // Σ_u x_uᵀ·YᵀY·x_u = ⟨XᵀX, YᵀY⟩ (Frobenius), from the two Gram matrices: f² work.
+      const itemGram = rt.arena.f64(Gp, f * f);
+      for (let j = 0; j < f * f; j++) data += userGram[j] * itemGram[j];
+      // The observed entries' part: the item half-step left each chunk's share in its results,
+      // summed here in chunk order.
       const count = itemSide.chunks.length - 1;
       const partial = rt.arena.f64(itemSide.resultsPtr, (PROTOCOL.RESULT_BYTES / 8) * count);
       for (let c = 0; c < count; c++) data += partial[(PROTOCOL.RESULT_BYTES / 8) * c];

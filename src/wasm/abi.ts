@@ -59,8 +59,8 @@ export interface KernelExports {
    * `conf` holds the confidence c_ui with its sign as the preference: c > 0 → p = 1,
    * c < 0 → p = 0 with confidence |c|. A row with no entries gets (YtY + λI)⁻¹·0 = 0, written
    * without factoring anything (so an empty row is never reported as failing).
-   * `YtY` is the full f×f Gram of Y. With `lossOut` ≠ 0, also stores there (f64) the rows'
-   * share of the implicit loss's data term at the new factors (as {@link KernelExports.solveImplicitRowsCG}).
+   * `YtY` is the full f×f Gram of Y. With `lossOut` ≠ 0, also stores there (f64) the observed
+   * entries' part of the implicit loss at the new factors (as {@link KernelExports.solveImplicitRowsCG}).
    * Returns -1 or the failing row.
    */
   solveImplicitRows(
@@ -72,10 +72,9 @@ export interface KernelExports {
    * Implicit half-step by `steps` conjugate-gradient steps per row, warm-started from the
    * current rows of X (written back in place); A·p = YtY·p + λp + Σ (|c|−1)(y_iᵀp) y_i is
    * applied without forming A. An empty row gets 0. Scratch: {@link KernelExports.scratchBytesCG}.
-   * With `lossOut` ≠ 0, also stores there (f64) the rows' share of the implicit loss's data
-   * term at the new factors, Σ_rows [x·YtY·x + Σ_j (|c|(p − s)² − s²)], s = x·y_j: for the item
-   * side (X = item factors, YtY = the users' Gram), the shares add up to
-   * {@link KernelExports.implicitLossRows} over all users. Returns -1 or the first row where pᵀAp ≤ 0.
+   * With `lossOut` ≠ 0, also stores there (f64) the observed entries' part of the implicit loss
+   * at the new factors, Σ_rows Σ_j (|c|(p − s)² − s²), s = x·y_j; plus Σ_rows x·YtY·x it is
+   * {@link KernelExports.implicitLossRows} over the same rows. Returns -1 or the first row where pᵀAp ≤ 0.
    */
   solveImplicitRowsCG(
     X: number, Y: number, YtY: number, indptr: number, indices: number, conf: number,

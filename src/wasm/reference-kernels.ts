@@ -48,7 +48,10 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
     }
   }
 
-  /** Σ_u [x_uᵀ·YtY·x_u + Σ_{i∈Ω_u} (|c|(p − s)² − s²)] over rows [r0, r1): the implicit loss's data term. */
+  /**
+   * Σ_u [x_uᵀ·YtY·x_u + Σ_{i∈Ω_u} (|c|(p − s)² − s²)] over rows [r0, r1): the implicit loss's
+   * data term; without YtY (0), only its observed part (the sums after x_uᵀ·YtY·x_u).
+   */
   function implicitLoss(X: number, Y: number, YtY: number, indptr: number, indices: number, conf: number, f: number, r0: number, r1: number): number {
     const M = F();
     const V = F32();
@@ -56,7 +59,7 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
     let total = 0;
     for (let u = r0; u < r1; u++) {
       const x = (X >>> 3) + u * f;
-      for (let a = 0; a < f; a++) {
+      for (let a = 0; YtY && a < f; a++) {
         for (let d = 0; d < f; d++) total += M[x + a] * M[(YtY >>> 3) + a * f + d] * M[x + d];
       }
       for (let j = N[(indptr >>> 2) + u]; j < N[(indptr >>> 2) + u + 1]; j++) {
@@ -136,7 +139,7 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
         solve(M, A, f, b);
         for (let a = 0; a < f; a++) M[(X >>> 3) + u * f + a] = M[b + a];
       }
-      if (lossOut) F()[lossOut >>> 3] = implicitLoss(X, Y, YtY, indptr, indices, conf, f, r0, r1);
+      if (lossOut) F()[lossOut >>> 3] = implicitLoss(X, Y, 0, indptr, indices, conf, f, r0, r1);
       return -1;
     },
 
@@ -199,7 +202,7 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
         }
         for (let a = 0; a < f; a++) M[xo + a] = x[a];
       }
-      if (lossOut) F()[lossOut >>> 3] = implicitLoss(X, Y, YtY, indptr, indices, conf, f, r0, r1);
+      if (lossOut) F()[lossOut >>> 3] = implicitLoss(X, Y, 0, indptr, indices, conf, f, r0, r1);
       return -1;
     },
 
