@@ -241,23 +241,20 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
 
   // Values the kernels read: signed confidences (implicit) or ratings (explicit).
   const globalMean = biases ? mean(byUser.values) : 0;
-  // As f32, in the caller's order (one side at a time), then laid out renumbered in WASM memory.
-  const toValues = (raw: Float64Array): Float32Array => {
-    const out = new Float32Array(raw.length);
-    if (explicit) out.set(raw);
-    else toConfidence(raw, opts.confidence, opts.alpha, opts.epsilon, out);
-    return out;
-  };
-  let userSide: SideLayout;
+  // Written straight into WASM memory as f32, row by row: no JS-side copy of the confidences.
+  const toValues = (raw: Float64Array, out: Float32Array) => (explicit ? out.set(raw) : toConfidence(raw, opts.confidence, opts.alpha, opts.epsilon, out));
+  const userSide = layoutSide(rt, byUser, toValues, userOrder, itemRank, userIndptr, userChunks);
   {
-    // Checked (and λ measured) on the values as the kernels will read them.
-    const userValues = toValues(byUser.values.subarray(0, matrix.nnz));
-    checkValues(byUser, userValues, explicit, hooks, (r) => (explicit ? r : toConfidence(Float64Array.of(r), opts.confidence, opts.alpha, opts.epsilon)[0]));
-    // 'auto' λ is measured on this training matrix (see auto-regularization.ts).
-    if (opts.autoRegularization) opts = { ...opts, regularization: autoRegularization(byUser, n, userValues) };
-    userSide = layoutSide(rt, byUser, userValues, userOrder, itemRank, userIndptr, userChunks);
+    // Checked (and λ measured) on the values as the kernels will read them; the views are
+    // used before the next allocation can grow (and detach) the memory.
+    const userValues = rt.arena.f32(userSide.valuesPtr, userSide.nnz);
+    checkValues(userSide, userValues, byUser, userOrder, explicit, hooks, (r) => (explicit ? r : toConfidence(Float64Array.of(r), opts.confidence, opts.alpha, opts.epsilon)[0]));
+    // 'auto' λ is measured on this training matrix (see auto-regularization.ts); σ₁ does not
+    // depend on the numbering, so the renumbered layout serves as it is.
+    const inside = { rows: m, cols: n, indptr: userIndptr, indices: rt.arena.i32(userSide.indicesPtr, userSide.nnz), values: byUser.values /* not read: userValues are */ };
+    if (opts.autoRegularization) opts = { ...opts, regularization: autoRegularization(inside, n, userValues) };
   }
-  const itemSide = layoutSide(rt, byItem, toValues(byItem.values.subarray(0, matrix.nnz)), itemOrder, userRank, itemIndptr, itemChunks);
+  const itemSide = layoutSide(rt, byItem, toValues, itemOrder, userRank, itemIndptr, itemChunks);
   const Xp = rt.arena.alloc(8 * m * f);
   const Yp = rt.arena.alloc(8 * n * f);
   const Gp = rt.arena.alloc(8 * f * f);
@@ -507,12 +504,20 @@ const LARGE_VALUE = 1e8;
  * feedback without a single positive value (`EMPTY_DATA`: p = 0 everywhere, so the only
  * solution is all-zero factors).
  */
-function checkValues(byUser: Csr, values: Float32Array | Float64Array, explicit: boolean, hooks: TrainHooks, exact: (raw: number) => number): void {
+/**
+ * Refuses values the kernels cannot use (beyond ±MAX_VALUE_MAGNITUDE as stored) and implicit
+ * data without a positive value. Scans the renumbered user side (`inside`, its f32 `values`);
+ * a bad entry is reported as the caller's user, item and raw value (`byUser`, `userOrder`).
+ */
+function checkValues(inside: SideLayout, values: Float32Array, byUser: Csr, userOrder: Int32Array, explicit: boolean, hooks: TrainHooks, exact: (raw: number) => number): void {
   let positive = false;
-  for (let u = 0; u < byUser.rows; u++) {
-    for (let j = byUser.indptr[u]; j < byUser.indptr[u + 1]; j++) {
-      if (values[j] > 0) positive = true;
-      if (!(Math.abs(values[j]) <= MAX_VALUE_MAGNITUDE)) {
+  for (let i = 0; i < inside.rows; i++) {
+    for (let k = inside.indptr[i]; k < inside.indptr[i + 1]; k++) {
+      if (values[k] > 0) positive = true;
+      if (!(Math.abs(values[k]) <= MAX_VALUE_MAGNITUDE)) {
+        // The same entry in the caller's numbering: same user, same position in its row.
+        const u = userOrder[i];
+        const j = byUser.indptr[u] + (k - inside.indptr[i]);
         const v = exact(byUser.values[j]); // the value before f32 rounding, for the message
         const user = hooks.users ? JSON.stringify(hooks.users.id(u)) : `#${u}`;
         const item = hooks.items ? JSON.stringify(hooks.items.id(byUser.indices[j])) : `#${byUser.indices[j]}`;
@@ -532,10 +537,10 @@ function checkValues(byUser: Csr, values: Float32Array | Float64Array, explicit:
 
 /**
  * Copies one orientation into WASM memory renumbered: row i is the caller's row order[i], and
- * column c becomes colRank[c] (see locality.ts); `values` are the f32 values in the caller's
- * entry order, `indptr` the renumbered offsets, `chunks` cut from them.
+ * column c becomes colRank[c] (see locality.ts); `toValues` writes each row's f32 values (its
+ * entries keep their order), `indptr` are the renumbered offsets, `chunks` cut from them.
  */
-function layoutSide(rt: KernelRuntime, csr: Csr, values: Float32Array, order: Int32Array, colRank: Int32Array, indptr: Int32Array, chunks: Int32Array): SideLayout {
+function layoutSide(rt: KernelRuntime, csr: Csr, toValues: (raw: Float64Array, out: Float32Array) => void, order: Int32Array, colRank: Int32Array, indptr: Int32Array, chunks: Int32Array): SideLayout {
   const nnz = indptr[csr.rows];
   const indptrPtr = rt.arena.putI32(indptr);
   const indicesPtr = rt.arena.alloc(4 * nnz);
@@ -543,14 +548,13 @@ function layoutSide(rt: KernelRuntime, csr: Csr, values: Float32Array, order: In
   // Views after both allocations (a growing memory detaches earlier views).
   const idx = rt.arena.i32(indicesPtr, nnz);
   const val = rt.arena.f32(valuesPtr, nnz);
-  const { indptr: from, indices } = csr;
+  const { indptr: from, indices, values } = csr;
   for (let i = 0; i < csr.rows; i++) {
-    const r = order[i];
-    let d = indptr[i];
-    for (let j = from[r]; j < from[r + 1]; j++, d++) {
-      idx[d] = colRank[indices[j]];
-      val[d] = values[j];
-    }
+    const a = from[order[i]];
+    const b = from[order[i] + 1];
+    const shift = indptr[i] - a;
+    for (let j = a; j < b; j++) idx[j + shift] = colRank[indices[j]];
+    toValues(values.subarray(a, b), val.subarray(a + shift, b + shift));
   }
   const weights = new Float64Array(csr.rows);
   for (let r = 0; r < csr.rows; r++) weights[r] = indptr[r + 1] - indptr[r];

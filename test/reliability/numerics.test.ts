@@ -22,6 +22,8 @@ describe('overflow', () => {
     ['repeated pairs summing past f64', 'a,i,1e308\na,i,1e308\nb,i,3\na,j,3\n', { feedback: 'implicit' }, /confidence of user "a" for item "i" is Infinity/],
     ['a confidence beyond ±1e38', 'a,i,1e200\nb,i,3\na,j,3\n', { feedback: 'implicit' }, /is 1e\+200 .*within ±1e\+38/],
     ['an explicit rating beyond ±1e38', 'a,i,-1e200\nb,i,3\na,j,3\n', { feedback: 'explicit' }, /rating of user "a" for item "i" is -1e\+200/],
+    // "a" has fewer interactions than "b", so training lays it out second (src/als/locality.ts): the message still names a and i.
+    ['a confidence beyond ±1e38 in a user laid out later', 'a,k,3\nb,i,3\nb,j,3\nb,k,3\na,i,1e200\n', { feedback: 'implicit' }, /confidence of user "a" for item "i" is 1e\+200/],
   ] as const)('%s → NON_FINITE naming the pair, before training', async (_name, text, opts, message) => {
     let iterations = 0;
     const err = await train(parseText(text), { ...opts, factors: 2, onProgress: (p) => void (p.stage === 'iteration' && iterations++) }).catch((e: unknown) => e);
