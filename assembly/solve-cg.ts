@@ -7,9 +7,9 @@
 // one pass over the row's panel: per block, four dots with p and, while the block is still in
 // L1, the weighted sum back into A·p. The first residual b − A·x is formed in the pass that
 // gathers the panel. The loops keep to four accumulators and pointer bounds: V8 neither folds
-// loads into multiply-adds nor keeps more than that in registers without spilling, and this
-// shape measured 1.4× the throughput of eight accumulators over a row-major panel
-// (BENCHMARKS.md, "Conjugate-gradient kernel").
+// loads into multiply-adds nor keeps more than that in registers without spilling; this shape
+// measured 1.4× the throughput of eight accumulators, and 1.2–2.8× a row-major panel read in two
+// phases (bench/experiments/cg-kernel.mjs; BENCHMARKS.md, "Conjugate-gradient kernel").
 // see: Takács, Pilászy & Tikk 2011, "Applications of the conjugate gradient method for implicit
 // feedback collaborative filtering"; benfred/implicit `_als.pyx` (least_squares_cg).
 import { axpy, copy, dot, madd, scale, zero } from './vec';
