@@ -226,51 +226,33 @@ export function gramPacked(A: usize, rowBytes: usize, panels: i32, WP: usize, P:
     const vw = f64x2.splat(w);
     const vc = f64x2.splat(cb);
     // Moving pointers, not p·panelBytes: V8 does not strength-reduce the multiply, and this
-    // loop runs once per interaction (it was 18 % of an implicit Cholesky iteration).
+    // loop runs once per interaction (packing was 18 % of an implicit Cholesky iteration).
+    const withB = cb != 0;
     let s = src;
     let dp = P + at;
     let dw = WP + at;
-    const end = src + (<usize>full << 5);
-    if (cb != 0) {
-      let bp = b;
-      for (; s < end; s += 32) {
-        const v0 = v128.load(s);
-        const v1 = v128.load(s, 16);
-        if (scaleP) {
-          v128.store(dp, f64x2.mul(v0, vw));
-          v128.store(dp, f64x2.mul(v1, vw), 16);
-        } else {
-          v128.store(dp, v0);
-          v128.store(dp, v1, 16);
-        }
-        if (weighted) {
-          v128.store(dw, f64x2.mul(v0, vw));
-          v128.store(dw, f64x2.mul(v1, vw), 16);
-          dw += panelBytes;
-        }
+    let bp = b;
+    for (const end = src + (<usize>full << 5); s < end; s += 32) {
+      const v0 = v128.load(s);
+      const v1 = v128.load(s, 16);
+      if (scaleP) {
+        v128.store(dp, f64x2.mul(v0, vw));
+        v128.store(dp, f64x2.mul(v1, vw), 16);
+      } else {
+        v128.store(dp, v0);
+        v128.store(dp, v1, 16);
+      }
+      if (weighted) {
+        v128.store(dw, f64x2.mul(v0, vw));
+        v128.store(dw, f64x2.mul(v1, vw), 16);
+        dw += panelBytes;
+      }
+      if (withB) {
         v128.store(bp, madd(vc, v0, v128.load(bp)));
         v128.store(bp, madd(vc, v1, v128.load(bp, 16)), 16);
-        bp += 32;
-        dp += panelBytes;
       }
-    } else {
-      for (; s < end; s += 32) {
-        const v0 = v128.load(s);
-        const v1 = v128.load(s, 16);
-        if (scaleP) {
-          v128.store(dp, f64x2.mul(v0, vw));
-          v128.store(dp, f64x2.mul(v1, vw), 16);
-        } else {
-          v128.store(dp, v0);
-          v128.store(dp, v1, 16);
-        }
-        if (weighted) {
-          v128.store(dw, f64x2.mul(v0, vw));
-          v128.store(dw, f64x2.mul(v1, vw), 16);
-          dw += panelBytes;
-        }
-        dp += panelBytes;
-      }
+      bp += 32;
+      dp += panelBytes;
     }
     p = full;
   } else {

@@ -29,6 +29,15 @@ export function scratchBytesCG(f: i32, maxRowNnz: i32): usize {
   return 16 + 5 * vb + 32 + gramBlocks * 4 * vb + (blocks << 5) + blocks * 4 * vb;
 }
 
+/** t[k] = the sum of the two lanes of a_k, for k < 4 (four dots' partial sums). */
+// @ts-ignore: decorator
+@inline function storeLaneSums(t: usize, a0: v128, a1: v128, a2: v128, a3: v128): void {
+  store<f64>(t, f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1));
+  store<f64>(t, f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1), 8);
+  store<f64>(t, f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1), 16);
+  store<f64>(t, f64x2.extract_lane(a3, 0) + f64x2.extract_lane(a3, 1), 24);
+}
+
 /**
  * The four dots of v with the packed vectors of one block, stored at t[0..3]. v has a whole
  * number of pairs (for odd f its padding lane is 0, as is the block's).
@@ -47,10 +56,7 @@ export function scratchBytesCG(f: i32, maxRowNnz: i32): usize {
       a3 = madd(v128.load(q, 48), vv, a3);
       q += 64;
     }
-    store<f64>(t, f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1));
-    store<f64>(t, f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1), 8);
-    store<f64>(t, f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1), 16);
-    store<f64>(t, f64x2.extract_lane(a3, 0) + f64x2.extract_lane(a3, 1), 24);
+    storeLaneSums(t, a0, a1, a2, a3);
   } else {
     let d0: f64 = 0, d1: f64 = 0, d2: f64 = 0, d3: f64 = 0;
     for (let o = v; o < end; o += 16) {
@@ -177,10 +183,7 @@ function gatherResidual(
         a3 = madd(y3, xv, a3);
         q += 64;
       }
-      store<f64>(t, f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1));
-      store<f64>(t, f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1), 8);
-      store<f64>(t, f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1), 16);
-      store<f64>(t, f64x2.extract_lane(a3, 0) + f64x2.extract_lane(a3, 1), 24);
+      storeLaneSums(t, a0, a1, a2, a3);
     } else {
       let d0: f64 = 0, d1: f64 = 0, d2: f64 = 0, d3: f64 = 0;
       for (let a = 0; a < full; a++) {
