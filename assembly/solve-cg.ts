@@ -25,8 +25,9 @@ export function scratchBytesCG(f: i32, maxRowNnz: i32): usize {
   const vb = pairBytes(f);
   const blocks = <usize>((max(maxRowNnz, 1) + 3) >> 2);
   const gramBlocks = <usize>((f + 3) >> 2);
-  // x, r, p, A·p, a zero vector, four dots; packed YᵀY; a weight per entry; the row's panel.
-  return 16 + 5 * vb + 32 + gramBlocks * 4 * vb + (blocks << 5) + blocks * 4 * vb;
+  // x, r, p, A·p, a zero vector, four dots; packed YᵀY; per entry its weight, yᵀx and yᵀp
+  // (the last two for the loss); the row's panel.
+  return 16 + 5 * vb + 32 + gramBlocks * 4 * vb + 3 * (blocks << 5) + blocks * 4 * vb;
 }
 
 /** t[k] = the sum of the two lanes of a_k, for k < 4 (four dots' partial sums). */
@@ -151,7 +152,7 @@ function gramTimes(out: usize, G4: usize, v: usize, f: i32, lambda: f64, t: usiz
  */
 function gatherResidual(
   r: usize, x: usize, Y: usize, indices: usize, conf: usize, lo: i32, hi: i32, f: i32,
-  panel: usize, w: usize, zeroRow: usize,
+  panel: usize, w: usize, zeroRow: usize, sv: usize,
 ): void {
   const fBytes = <usize>f << 3;
   const blockBytes = pairBytes(f) << 2;
@@ -228,6 +229,8 @@ function gatherResidual(
     const c2: f64 = n > 2 ? <f64>load<f32>(cj, 8) : 1;
     const c3: f64 = n > 3 ? <f64>load<f32>(cj, 12) : 1;
     const w0 = weight(c0), w1 = weight(c1), w2 = weight(c2), w3 = weight(c3);
+    // For the loss: s_j = y_jᵀx, kept up to date by the steps (sv ≠ 0 on the item side).
+    if (sv != 0) copy(sv + (<usize>(j - lo) << 3), t, 4);
     // Padding vectors are zero with c = 1: they add 0 here and have weight 0 in the steps.
     const s0 = (c0 > 0 ? c0 : 0) - w0 * load<f64>(t);
     const s1 = (n > 1 && c1 > 0 ? c1 : 0) - w1 * load<f64>(t, 8);
@@ -242,39 +245,36 @@ function gatherResidual(
   }
 }
 
-/** out += Σ_j w_j·(y_jᵀv)·y_j over the `blocks` blocks of the panel; v is packed; t: four f64. */
-function panelProduct(out: usize, v: usize, panel: usize, w: usize, blocks: i32, f: i32, t: usize): void {
+/**
+ * out += Σ_j w_j·(y_jᵀv)·y_j over the `blocks` blocks of the panel; v is packed; t: four f64.
+ * With dk ≠ 0 the dots y_jᵀv are kept there (one f64 per entry), for the loss.
+ */
+function panelProduct(out: usize, v: usize, panel: usize, w: usize, blocks: i32, f: i32, t: usize, dk: usize): void {
   const pairs = (f + 1) >> 1;
   const blockBytes = pairBytes(f) << 2;
   let block = panel;
   let wo = w;
   for (let b = 0; b < blocks; b++) {
-    blockDots(t, v, block, pairs);
-    addBlock(out, block, load<f64>(wo) * load<f64>(t), load<f64>(wo, 8) * load<f64>(t, 8), load<f64>(wo, 16) * load<f64>(t, 16), load<f64>(wo, 24) * load<f64>(t, 24), f);
+    const d = dk != 0 ? dk + (<usize>b << 5) : t;
+    blockDots(d, v, block, pairs);
+    addBlock(out, block, load<f64>(wo) * load<f64>(d), load<f64>(wo, 8) * load<f64>(d, 8), load<f64>(wo, 16) * load<f64>(d, 16), load<f64>(wo, 24) * load<f64>(d, 24), f);
     block += blockBytes;
     wo += 32;
   }
 }
 
 /**
- * The observed entries' part of the implicit loss at the row's final x (packed in xv):
- * Σ_j (|c_j|(p_j − s_j)² − s_j²), s_j = y_jᵀx, p_j = [c_j > 0], from the panel.
+ * The observed entries' part of the implicit loss at the row's final x:
+ * Σ_j (|c_j|(p_j − s_j)² − s_j²), p_j = [c_j > 0], from s_j = y_jᵀx kept per entry in sv (the
+ * residual pass's y_jᵀx₀ plus α_k·y_jᵀp_k from each step's product: no pass over the panel).
  */
-function rowLoss(xv: usize, conf: usize, lo: i32, hi: i32, f: i32, panel: usize, t: usize): f64 {
+function rowLoss(sv: usize, conf: usize, lo: i32, hi: i32): f64 {
   let total: f64 = 0;
-  const pairs = (f + 1) >> 1;
-  const blockBytes = pairBytes(f) << 2;
-  let block = panel;
-  for (let j = lo; j < hi; j += 4) {
-    blockDots(t, xv, block, pairs);
-    const n = min(4, hi - j);
-    for (let k = 0; k < n; k++) {
-      const c = <f64>load<f32>(conf + (<usize>(j + k) << 2));
-      const s = load<f64>(t + (<usize>k << 3));
-      const e = (c > 0 ? 1.0 : 0.0) - s;
-      total += Math.abs(c) * e * e - s * s;
-    }
-    block += blockBytes;
+  for (let j = lo; j < hi; j++) {
+    const c = <f64>load<f32>(conf + (<usize>j << 2));
+    const s = load<f64>(sv + (<usize>(j - lo) << 3));
+    const e = (c > 0 ? 1.0 : 0.0) - s;
+    total += Math.abs(c) * e * e - s * s;
   }
   return total;
 }
@@ -317,22 +317,25 @@ export function solveImplicitRowsCG(
       continue;
     }
     const blocks = (hi - lo + 3) >> 2;
-    const panel = w + (<usize>blocks << 5);
+    const sv = lossOut != 0 ? w + (<usize>blocks << 5) : 0;
+    const dk = lossOut != 0 ? w + (<usize>blocks << 6) : 0;
+    const panel = w + 3 * (<usize>blocks << 5);
     copy(xv, x, f);
     // r = b − A·x = −(YᵀY + λI)x + Σ_j (c⁺_j − w_j·y_jᵀx)·y_j, packing the panel as it goes.
     gramTimes(r, G4, xv, f, lambda, t);
     scale(r, -1, f);
-    gatherResidual(r, xv, Y, indices, conf, lo, hi, f, panel, w, zeroRow);
+    gatherResidual(r, xv, Y, indices, conf, lo, hi, f, panel, w, zeroRow, sv);
     copy(p, r, f);
     let rsold = dot(r, r, f);
     for (let it = 0; it < steps; it++) {
       if (rsold < 1e-20) break; // converged: further steps would divide by ~0
       gramTimes(Ap, G4, p, f, lambda, t);
-      panelProduct(Ap, p, panel, w, blocks, f, t);
+      panelProduct(Ap, p, panel, w, blocks, f, t, dk);
       const pAp = dot(p, Ap, f);
       if (!(pAp > 0)) return u;
       const alpha = rsold / pAp;
       axpy(x, alpha, p, f);
+      if (lossOut != 0) axpy(sv, alpha, dk, hi - lo); // y_jᵀx follows x
       if (it + 1 == steps) break; // the last step needs no new residual or direction
       axpy(r, -alpha, Ap, f);
       const rsnew = dot(r, r, f);
@@ -340,10 +343,7 @@ export function solveImplicitRowsCG(
       axpy(p, 1, r, f);
       rsold = rsnew;
     }
-    if (lossOut != 0) {
-      copy(xv, x, f);
-      loss += rowLoss(xv, conf, lo, hi, f, panel, t);
-    }
+    if (lossOut != 0) loss += rowLoss(sv, conf, lo, hi);
   }
   if (lossOut != 0) store<f64>(lossOut, loss);
   return -1;
