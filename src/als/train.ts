@@ -181,7 +181,7 @@ export function estimateTrainingBytes(
  *   `OUT_OF_MEMORY` (before allocating), `EMPTY_DATA`; an `AbortError` when cancelled
  */
 export async function trainFactors(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: TrainHooks = {}): Promise<{ factors: Factors; report: TrainReport }> {
-  if (matrix.nnz === 0 || matrix.byUser.rows === 0 || matrix.byItem.rows === 0) throw new AlsError('EMPTY_DATA', 'There are no interactions to train on.', {});
+  if (matrix.nnz === 0 || matrix.byUser.rows === 0 || matrix.byUser.cols === 0) throw new AlsError('EMPTY_DATA', 'There are no interactions to train on.', {});
   throwIfAborted(hooks.signal);
   // workers > 1 and shared memory here → borrow the pool for the whole run; else one thread.
   const workers = await leaseWorkers(opts.workers, opts.kernels, hooks.pool);
@@ -194,9 +194,12 @@ export async function trainFactors(matrix: RatingMatrix, opts: ResolvedTrainOpti
 
 /** {@link trainFactors} on one thread, or on the lent pool (same chunks, same sums, same bits). */
 async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: TrainHooks, workers: WorkersDecision): Promise<{ factors: Factors; report: TrainReport }> {
-  const { byUser, byItem } = matrix;
+  // Only the user orientation is read: the item side is transposed from its WASM copy below
+  // (matrix.byItem, built lazily by buildMatrix, is never needed for training).
+  const { byUser } = matrix;
   const m = byUser.rows;
-  const n = byItem.rows;
+  const n = byUser.cols;
+  const itemCounts = columnOffsets(byUser);
   if (matrix.nnz === 0 || m === 0 || n === 0) throw new AlsError('EMPTY_DATA', 'There are no interactions to train on.', {});
   throwIfAborted(hooks.signal);
   const f = opts.factors;
@@ -209,18 +212,18 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
   const rt = lease?.pool.runtime ?? hooks.runtime ?? (await loadKernels({ variant: opts.kernels }));
   rt.arena.reset();
   const K = rt.exports;
-  const maxRowNnz = Math.max(maxNnz(byUser), maxNnz(byItem));
+  const maxRowNnz = Math.max(maxNnz(byUser.indptr, m), maxNnz(itemCounts, n));
   const scratchBytes = Math.max(K.scratchBytes(k, maxRowNnz), K.scratchBytesCG(f, maxRowNnz));
   // One scratch region per thread, cache-line aligned so threads never share a line.
   const threads = lease?.threads ?? 1;
   const scratchStride = align(scratchBytes, 64);
   // Inside, rows are numbered by descending interaction count (see locality.ts).
   const userOrder = heavyFirstOrder(byUser.indptr, m);
-  const itemOrder = heavyFirstOrder(byItem.indptr, n);
+  const itemOrder = heavyFirstOrder(itemCounts, n);
   const userRank = inversePermutation(userOrder);
   const itemRank = inversePermutation(itemOrder);
   const userIndptr = permutedIndptr(byUser.indptr, userOrder);
-  const itemIndptr = permutedIndptr(byItem.indptr, itemOrder);
+  const itemIndptr = permutedIndptr(itemCounts, itemOrder);
   const chunkCost = cg ? (nnzRow: number) => (opts.cgSteps + 1) * (f * f + 2 * nnzRow * f) : undefined;
   const userChunks = chunkRows(userIndptr, k, CHUNK_FLOPS[rt.variant], chunkCost, MIN_CHUNKS);
   const itemChunks = chunkRows(itemIndptr, k, CHUNK_FLOPS[rt.variant], chunkCost, MIN_CHUNKS);
@@ -254,7 +257,7 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
     const inside = { rows: m, cols: n, indptr: userIndptr, indices: rt.arena.i32(userSide.indicesPtr, userSide.nnz), values: byUser.values /* not read: userValues are */ };
     if (opts.autoRegularization) opts = { ...opts, regularization: autoRegularization(inside, n, userValues) };
   }
-  const itemSide = layoutSide(rt, byItem, toValues, itemOrder, userRank, itemIndptr, itemChunks);
+  const itemSide = transposeSide(rt, userSide, n, itemIndptr, itemChunks);
   const Xp = rt.arena.alloc(8 * m * f);
   const Yp = rt.arena.alloc(8 * n * f);
   const Gp = rt.arena.alloc(8 * f * f);
@@ -613,10 +616,58 @@ function sideFlops(s: SideLayout, k: number, gramRows: number): number {
   return s.nnz * k * (k + 1) + s.rows * ((k * k * k) / 3 + 2 * k * k) + gramRows * k * k;
 }
 
-function maxNnz(csr: Csr): number {
+function maxNnz(indptr: Int32Array, rows: number): number {
   let best = 0;
-  for (let r = 0; r < csr.rows; r++) best = Math.max(best, csr.indptr[r + 1] - csr.indptr[r]);
+  for (let r = 0; r < rows; r++) best = Math.max(best, indptr[r + 1] - indptr[r]);
   return best;
+}
+
+/** CSR offsets of the transpose of `csr` (entries per column, as prefix sums). */
+function columnOffsets(csr: Csr): Int32Array {
+  const out = new Int32Array(csr.cols + 1);
+  const nnz = csr.indptr[csr.rows];
+  for (let j = 0; j < nnz; j++) out[csr.indices[j] + 1]++;
+  for (let c = 0; c < csr.cols; c++) out[c + 1] += out[c];
+  return out;
+}
+
+/**
+ * The other orientation, transposed from a side already in WASM memory (inside numbering both
+ * ways): row c lists the rows of `side` that have column c, in their order, with the same f32
+ * values. One counting-sort pass; no JS copy of the transpose. `indptr` are its offsets.
+ */
+function transposeSide(rt: KernelRuntime, side: SideLayout, rows: number, indptr: Int32Array, chunks: Int32Array): SideLayout {
+  const nnz = indptr[rows];
+  const indptrPtr = rt.arena.putI32(indptr);
+  const indicesPtr = rt.arena.alloc(4 * nnz);
+  const valuesPtr = rt.arena.alloc(VALUE_BYTES * nnz);
+  // Views after the allocations (a growing memory detaches earlier views).
+  const fromIdx = rt.arena.i32(side.indicesPtr, side.nnz);
+  const fromVal = rt.arena.f32(side.valuesPtr, side.nnz);
+  const idx = rt.arena.i32(indicesPtr, nnz);
+  const val = rt.arena.f32(valuesPtr, nnz);
+  const next = indptr.slice(0, rows);
+  for (let r = 0; r < side.rows; r++) {
+    for (let k = side.indptr[r]; k < side.indptr[r + 1]; k++) {
+      const d = next[fromIdx[k]]++;
+      idx[d] = r;
+      val[d] = fromVal[k];
+    }
+  }
+  const weights = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) weights[r] = indptr[r + 1] - indptr[r];
+  return {
+    rows,
+    indptr,
+    indptrPtr,
+    indicesPtr,
+    valuesPtr,
+    nnz,
+    chunks,
+    weights,
+    boundsPtr: rt.arena.putI32(chunks),
+    resultsPtr: rt.arena.alloc(PROTOCOL.RESULT_BYTES * chunks.length, 16),
+  };
 }
 
 function mean(v: Float64Array): number {

@@ -217,5 +217,15 @@ export function buildMatrix(data: Interactions, opts: BuildMatrixOptions = {}): 
     data.timestamp?.subarray(0, n),
     opts.dropZeros ?? false,
   );
-  return { byUser, byItem: transpose(byUser), nnz: byUser.indptr[byUser.rows], duplicatesMerged: merged, timestamps };
+  // The item orientation is built on first use: training transposes its own WASM copy instead.
+  let byItem: Csr | undefined;
+  return {
+    byUser,
+    get byItem(): Csr {
+      return (byItem ??= transpose(byUser));
+    },
+    nnz: byUser.indptr[byUser.rows],
+    duplicatesMerged: merged,
+    timestamps,
+  };
 }

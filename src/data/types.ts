@@ -95,7 +95,7 @@ export interface Csr {
 export interface RatingMatrix {
   /** users × items. */
   byUser: Csr;
-  /** items × users (the transpose). */
+  /** items × users (the transpose); `buildMatrix` builds it on first access (training does not need it). */
   byItem: Csr;
   /** Stored entries after merging duplicates. */
   nnz: number;
