@@ -559,15 +559,20 @@ function layoutSide(rt: KernelRuntime, csr: Csr, toValues: (raw: Float64Array, o
     for (let j = a; j < b; j++) idx[j + shift] = colRank[indices[j]];
     toValues(values.subarray(a, b), val.subarray(a + shift, b + shift));
   }
-  const weights = new Float64Array(csr.rows);
-  for (let r = 0; r < csr.rows; r++) weights[r] = indptr[r + 1] - indptr[r];
+  return finishSide(rt, csr.rows, indptr, indptrPtr, indicesPtr, valuesPtr, chunks);
+}
+
+/** The rest of a {@link SideLayout} once its arrays are in WASM memory: row weights, chunk bounds, results. */
+function finishSide(rt: KernelRuntime, rows: number, indptr: Int32Array, indptrPtr: number, indicesPtr: number, valuesPtr: number, chunks: Int32Array): SideLayout {
+  const weights = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) weights[r] = indptr[r + 1] - indptr[r];
   return {
-    rows: csr.rows,
+    rows,
     indptr,
     indptrPtr,
     indicesPtr,
     valuesPtr,
-    nnz,
+    nnz: indptr[rows],
     chunks,
     weights,
     boundsPtr: rt.arena.putI32(chunks),
@@ -654,20 +659,7 @@ function transposeSide(rt: KernelRuntime, side: SideLayout, rows: number, indptr
       val[d] = fromVal[k];
     }
   }
-  const weights = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) weights[r] = indptr[r + 1] - indptr[r];
-  return {
-    rows,
-    indptr,
-    indptrPtr,
-    indicesPtr,
-    valuesPtr,
-    nnz,
-    chunks,
-    weights,
-    boundsPtr: rt.arena.putI32(chunks),
-    resultsPtr: rt.arena.alloc(PROTOCOL.RESULT_BYTES * chunks.length, 16),
-  };
+  return finishSide(rt, rows, indptr, indptrPtr, indicesPtr, valuesPtr, chunks);
 }
 
 function mean(v: Float64Array): number {
