@@ -55,7 +55,7 @@ export function observedLossTerms(x: usize, Y: usize, indices: usize, conf: usiz
 
 /** One observed entry's correction |c|(p − s)² − s² (c < 0: preference 0 with confidence |c|). */
 // @ts-ignore: decorator
-@inline function entryLoss(c: f64, s: f64): f64 {
+@inline export function entryLoss(c: f64, s: f64): f64 {
   const e = (c > 0 ? 1.0 : 0.0) - s;
   return Math.abs(c) * e * e - s * s;
 }

@@ -12,6 +12,7 @@
 // phases (bench/experiments/cg-kernel.mjs; BENCHMARKS.md, "Conjugate-gradient kernel").
 // see: Takács, Pilászy & Tikk 2011, "Applications of the conjugate gradient method for implicit
 // feedback collaborative filtering"; benfred/implicit `_als.pyx` (least_squares_cg).
+import { entryLoss } from './loss';
 import { axpy, copy, dot, madd, scale, zero } from './vec';
 
 /** Bytes of one packed vector: f rounded up to a whole f64 pair. */
@@ -271,10 +272,7 @@ function panelProduct(out: usize, v: usize, panel: usize, w: usize, blocks: i32,
 function rowLoss(sv: usize, conf: usize, lo: i32, hi: i32): f64 {
   let total: f64 = 0;
   for (let j = lo; j < hi; j++) {
-    const c = <f64>load<f32>(conf + (<usize>j << 2));
-    const s = load<f64>(sv + (<usize>(j - lo) << 3));
-    const e = (c > 0 ? 1.0 : 0.0) - s;
-    total += Math.abs(c) * e * e - s * s;
+    total += entryLoss(<f64>load<f32>(conf + (<usize>j << 2)), load<f64>(sv + (<usize>(j - lo) << 3)));
   }
   return total;
 }

@@ -23,7 +23,7 @@ export const AUTO_REGULARIZATION_SCALE = 0.1;
  * @param confidences - signed confidences (as `toConfidence` returns), aligned with `byUser`
  * @param maxIterations - cap on power iterations (converges to 1e-4 relative in ~10–30)
  */
-export function largestSingularValue(byUser: Csr, items: number, confidences: Float32Array | Float64Array, maxIterations = 50): number {
+export function largestSingularValue(byUser: Pick<Csr, 'rows' | 'indptr' | 'indices'>, items: number, confidences: Float32Array | Float64Array, maxIterations = 50): number {
   const { indptr, indices } = byUser;
   const rows = byUser.rows;
   let v = new Float64Array(items).fill(1 / Math.sqrt(Math.max(items, 1)));
@@ -59,6 +59,6 @@ export function largestSingularValue(byUser: Csr, items: number, confidences: Fl
  * @param items - number of items
  * @param confidences - signed confidences of `byUser`'s entries
  */
-export function autoRegularization(byUser: Csr, items: number, confidences: Float32Array | Float64Array): number {
+export function autoRegularization(byUser: Pick<Csr, 'rows' | 'indptr' | 'indices'>, items: number, confidences: Float32Array | Float64Array): number {
   return AUTO_REGULARIZATION_SCALE * largestSingularValue(byUser, items, confidences);
 }

@@ -254,7 +254,7 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
     checkValues(userSide, userValues, byUser, userOrder, explicit, hooks, (r) => (explicit ? r : toConfidence(Float64Array.of(r), opts.confidence, opts.alpha, opts.epsilon)[0]));
     // 'auto' λ is measured on this training matrix (see auto-regularization.ts); σ₁ does not
     // depend on the numbering, so the renumbered layout serves as it is.
-    const inside = { rows: m, cols: n, indptr: userIndptr, indices: rt.arena.i32(userSide.indicesPtr, userSide.nnz), values: byUser.values /* not read: userValues are */ };
+    const inside = { rows: m, indptr: userIndptr, indices: rt.arena.i32(userSide.indicesPtr, userSide.nnz) };
     if (opts.autoRegularization) opts = { ...opts, regularization: autoRegularization(inside, n, userValues) };
   }
   const itemSide = transposeSide(rt, userSide, n, itemIndptr, itemChunks);
@@ -505,11 +505,7 @@ const LARGE_VALUE = 1e8;
  * Refuses data the kernels cannot handle before any work: a rating or confidence that is not
  * finite or beyond ±{@link MAX_VALUE_MAGNITUDE} (`NON_FINITE`, naming the pair), and implicit
  * feedback without a single positive value (`EMPTY_DATA`: p = 0 everywhere, so the only
- * solution is all-zero factors).
- */
-/**
- * Refuses values the kernels cannot use (beyond ±MAX_VALUE_MAGNITUDE as stored) and implicit
- * data without a positive value. Scans the renumbered user side (`inside`, its f32 `values`);
+ * solution is all-zero factors). Scans the renumbered user side (`inside`, its f32 `values`);
  * a bad entry is reported as the caller's user, item and raw value (`byUser`, `userOrder`).
  */
 function checkValues(inside: SideLayout, values: Float32Array, byUser: Csr, userOrder: Int32Array, explicit: boolean, hooks: TrainHooks, exact: (raw: number) => number): void {
