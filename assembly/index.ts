@@ -13,6 +13,8 @@ export { solveImplicitRows } from './solve-implicit';
 export { solveImplicitRowsCG, scratchBytesCG } from './solve-cg';
 /** Explicit half-step over rows [r0, r1) (ALS-WR, optional biases). */
 export { solveExplicitRows } from './solve-explicit';
+/** Explicit half-step by warm-started conjugate gradient (never forms the k×k system). */
+export { solveExplicitRowsCG } from './solve-cg-explicit';
 /** Partial implicit / explicit losses over rows [r0, r1). */
 export { implicitLossRows, explicitLossRows } from './loss';
 /** out[i] = y_iᵀ x. */

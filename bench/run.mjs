@@ -9,6 +9,7 @@ import * as lib from '../dist/index.js';
 import { benchKernels } from './kernels.mjs';
 import { benchBrowser } from './browser.mjs';
 import { benchParallel } from './parallel.mjs';
+import { benchExplicitCG, explicitCGSection } from './explicit-cg.mjs';
 import { scaleSection } from './scale-section.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -79,6 +80,9 @@ for (const v of variants.slice(0, 1)) {
   log(`  explicit f=64 ${v} …`);
   const r = await alsIteration(matrixImplicit, { feedback: 'explicit', factors: 64, regularization: 0.05, kernels: v }, quick ? 2 : 3);
   alsRows.push({ feedback: 'explicit', f: 64, variant: v, ...r });
+  log(`  explicit CG (3 steps) f=64 ${v} …`);
+  const c = await alsIteration(matrixImplicit, { feedback: 'explicit', factors: 64, regularization: 0.05, solver: 'cg', cgSteps: 3, kernels: v }, quick ? 2 : 3);
+  alsRows.push({ feedback: 'explicit, CG 3 steps', f: 64, variant: v, ...c });
 }
 const refAt = (f, fb = 'implicit') => alsRows.find((r) => r.variant === 'reference' && r.f === f && r.feedback === fb);
 const scalarAt = (f, fb = 'implicit') => alsRows.find((r) => r.variant === 'scalar' && r.f === f && r.feedback === fb);
@@ -101,6 +105,10 @@ if (target) sections.push(`Target (issue 2): ≤ 0.5 s per implicit iteration at
 log('workers 1 vs 2 …');
 const parallelRows = await benchParallel({ matrix: matrixImplicit, quick, log });
 sections.push(parallelSection('Node', parallelRows));
+
+// 2c. Explicit feedback: CG against Cholesky, speed and held-out RMSE per iteration (issue 4).
+log('explicit: CG vs Cholesky …');
+sections.push(explicitCGSection(await benchExplicitCG({ data: ml1m, quick, log })));
 
 // 3. Parse + index of 1 M TSV lines.
 log('parse + index 1 M TSV lines …');

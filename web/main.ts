@@ -244,7 +244,8 @@ function readTrainForm(): Record<string, unknown> {
     factors: num('factors'),
     // Blank or 'auto': the library's default (λ measured from the data for implicit, 0.1 with ALS-WR for explicit).
     ...(regularizationField(f) === undefined ? {} : { regularization: regularizationField(f) }),
-    ...(feedback === 'implicit' ? { alpha: num('alpha'), confidence: String(f.get('confidence')), solver: String(f.get('solver')) } : {}),
+    ...(feedback === 'implicit' ? { alpha: num('alpha'), confidence: String(f.get('confidence')) } : {}),
+    solver: String(f.get('solver')),
     iterations: num('iterations'),
     workers: num('workers'),
     holdout: f.get('holdout') === 'on',

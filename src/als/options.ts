@@ -7,9 +7,10 @@ export type Feedback = 'explicit' | 'implicit';
 /** How implicit values become confidences: `linear` c = 1 + α·r, `log` c = 1 + α·ln(1 + r/ε). */
 export type ConfidenceForm = 'linear' | 'log';
 /**
- * Per-row solver. `cholesky` solves each f×f system exactly; `cg` (implicit feedback) takes
- * `cgSteps` conjugate-gradient steps warm-started from the previous factors, never forming
- * the system — several times cheaper per iteration at the same final quality.
+ * Per-row solver. `cholesky` solves each f×f system exactly; `cg` (implicit or explicit
+ * feedback) takes `cgSteps` conjugate-gradient steps warm-started from the previous factors
+ * (and biases), never forming the system — several times cheaper per iteration at f = 64,
+ * reaching the same loss and held-out quality after a few iterations.
  */
 export type Solver = 'cholesky' | 'cg';
 /** How repeated (user, item) pairs combine. */
@@ -168,9 +169,6 @@ export function resolveTrainOptions(opts: TrainOptions, defaultFeedback: Feedbac
       if (typeof v !== 'number' || !Number.isFinite(v)) throw badOption(`eventWeights.${k}`, v, 'a finite number');
     }
     r.eventWeights = { ...opts.eventWeights };
-  }
-  if (r.solver === 'cg' && r.feedback === 'explicit') {
-    throw badOption('solver', 'cg', '"cholesky" for explicit feedback (the conjugate-gradient solver is for implicit feedback)');
   }
   if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') throw badOption('onProgress', typeof opts.onProgress, 'a function');
   return r;

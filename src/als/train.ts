@@ -206,14 +206,15 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
   const explicit = opts.feedback === 'explicit';
   const biases = explicit && opts.biases;
   const k = biases ? f + 1 : f;
-  const cg = !explicit && opts.solver === 'cg';
+  const cg = opts.solver === 'cg';
 
   const lease = workers.lease;
   const rt = lease?.pool.runtime ?? hooks.runtime ?? (await loadKernels({ variant: opts.kernels }));
   rt.arena.reset();
   const K = rt.exports;
   const maxRowNnz = Math.max(maxNnz(byUser.indptr, m), maxNnz(itemCounts, n));
-  const scratchBytes = Math.max(K.scratchBytes(k, maxRowNnz), K.scratchBytesCG(f, maxRowNnz));
+  // Explicit CG solves in dimension k (the bias lane), implicit CG in f ≤ k: one size serves both.
+  const scratchBytes = Math.max(K.scratchBytes(k, maxRowNnz), K.scratchBytesCG(k, maxRowNnz));
   // One scratch region per thread, cache-line aligned so threads never share a line.
   const threads = lease?.threads ?? 1;
   const scratchStride = align(scratchBytes, 64);
@@ -224,7 +225,8 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
   const itemRank = inversePermutation(itemOrder);
   const userIndptr = permutedIndptr(byUser.indptr, userOrder);
   const itemIndptr = permutedIndptr(itemCounts, itemOrder);
-  const chunkCost = cg ? (nnzRow: number) => (opts.cgSteps + 1) * (f * f + 2 * nnzRow * f) : undefined;
+  // CG rows cost (steps + 1) products: YᵀY·p (implicit only) and two passes over the row's panel.
+  const chunkCost = cg ? (nnzRow: number) => (opts.cgSteps + 1) * ((explicit ? k : f * f) + 2 * nnzRow * k) : undefined;
   const userChunks = chunkRows(userIndptr, k, CHUNK_FLOPS[rt.variant], chunkCost, MIN_CHUNKS);
   const itemChunks = chunkRows(itemIndptr, k, CHUNK_FLOPS[rt.variant], chunkCost, MIN_CHUNKS);
   const layout = { userChunks: userChunks.length - 1, itemChunks: itemChunks.length - 1, threads };
@@ -266,7 +268,7 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
   const scratch = rt.arena.alloc(scratchStride * threads, 64);
 
   const flopsPerIteration = cg
-    ? cgSideFlops(userSide, f, n, opts.cgSteps) + cgSideFlops(itemSide, f, m, opts.cgSteps)
+    ? cgSideFlops(userSide, k, explicit ? 0 : n, opts.cgSteps) + cgSideFlops(itemSide, k, explicit ? 0 : m, opts.cgSteps)
     : sideFlops(userSide, k, explicit ? 0 : n) + sideFlops(itemSide, k, explicit ? 0 : m);
   const yielder = new Yielder();
   const emit = hooks.onProgress ?? (() => {});
@@ -366,8 +368,11 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
       const r1 = chunks[c + 1];
       // The implicit item side leaves each chunk's share of the loss in its result slot.
       const lossOut = side === 'items' ? s.resultsPtr + c * PROTOCOL.RESULT_BYTES : 0;
+      const weighted = opts.weightedRegularization ? 1 : 0;
       const status = explicit
-        ? K.solveExplicitRows(out, other, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, opts.weightedRegularization ? 1 : 0, globalMean, biasOther, biasOut, r0, r1, scratch)
+        ? cg
+          ? K.solveExplicitRowsCG(out, other, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, weighted, globalMean, biasOther, biasOut, opts.cgSteps, r0, r1, scratch)
+          : K.solveExplicitRows(out, other, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, weighted, globalMean, biasOther, biasOut, r0, r1, scratch)
         : cg
           ? K.solveImplicitRowsCG(out, other, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, opts.cgSteps, r0, r1, scratch, lossOut)
           : K.solveImplicitRows(out, other, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, r0, r1, scratch, lossOut);
@@ -419,11 +424,11 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
     const count = s.chunks.length - 1;
     const res = rt.arena.i32(s.resultsPtr, 4 * count);
     for (let c = 0; c < count; c++) res[4 * c + 3] = -2; // "not run"
-    const kind = explicit ? PROTOCOL.JOB_EXPLICIT : cg ? PROTOCOL.JOB_CG : PROTOCOL.JOB_IMPLICIT;
+    const kind = explicit ? (cg ? PROTOCOL.JOB_EXPLICIT_CG : PROTOCOL.JOB_EXPLICIT) : cg ? PROTOCOL.JOB_CG : PROTOCOL.JOB_IMPLICIT;
     const extra = explicit ? (opts.weightedRegularization ? 1 : 0) : opts.cgSteps;
     // The implicit item side also leaves each chunk's share of the loss in the results (μ = 1 asks for it).
     const mu = explicit ? globalMean : side === 'items' ? 1 : 0;
-    const params = [out, other, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, extra, mu, biasOther, biasOut, s.boundsPtr, s.resultsPtr, scratch, scratchStride];
+    const params = [out, other, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, extra, mu, biasOther, biasOut, s.boundsPtr, s.resultsPtr, scratch, scratchStride, opts.cgSteps];
     await lease!.pool.run({ kind, params, count }, {
       threads,
       signal: hooks.signal,
@@ -607,9 +612,12 @@ export function chunkRows(indptr: Int32Array, k: number, target: number, cost?: 
   return Int32Array.from(bounds);
 }
 
-/** Kernel flops of one conjugate-gradient half-step: (steps + 1) products A·v, each f² + 2·nnz_u·f multiply-adds, plus YᵀY. */
-function cgSideFlops(s: SideLayout, f: number, gramRows: number, steps: number): number {
-  return 2 * (steps + 1) * (s.rows * f * f + 2 * s.nnz * f) + gramRows * f * f;
+/**
+ * Kernel flops of one conjugate-gradient half-step: (steps + 1) products A·v, each 2·nnz_u·k
+ * multiply-adds over the row's panel plus, implicit (gramRows > 0), YᵀY·v's k²; plus YᵀY.
+ */
+function cgSideFlops(s: SideLayout, k: number, gramRows: number, steps: number): number {
+  return 2 * (steps + 1) * (s.rows * (gramRows > 0 ? k * k : k) + 2 * s.nnz * k) + gramRows * k * k;
 }
 
 /** Kernel flops of one half-step (Gram multiply-adds ×2, Cholesky, two triangular solves, plus YᵀY). */

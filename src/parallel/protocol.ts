@@ -39,13 +39,13 @@ export const PROTOCOL = {
   /** Byte offset of the f64 job parameters. */
   PARAMS_BYTE: 64,
   /** Number of f64 job parameters. */
-  PARAMS: 16,
+  PARAMS: 17,
   /** Byte offset of the error message (UTF-16). */
-  ERROR_BYTE: 192,
+  ERROR_BYTE: 200,
   /** Maximum UTF-16 units of the error message. */
   ERROR_CHARS: 512,
   /** Total bytes of the control buffer. */
-  BYTES: 192 + 2 * 512,
+  BYTES: 200 + 2 * 512,
   /** Bytes per chunk in the results array: f64 loss, i32 status (−1 or the failing row), i32 first non-finite offset (−1 none, −2 not run). */
   RESULT_BYTES: 16,
   /** Job: helpers return. */
@@ -62,6 +62,8 @@ export const PROTOCOL = {
   JOB_EXPLICIT_LOSS: 5,
   /** Job: YᵀY, one 4-row block of the output per chunk (gramianBlocks). */
   JOB_GRAM: 6,
+  /** Job: explicit conjugate-gradient half-step (solveExplicitRowsCG). */
+  JOB_EXPLICIT_CG: 7,
 } as const;
 
 /** The protocol table's type (what helpers receive). */
@@ -70,12 +72,13 @@ export type Protocol = typeof PROTOCOL;
 /**
  * Job parameters, by f64 index. Solve and loss jobs: out/X, other/Y, YᵀY, indptr, indices,
  * values, f, λ, cgSteps | weighted, μ (implicit: 1 = also the chunk's share of the loss), biasOther | biasRow, biasOut | biasCol, chunk bounds
- * (i32, COUNT + 1), results (RESULT_BYTES per chunk), scratch, scratch bytes per thread.
+ * (i32, COUNT + 1), results (RESULT_BYTES per chunk), scratch, scratch bytes per thread, and
+ * (explicit CG) the steps.
  * Gram: Y, n, k, out.
  */
 export const P = {
   OUT: 0, OTHER: 1, GRAM: 2, INDPTR: 3, INDICES: 4, VALUES: 5, F: 6, LAMBDA: 7, EXTRA: 8,
-  MU: 9, BIAS_A: 10, BIAS_B: 11, BOUNDS: 12, RESULTS: 13, SCRATCH: 14, SCRATCH_STRIDE: 15,
+  MU: 9, BIAS_A: 10, BIAS_B: 11, BOUNDS: 12, RESULTS: 13, SCRATCH: 14, SCRATCH_STRIDE: 15, STEPS: 16,
 } as const;
 
 /** What a pool helper receives once, at start-up. */

@@ -24,7 +24,7 @@ export interface KernelExports {
    */
   scratchBytes(k: number, maxRowNnz: number): number;
 
-  /** Bytes of scratch one {@link KernelExports.solveImplicitRowsCG} call needs (f factors, rows of ≤ maxRowNnz entries). */
+  /** Bytes of scratch one {@link KernelExports.solveImplicitRowsCG} call needs (f factors, rows of ≤ maxRowNnz entries); also one {@link KernelExports.solveExplicitRowsCG} call's with f = its solve dimension k. */
   scratchBytesCG(f: number, maxRowNnz: number): number;
 
   /** `out` (k×k, full symmetric, row-major) = Σ_{i<n} yᵢ yᵢᵀ over the n rows of `Y` (stride k). */
@@ -94,6 +94,20 @@ export interface KernelExports {
     X: number, Y: number, indptr: number, indices: number, ratings: number,
     f: number, lambda: number, weighted: number, mu: number, biasOther: number, biasOut: number,
     r0: number, r1: number, scratch: number,
+  ): number;
+
+  /**
+   * Explicit half-step by `steps` conjugate-gradient steps per row on the system
+   * {@link KernelExports.solveExplicitRows} solves exactly, warm-started from the current rows
+   * of X (and `biasOut`, with biases) and written back in place; A·v = Σ ỹ_i(ỹ_iᵀv) + λ w_u v
+   * is applied without forming A. An empty row gets zeros (and bias 0). Scratch:
+   * {@link KernelExports.scratchBytesCG}(k, longest row), k = f + 1 with biases, else f.
+   * Returns -1 or the first row where pᵀAp ≤ 0.
+   */
+  solveExplicitRowsCG(
+    X: number, Y: number, indptr: number, indices: number, ratings: number,
+    f: number, lambda: number, weighted: number, mu: number, biasOther: number, biasOut: number,
+    steps: number, r0: number, r1: number, scratch: number,
   ): number;
 
   /**

@@ -244,6 +244,68 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
       return -1;
     },
 
+    solveExplicitRowsCG(X, Y, indptr, indices, ratings, f, lambda, weighted, mu, biasOther, biasOut, steps, r0, r1) {
+      const M = F();
+      const V = F32();
+      const N = I();
+      const k = biasOut !== 0 ? f + 1 : f;
+      /** ỹ_i = [y_i; 1] with biases, else y_i. */
+      const yTilde = (i: number) => Array.from({ length: k }, (_, a) => (a < f ? M[(Y >>> 3) + i * f + a] : 1));
+      const dot = (a: number[], b: number[]) => a.reduce((s, v, j) => s + v * b[j], 0);
+      for (let u = r0; u < r1; u++) {
+        const lo = N[(indptr >>> 2) + u];
+        const hi = N[(indptr >>> 2) + u + 1];
+        const xo = (X >>> 3) + u * f;
+        if (hi === lo) {
+          for (let a = 0; a < f; a++) M[xo + a] = 0;
+          if (biasOut !== 0) M[(biasOut >>> 3) + u] = 0;
+          continue;
+        }
+        const reg = lambda * (weighted !== 0 ? hi - lo : 1);
+        const rows: number[][] = [];
+        const targets: number[] = [];
+        for (let j = lo; j < hi; j++) {
+          const i = N[(indices >>> 2) + j];
+          rows.push(yTilde(i));
+          targets.push(V[(ratings >>> 2) + j] - mu - (biasOther !== 0 ? M[(biasOther >>> 3) + i] : 0));
+        }
+        /** A·v = Σ ỹ(ỹᵀv) + λ_u v, textbook loops. */
+        const applyA = (v: number[]): number[] => {
+          const out = v.map((e) => reg * e);
+          for (const y of rows) {
+            const s = dot(y, v);
+            for (let a = 0; a < k; a++) out[a] += s * y[a];
+          }
+          return out;
+        };
+        const x = Array.from({ length: k }, (_, a) => (a < f ? M[xo + a] : M[(biasOut >>> 3) + u]));
+        const Ax = applyA(x);
+        const r = Ax.map((v) => -v);
+        rows.forEach((y, j) => {
+          for (let a = 0; a < k; a++) r[a] += targets[j] * y[a];
+        });
+        let p = r.slice();
+        let rsold = dot(r, r);
+        for (let it = 0; it < steps; it++) {
+          if (rsold < 1e-20) break;
+          const Ap = applyA(p);
+          const pAp = dot(p, Ap);
+          if (!(pAp > 0)) return u;
+          const alpha = rsold / pAp;
+          for (let a = 0; a < k; a++) {
+            x[a] += alpha * p[a];
+            r[a] -= alpha * Ap[a];
+          }
+          const rsnew = dot(r, r);
+          p = r.map((v, a) => v + (rsnew / rsold) * p[a]);
+          rsold = rsnew;
+        }
+        for (let a = 0; a < f; a++) M[xo + a] = x[a];
+        if (biasOut !== 0) M[(biasOut >>> 3) + u] = x[f];
+      }
+      return -1;
+    },
+
     implicitLossRows(X, Y, YtY, indptr, indices, conf, f, r0, r1) {
       return implicitLoss(X, Y, YtY, indptr, indices, conf, f, r0, r1);
     },

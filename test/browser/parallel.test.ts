@@ -29,13 +29,14 @@ describe('parallel sweeps in Chromium', () => {
         for (const [workers, solver, feedback] of [
           [1, 'cholesky', 'explicit'], [2, 'cholesky', 'explicit'], [3, 'cholesky', 'explicit'],
           [1, 'cg', 'implicit'], [2, 'cg', 'implicit'], [3, 'cg', 'implicit'],
+          [1, 'cg', 'explicit'], [2, 'cg', 'explicit'], [3, 'cg', 'explicit'],
         ] as const) {
           const summary = await rec.train(data, { feedback, solver, factors: 12, biases: feedback === 'explicit', iterations: 3, workers });
           const predictions = [];
           for (const [u, i] of [['u1', 'i1'], ['u7', 'i30'], ['u100', 'i5']]) predictions.push(await rec.predict(u, i).catch(() => NaN));
           runs.push({ workers, summary, predictions });
         }
-        for (const group of [runs.slice(0, 3), runs.slice(3)]) {
+        for (const group of [runs.slice(0, 3), runs.slice(3, 6), runs.slice(6)]) {
           for (const r of group) {
             expect(r.summary.workersUsed, `workers ${r.workers}`).toBe(r.workers);
             expect(r.summary.workersNote).toBeUndefined();

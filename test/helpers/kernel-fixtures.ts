@@ -117,9 +117,10 @@ export interface KernelLayout {
 
 /**
  * Lays a problem out (resetting the arena), with exactly `scratchBytes(k, maxRowNnz)` bytes of
- * scratch followed by canaries. YtY is filled by the runtime's own `gramian`.
+ * scratch (`scratchBytesCG` for `cg`) followed by canaries. YtY is filled by the runtime's own
+ * `gramian`. For `cg` the outputs are also the warm start: X and biasOut get fixed values.
  */
-export function kernelLayout(rt: KernelRuntime, p: KernelProblem, k: number): KernelLayout {
+export function kernelLayout(rt: KernelRuntime, p: KernelProblem, k: number, solver: 'cholesky' | 'cg' = 'cholesky'): KernelLayout {
   const a = rt.arena;
   a.reset();
   const q = {
@@ -140,8 +141,12 @@ export function kernelLayout(rt: KernelRuntime, p: KernelProblem, k: number): Ke
   // Garbage in the outputs, so that a kernel that skips a row is caught.
   a.f64(q.X, p.rows * p.f).fill(Number.NaN);
   a.f64(q.biasOut, p.rows).fill(Number.NaN);
+  if (solver === 'cg') {
+    a.f64(q.X, p.rows * p.f).forEach((_, j, X) => (X[j] = 0.1 * Math.sin(j + 1)));
+    a.f64(q.biasOut, p.rows).forEach((_, r, b) => (b[r] = 0.05 * Math.cos(r)));
+  }
   rt.exports.gramian(q.Y, p.cols, p.f, q.YtY);
-  const bytes = rt.exports.scratchBytes(k, p.maxRowNnz);
+  const bytes = solver === 'cg' ? rt.exports.scratchBytesCG(k, p.maxRowNnz) : rt.exports.scratchBytes(k, p.maxRowNnz);
   q.scratch = a.alloc(bytes + 64, 16);
   // The scratch may start anywhere 16-aligned; the canary follows its last byte directly.
   q.canary = q.scratch + bytes;

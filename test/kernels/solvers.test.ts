@@ -47,6 +47,22 @@ function runExplicit(rt: KernelRuntime, p: KernelProblem, o: ExplicitOptions, r0
   };
 }
 
+/** solveExplicitRowsCG with `steps` steps, warm-started from the layout's fixed X and biases. */
+function runExplicitCG(rt: KernelRuntime, p: KernelProblem, o: ExplicitOptions, steps: number, r0 = 0, r1 = p.rows): SolveResult {
+  const k = o.biases ? p.f + 1 : p.f;
+  const q = kernelLayout(rt, p, k, 'cg');
+  const status = rt.exports.solveExplicitRowsCG(
+    q.X, q.Y, q.indptr, q.indices, q.ratings, p.f, o.lambda, o.weighted ? 1 : 0, o.mu,
+    o.otherBiases ? q.biasOther : 0, o.biases ? q.biasOut : 0, steps, r0, r1, q.scratch,
+  );
+  return {
+    status,
+    X: rt.arena.f64(q.X, p.rows * p.f).slice(),
+    bias: o.biases ? rt.arena.f64(q.biasOut, p.rows).slice() : new Float64Array(0),
+    canaryOk: kernelCanaryIntact(rt, q),
+  };
+}
+
 function expectAgree(got: SolveResult, want: SolveResult, tag: string): void {
   expect(got.status, tag).toBe(want.status);
   expect(got.canaryOk, `${tag}: wrote past scratchBytes`).toBe(true);
@@ -176,6 +192,79 @@ describe('solveExplicitRows', () => {
       expect(runExplicit(rt, p, o, 3, p.rows).status, rt.variant).toBe(11);
       // With biases the system is (f+1)-dimensional: row 2 (two ratings) fails too.
       expect(runExplicit(rt, p, { ...o, biases: true }, 2, p.rows).status, rt.variant).toBe(2);
+    }
+  });
+});
+
+describe('solveExplicitRowsCG', () => {
+  const configs: ExplicitOptions[] = [
+    { lambda: 0.1, weighted: false, biases: false, mu: 0, otherBiases: false },
+    { lambda: 0.05, weighted: true, biases: false, mu: 3.1, otherBiases: false },
+    { lambda: 0.1, weighted: false, biases: true, mu: 3.1, otherBiases: true },
+    { lambda: 0.02, weighted: true, biases: true, mu: 2.5, otherBiases: true },
+  ];
+  const cases = KERNEL_SIZES.flatMap((f) => configs.map((o) => ({ f, ...o })));
+
+  it.each(cases)('agrees with the reference after 3 steps at f = $f (weighted $weighted, biases $biases, μ $mu)', ({ f, ...o }) => {
+    const p = kernelProblem(f, 4000 + f);
+    const want = runExplicitCG(reference, p, o, 3);
+    expect(want.status).toBe(-1);
+    expect(want.X.every(Number.isFinite)).toBe(true);
+    for (const rt of wasm) expectAgree(runExplicitCG(rt, p, o, 3), want, `${rt.variant} f=${f}`);
+  });
+
+  it.each([1, 2, 7, 16, 33])('converges to the exact solver as steps grow (f = %i, with and without biases)', (f) => {
+    const p = kernelProblem(f, 4100 + f);
+    for (const o of [configs[1], configs[3]]) {
+      for (const rt of runtimes) {
+        const exact = runExplicit(rt, p, o);
+        const k = o.biases ? f + 1 : f;
+        const dist = (r: SolveResult) => Math.max(kernelRelError(r.X, exact.X), kernelRelError(r.bias, exact.bias));
+        const errors = [1, 3, k, 4 * k + 20].map((steps) => dist(runExplicitCG(rt, p, o, steps)));
+        expect(errors[errors.length - 1], `${rt.variant} biases ${o.biases}`).toBeLessThan(1e-8);
+        if (k > 1) expect(errors[0], `${rt.variant} biases ${o.biases}`).toBeGreaterThan(1e3 * errors[errors.length - 1]);
+      }
+    }
+  });
+
+  it('gives rows without entries zero factors and zero bias', () => {
+    const f = 7;
+    const p = kernelProblem(f, 5);
+    for (const rt of runtimes) {
+      const got = runExplicitCG(rt, p, { lambda: 0.1, weighted: true, biases: true, mu: 3, otherBiases: true }, 3);
+      for (const r of [0, 8]) {
+        expect(Array.from(got.X.subarray(r * f, r * f + f)), rt.variant).toEqual(new Array(f).fill(0));
+        expect(got.bias[r], rt.variant).toBe(0);
+      }
+    }
+  });
+
+  it('solves one rating with biases in one step (ỹ is the only direction)', () => {
+    // From x̃ = 0 the residual is ỹ·t: one step lands on ỹ t / (‖ỹ‖² + λ), the exact solution.
+    const p: KernelProblem = {
+      rows: 1, cols: 1, f: 1, indptr: Int32Array.from([0, 1]), indices: Int32Array.from([0]),
+      conf: new Float64Array(1), ratings: Float64Array.from([5]), Y: Float64Array.from([2]),
+      biasOther: Float64Array.from([0.5]), biasRow: new Float64Array(1), maxRowNnz: 1,
+    };
+    const lambda = 0.25;
+    for (const rt of runtimes) {
+      const q = kernelLayout(rt, p, 2, 'cg');
+      rt.arena.f64(q.X, 1)[0] = 0;
+      rt.arena.f64(q.biasOut, 1)[0] = 0;
+      expect(rt.exports.solveExplicitRowsCG(q.X, q.Y, q.indptr, q.indices, q.ratings, 1, lambda, 0, 1, q.biasOther, q.biasOut, 1, 0, 1, q.scratch), rt.variant).toBe(-1);
+      expect(rt.arena.f64(q.X, 1)[0], rt.variant).toBeCloseTo((2 * 3.5) / (5 + lambda), 13);
+      expect(rt.arena.f64(q.biasOut, 1)[0], rt.variant).toBeCloseTo(3.5 / (5 + lambda), 13);
+    }
+  });
+
+  it('reports the first row where pᵀAp is not positive (a NaN rating)', () => {
+    const p = kernelProblem(5, 11);
+    const ratings = Float64Array.from(p.ratings);
+    ratings[p.indptr[6]] = Number.NaN; // row 6's first rating
+    const o = { lambda: 0.1, weighted: false, biases: true, mu: 3, otherBiases: true };
+    for (const rt of runtimes) {
+      expect(runExplicitCG(rt, { ...p, ratings }, o, 3).status, rt.variant).toBe(6);
+      expect(runExplicitCG(rt, { ...p, ratings }, o, 3, 7, p.rows).status, rt.variant).toBe(-1);
     }
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Parallel half-steps (issue #4) in Node: a pool of worker_threads sharing one WebAssembly
  * memory gives factors and losses bit-identical to one thread, for 1, 2 and 3 workers, on
- * explicit (biases, ALS-WR) and implicit (Cholesky, CG) problems; progress, cancel and errors
+ * explicit (biases, ALS-WR; Cholesky, CG) and implicit (Cholesky, CG) problems; progress, cancel and errors
  * behave as on one thread; the pool is kept and reused, not re-created per run.
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -38,6 +38,7 @@ const cases: { name: string; o: TrainOptions }[] = [
   { name: 'explicit, plain', o: { feedback: 'explicit', factors: 16, regularization: 0.1, iterations: 3, seed: 3 } },
   { name: 'implicit, Cholesky', o: { feedback: 'implicit', factors: 18, regularization: 0.05, alpha: 4, iterations: 4, seed: 4 } },
   { name: 'implicit, CG', o: { feedback: 'implicit', factors: 18, regularization: 0.05, alpha: 4, iterations: 4, solver: 'cg', cgSteps: 3, seed: 5 } },
+  { name: 'explicit, CG, biases + ALS-WR', o: { feedback: 'explicit', factors: 9, regularization: 0.05, biases: true, weightedRegularization: true, iterations: 4, solver: 'cg', cgSteps: 3, seed: 6 } },
 ];
 
 describe.each(variants)('parallel sweeps with %s kernels', (kernels) => {

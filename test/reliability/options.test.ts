@@ -72,11 +72,6 @@ describe('training options', () => {
     expect(e.option).toBe('options');
   });
 
-  it('cg with explicit feedback is refused, saying why', async () => {
-    const e = await badOption(() => train(data(), { feedback: 'explicit', solver: 'cg' }));
-    expect(e.allowed).toMatch(/conjugate-gradient solver is for implicit feedback/);
-  });
-
   it('λ = 0 on a rank-deficient row: NOT_POSITIVE_DEFINITE naming the row, asking for λ > 0', async () => {
     const err = await train(data(), { feedback: 'explicit', factors: 4, regularization: 0, iterations: 2 }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'NOT_POSITIVE_DEFINITE', details: { side: 'users', id: '"a"', regularization: 0 } });
