@@ -29,7 +29,7 @@ Usage:
       [--regularization 0.1|auto] [--weighted-regularization | --no-weighted-regularization]
       [--biases] [--alpha 1]
       [--confidence linear|log] [--iterations 15] [--tolerance 0] [--seed 42]
-      [--restarts 1] [--solver cholesky] [--workers CORES] [--json]
+      [--restarts 1] [--solver cholesky|cg] [--workers CORES] [--json]
   als-wasm evaluate --model MODEL --test FILE [--k 10] [--json]
   als-wasm cv FILE [--feedback explicit|implicit] [--folds 5]
       [--grid factors=16,32,64 regularization=0.01,0.05,0.1 alpha=1,10,40]
