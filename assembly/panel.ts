@@ -1,10 +1,10 @@
 // The packed-panel primitives of the conjugate-gradient solvers (solve-cg.ts, implicit;
-// solve-cg-explicit.ts, explicit): vectors of f lanes are packed four at a time into
+// solve-cg-explicit.ts, explicit), and the CG steps they share: vectors of f lanes are packed four at a time into
 // interleaved blocks, pair q of vector k at block + 64q + 16k, so that one moving pointer with
 // constant offsets serves four vectors. The loops keep to four accumulators and pointer bounds:
 // V8 neither folds loads into multiply-adds nor keeps more than that in registers without
 // spilling (bench/experiments/cg-kernel.mjs; BENCHMARKS.md, "Conjugate-gradient kernel").
-import { madd } from './vec';
+import { axpy, copy, dot, madd, scale } from './vec';
 
 /** Bytes of one packed vector: f rounded up to a whole f64 pair. */
 // @ts-ignore: decorator
@@ -155,4 +155,75 @@ export function panelProduct(out: usize, v: usize, panel: usize, w: usize, block
     block += blockBytes;
     wo += 32;
   }
+}
+
+/** Packs the f×f row-major YᵀY into ⌈f/4⌉ interleaved blocks of four rows (padding rows and lanes 0). */
+export function packGram(G4: usize, YtY: usize, f: i32): void {
+  const fBytes = <usize>f << 3;
+  const vb = pairBytes(f);
+  const pairs = (f + 1) >> 1;
+  for (let r = 0; r < ((f + 3) & ~3); r++) {
+    const block = G4 + <usize>(r >> 2) * (vb << 2) + (<usize>(r & 3) << 4);
+    const row = YtY + <usize>r * fBytes;
+    for (let q = 0; q < pairs; q++) {
+      const d = block + (<usize>q << 6);
+      const a = q << 1;
+      store<f64>(d, r < f ? load<f64>(row + (<usize>a << 3)) : 0);
+      store<f64>(d, r < f && a + 1 < f ? load<f64>(row + (<usize>(a + 1) << 3)) : 0, 8);
+    }
+  }
+}
+
+/** out = YᵀY·v + λv from the packed YᵀY; t holds four f64 of scratch. */
+export function gramTimes(out: usize, G4: usize, v: usize, f: i32, lambda: f64, t: usize): void {
+  const pairs = (f + 1) >> 1;
+  const blockBytes = pairBytes(f) << 2;
+  let block = G4;
+  for (let r = 0; r < f; r += 4) {
+    blockDots(t, v, block, pairs);
+    const n = min(4, f - r);
+    for (let k = 0; k < n; k++) {
+      const o = <usize>(r + k) << 3;
+      store<f64>(out + o, load<f64>(t + (<usize>k << 3)) + lambda * load<f64>(v + o));
+    }
+    block += blockBytes;
+  }
+}
+
+/**
+ * Up to `steps` conjugate-gradient steps on A·x = b, with r = b − A·x on entry (r and x are
+ * updated; p and Ap are scratch; t: four f64): A·v = λv + Σ_j w_j·(y_jᵀv)·y_j over the row's
+ * `blocks` panel blocks, plus YᵀY·v from the packed G4 when G4 ≠ 0 (implicit feedback).
+ * x, r, p, Ap have k lanes (p and Ap packed: a whole number of pairs, the padding lane 0).
+ * With dk ≠ 0 each product's dots y_jᵀp are kept there, and sv (y_jᵀx of the `entries`
+ * entries) follows x. Returns false when pᵀAp ≤ 0 (A is not positive definite).
+ */
+export function cgSteps(
+  x: usize, r: usize, p: usize, Ap: usize, t: usize, G4: usize, lambda: f64, panel: usize,
+  w: usize, blocks: i32, k: i32, steps: i32, dk: usize, sv: usize, entries: i32,
+): bool {
+  copy(p, r, k);
+  let rsold = dot(r, r, k);
+  for (let it = 0; it < steps; it++) {
+    if (rsold < 1e-20) break; // converged: further steps would divide by ~0
+    if (G4 != 0) {
+      gramTimes(Ap, G4, p, k, lambda, t);
+    } else {
+      copy(Ap, p, k);
+      scale(Ap, lambda, k);
+    }
+    panelProduct(Ap, p, panel, w, blocks, k, t, dk);
+    const pAp = dot(p, Ap, k);
+    if (!(pAp > 0)) return false;
+    const alpha = rsold / pAp;
+    axpy(x, alpha, p, k);
+    if (sv != 0) axpy(sv, alpha, dk, entries);
+    if (it + 1 == steps) break; // the last step needs no new residual or direction
+    axpy(r, -alpha, Ap, k);
+    const rsnew = dot(r, r, k);
+    scale(p, rsnew / rsold, k);
+    axpy(p, 1, r, k);
+    rsold = rsnew;
+  }
+  return true;
 }

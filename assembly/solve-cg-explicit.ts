@@ -6,8 +6,8 @@
 // against the Gram's ≈ k²/2, and there is no YᵀY term: the implicit kernel's panel layout and
 // primitives (panel.ts) serve unchanged, with weight 1 for every entry.
 // see: Takács, Pilászy & Tikk 2011 (CG for ALS); Zhou et al. 2008 (ALS-WR: λ·n_u).
-import { addBlock, packPairs, pairBytes, panelProduct } from './panel';
-import { axpy, copy, dot, scale, zero } from './vec';
+import { addBlock, cgSteps, packPairs, pairBytes } from './panel';
+import { copy, scale, zero } from './vec';
 
 /**
  * Packs the row's ỹ_j into the panel (the bias lane 1 for real entries; a short last block is
@@ -128,24 +128,7 @@ export function solveExplicitRowsCG(
     copy(r, xv, k);
     scale(r, -reg, k);
     gatherExplicit(r, xv, Y, indices, ratings, lo, hi, f, withBias, mu, biasOther, panel, w, zeroRow);
-    copy(p, r, k);
-    let rsold = dot(r, r, k);
-    for (let it = 0; it < steps; it++) {
-      if (rsold < 1e-20) break; // converged: further steps would divide by ~0
-      copy(Ap, p, k);
-      scale(Ap, reg, k);
-      panelProduct(Ap, p, panel, w, blocks, k, t, 0);
-      const pAp = dot(p, Ap, k);
-      if (!(pAp > 0)) return u;
-      const alpha = rsold / pAp;
-      axpy(xv, alpha, p, k);
-      if (it + 1 == steps) break; // the last step needs no new residual or direction
-      axpy(r, -alpha, Ap, k);
-      const rsnew = dot(r, r, k);
-      scale(p, rsnew / rsold, k);
-      axpy(p, 1, r, k);
-      rsold = rsnew;
-    }
+    if (!cgSteps(xv, r, p, Ap, t, 0, reg, panel, w, blocks, k, steps, 0, 0, 0)) return u;
     copy(x, xv, f);
     if (withBias) store<f64>(biasOut + (<usize>u << 3), load<f64>(xv + fBytes));
   }

@@ -13,8 +13,8 @@
 // see: Takács, Pilászy & Tikk 2011, "Applications of the conjugate gradient method for implicit
 // feedback collaborative filtering"; benfred/implicit `_als.pyx` (least_squares_cg).
 import { entryLoss } from './loss';
-import { addBlock, blockDots, packPairs, pairBytes, panelProduct } from './panel';
-import { axpy, copy, dot, scale, zero } from './vec';
+import { addBlock, cgSteps, gramTimes, packGram, packPairs, pairBytes } from './panel';
+import { copy, scale, zero } from './vec';
 
 /** Bytes of scratch {@link solveImplicitRowsCG} needs for f factors and rows of ≤ maxRowNnz entries. */
 export function scratchBytesCG(f: i32, maxRowNnz: i32): usize {
@@ -24,39 +24,6 @@ export function scratchBytesCG(f: i32, maxRowNnz: i32): usize {
   // x, r, p, A·p, a zero vector, four dots; packed YᵀY; per entry its weight, yᵀx and yᵀp
   // (the last two for the loss); the row's panel.
   return 16 + 5 * vb + 32 + gramBlocks * 4 * vb + 3 * (blocks << 5) + blocks * 4 * vb;
-}
-
-/** Packs the f×f row-major YᵀY into ⌈f/4⌉ interleaved blocks of four rows (padding rows and lanes 0). */
-function packGram(G4: usize, YtY: usize, f: i32): void {
-  const fBytes = <usize>f << 3;
-  const vb = pairBytes(f);
-  const pairs = (f + 1) >> 1;
-  for (let r = 0; r < ((f + 3) & ~3); r++) {
-    const block = G4 + <usize>(r >> 2) * (vb << 2) + (<usize>(r & 3) << 4);
-    const row = YtY + <usize>r * fBytes;
-    for (let q = 0; q < pairs; q++) {
-      const d = block + (<usize>q << 6);
-      const a = q << 1;
-      store<f64>(d, r < f ? load<f64>(row + (<usize>a << 3)) : 0);
-      store<f64>(d, r < f && a + 1 < f ? load<f64>(row + (<usize>(a + 1) << 3)) : 0, 8);
-    }
-  }
-}
-
-/** out = YᵀY·v + λv from the packed YᵀY; t holds four f64 of scratch. */
-function gramTimes(out: usize, G4: usize, v: usize, f: i32, lambda: f64, t: usize): void {
-  const pairs = (f + 1) >> 1;
-  const blockBytes = pairBytes(f) << 2;
-  let block = G4;
-  for (let r = 0; r < f; r += 4) {
-    blockDots(t, v, block, pairs);
-    const n = min(4, f - r);
-    for (let k = 0; k < n; k++) {
-      const o = <usize>(r + k) << 3;
-      store<f64>(out + o, load<f64>(t + (<usize>k << 3)) + lambda * load<f64>(v + o));
-    }
-    block += blockBytes;
-  }
 }
 
 /** The weight of entry c in A: |c| − 1 (c < 0 is preference 0 with confidence |c|). */
@@ -184,24 +151,8 @@ export function solveImplicitRowsCG(
     gramTimes(r, G4, xv, f, lambda, t);
     scale(r, -1, f);
     gatherResidual(r, xv, Y, indices, conf, lo, hi, f, panel, w, zeroRow, sv);
-    copy(p, r, f);
-    let rsold = dot(r, r, f);
-    for (let it = 0; it < steps; it++) {
-      if (rsold < 1e-20) break; // converged: further steps would divide by ~0
-      gramTimes(Ap, G4, p, f, lambda, t);
-      panelProduct(Ap, p, panel, w, blocks, f, t, dk);
-      const pAp = dot(p, Ap, f);
-      if (!(pAp > 0)) return u;
-      const alpha = rsold / pAp;
-      axpy(x, alpha, p, f);
-      if (lossOut != 0) axpy(sv, alpha, dk, hi - lo); // y_jᵀx follows x
-      if (it + 1 == steps) break; // the last step needs no new residual or direction
-      axpy(r, -alpha, Ap, f);
-      const rsnew = dot(r, r, f);
-      scale(p, rsnew / rsold, f);
-      axpy(p, 1, r, f);
-      rsold = rsnew;
-    }
+    // y_jᵀx follows x through the steps (dk, sv ≠ 0 on the item side, for the loss).
+    if (!cgSteps(x, r, p, Ap, t, G4, lambda, panel, w, blocks, f, steps, dk, sv, hi - lo)) return u;
     if (lossOut != 0) loss += rowLoss(sv, conf, lo, hi);
   }
   if (lossOut != 0) store<f64>(lossOut, loss);

@@ -168,7 +168,6 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
         }
         return out;
       };
-      const dot = (a: number[], b: number[]) => a.reduce((s, v, j) => s + v * b[j], 0);
       for (let u = r0; u < r1; u++) {
         const lo = N[(indptr >>> 2) + u];
         const hi = N[(indptr >>> 2) + u + 1];
@@ -184,22 +183,7 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
           const c = V[(conf >>> 2) + j];
           if (c > 0) for (let a = 0; a < f; a++) r[a] += c * M[y(N[(indices >>> 2) + j]) + a];
         }
-        let p = r.slice();
-        let rsold = dot(r, r);
-        for (let it = 0; it < steps; it++) {
-          if (rsold < 1e-20) break;
-          const Ap = applyA(p, lo, hi);
-          const pAp = dot(p, Ap);
-          if (!(pAp > 0)) return u;
-          const alpha = rsold / pAp;
-          for (let a = 0; a < f; a++) {
-            x[a] += alpha * p[a];
-            r[a] -= alpha * Ap[a];
-          }
-          const rsnew = dot(r, r);
-          p = r.map((v, a) => v + (rsnew / rsold) * p[a]);
-          rsold = rsnew;
-        }
+        if (!conjugateGradient((v) => applyA(v, lo, hi), x, r, steps)) return u;
         for (let a = 0; a < f; a++) M[xo + a] = x[a];
       }
       if (lossOut) F()[lossOut >>> 3] = implicitLoss(X, Y, 0, indptr, indices, conf, f, r0, r1);
@@ -251,7 +235,6 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
       const k = biasOut !== 0 ? f + 1 : f;
       /** ỹ_i = [y_i; 1] with biases, else y_i. */
       const yTilde = (i: number) => Array.from({ length: k }, (_, a) => (a < f ? M[(Y >>> 3) + i * f + a] : 1));
-      const dot = (a: number[], b: number[]) => a.reduce((s, v, j) => s + v * b[j], 0);
       for (let u = r0; u < r1; u++) {
         const lo = N[(indptr >>> 2) + u];
         const hi = N[(indptr >>> 2) + u + 1];
@@ -284,22 +267,7 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
         rows.forEach((y, j) => {
           for (let a = 0; a < k; a++) r[a] += targets[j] * y[a];
         });
-        let p = r.slice();
-        let rsold = dot(r, r);
-        for (let it = 0; it < steps; it++) {
-          if (rsold < 1e-20) break;
-          const Ap = applyA(p);
-          const pAp = dot(p, Ap);
-          if (!(pAp > 0)) return u;
-          const alpha = rsold / pAp;
-          for (let a = 0; a < k; a++) {
-            x[a] += alpha * p[a];
-            r[a] -= alpha * Ap[a];
-          }
-          const rsnew = dot(r, r);
-          p = r.map((v, a) => v + (rsnew / rsold) * p[a]);
-          rsold = rsnew;
-        }
+        if (!conjugateGradient(applyA, x, r, steps)) return u;
         for (let a = 0; a < f; a++) M[xo + a] = x[a];
         if (biasOut !== 0) M[(biasOut >>> 3) + u] = x[f];
       }
@@ -337,6 +305,36 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
       }
     },
   };
+}
+
+/** Σ a[j]·b[j]. */
+function dot(a: number[], b: number[]): number {
+  return a.reduce((s, v, j) => s + v * b[j], 0);
+}
+
+/**
+ * Textbook conjugate gradient: up to `steps` steps on A·x = b from x (updated in place), with
+ * r = b − A·x on entry (updated too). Stops early once ‖r‖² < 1e-20, as the kernels do.
+ * @returns false when pᵀAp ≤ 0 (A is not positive definite)
+ */
+function conjugateGradient(applyA: (v: number[]) => number[], x: number[], r: number[], steps: number): boolean {
+  let p = r.slice();
+  let rsold = dot(r, r);
+  for (let it = 0; it < steps; it++) {
+    if (rsold < 1e-20) break;
+    const Ap = applyA(p);
+    const pAp = dot(p, Ap);
+    if (!(pAp > 0)) return false;
+    const alpha = rsold / pAp;
+    for (let a = 0; a < x.length; a++) {
+      x[a] += alpha * p[a];
+      r[a] -= alpha * Ap[a];
+    }
+    const rsnew = dot(r, r);
+    p = r.map((v, a) => v + (rsnew / rsold) * p[a]);
+    rsold = rsnew;
+  }
+  return true;
 }
 
 /** Rows [a0, a1) of the full Gram YᵀY, in textbook loops. */

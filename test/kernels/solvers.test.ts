@@ -137,15 +137,18 @@ describe('solveImplicitRows', () => {
   });
 });
 
+/** Explicit-solver settings: plain, ALS-WR, biases, both, and the other side's biases alone. */
+const EXPLICIT_CONFIGS: ExplicitOptions[] = [
+  { lambda: 0.1, weighted: false, biases: false, mu: 0, otherBiases: false },
+  { lambda: 0.05, weighted: true, biases: false, mu: 3.1, otherBiases: false },
+  { lambda: 0.1, weighted: false, biases: true, mu: 3.1, otherBiases: true },
+  { lambda: 0.02, weighted: true, biases: true, mu: 2.5, otherBiases: true },
+  { lambda: 0.1, weighted: false, biases: false, mu: 3.1, otherBiases: true },
+];
+const EXPLICIT_CASES = KERNEL_SIZES.flatMap((f) => EXPLICIT_CONFIGS.map((o) => ({ f, ...o })));
+
 describe('solveExplicitRows', () => {
-  const configs: ExplicitOptions[] = [
-    { lambda: 0.1, weighted: false, biases: false, mu: 0, otherBiases: false },
-    { lambda: 0.05, weighted: true, biases: false, mu: 3.1, otherBiases: false },
-    { lambda: 0.1, weighted: false, biases: true, mu: 3.1, otherBiases: true },
-    { lambda: 0.02, weighted: true, biases: true, mu: 2.5, otherBiases: true },
-    { lambda: 0.1, weighted: false, biases: false, mu: 3.1, otherBiases: true },
-  ];
-  const cases = KERNEL_SIZES.flatMap((f) => configs.map((o) => ({ f, ...o })));
+  const cases = EXPLICIT_CASES;
 
   it.each(cases)('agrees with the reference at f = $f (weighted $weighted, biases $biases, μ $mu, other biases $otherBiases)', ({ f, ...o }) => {
     const p = kernelProblem(f, 2000 + f);
@@ -155,11 +158,13 @@ describe('solveExplicitRows', () => {
     for (const rt of wasm) expectAgree(runExplicit(rt, p, o), want, `${rt.variant} f=${f}`);
   });
 
-  it('gives rows without entries zero factors and zero bias', () => {
+  it.each(['exact', 'CG'])('gives rows without entries zero factors and zero bias (%s solver)', (solver) => {
     const f = 7;
     const p = kernelProblem(f, 5);
+    const o = { lambda: 0.1, weighted: true, biases: true, mu: 3, otherBiases: true };
     for (const rt of runtimes) {
-      const got = runExplicit(rt, p, { lambda: 0.1, weighted: true, biases: true, mu: 3, otherBiases: true });
+      // The CG solver starts from non-zero factors and biases (kernelLayout's warm start).
+      const got = solver === 'exact' ? runExplicit(rt, p, o) : runExplicitCG(rt, p, o, 3);
       for (const r of [0, 8]) {
         expect(Array.from(got.X.subarray(r * f, r * f + f)), rt.variant).toEqual(new Array(f).fill(0));
         expect(got.bias[r], rt.variant).toBe(0);
@@ -197,15 +202,9 @@ describe('solveExplicitRows', () => {
 });
 
 describe('solveExplicitRowsCG', () => {
-  const configs: ExplicitOptions[] = [
-    { lambda: 0.1, weighted: false, biases: false, mu: 0, otherBiases: false },
-    { lambda: 0.05, weighted: true, biases: false, mu: 3.1, otherBiases: false },
-    { lambda: 0.1, weighted: false, biases: true, mu: 3.1, otherBiases: true },
-    { lambda: 0.02, weighted: true, biases: true, mu: 2.5, otherBiases: true },
-  ];
-  const cases = KERNEL_SIZES.flatMap((f) => configs.map((o) => ({ f, ...o })));
+  const cases = EXPLICIT_CASES;
 
-  it.each(cases)('agrees with the reference after 3 steps at f = $f (weighted $weighted, biases $biases, μ $mu)', ({ f, ...o }) => {
+  it.each(cases)('agrees with the reference after 3 steps at f = $f (weighted $weighted, biases $biases, μ $mu, other biases $otherBiases)', ({ f, ...o }) => {
     const p = kernelProblem(f, 4000 + f);
     const want = runExplicitCG(reference, p, o, 3);
     expect(want.status).toBe(-1);
@@ -215,7 +214,7 @@ describe('solveExplicitRowsCG', () => {
 
   it.each([1, 2, 7, 16, 33])('converges to the exact solver as steps grow (f = %i, with and without biases)', (f) => {
     const p = kernelProblem(f, 4100 + f);
-    for (const o of [configs[1], configs[3]]) {
+    for (const o of [EXPLICIT_CONFIGS[1], EXPLICIT_CONFIGS[3]]) {
       for (const rt of runtimes) {
         const exact = runExplicit(rt, p, o);
         const k = o.biases ? f + 1 : f;
@@ -223,18 +222,6 @@ describe('solveExplicitRowsCG', () => {
         const errors = [1, 3, k, 4 * k + 20].map((steps) => dist(runExplicitCG(rt, p, o, steps)));
         expect(errors[errors.length - 1], `${rt.variant} biases ${o.biases}`).toBeLessThan(1e-8);
         if (k > 1) expect(errors[0], `${rt.variant} biases ${o.biases}`).toBeGreaterThan(1e3 * errors[errors.length - 1]);
-      }
-    }
-  });
-
-  it('gives rows without entries zero factors and zero bias', () => {
-    const f = 7;
-    const p = kernelProblem(f, 5);
-    for (const rt of runtimes) {
-      const got = runExplicitCG(rt, p, { lambda: 0.1, weighted: true, biases: true, mu: 3, otherBiases: true }, 3);
-      for (const r of [0, 8]) {
-        expect(Array.from(got.X.subarray(r * f, r * f + f)), rt.variant).toEqual(new Array(f).fill(0));
-        expect(got.bias[r], rt.variant).toBe(0);
       }
     }
   });
