@@ -20,6 +20,7 @@ const runs: { name: string; o: TrainOptions }[] = [
   { name: 'implicit, CG', o: { feedback: 'implicit', factors: 9, solver: 'cg', iterations: 2 } },
   { name: 'explicit with biases', o: { feedback: 'explicit', factors: 7, biases: true, iterations: 2 } },
   { name: 'explicit plain', o: { feedback: 'explicit', factors: 16, iterations: 1 } },
+  { name: 'explicit with biases, CG', o: { feedback: 'explicit', factors: 7, biases: true, solver: 'cg', iterations: 2 } },
 ];
 
 function maxRow(m: RatingMatrix): number {
@@ -36,7 +37,7 @@ describe.each(variants)('training memory with %s kernels', (kernels) => {
     const { report } = await trainFactors(matrix, opts, { runtime: rt });
     const biases = opts.feedback === 'explicit' && opts.biases;
     const k = biases ? opts.factors + 1 : opts.factors;
-    const scratch = Math.max(rt.exports.scratchBytes(k, maxRow(matrix)), rt.exports.scratchBytesCG(opts.factors, maxRow(matrix)));
+    const scratch = Math.max(rt.exports.scratchBytes(k, maxRow(matrix)), rt.exports.scratchBytesCG(k, maxRow(matrix)));
     // The run's own estimate (its chunk and thread counts) is exact; the planning estimate bounds it.
     expect(rt.arena.peak).toBe(report.memoryBytes);
     const estimate = estimateTrainingBytes(matrix.byUser.rows, matrix.byItem.rows, matrix.nnz, k, scratch, biases, rt.arena.start);
