@@ -25,8 +25,8 @@ function gatherExplicit(
   const full = f >> 1;
   // Lanes past the f factors' whole pairs: y's odd last factor and/or the bias lane.
   const tail = (f & 1) != 0 || withBias;
-  const xa = load<f64>(x + (<usize>full << 4));
-  const xb = load<f64>(x + (<usize>full << 4), 8);
+  const xa: f64 = tail ? load<f64>(x + (<usize>full << 4)) : 0;
+  const xb: f64 = tail ? load<f64>(x + (<usize>full << 4), 8) : 0;
   let block = panel;
   for (let j = lo; j < hi; j += 4) {
     const n = min(4, hi - j);

@@ -363,12 +363,12 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
   async function halfStep(side: 'users' | 'items', restart: number, it: number, s: SideLayout, out: number, other: number, biasOut: number, biasOther: number): Promise<void> {
     if (lease) return halfStepPool(side, restart, it, s, out, other, biasOut, biasOther);
     const { chunks } = s;
+    const weighted = opts.weightedRegularization ? 1 : 0;
     for (let c = 0; c + 1 < chunks.length; c++) {
       const r0 = chunks[c];
       const r1 = chunks[c + 1];
       // The implicit item side leaves each chunk's share of the loss in its result slot.
       const lossOut = side === 'items' ? s.resultsPtr + c * PROTOCOL.RESULT_BYTES : 0;
-      const weighted = opts.weightedRegularization ? 1 : 0;
       const status = explicit
         ? cg
           ? K.solveExplicitRowsCG(out, other, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, weighted, globalMean, biasOther, biasOut, opts.cgSteps, r0, r1, scratch)
@@ -425,10 +425,10 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
     const res = rt.arena.i32(s.resultsPtr, 4 * count);
     for (let c = 0; c < count; c++) res[4 * c + 3] = -2; // "not run"
     const kind = explicit ? (cg ? PROTOCOL.JOB_EXPLICIT_CG : PROTOCOL.JOB_EXPLICIT) : cg ? PROTOCOL.JOB_CG : PROTOCOL.JOB_IMPLICIT;
-    const extra = explicit ? (opts.weightedRegularization ? 1 : 0) : opts.cgSteps;
+    const weighted = explicit && opts.weightedRegularization ? 1 : 0;
     // The implicit item side also leaves each chunk's share of the loss in the results (μ = 1 asks for it).
     const mu = explicit ? globalMean : side === 'items' ? 1 : 0;
-    const params = [out, other, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, extra, mu, biasOther, biasOut, s.boundsPtr, s.resultsPtr, scratch, scratchStride, opts.cgSteps];
+    const params = [out, other, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, weighted, mu, biasOther, biasOut, s.boundsPtr, s.resultsPtr, scratch, scratchStride, opts.cgSteps];
     await lease!.pool.run({ kind, params, count }, {
       threads,
       signal: hooks.signal,

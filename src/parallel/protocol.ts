@@ -71,13 +71,13 @@ export type Protocol = typeof PROTOCOL;
 
 /**
  * Job parameters, by f64 index. Solve and loss jobs: out/X, other/Y, YᵀY, indptr, indices,
- * values, f, λ, cgSteps | weighted, μ (implicit: 1 = also the chunk's share of the loss), biasOther | biasRow, biasOut | biasCol, chunk bounds
+ * values, f, λ, weighted (explicit: ALS-WR), μ (implicit: 1 = also the chunk's share of the loss), biasOther | biasRow, biasOut | biasCol, chunk bounds
  * (i32, COUNT + 1), results (RESULT_BYTES per chunk), scratch, scratch bytes per thread, and
- * (explicit CG) the steps.
+ * the CG steps (both CG jobs).
  * Gram: Y, n, k, out.
  */
 export const P = {
-  OUT: 0, OTHER: 1, GRAM: 2, INDPTR: 3, INDICES: 4, VALUES: 5, F: 6, LAMBDA: 7, EXTRA: 8,
+  OUT: 0, OTHER: 1, GRAM: 2, INDPTR: 3, INDICES: 4, VALUES: 5, F: 6, LAMBDA: 7, WEIGHTED: 8,
   MU: 9, BIAS_A: 10, BIAS_B: 11, BOUNDS: 12, RESULTS: 13, SCRATCH: 14, SCRATCH_STRIDE: 15, STEPS: 16,
 } as const;
 
