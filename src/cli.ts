@@ -6,18 +6,20 @@
  * file and line; bad usage exits 2.
  */
 import { createReadStream } from 'node:fs';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { train } from './als/fit.js';
 import type { AlsModel, ScoredItem } from './als/model.js';
-import type { TrainOptions } from './als/options.js';
+import { resolveTrainOptions, type TrainOptions } from './als/options.js';
 import { builtinDataset, type CatalogueItem } from './data/builtin.js';
 import { fromRecords, parseChunks } from './data/parse.js';
 import type { Interactions } from './data/types.js';
 import { AlsError, isAlsError } from './errors.js';
 import { crossValidate, type CrossValidateOptions, type CvMetric, type CvProgress } from './eval/cross-validate.js';
 import { evaluateModel } from './eval/evaluate.js';
+import { isSameFile, writeFileAtomic } from './io/atomic-write.js';
 import { loadModel, saveModel } from './io/model-file.js';
+import { hardwareThreads, maxWorkers } from './parallel/cores.js';
 
 /** A usage mistake (exit code 2). */
 class UsageError extends Error {}
@@ -29,14 +31,14 @@ Usage:
       [--regularization 0.1|auto] [--weighted-regularization | --no-weighted-regularization]
       [--biases] [--alpha 1]
       [--confidence linear|log] [--iterations 15] [--tolerance 0] [--seed 42]
-      [--restarts 1] [--solver cholesky|cg] [--workers CORES] [--json]
-  als-wasm evaluate --model MODEL --test FILE [--k 10] [--json]
+      [--restarts 1] [--solver cholesky|cg] [--workers CORES] [--skip-bad-rows] [--json]
+  als-wasm evaluate --model MODEL --test FILE [--k 10] [--skip-bad-rows] [--json]
   als-wasm cv FILE [--feedback explicit|implicit] [--folds 5]
       [--grid factors=16,32,64 regularization=0.01,0.05,0.1 alpha=1,10,40]
       [--metric rmse|mae|precision|recall|map|ndcg|auc|mpr] [--k 10]
       [--iterations 15] [--restarts 1] [--biases] [--seed 42] [--patience N]
       [--factors F] [--regularization L] [--alpha A] [--confidence linear|log]
-      [--solver cholesky|cg] [--out MODEL] [--json]
+      [--solver cholesky|cg] [--out MODEL] [--skip-bad-rows] [--json]
       k-fold cross-validation of every combination in the grid (keys: factors,
       regularization, alpha, confidence, epsilon, iterations, cgSteps); one row per
       trial on stderr, the best params last. --patience N stops each fold's training
@@ -47,15 +49,20 @@ Usage:
   als-wasm demo            train on the built-in dataset and show recommendations
 
 FILE: CSV (with or without header), TSV, MovieLens u.data / ratings.dat / ratings.csv,
-auto-detected. Columns: user, item[, value[, timestamp]].`;
+auto-detected. Columns: user, item[, value[, timestamp]]. --skip-bad-rows skips rows that
+cannot be read (their count and the first one go to stderr) instead of stopping at the first.
+--workers N: 1 … 4 × the cores here (at most 64). --out must not name an input file; the
+model is written to a temporary file and renamed over MODEL, so a failed write leaves the
+previous MODEL intact. Bad usage (an unknown flag, a value out of range) exits 2; bad input
+or a failed run exits 1.`;
 
 /** Flags that take no value. */
-const BOOLEAN_FLAGS = new Set(['json', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'help']);
+const BOOLEAN_FLAGS = new Set(['json', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'skip-bad-rows', 'help']);
 /** Every flag each command accepts. */
 const COMMAND_FLAGS: Record<string, string[]> = {
-  train: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'alpha', 'confidence', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', 'json'],
-  evaluate: ['model', 'test', 'k', 'json'],
-  cv: ['feedback', 'folds', 'grid', 'metric', 'k', 'iterations', 'restarts', 'biases', 'seed', 'patience', 'factors', 'regularization', 'alpha', 'confidence', 'solver', 'out', 'json'],
+  train: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'alpha', 'confidence', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', 'skip-bad-rows', 'json'],
+  evaluate: ['model', 'test', 'k', 'skip-bad-rows', 'json'],
+  cv: ['feedback', 'folds', 'grid', 'metric', 'k', 'iterations', 'restarts', 'biases', 'seed', 'patience', 'factors', 'regularization', 'alpha', 'confidence', 'solver', 'out', 'skip-bad-rows', 'json'],
   recommend: ['model', 'user', 'k', 'json'],
   similar: ['model', 'item', 'k', 'json'],
   demo: ['json'],
@@ -121,8 +128,98 @@ function num(p: Parsed, name: string): number | undefined {
   return x;
 }
 
-/** Reads a delimited file as a stream, reporting parse progress on stderr. */
-async function readInteractions(path: string, quiet: boolean): Promise<Interactions> {
+/** `--k`: an integer ≥ 1 (default 10), checked before any file is read. */
+function kFlag(p: Parsed): number {
+  const k = num(p, 'k') ?? 10;
+  if (!Number.isInteger(k) || k < 1) throw new UsageError(`--k must be an integer ≥ 1, got "${str(p, 'k')}"`);
+  return k;
+}
+
+/**
+ * `--workers N`: an integer in [1, maxWorkers()] — 4 × the cores here, at most 64 (more threads
+ * than cores only cost memory; the library would clamp them with a note).
+ */
+function workersFlag(p: Parsed): number | undefined {
+  const w = num(p, 'workers');
+  if (w === undefined) return undefined;
+  const max = maxWorkers();
+  if (!Number.isInteger(w) || w < 1 || w > max) {
+    throw new UsageError(`--workers must be an integer in [1, ${max}] (at most 4 × the ${hardwareThreads()} cores here, and 64), got "${str(p, 'workers')}"`);
+  }
+  return w;
+}
+
+/**
+ * Validates training options before any file is read, so that an out-of-range value is a usage
+ * error at once. Without `--feedback` the data decides it later: accepted if valid for either.
+ * @throws AlsError `BAD_OPTION` (exit 2)
+ */
+function checkTrainOptions(options: TrainOptions): void {
+  const probe = { ...options, onProgress: undefined };
+  if (options.feedback !== undefined) {
+    resolveTrainOptions(probe, options.feedback);
+    return;
+  }
+  try {
+    resolveTrainOptions(probe, 'explicit');
+  } catch {
+    resolveTrainOptions(probe, 'implicit');
+  }
+}
+
+/**
+ * Refuses an `--out` that names an input file — the same path, a hard link or a symbolic
+ * link to it — before any work: writing the model there would destroy the data.
+ * @throws UsageError (exit 2)
+ */
+async function refuseOutOverInputs(out: string, inputs: string[]): Promise<void> {
+  for (const input of inputs) {
+    if (await isSameFile(out, input)) {
+      throw new UsageError(`--out ${out} is the input file ${input}${out === input ? '' : ' (the same file through a link)'}; writing the model there would destroy the data. Choose another --out path.`);
+    }
+  }
+}
+
+/** Saves a model file atomically: the previous file at `out` stays intact if writing fails. */
+async function saveModelFile(out: string, model: AlsModel): Promise<void> {
+  try {
+    await writeFileAtomic(out, saveModel(model));
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new AlsError('IO_ERROR', `Cannot write the model to ${out}: ${err.message}. Nothing was changed at ${out}; free some space or choose another --out path.`, { path: out, errno: err.code });
+  }
+}
+
+/**
+ * Shows control characters (C0, DEL, C1) and bidirectional overrides as `\uXXXX`, so that text
+ * from user files (ids, lines quoted in errors) cannot drive the terminal: no title changes,
+ * no cleared screen, no reordered text.
+ */
+function escapeControl(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Library advice, said in CLI words: the library's messages name its API options
+ * (`onBadRow: 'skip'`, `Option "factors"`), which this command may offer as flags.
+ */
+function cliAdvice(message: string, command: string, badOption: boolean): string {
+  const flags = COMMAND_FLAGS[command] ?? [];
+  const said = message
+    .replace(/onBadRow: 'skip'/g, '--skip-bad-rows')
+    .replace(/confidence: 'log'/g, '--confidence log');
+  if (!badOption) return said;
+  return said.replace(/^Option "([a-zA-Z]+)"/, (whole, name: string) => {
+    const flag = name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+    return flags.includes(flag) ? `--${flag}` : whole;
+  });
+}
+
+/**
+ * Reads a delimited file as a stream, reporting parse progress on stderr. With `--skip-bad-rows`
+ * (the library's `onBadRow: 'skip'`) bad rows are skipped and their count reported on stderr.
+ */
+async function readInteractions(path: string, quiet: boolean, p: Parsed): Promise<Interactions> {
   let size: number;
   try {
     size = (await stat(path)).size;
@@ -130,9 +227,10 @@ async function readInteractions(path: string, quiet: boolean): Promise<Interacti
     throw new AlsError('IO_ERROR', `Cannot read ${path}: ${(e as Error).message}`, { path });
   }
   let lastReport = 0;
-  return parseChunks(createReadStream(path), {
+  const data = await parseChunks(createReadStream(path), {
     source: basename(path),
     bytesTotal: size,
+    onBadRow: p.flags.has('skip-bad-rows') ? 'skip' : 'error',
     onProgress: (p) => {
       const t = Date.now();
       if (quiet || t - lastReport < 500) return;
@@ -140,6 +238,11 @@ async function readInteractions(path: string, quiet: boolean): Promise<Interacti
       process.stderr.write(`parsing ${basename(path)}: ${p.rows} rows, ${Math.round((100 * p.bytesRead) / Math.max(1, size))} %\n`);
     },
   });
+  if (data.skipped.count > 0) {
+    const first = data.skipped.examples[0];
+    process.stderr.write(`skipped ${data.skipped.count} bad rows of ${basename(path)}${first ? ` (first: line ${first.line}: ${first.reason})` : ''}\n`);
+  }
+  return data;
 }
 
 function progressPrinter(): TrainOptions['onProgress'] {
@@ -156,8 +259,7 @@ async function cmdTrain(p: Parsed): Promise<unknown> {
   const file = p.positional[0];
   if (!file || p.positional.length > 1) throw new UsageError('train needs exactly one FILE');
   const out = str(p, 'out', true)!;
-  const data = await readInteractions(file, false);
-  if (data.skipped.count > 0) process.stderr.write(`skipped ${data.skipped.count} bad rows\n`);
+  await refuseOutOverInputs(out, [file]);
   const options: TrainOptions = {
     feedback: str(p, 'feedback') as TrainOptions['feedback'],
     factors: num(p, 'factors'),
@@ -172,14 +274,15 @@ async function cmdTrain(p: Parsed): Promise<unknown> {
     seed: num(p, 'seed'),
     restarts: num(p, 'restarts'),
     solver: str(p, 'solver') as TrainOptions['solver'],
-    workers: num(p, 'workers'),
+    workers: workersFlag(p),
     onProgress: progressPrinter(),
   };
+  // Out-of-range values are usage errors: refused before the file is read.
+  checkTrainOptions(options);
+  const data = await readInteractions(file, false, p);
   const { model, report } = await train(data, options);
   if (report.workersNote) process.stderr.write(`note: trained on ${report.workersNote}\n`);
-  await writeFile(out, saveModel(model)).catch((e: Error) => {
-    throw new AlsError('IO_ERROR', `Cannot write ${out}: ${e.message}`, { path: out });
-  });
+  await saveModelFile(out, model);
   process.stderr.write(`saved ${out}\n`);
   return {
     users: model.users.size,
@@ -211,9 +314,9 @@ async function openModel(p: Parsed): Promise<AlsModel> {
 }
 
 async function cmdEvaluate(p: Parsed): Promise<unknown> {
+  const k = kFlag(p);
   const model = await openModel(p);
-  const test = await readInteractions(str(p, 'test', true)!, true);
-  const k = num(p, 'k') ?? 10;
+  const test = await readInteractions(str(p, 'test', true)!, true, p);
   const r = evaluateModel(model, test, { k });
   if (r.unknown > 0) process.stderr.write(`note: ${r.unknown} test rows have a user or item the model does not know; left out\n`);
   if ('rmse' in r) {
@@ -255,8 +358,8 @@ async function cmdCv(p: Parsed): Promise<unknown> {
   if (!file || p.positional.length > 1) throw new UsageError('cv needs exactly one FILE');
   const gridWords = str(p, 'grid');
   const grid = gridWords === undefined ? undefined : parseGrid(gridWords);
-  const data = await readInteractions(file, false);
-  if (data.skipped.count > 0) process.stderr.write(`skipped ${data.skipped.count} bad rows\n`);
+  const out = str(p, 'out');
+  if (out !== undefined) await refuseOutOverInputs(out, [file]);
   const keys = Object.keys(grid ?? {});
   // Column widths from the grid itself, so rows can be printed as each trial finishes.
   const width = Object.fromEntries(keys.map((key) => [key, Math.max(key.length, ...grid![key].map((v) => String(v).length))]));
@@ -286,12 +389,13 @@ async function cmdCv(p: Parsed): Promise<unknown> {
     },
     onProgress,
   };
+  // The fixed training options are checked before the file is read (the rest, which depend on
+  // the data's feedback, right after; every BAD_OPTION exits 2).
+  checkTrainOptions(options.base!);
+  const data = await readInteractions(file, false, p);
   const cv = await crossValidate(data, options);
-  const out = str(p, 'out');
   if (out !== undefined && cv.model) {
-    await writeFile(out, saveModel(cv.model)).catch((e: Error) => {
-      throw new AlsError('IO_ERROR', `Cannot write the model to ${out}: ${e.message}`, { path: out });
-    });
+    await saveModelFile(out, cv.model);
     process.stderr.write(`refit on all ${data.length} rows with the best params; model saved to ${out}\n`);
   }
   const unscored = cv.foldSummary.reduce((a, f) => a + Math.max(f.testPairsUnknownUser, f.testPairsUnknownItem), 0);
@@ -310,19 +414,33 @@ async function cmdCv(p: Parsed): Promise<unknown> {
 
 function printItems(items: ScoredItem[], json: boolean): void {
   if (json) return;
-  for (const [rank, it] of items.entries()) process.stdout.write(`${String(rank + 1).padStart(3)}. ${String(it.id).padEnd(16)} ${it.score.toFixed(4)}\n`);
+  // Ids come from user files: control characters (terminal escapes) are shown escaped, never sent raw.
+  for (const [rank, it] of items.entries()) process.stdout.write(`${String(rank + 1).padStart(3)}. ${escapeControl(String(it.id)).padEnd(16)} ${it.score.toFixed(4)}\n`);
 }
 
 async function cmdRecommend(p: Parsed): Promise<unknown> {
+  const user = str(p, 'user', true)!;
+  const k = kFlag(p);
   const model = await openModel(p);
-  const items = model.recommend(str(p, 'user', true)!, num(p, 'k') ?? 10);
+  let items: ScoredItem[];
+  try {
+    items = model.recommend(user, k);
+  } catch (e) {
+    // The library's advice (fold the user in with recommendForHistory) has no CLI equivalent.
+    if (isAlsError(e) && e.code === 'UNKNOWN_USER') {
+      throw new AlsError('UNKNOWN_USER', `Unknown user ${JSON.stringify(user)}: not in the model's training data. Add the user's rows to the training file and train again.`, e.details);
+    }
+    throw e;
+  }
   printItems(items, p.flags.has('json'));
   return { items };
 }
 
 async function cmdSimilar(p: Parsed): Promise<unknown> {
+  const item = str(p, 'item', true)!;
+  const k = kFlag(p);
   const model = await openModel(p);
-  const items = model.similarItems(str(p, 'item', true)!, num(p, 'k') ?? 10);
+  const items = model.similarItems(item, k);
   printItems(items, p.flags.has('json'));
   return { items };
 }
@@ -393,16 +511,20 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const run = { train: cmdTrain, evaluate: cmdEvaluate, cv: cmdCv, recommend: cmdRecommend, similar: cmdSimilar, demo: cmdDemo }[parsed.command as 'train'];
     const result = await run(parsed);
-    if (parsed.flags.has('json')) process.stdout.write(JSON.stringify(result) + '\n');
+    // JSON.stringify escapes C0 controls; escapeControl also escapes DEL, C1 and bidi controls
+    // (only found inside strings, so the line stays valid JSON with the same values).
+    if (parsed.flags.has('json')) process.stdout.write(escapeControl(JSON.stringify(result)) + '\n');
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`als-wasm: ${e.message}\n\n${USAGE}\n`);
+      process.stderr.write(`als-wasm: ${escapeControl(e.message)}\n\n${USAGE}\n`);
       return 2;
     }
     if (isAlsError(e)) {
-      process.stderr.write(`als-wasm: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
-      return 1;
+      // Messages may quote ids and lines from user files: control characters are escaped.
+      process.stderr.write(`als-wasm: ${escapeControl(cliAdvice(e.message.replace(/\s*\n\s*/g, ' '), parsed.command, e.code === 'BAD_OPTION'))}\n`);
+      // An option value the library refuses came from a flag: bad usage, like the checks above.
+      return e.code === 'BAD_OPTION' ? 2 : 1;
     }
     process.stderr.write(`als-wasm: unexpected error: ${(e as Error).stack ?? e}\n`);
     return 1;

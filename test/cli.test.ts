@@ -132,14 +132,14 @@ describe('als-wasm CLI', () => {
     expect(ej.model).toBe(modelPath);
     const rec = await run(['recommend', '--model', modelPath, '--user', '1', '--k', '2', '--json']);
     expect(rec.code, rec.stderr).toBe(0);
-    // Usage mistakes exit 2; options the library refuses exit 1 naming the option.
+    // Usage mistakes exit 2, options the library refuses too (issue 14), naming the option.
     const empty = await run(['cv', data, '--grid', '--json']);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/--grid needs key=v1,v2/);
     const nan = await run(['cv', data, '--grid', 'factors=1,x']);
     expect(nan.code).toBe(2);
     const bogus = await run(['cv', data, '--grid', 'bogus=1,2']);
-    expect(bogus.code).toBe(1);
+    expect(bogus.code).toBe(2);
     expect(bogus.stderr).toMatch(/"grid\.bogus"/);
   });
 
@@ -163,8 +163,8 @@ describe('als-wasm CLI', () => {
     expect(u.code).toBe(2);
     expect(u.stderr).toMatch(/--out is required/);
     const o = await run(['train', data, '--out', join(dir, 'y.alsm'), '--factors', '0']);
-    expect(o.code).toBe(1);
-    expect(o.stderr).toMatch(/"factors" must be an integer in \[1, 1024\]/);
+    expect(o.code).toBe(2);
+    expect(o.stderr).toMatch(/--factors must be an integer in \[1, 1024\]/);
   });
 
   it('runs the built-in demo', async () => {

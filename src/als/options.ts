@@ -66,6 +66,8 @@ export interface TrainOptions {
    * Threads for the sweeps (1 … 256), the engine thread included: > 1 runs a pool of workers on
    * one shared WebAssembly memory, with results bit-identical to 1. Needs SharedArrayBuffer (a
    * cross-origin isolated page); elsewhere runs on 1 and says why in the report's `workersNote`.
+   * More than 4 × the cores (at most 64, `maxWorkers()`) runs on that many, with a `workersNote`:
+   * extra threads never speed a run up, and each costs memory.
    * Default: the cores here (`navigator.hardwareConcurrency`, `os.availableParallelism()`), at most 8.
    */
   workers?: number;

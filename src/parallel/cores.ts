@@ -20,3 +20,12 @@ export const MAX_DEFAULT_WORKERS = 8;
 export function defaultWorkers(): number {
   return Math.max(1, Math.min(MAX_DEFAULT_WORKERS, hardwareThreads()));
 }
+
+/**
+ * Most threads a run starts, whatever `workers` asks for: 4 × the cores here, at most 64.
+ * Threads beyond the cores never make a run faster (results are identical for any count) and
+ * each costs memory — 256 threads on 2 cores took 2 GB.
+ */
+export function maxWorkers(): number {
+  return Math.min(64, 4 * hardwareThreads());
+}
