@@ -39,7 +39,7 @@ export async function benchExplicitCG(o = {}) {
       for (const solver of ['cholesky', 'cg']) {
         log(`  explicit ${solver} ${c.name} round ${round + 1}/${rounds} …`);
         const { factors, regularization, weightedRegularization, biases } = c;
-        const { report } = await lib.train(train, { feedback: 'explicit', factors, regularization, weightedRegularization, biases, iterations, solver, cgSteps: 3, workers, seed: 1, validation: { data: test, metric: 'rmse' } });
+        const { report } = await lib.train(train, { feedback: 'explicit', factors, regularization, weightedRegularization, biases, iterations, solver, ...(solver === 'cg' ? { cgSteps: 3 } : {}), workers, seed: 1, validation: { data: test, metric: 'rmse' } });
         // Iteration times exclude the first (warm-up) and the validation scoring (not part of secondsPerIteration).
         acc[solver].times.push(...report.secondsPerIteration.slice(1));
         acc[solver].flops.push(...report.gflops.slice(1));

@@ -64,7 +64,7 @@ export async function benchParallel(o = {}) {
     for (let round = 0; round < rounds; round++) {
       for (const workers of [1, 2]) {
         log(`  parallel ${solver} f=64 workers=${workers} round ${round + 1}/${rounds} …`);
-        const opts = lib.resolveTrainOptions({ feedback: 'implicit', factors: 64, alpha: 1, regularization: 0.05, solver, cgSteps: 3, workers, iterations: 3 }, 'implicit');
+        const opts = lib.resolveTrainOptions({ feedback: 'implicit', factors: 64, alpha: 1, regularization: 0.05, solver, ...(solver === 'cg' ? { cgSteps: 3 } : {}), workers, iterations: 3 }, 'implicit');
         // CPU snapshots at the end of each iteration: the timed iterations are those after the first.
         const snaps = [];
         const { report } = await lib.trainFactors(matrix, opts, { onProgress: (p) => p.stage === 'iteration' && snaps.push(threadCpu()) });

@@ -67,6 +67,25 @@ export function checkKnownKeys(opts: object, known: readonly string[]): void {
   }
 }
 
+/**
+ * Validates an options argument: a plain object (or undefined, meaning none) whose every name
+ * is one of `known` — a misspelt name such as `filterseen` or `K` is refused, not ignored.
+ * @param opts - the caller's options
+ * @param known - every option name the call has (typed `Record<keyof …Options, 1>` at the call site)
+ * @param name - what to call the argument in errors (`options`, `validation`, `history[3]` …);
+ *   unknown keys are reported as `name.key` unless `name` is `options`
+ * @throws AlsError `BAD_OPTION` naming the argument or the unknown option, listing the known ones
+ */
+export function checkOptions(opts: unknown, known: readonly string[], name = 'options'): void {
+  if (opts === undefined) return;
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw badOption(name, opts, `an object (its options are ${known.join(', ')})`);
+  for (const [key, value] of Object.entries(opts)) {
+    if (value !== undefined && !known.includes(key)) {
+      throw badOption(name === 'options' ? key : `${name}.${key}`, value, `a known option (unknown name; the options are ${known.join(', ')})`);
+    }
+  }
+}
+
 /** The DOMException-compatible error thrown when a run is cancelled through an AbortSignal. */
 export function abortError(reason?: unknown): Error {
   if (reason instanceof Error && reason.name === 'AbortError') return reason;

@@ -536,7 +536,9 @@ async function updateMe(): Promise<void> {
   const t0 = performance.now();
   const top = await state.rec.recommendForNewUser(history, 10);
   const ms = performance.now() - t0;
-  $.meStats.textContent = `${history.length} pick${history.length > 1 ? 's' : ''} · fold-in + top 10 over ${state.model.items.size} items: ${fmt(ms, 2)} ms (round trip to the worker).`;
+  const unknown = top.unknownItems.length ? ` · ${top.unknownItems.length} not in this model` : '';
+  const how = top.fallback === 'popular' ? 'no pick is in this model: the most popular items' : `fold-in + top 10 over ${state.model.items.size} items`;
+  $.meStats.textContent = `${history.length} pick${history.length > 1 ? 's' : ''}${unknown} · ${how}: ${fmt(ms, 2)} ms (round trip to the worker).`;
   renderScored($.meRecs, top);
 }
 

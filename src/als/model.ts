@@ -1,4 +1,4 @@
-import { AlsError, badOption } from '../errors.js';
+import { AlsError, badOption, checkOptions } from '../errors.js';
 import type { Csr, Id, IdMap } from '../data/types.js';
 import type { KernelVariant } from '../wasm/abi.js';
 import { loadKernels, type KernelRuntime } from '../wasm/kernels.js';
@@ -6,15 +6,33 @@ import { topK } from '../recommend/top-k.js';
 import { rowNorms, similarItems } from '../recommend/similar.js';
 import { toConfidence } from './confidence.js';
 import type { ResolvedTrainOptions } from './options.js';
-import { MAX_VALUE_MAGNITUDE, type Factors, type TrainReport } from './train.js';
+import { MAX_VALUE_MAGNITUDE, MIN_VALUE_MAGNITUDE, underflowsF32, type Factors, type TrainReport } from './train.js';
 
 /** One recommended (or similar) item with its score. */
 export interface ScoredItem {
   /** The item's id. */
   id: Id;
-  /** Predicted preference (implicit), rating (explicit), or cosine similarity (similar items). */
+  /**
+   * Predicted preference (implicit), rating (explicit), cosine similarity (similar items), or,
+   * in a `fallback: 'popular'` result, how many training users interacted with the item.
+   */
   score: number;
 }
+
+/**
+ * What {@link AlsModel.recommendForHistory} returns: the items (an array, as before), plus what
+ * fold-in could not use. Both fields survive the worker boundary (structured clone keeps them).
+ */
+export type HistoryRecommendations = ScoredItem[] & {
+  /** Items of the history that the model does not know (left out of the fold-in), in history order. */
+  unknownItems: Id[];
+  /**
+   * `'popular'` when the history has no item the model knows (empty, or only unknown items):
+   * there is nothing to fold in, so the items are the training data's most popular ones
+   * (most users; implicit: users with a positive value), `score` being that count. Else null.
+   */
+  fallback: 'popular' | null;
+};
 
 /** Options of {@link AlsModel.recommend}. */
 export interface RecommendOptions {
@@ -108,6 +126,8 @@ export class AlsModel {
   private readonly scoresP: number;
   private readonly base: number;
   private norms?: Float64Array;
+  /** Training users per item, for the popularity fallback of fold-in (computed on first use). */
+  private popularity?: Float64Array;
 
   private constructor(parts: ModelParts, rt: KernelRuntime) {
     this.options = parts.options;
@@ -260,7 +280,16 @@ export class AlsModel {
    * @returns the factors, the bias, and the items that were not known
    */
   foldIn(history: Iterable<HistoryEntry>): FoldInResult {
-    const f = this.factors;
+    const { cols, vals, unknownItems } = this.mergeHistory(history);
+    // Nothing known to fold in: the solution of the empty system is x = 0 (and b_u = 0); say so
+    // with used = 0 rather than solve (with ALS-WR the empty system is singular).
+    if (cols.length === 0) return { factors: new Float64Array(this.factors), bias: 0, unknownItems, used: 0 };
+    return { ...this.solveHistory(cols, vals), unknownItems, used: cols.length };
+  }
+
+  /** Validates a fold-in history and merges repeated items like training does (sorted item rows and their values). */
+  private mergeHistory(history: Iterable<HistoryEntry>): { cols: Int32Array; vals: Float64Array; unknownItems: Id[] } {
+    const explicit = this.options.feedback === 'explicit';
     const merged = new Map<number, number>();
     const unknownItems: Id[] = [];
     let idx = 0;
@@ -269,11 +298,16 @@ export class AlsModel {
     }
     for (const h of history) {
       if (typeof h !== 'object' || h === null) throw badOption(`history[${idx}]`, h, 'an object { item, value? }');
+      checkOptions(h, HISTORY_ENTRY_NAMES, `history[${idx}]`);
       if (!((typeof h.item === 'string' && h.item !== '') || (typeof h.item === 'number' && Number.isFinite(h.item)))) {
         throw badOption(`history[${idx}].item`, h.item, 'a non-empty string or a finite number (an item id)');
       }
       const v = h.value ?? 1;
       if (typeof v !== 'number' || !Number.isFinite(v) || Math.abs(v) > MAX_VALUE_MAGNITUDE) throw badOption(`history[${idx}].value`, v, `a finite number within ±${MAX_VALUE_MAGNITUDE}`);
+      // Stored as f32 for the kernels (the rating, or the confidence it gives): a nonzero value that would become 0 is refused.
+      if (underflowsF32(explicit ? v : toConfidence(Float64Array.of(v), this.options.confidence, this.options.alpha, this.options.epsilon)[0])) {
+        throw badOption(`history[${idx}].value`, v, `0 or a magnitude of at least ${MIN_VALUE_MAGNITUDE} (values are stored as 32-bit floats, where ${v} would become 0)`);
+      }
       idx++;
       const i = this.items.index(h.item);
       if (i === undefined) {
@@ -286,9 +320,15 @@ export class AlsModel {
     }
     const cols = Int32Array.from([...merged.keys()].sort((a, b) => a - b));
     const vals = Float64Array.from(cols, (c) => merged.get(c)!);
+    return { cols, vals, unknownItems };
+  }
+
+  /** The one f×f fold-in solve for known item rows `cols` with values `vals`. */
+  private solveHistory(cols: Int32Array, vals: Float64Array): { factors: Float64Array; bias: number } {
+    const f = this.factors;
+    const explicit = this.options.feedback === 'explicit';
     const { arena, exports: K } = this.rt;
     arena.release(this.base);
-    const explicit = this.options.feedback === 'explicit';
     const k = explicit && this.params.itemBiases ? f + 1 : f;
     const indptrP = arena.putI32([0, cols.length]);
     const indicesP = arena.putI32(cols);
@@ -312,26 +352,59 @@ export class AlsModel {
     if (!factors.every(Number.isFinite) || !Number.isFinite(bias)) {
       throw new AlsError('NON_FINITE', 'Fold-in produced non-finite factors for this history: its values are too large; rescale them.', { items: cols.length });
     }
-    return { factors, bias, unknownItems, used: cols.length };
+    return { factors, bias };
   }
 
   /**
    * Recommendations for a user who is not in the model, from their history, by fold-in.
    * Nothing is stored. Items of the history are left out unless `filterSeen` is false.
+   * A history with no item the model knows (empty, or only unknown ids) has nothing to fold
+   * in: the result is then the most popular items of the training data, marked
+   * `fallback: 'popular'`. Unknown items are listed in `unknownItems` either way.
+   * @returns the items by descending score, with `unknownItems` and `fallback`
+   * @throws AlsError `EMPTY_DATA` when a popularity fallback is needed but the model has no
+   *   training interactions (imported factors); `BAD_OPTION`; `UNKNOWN_ITEM` (candidates)
+   * @example
+   * const top = model.recommendForHistory([{ item: '242', value: 3 }], 10);
+   * top.fallback;      // null: folded in ('popular' when no history item is known)
+   * top.unknownItems;  // []
    */
-  recommendForHistory(history: HistoryEntry[], k = 10, opts: RecommendOptions = {}): ScoredItem[] & { unknownItems?: Id[] } {
+  recommendForHistory(history: HistoryEntry[], k = 10, opts: RecommendOptions = {}): HistoryRecommendations {
     checkK(k);
     checkRecommendOptions(opts);
-    const fold = this.foldIn(history);
-    const scores = this.scoresInMemory(fold.factors, fold.bias);
-    const excluded = new Set<number>();
-    if (opts.filterSeen ?? true) {
-      for (const h of history) {
-        const i = this.items.index(h.item);
-        if (i !== undefined) excluded.add(i);
-      }
+    const { cols, vals, unknownItems } = this.mergeHistory(history);
+    const excluded = new Set<number>(opts.filterSeen ?? true ? cols : []);
+    if (cols.length === 0) {
+      const popular = this.rank(this.popularityScores(unknownItems), k, excluded, opts);
+      return Object.assign(popular, { unknownItems, fallback: 'popular' as const });
     }
-    return this.rank(scores, k, excluded, opts);
+    const fold = this.solveHistory(cols, vals);
+    const ranked = this.rank(this.scoresInMemory(fold.factors, fold.bias), k, excluded, opts);
+    return Object.assign(ranked, { unknownItems, fallback: null });
+  }
+
+  /**
+   * Per item, how many training users interacted with it (implicit: with a positive value),
+   * from the training interactions the model keeps (and its file stores), computed once.
+   * @throws AlsError `EMPTY_DATA` when the model has none (imported factors)
+   */
+  private popularityScores(unknownItems: Id[]): Float64Array {
+    if (!this.popularity) {
+      const counts = new Float64Array(this.items.size);
+      const positiveOnly = this.options.feedback === 'implicit';
+      const { indices, values } = this.seen;
+      for (let j = 0; j < indices.length; j++) if (!positiveOnly || values[j] > 0) counts[indices[j]]++;
+      this.popularity = counts;
+    }
+    if (this.seen.indices.length === 0) {
+      throw new AlsError(
+        'EMPTY_DATA',
+        `No item of this history is known to the model${unknownItems.length ? ` (unknown: ${unknownItems.slice(0, 5).map((i) => JSON.stringify(i)).join(', ')}${unknownItems.length > 5 ? ', …' : ''})` : ' (it is empty)'}, ` +
+          'and the model has no training interactions to rank popular items by (its factors were imported). Give at least one item the model knows.',
+        { unknownItems: unknownItems.slice(0, 100) },
+      );
+    }
+    return this.popularity;
   }
 
   /**
@@ -445,9 +518,15 @@ export class AlsModel {
   }
 }
 
+/** Every option of {@link RecommendOptions} (typed: a new option fails to compile until listed). */
+const RECOMMEND_OPTION_NAMES = Object.keys({ filterSeen: 1, exclude: 1, candidates: 1 } satisfies Record<keyof RecommendOptions, 1>);
+/** The fields of a {@link HistoryEntry}: `{ item, rating }` would otherwise fold in the value 1 silently. */
+const HISTORY_ENTRY_NAMES = Object.keys({ item: 1, value: 1 } satisfies Record<keyof HistoryEntry, 1>);
+
 /** Validates {@link RecommendOptions}; unknown ids in `exclude` are ignored (nothing to leave out). */
 function checkRecommendOptions(opts: RecommendOptions): void {
   if (typeof opts !== 'object' || opts === null) throw badOption('options', opts, 'an object { filterSeen?, exclude?, candidates? }');
+  checkOptions(opts, RECOMMEND_OPTION_NAMES);
   if (opts.filterSeen !== undefined && typeof opts.filterSeen !== 'boolean') throw badOption('filterSeen', opts.filterSeen, 'true or false');
   if (opts.exclude !== undefined && !Array.isArray(opts.exclude)) throw badOption('exclude', opts.exclude, 'an array of item ids');
   if (opts.candidates !== undefined && !Array.isArray(opts.candidates)) throw badOption('candidates', opts.candidates, 'an array of item ids');

@@ -1,5 +1,6 @@
 import { badOption, checkKnownKeys } from '../errors.js';
 import { defaultWorkers } from '../parallel/cores.js';
+import { checkApplicable } from './option-applicability.js';
 import type { KernelVariant } from '../wasm/abi.js';
 
 /** Explicit ratings (squared error on observed pairs) or implicit feedback (Hu et al. 2008). */
@@ -173,6 +174,7 @@ export function resolveTrainOptions(opts: TrainOptions, defaultFeedback: Feedbac
     r.eventWeights = { ...opts.eventWeights };
   }
   if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') throw badOption('onProgress', typeof opts.onProgress, 'a function');
+  checkApplicable(opts, r); // e.g. alpha with explicit feedback, biases with implicit: refused, not ignored
   return r;
 }
 

@@ -503,12 +503,23 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
 
 /** Largest rating or confidence magnitude: values are stored as f32 (max ≈ 3.4e38) for the kernels. */
 export const MAX_VALUE_MAGNITUDE = 1e38;
+/**
+ * Smallest nonzero rating or confidence magnitude: below it f32 storage loses the value (1e-300
+ * becomes 0, silently changing a rating or dropping an interaction), so it is refused instead.
+ */
+export const MIN_VALUE_MAGNITUDE = 1e-38;
+
+/** Whether a nonzero rating or confidence is too small to survive f32 storage (see {@link MIN_VALUE_MAGNITUDE}). */
+export function underflowsF32(value: number): boolean {
+  return value !== 0 && Math.abs(value) < MIN_VALUE_MAGNITUDE;
+}
 /** From this magnitude on, a not-positive-definite row is blamed on the values' scale as well. */
 const LARGE_VALUE = 1e8;
 
 /**
  * Refuses data the kernels cannot handle before any work: a rating or confidence that is not
- * finite or beyond ±{@link MAX_VALUE_MAGNITUDE} (`NON_FINITE`, naming the pair), and implicit
+ * finite or beyond ±{@link MAX_VALUE_MAGNITUDE}, or nonzero below {@link MIN_VALUE_MAGNITUDE} (f32 would
+ * store 0; `NON_FINITE` with `reason: 'underflow'`), naming the pair, and implicit
  * feedback without a single positive value (`EMPTY_DATA`: p = 0 everywhere, so the only
  * solution is all-zero factors). Scans the renumbered user side (`inside`, its f32 `values`);
  * a bad entry is reported as the caller's user, item and raw value (`byUser`, `userOrder`).
@@ -518,14 +529,25 @@ function checkValues(inside: SideLayout, values: Float32Array, byUser: Csr, user
   for (let i = 0; i < inside.rows; i++) {
     for (let k = inside.indptr[i]; k < inside.indptr[i + 1]; k++) {
       if (values[k] > 0) positive = true;
-      if (!(Math.abs(values[k]) <= MAX_VALUE_MAGNITUDE)) {
+      const overflow = !(Math.abs(values[k]) <= MAX_VALUE_MAGNITUDE);
+      // A stored 0 (or f32 subnormal) may be a nonzero value that f32 could not hold: compare with the exact one.
+      if (overflow || Math.abs(values[k]) < MIN_VALUE_MAGNITUDE) {
         // The same entry in the caller's numbering: same user, same position in its row.
         const u = userOrder[i];
         const j = byUser.indptr[u] + (k - inside.indptr[i]);
         const v = exact(byUser.values[j]); // the value before f32 rounding, for the message
+        if (!overflow && !underflowsF32(v)) continue;
         const user = hooks.users ? JSON.stringify(hooks.users.id(u)) : `#${u}`;
         const item = hooks.items ? JSON.stringify(hooks.items.id(byUser.indices[j])) : `#${byUser.indices[j]}`;
         const what = explicit ? 'rating' : 'confidence';
+        if (!overflow) {
+          throw new AlsError(
+            'NON_FINITE',
+            `The ${what} of user ${user} for item ${item} is ${v} (from the value ${byUser.values[j]}${explicit ? '' : ' after alpha and summing repeated pairs'}): too small to store — the kernels hold values as 32-bit floats, where it would become ${values[k]}. ` +
+              `Nonzero ${what}s must have a magnitude of at least ${MIN_VALUE_MAGNITUDE}. Rescale the values (or write 0 where 0 is meant).`,
+            { user: hooks.users?.id(u) ?? u, item: hooks.items?.id(byUser.indices[j]) ?? byUser.indices[j], value: byUser.values[j], [what]: v, limit: MIN_VALUE_MAGNITUDE, reason: 'underflow' },
+          );
+        }
         throw new AlsError(
           'NON_FINITE',
           `The ${what} of user ${user} for item ${item} is ${v} (from the value ${byUser.values[j]}${explicit ? '' : ' after alpha and summing repeated pairs'}); ${what}s must be finite and within ±${MAX_VALUE_MAGNITUDE}. Rescale the values${explicit ? '' : ", lower alpha or use confidence: 'log'"}.`,

@@ -3,7 +3,7 @@
  * see: scikit-learn `KFold` / `StratifiedKFold` (each sample in exactly one test fold).
  */
 import { Rng } from '../als/rng.js';
-import { AlsError, badOption } from '../errors.js';
+import { AlsError, badOption, checkOptions } from '../errors.js';
 import { distinctPairs, partitionByPairs, type PairPartition } from './pairs.js';
 import type { Interactions } from './types.js';
 
@@ -19,6 +19,9 @@ export interface KFoldOptions {
   /** `per-user` (default) or `random`. */
   method?: KFoldMethod;
 }
+
+/** Every option of {@link KFoldOptions} (typed: a new option fails to compile until listed). */
+const KFOLD_OPTION_NAMES = Object.keys({ folds: 1, seed: 1, method: 1 } satisfies Record<keyof KFoldOptions, 1>);
 
 /** One fold: train and test share the id maps of the input, so indices agree. */
 export interface Fold extends PairPartition {
@@ -50,6 +53,7 @@ export interface Fold extends PairPartition {
  * }
  */
 export function kFoldSplits(data: Interactions, opts: KFoldOptions = {}): Fold[] {
+  checkOptions(opts, KFOLD_OPTION_NAMES);
   const method = opts.method ?? 'per-user';
   if (method !== 'per-user' && method !== 'random') throw badOption('method', method, '"per-user" or "random"');
   const folds = opts.folds ?? 5;

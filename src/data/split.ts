@@ -1,5 +1,5 @@
 import { Rng } from '../als/rng.js';
-import { AlsError, badOption } from '../errors.js';
+import { AlsError, badOption, checkOptions } from '../errors.js';
 import { distinctPairs, partitionByPairs, type PairPartition } from './pairs.js';
 import type { Interactions } from './types.js';
 
@@ -18,6 +18,9 @@ export interface SplitOptions {
   seed?: number;
 }
 
+/** Every option of {@link SplitOptions} (typed: a new option fails to compile until listed). */
+const SPLIT_OPTION_NAMES = Object.keys({ method: 1, fraction: 1, k: 1, seed: 1 } satisfies Record<keyof SplitOptions, 1>);
+
 /** A split: train and test share the id maps of the input, so indices agree. */
 export type Split = PairPartition;
 
@@ -28,6 +31,7 @@ export type Split = PairPartition;
  * @throws AlsError `BAD_OPTION` (fraction, k, method; `by-time` without timestamps)
  */
 export function splitInteractions(data: Interactions, opts: SplitOptions = {}): Split {
+  checkOptions(opts, SPLIT_OPTION_NAMES);
   const method = opts.method ?? 'per-user';
   if (!['random', 'per-user', 'leave-k-out', 'by-time'].includes(method)) throw badOption('method', method, '"random", "per-user", "leave-k-out" or "by-time"');
   const fraction = opts.fraction ?? 0.2;

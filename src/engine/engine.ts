@@ -1,12 +1,12 @@
 import * as Comlink from 'comlink';
 import { train as trainModel } from '../als/fit.js';
-import type { AlsModel, Explanation, FoldInResult, HistoryEntry, RecommendOptions, ScoredItem } from '../als/model.js';
+import type { AlsModel, Explanation, FoldInResult, HistoryEntry, HistoryRecommendations, RecommendOptions, ScoredItem } from '../als/model.js';
 import type { TrainOptions, TrainProgress } from '../als/options.js';
 import type { TrainReport } from '../als/train.js';
 import { loadInteractions, type InteractionSource, type ParseOptions, type ParseProgress } from '../data/parse.js';
 import { splitInteractions, type SplitOptions } from '../data/split.js';
 import type { Id, Interactions, SkippedRows } from '../data/types.js';
-import { AlsError, badOption } from '../errors.js';
+import { AlsError, badOption, checkOptions } from '../errors.js';
 import { evaluateModel, type RankingEvaluation, type RatingEvaluation } from '../eval/evaluate.js';
 import { crossValidate, type CrossValidateOptions, type CrossValidationResult, type CvProgress } from '../eval/cross-validate.js';
 import type { ValidationOptions } from '../eval/validation.js';
@@ -193,8 +193,11 @@ export class Engine {
     return this.current().recommend(user, k, opts);
   }
 
-  /** Top-k items for a new user from their history, by fold-in; nothing is stored. */
-  async recommendForNewUser(history: HistoryEntry[], k = 10, opts: RecommendOptions = {}): Promise<ScoredItem[]> {
+  /**
+   * Top-k items for a new user from their history, by fold-in; nothing is stored. The array
+   * also carries `unknownItems` and `fallback` (`'popular'` when no history item is known).
+   */
+  async recommendForNewUser(history: HistoryEntry[], k = 10, opts: RecommendOptions = {}): Promise<HistoryRecommendations> {
     return this.current().recommendForHistory(history, k, opts);
   }
 
@@ -215,6 +218,7 @@ export class Engine {
 
   /** The score of `item` for `user` split into per-history-item contributions. */
   async explain(user: Id, item: Id, opts: { topN?: number } = {}): Promise<Explanation> {
+    checkOptions(opts, EXPLAIN_OPTION_NAMES);
     return this.current().explain(user, item, opts.topN ?? 10);
   }
 
@@ -344,6 +348,9 @@ export class Engine {
     }
   }
 }
+
+/** Every option of {@link Engine.explain} (typed: a new option fails to compile until listed). */
+const EXPLAIN_OPTION_NAMES = Object.keys({ topN: 1 } satisfies Record<keyof NonNullable<Parameters<Engine['explain']>[2]>, 1>);
 
 /** The JS heap in use, where the platform reports it (Node; Chromium's non-standard `performance.memory`). */
 function jsHeapBytes(): number | null {

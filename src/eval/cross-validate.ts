@@ -11,8 +11,8 @@ import { resolveTrainOptions, type TrainOptions } from '../als/options.js';
 import { Rng } from '../als/rng.js';
 import { kFoldSplits, type Fold, type KFoldMethod } from '../data/kfold.js';
 import type { Interactions } from '../data/types.js';
-import { AlsError, badOption, isAlsError, throwIfAborted } from '../errors.js';
-import { evaluateModel, isLowerBetter, metricsFor, type QualityMetric } from './evaluate.js';
+import { AlsError, badOption, checkOptions, isAlsError, throwIfAborted } from '../errors.js';
+import { checkHasRatings, evaluateModel, isLowerBetter, metricsFor, type QualityMetric } from './evaluate.js';
 
 /** Metrics cross-validation can select on: rating error (explicit) or ranking quality at k (implicit). */
 export type CvMetric = QualityMetric;
@@ -121,6 +121,12 @@ const TUNABLE: Record<TunableOption, 'int' | 'log' | 'choice'> = {
   cgSteps: 'int',
   confidence: 'choice',
 };
+/** Every option of {@link CrossValidateOptions} (typed: a new option fails to compile until listed). */
+const CV_OPTION_NAMES = Object.keys({
+  folds: 1, foldMethod: 1, grid: 1, random: 1, metric: 1, k: 1, base: 1, restarts: 1, seed: 1, patience: 1, refit: 1, onProgress: 1, signal: 1,
+} satisfies Record<keyof CrossValidateOptions, 1>);
+/** The fields of {@link CrossValidateOptions.random}. */
+const RANDOM_SEARCH_NAMES = Object.keys({ trials: 1, ranges: 1 } satisfies Record<keyof NonNullable<CrossValidateOptions['random']>, 1>);
 /** Largest search: a guard against a grid that would run for days by mistake. */
 const MAX_TRIALS = 10_000;
 
@@ -241,6 +247,7 @@ interface Plan {
 /** Validates every option once, before any training, and expands the search into trials. */
 function validate(data: Interactions, opts: CrossValidateOptions): Plan {
   if (typeof opts !== 'object' || opts === null) throw badOption('options', opts, 'an object');
+  checkOptions(opts, CV_OPTION_NAMES);
   const folds = opts.folds ?? 5;
   if (typeof folds !== 'number' || !Number.isInteger(folds) || folds < 2 || folds > 100) throw badOption('folds', folds, 'an integer in [2, 100]');
   if (opts.foldMethod !== undefined && opts.foldMethod !== 'per-user' && opts.foldMethod !== 'random') throw badOption('foldMethod', opts.foldMethod, '"per-user" or "random"');
@@ -265,6 +272,8 @@ function validate(data: Interactions, opts: CrossValidateOptions): Plan {
   const resolved = resolveTrainOptions(base, defaultFeedback(data));
   const feedback = resolved.feedback;
   base.feedback = feedback;
+  // Explicit folds of data without ratings would score RMSE against implied 1s.
+  checkHasRatings(data, feedback, 'data');
 
   const allowedMetrics = metricsFor(feedback);
   const metric = opts.metric ?? (feedback === 'explicit' ? 'rmse' : 'ndcg');
@@ -316,6 +325,7 @@ function gridTrials(grid: CrossValidateOptions['grid']): CvParams[] {
 /** `trials` seeded draws from the ranges (see {@link CrossValidateOptions.random}). */
 function randomTrials(random: NonNullable<CrossValidateOptions['random']>, seed: number): CvParams[] {
   if (typeof random !== 'object' || random === null) throw badOption('random', random, 'an object { trials, ranges }');
+  checkOptions(random, RANDOM_SEARCH_NAMES, 'random');
   const n = random.trials;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_TRIALS) throw badOption('random.trials', n, `an integer in [1, ${MAX_TRIALS}]`);
   const ranges = random.ranges;

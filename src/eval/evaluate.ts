@@ -1,7 +1,7 @@
 import { csrFromTriplets } from '../data/csr.js';
 import type { Csr, Interactions } from '../data/types.js';
 import type { AlsModel } from '../als/model.js';
-import { badOption } from '../errors.js';
+import { AlsError, badOption, checkOptions } from '../errors.js';
 import { rankingMetrics, ratingMetrics, type RankingMetrics, type RatingMetrics } from './metrics.js';
 
 /** A quality metric: rating error (explicit) or ranking quality at k (implicit). */
@@ -60,15 +60,43 @@ export function alignToModel(model: AlsModel, test: Interactions): { matrix: Csr
 }
 
 /**
+ * Refuses held-out data without a value column for an explicit (rating) model: every row would
+ * read as a rating of 1 and the RMSE would measure the distance to 1, not to the user's ratings.
+ * @param what - the argument's name in the error (`test`, `validation.data` …)
+ * @throws AlsError `BAD_OPTION` with `details: { option, source, reason: 'no-ratings' }`
+ */
+export function checkHasRatings(data: Pick<Interactions, 'hasValue' | 'source'>, feedback: 'explicit' | 'implicit', what: string): void {
+  if (feedback !== 'explicit' || data.hasValue) return;
+  const allowed = 'held-out data with a value column (ratings) for an explicit model';
+  throw new AlsError(
+    'BAD_OPTION',
+    `${JSON.stringify(data.source)} (${what}) has no value column, so an explicit model's RMSE/MAE would be measured against implied ratings of 1. ` +
+      `Option "${what}" must be ${allowed}: evaluate on a file with ratings, or use an implicit model for interactions without ratings.`,
+    { option: what, value: data.source, allowed, reason: 'no-ratings' },
+  );
+}
+
+/** Options of {@link evaluateModel}. */
+export interface EvaluateOptions {
+  /** Cut-off of the ranking metrics (integer ≥ 1). Default 10. */
+  k?: number;
+}
+
+/** Every option of {@link EvaluateOptions} (typed: a new option fails to compile until listed): `{ K: 5 }` is refused, not ignored. */
+const EVALUATE_OPTION_NAMES = Object.keys({ k: 1 } satisfies Record<keyof EvaluateOptions, 1>);
+
+/**
  * Evaluates a model on held-out data: RMSE/MAE for explicit models, ranking metrics at `k`
  * (training items excluded from each user's ranking) for implicit ones.
  * @param model - the trained model
  * @param test - held-out interactions (ids as in the training data)
  * @param opts - `k` (default 10)
  */
-export function evaluateModel(model: AlsModel, test: Interactions, opts: { k?: number } = {}): RatingEvaluation | RankingEvaluation {
+export function evaluateModel(model: AlsModel, test: Interactions, opts: EvaluateOptions = {}): RatingEvaluation | RankingEvaluation {
+  checkOptions(opts, EVALUATE_OPTION_NAMES);
   const k = opts.k ?? 10;
   if (!Number.isInteger(k) || k < 1) throw badOption('k', k, 'an integer ≥ 1');
+  checkHasRatings(test, model.options.feedback, 'test');
   const { matrix, unknown } = alignToModel(model, test);
   if (model.options.feedback === 'explicit') {
     const r = ratingMetrics((uu, ii) => model.predictIndex(uu, ii), matrix);

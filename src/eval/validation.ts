@@ -11,8 +11,8 @@ import type { ResolvedTrainOptions, TrainProgress } from '../als/options.js';
 import type { Factors } from '../als/train.js';
 import { AlsModel } from '../als/model.js';
 import { loadKernels, type KernelRuntime } from '../wasm/kernels.js';
-import { badOption } from '../errors.js';
-import { evaluateModel, isLowerBetter, metricsFor, type QualityMetric } from './evaluate.js';
+import { badOption, checkOptions } from '../errors.js';
+import { checkHasRatings, evaluateModel, isLowerBetter, metricsFor, type QualityMetric } from './evaluate.js';
 
 /** Options of held-out validation during training (`validation` in `train`'s options). */
 export interface ValidationOptions {
@@ -55,6 +55,9 @@ export interface ValidationReport {
   stoppedEarly: boolean;
 }
 
+/** Every option of {@link ValidationOptions} (typed: a new option fails to compile until listed). */
+const VALIDATION_OPTION_NAMES = Object.keys({ data: 1, metric: 1, k: 1, every: 1, patience: 1 } satisfies Record<keyof ValidationOptions, 1>);
+
 /** Validation options after defaults and checks. */
 interface ResolvedValidation {
   data: Interactions;
@@ -70,6 +73,7 @@ interface ResolvedValidation {
  */
 export function resolveValidation(v: ValidationOptions, feedback: ResolvedTrainOptions['feedback']): ResolvedValidation {
   if (typeof v !== 'object' || v === null) throw badOption('validation', v, 'an object { data, metric?, k?, every?, patience? }');
+  checkOptions(v, VALIDATION_OPTION_NAMES, 'validation');
   const d = v.data as Partial<Interactions> | undefined;
   if (!d || typeof d !== 'object' || !(d.user instanceof Int32Array) || !(d.item instanceof Int32Array) || !d.users || !d.items) {
     throw badOption('validation.data', typeof v.data, 'held-out interactions (e.g. the test part of a split)');
@@ -77,6 +81,7 @@ export function resolveValidation(v: ValidationOptions, feedback: ResolvedTrainO
   const allowed = metricsFor(feedback);
   const metric = v.metric ?? (feedback === 'explicit' ? 'rmse' : 'ndcg');
   if (!allowed.includes(metric)) throw badOption('validation.metric', metric, `one of ${allowed.map((m) => `"${m}"`).join(', ')} for ${feedback} feedback`);
+  checkHasRatings(v.data, feedback, 'validation.data');
   const int = (x: unknown, name: string, def: number, min: number): number => {
     const val = x ?? def;
     if (typeof val !== 'number' || !Number.isInteger(val) || val < min || val > 1_000_000) throw badOption(`validation.${name}`, x, `an integer in [${min}, 1000000]`);

@@ -2,7 +2,7 @@ import { AlsModel } from '../als/model.js';
 import { resolveTrainOptions, type ConfidenceForm, type Feedback } from '../als/options.js';
 import { createIdMap, idMapFromIds } from '../data/id-map.js';
 import type { Id } from '../data/types.js';
-import { AlsError, badOption } from '../errors.js';
+import { AlsError, badOption, checkOptions } from '../errors.js';
 import type { KernelVariant } from '../wasm/abi.js';
 
 /** Bytes or text of a factor file. */
@@ -28,6 +28,11 @@ export interface ImportFactorsOptions {
   kernels?: KernelVariant | 'auto';
 }
 
+/** Every option of {@link ImportFactorsOptions} (typed: a new option fails to compile until listed). */
+const IMPORT_OPTION_NAMES = Object.keys({
+  format: 1, ids: 1, userIds: 1, feedback: 1, regularization: 1, alpha: 1, confidence: 1, kernels: 1,
+} satisfies Record<keyof ImportFactorsOptions, 1>);
+
 /** A dense matrix read from a file. */
 interface Matrix {
   rows: number;
@@ -46,6 +51,7 @@ const bad = (message: string, details: Record<string, unknown> = {}) => new AlsE
  * @throws AlsError `BAD_MODEL_FILE` naming what is wrong; `BAD_OPTION`
  */
 export async function importFactors(source: FactorSource, opts: ImportFactorsOptions = {}): Promise<AlsModel> {
+  checkOptions(opts, IMPORT_OPTION_NAMES);
   const bytes = await toBytes(source);
   const format = opts.format ?? detect(bytes);
   let items: Matrix;
@@ -84,12 +90,14 @@ export async function importFactors(source: FactorSource, opts: ImportFactorsOpt
   for (const m of [items, users]) {
     if (m && !m.data.every(Number.isFinite)) throw new AlsError('NON_FINITE', 'The imported factors contain NaN or infinite values.', {});
   }
+  const feedback = opts.feedback ?? 'implicit';
   const options = resolveTrainOptions(
     {
-      feedback: opts.feedback ?? 'implicit',
+      feedback,
       factors: items.cols,
       regularization: opts.regularization ?? scalars.regularization ?? 0.01,
-      alpha: opts.alpha ?? scalars.alpha ?? 1,
+      // The file's α is for implicit models; a caller's α with explicit feedback is refused (it would not apply).
+      alpha: opts.alpha ?? (feedback === 'implicit' ? (scalars.alpha ?? 1) : undefined),
       confidence: opts.confidence,
     },
     'implicit',

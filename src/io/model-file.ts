@@ -1,4 +1,5 @@
 import { AlsModel } from '../als/model.js';
+import { withoutInapplicable } from '../als/option-applicability.js';
 import { MAX_FACTORS, resolveTrainOptions, type ResolvedTrainOptions } from '../als/options.js';
 import { idMapFromIds } from '../data/id-map.js';
 import type { Id } from '../data/types.js';
@@ -63,7 +64,8 @@ export async function loadModel(bytes: Uint8Array, kernels: KernelVariant | 'aut
   try {
     // `autoRegularization` records how λ was chosen; the λ itself is stored and re-checked.
     const { autoRegularization, ...o } = (header.options ?? {}) as ResolvedTrainOptions;
-    options = { ...o, ...resolveTrainOptions(o, o?.feedback), autoRegularization: autoRegularization === true };
+    // Stored options list every field, also those that do not apply to the model (alpha of an explicit one): not re-checked.
+    options = { ...o, ...resolveTrainOptions(withoutInapplicable(o), o?.feedback), autoRegularization: autoRegularization === true };
   } catch (e) {
     throw new AlsError('BAD_MODEL_FILE', `The model file's training options are not valid: ${(e as Error).message}`, { reason: 'contents' });
   }

@@ -3,7 +3,7 @@ import type { TrainProgress } from '../als/options.js';
 import type { InteractionSource } from '../data/parse.js';
 import { Engine, type CrossValidationSummary, type DatasetHandle, type EngineCrossValidateOptions, type EngineTrainOptions, type LoadOptions, type TrainSummary } from '../engine/engine.js';
 import type { CvProgress } from '../eval/cross-validate.js';
-import { AlsError, badOption, throwIfAborted } from '../errors.js';
+import { AlsError, badOption, checkOptions, throwIfAborted } from '../errors.js';
 import type { WorkerApi } from './worker.js';
 import './errors-transfer.js';
 
@@ -20,6 +20,9 @@ export interface RecommenderOptions {
    */
   livenessTimeoutMs?: number;
 }
+
+/** Every option of {@link RecommenderOptions} (typed: a new option fails to compile until listed). */
+const RECOMMENDER_OPTION_NAMES = Object.keys({ inThread: 1, livenessTimeoutMs: 1 } satisfies Record<keyof RecommenderOptions, 1>);
 
 /** A fresh worker loads its module and compiles WASM before it can answer: it gets at least this long. */
 const STARTUP_GRACE_MS = 20_000;
@@ -115,6 +118,7 @@ let nextRun = 1;
  * const top = await rec.recommend('user-17', 10);
  */
 export async function createRecommender(options: RecommenderOptions = {}): Promise<Recommender> {
+  checkOptions(options, RECOMMENDER_OPTION_NAMES);
   const timeout = options.livenessTimeoutMs ?? LIVENESS_TIMEOUT_MS;
   if (!(typeof timeout === 'number' && timeout >= 0 && Number.isFinite(timeout))) {
     throw badOption('livenessTimeoutMs', timeout, 'a finite number ≥ 0 (0 = off)');
@@ -220,15 +224,18 @@ export async function createRecommender(options: RecommenderOptions = {}): Promi
     }),
     async load(source, opts = {}) {
       const { onProgress, signal, ...rest } = opts;
+      onlyCloneable(rest);
       const movable = typeof ReadableStream !== 'undefined' && source instanceof ReadableStream ? Comlink.transfer(source, [source as unknown as Transferable]) : isPlainIterable(source) ? Array.from(source as Iterable<unknown>) : source;
       return withAbort(signal, (remote, runId) => remote.load(movable as InteractionSource, { ...rest, runId }, onProgress ? Comlink.proxy(onProgress) : undefined));
     },
     async train(data, opts = {}) {
       const { onProgress, signal, ...rest } = opts;
+      onlyCloneable(rest);
       return withAbort(signal, (remote, runId) => remote.train(data, { ...rest, runId }, onProgress ? Comlink.proxy(onProgress as (p: TrainProgress) => void) : undefined));
     },
     async crossValidate(data, opts = {}) {
       const { onProgress, signal, ...rest } = opts;
+      onlyCloneable(rest);
       return withAbort(signal, (remote, runId) => remote.crossValidate(data, { ...rest, runId }, onProgress ? Comlink.proxy(onProgress as (p: CvProgress) => void) : undefined));
     },
     async loadModel(bytes) {
@@ -268,6 +275,18 @@ function workerDied(reason: string, what: string): AlsError {
     `The engine's worker ${what}. Its model and datasets are gone; the next call starts a fresh worker — reload a saved model (loadModel, loadFromIndexedDB) and datasets there.`,
     { reason },
   );
+}
+
+/**
+ * Worker mode: a function or signal under a misspelt name (`onprogress`, `abortSignal`) cannot
+ * be cloned to the worker (a DataCloneError there); it is refused as the unknown option it is.
+ */
+function onlyCloneable(rest: object): void {
+  for (const [key, value] of Object.entries(rest)) {
+    if (typeof value === 'function' || (typeof AbortSignal !== 'undefined' && value instanceof AbortSignal)) {
+      throw badOption(key, typeof value === 'function' ? 'a function' : 'an AbortSignal', 'a known option (unknown name; callbacks go in onProgress, the AbortSignal in signal)');
+    }
+  }
 }
 
 function isPlainIterable(x: unknown): boolean {

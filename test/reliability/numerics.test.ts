@@ -107,7 +107,9 @@ describe('rows without interactions, and more factors than items', () => {
         async (rows, o) => {
           const text = rows.map(([u, i, v]) => `u${u},i${i},${v}`).join('\n');
           try {
-            const { model, report } = await train(parseText(text), { ...o, biases: o.feedback === 'explicit' && o.biases, iterations: 3 });
+            // Only the options that apply: biases are explicit-only, alpha implicit-only (others are refused).
+            const { alpha, biases, ...common } = o;
+            const { model, report } = await train(parseText(text), { ...common, ...(o.feedback === 'explicit' ? { biases } : { alpha }), iterations: 3 });
             expect(finite(model.params)).toBe(true);
             expect(report.loss.every(Number.isFinite)).toBe(true);
             const u = model.users.id(0);
