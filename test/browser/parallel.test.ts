@@ -31,7 +31,7 @@ describe('parallel sweeps in Chromium', () => {
           [1, 'cg', 'implicit'], [2, 'cg', 'implicit'], [3, 'cg', 'implicit'],
           [1, 'cg', 'explicit'], [2, 'cg', 'explicit'], [3, 'cg', 'explicit'],
         ] as const) {
-          const summary = await rec.train(data, { feedback, solver, factors: 12, biases: feedback === 'explicit', iterations: 3, workers });
+          const summary = await rec.train(data, { feedback, solver, factors: 12, ...(feedback === 'explicit' ? { biases: true } : {}), iterations: 3, workers });
           const predictions = [];
           for (const [u, i] of [['u1', 'i1'], ['u7', 'i30'], ['u100', 'i5']]) predictions.push(await rec.predict(u, i).catch(() => NaN));
           runs.push({ workers, summary, predictions });
