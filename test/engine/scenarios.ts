@@ -69,6 +69,12 @@ export function recommenderScenarios(name: string, make: () => Promise<Recommend
         expect(sims.map((s) => s.id)).not.toContain('m1');
         const fresh = await rec.recommendForNewUser([{ item: 'm1', value: 4 }, { item: 'm11', value: 4 }], 5);
         expect(fresh.map((r) => r.id)).not.toContain('m1');
+        expect(fresh).toMatchObject({ fallback: null, unknownItems: [] });
+        // No known item: the most popular items, marked, with the unknown ids (across the worker boundary too).
+        const cold = await rec.recommendForNewUser([{ item: 'not-a-film' }], 3);
+        expect(Array.isArray(cold)).toBe(true);
+        expect(cold).toMatchObject({ fallback: 'popular', unknownItems: ['not-a-film'] });
+        expect(cold[0].score).toBeGreaterThanOrEqual(cold[2].score);
         const ex = await rec.explain('user1', String(top[0].id), { topN: 3 });
         const sum = ex.contributions.reduce((s, c) => s + c.contribution, 0) + ex.rest + ex.baseline;
         expect(sum).toBeCloseTo(ex.score, 10);
