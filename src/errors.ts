@@ -20,6 +20,8 @@ export type ErrorCode =
   | 'IO_ERROR'
   | 'WORKER_DIED'
   | 'DISPOSED'
+  | 'DATASET_LOST'
+  | 'UNSUPPORTED'
   | 'WORKER_FAILED';
 
 /** The library's error: `code` says what kind of failure, `details` carries the facts. */

@@ -51,7 +51,7 @@ export async function train(data: Interactions, options: FitOptions = {}, hooks:
   const validation = validationOptions === undefined ? undefined : resolveValidation(validationOptions, opts.feedback);
   const matrix = buildMatrix(data, { duplicates: opts.duplicates, eventWeights: opts.eventWeights });
   const emit = options.onProgress ?? (() => {});
-  const validator = validation && new Validator(validation, { options: opts, users: data.users, items: data.items, seen: matrix.byUser }, emit);
+  const validator = validation && new Validator(validation, { options: opts, users: data.users, items: data.items, seen: matrix.byUser }, emit, options.signal);
   const run = await trainFactors(matrix, opts, {
     onProgress: options.onProgress,
     signal: options.signal,

@@ -23,6 +23,7 @@ export type TrainProgress =
   | { stage: 'sweep'; restart: number; iteration: number; side: 'users' | 'items'; rowsDone: number; rowsTotal: number }
   | { stage: 'iteration'; restart: number; iteration: number; loss: number; seconds: number; gflops: number }
   | { stage: 'validation'; restart: number; iteration: number; metric: string; value: number; best: number }
+  | { stage: 'validating'; restart: number; iteration: number; usersDone: number; usersTotal: number }
   | { stage: 'done'; restart: number; iterations: number; loss: number; converged: boolean };
 
 /** Options of one training run. Every field is optional; defaults are in {@link TRAIN_DEFAULTS}. */

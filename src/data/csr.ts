@@ -2,11 +2,14 @@
  * Sparse matrices from interactions: CSR by user and its transpose (CSC by item, stored as the
  * CSR of the transpose), built with counting sorts in O(nnz + rows + cols) — no comparison sort.
  */
-import { badOption } from '../errors.js';
+import { badOption, checkOptions } from '../errors.js';
 import type { Csr, Interactions, RatingMatrix } from './types.js';
 
 /** How repeated (row, column) pairs combine: add, keep the last in input order, or keep the largest. */
 export type Duplicates = 'sum' | 'last' | 'max';
+
+/** Every option of {@link BuildMatrixOptions} (typed: a new option fails to compile until listed). */
+const BUILD_MATRIX_OPTION_NAMES = Object.keys({ duplicates: 1, eventWeights: 1, dropZeros: 1 } satisfies Record<keyof BuildMatrixOptions, 1>);
 
 /** Options of {@link buildMatrix}. */
 export interface BuildMatrixOptions {
@@ -186,6 +189,7 @@ export function maxRowNnz(a: Csr): number {
  * m.byUser.values; // Float64Array [11]
  */
 export function buildMatrix(data: Interactions, opts: BuildMatrixOptions = {}): RatingMatrix {
+  checkOptions(opts, BUILD_MATRIX_OPTION_NAMES);
   const duplicates = opts.duplicates ?? 'sum';
   if (!DUPLICATES.includes(duplicates)) throw badOption('duplicates', duplicates, '"sum", "last" or "max"');
   if (opts.dropZeros !== undefined && typeof opts.dropZeros !== 'boolean') throw badOption('dropZeros', opts.dropZeros, 'true or false');

@@ -1,7 +1,12 @@
 import { Rng } from '../als/rng.js';
-import { badOption } from '../errors.js';
+import { badOption, checkOptions } from '../errors.js';
 import { createIdMap } from './id-map.js';
 import type { Interactions } from './types.js';
+
+/** Every option of {@link SyntheticOptions} (typed: a new option fails to compile until listed). */
+const SYNTHETIC_OPTION_NAMES = Object.keys({
+  users: 1, items: 1, interactions: 1, rank: 1, feedback: 1, popularity: 1, tasteStrength: 1, noise: 1, minPerUser: 1, seed: 1,
+} satisfies Record<keyof SyntheticOptions, 1>);
 
 /** Options of {@link generateSynthetic}. */
 export interface SyntheticOptions {
@@ -49,6 +54,7 @@ export interface SyntheticData extends Interactions {
  * @throws AlsError `BAD_OPTION` for impossible sizes
  */
 export function generateSynthetic(opts: SyntheticOptions): SyntheticData {
+  checkOptions(opts, SYNTHETIC_OPTION_NAMES);
   const { users: m, items: n } = opts;
   if (!Number.isInteger(m) || m < 1) throw badOption('users', m, 'an integer ≥ 1');
   if (!Number.isInteger(n) || n < 1) throw badOption('items', n, 'an integer ≥ 1');

@@ -7,7 +7,7 @@ import { loadInteractions, type InteractionSource, type ParseOptions, type Parse
 import { splitInteractions, type SplitOptions } from '../data/split.js';
 import type { Id, Interactions, SkippedRows } from '../data/types.js';
 import { AlsError, badOption, checkOptions } from '../errors.js';
-import { evaluateModel, type RankingEvaluation, type RatingEvaluation } from '../eval/evaluate.js';
+import { evaluateModelAsync, type EvaluateOptions, type RankingEvaluation, type RatingEvaluation } from '../eval/evaluate.js';
 import { crossValidate, type CrossValidateOptions, type CrossValidationResult, type CvProgress } from '../eval/cross-validate.js';
 import type { ValidationOptions } from '../eval/validation.js';
 import { importFactors as importFactorFile, type ImportFactorsOptions, type FactorSource } from '../io/factors-import.js';
@@ -102,6 +102,11 @@ export interface EngineInfo {
    * tells (Node; Chromium's `performance.memory`), else null.
    */
   memory: { wasmBytes: number; jsHeapBytes: number | null };
+  /**
+   * Set in a worker that replaced one that died: whether the last model was restored into it,
+   * and the datasets lost with the old worker (calls naming them reject with `DATASET_LOST`).
+   */
+  restored?: { model: boolean; lostDatasets: number[] };
 }
 
 /**
@@ -114,6 +119,11 @@ export class Engine {
   private nextDataset = 1;
   private model: AlsModel | null = null;
   private readonly runs = new Map<number, AbortController>();
+  /** Keys of runs started without a `runId` (in-thread calls), so that dispose() stops them too. */
+  private nextLocalRun = -1;
+  /** Datasets that lived in a worker that died (see {@link restore}). */
+  private readonly lostDatasets = new Set<number>();
+  private restoredState: EngineInfo['restored'];
   /** The training memory, reused run after run so repeated training does not grow memory; null while a run uses it. */
   private trainRuntime: KernelRuntime | null = null;
   private trainRuntimeBusy = false;
@@ -223,9 +233,16 @@ export class Engine {
   }
 
   /** Quality on held-out data: RMSE/MAE (explicit) or ranking metrics at k (implicit). */
-  async evaluate(test: DatasetHandle | number, opts: { k?: number } = {}): Promise<RatingEvaluation | RankingEvaluation> {
-    return evaluateModel(this.current(), this.dataset(test), opts);
+  async evaluate(test: DatasetHandle | number, opts: EvaluateOptions & { runId?: number } = {}, onProgress = opts.onProgress): Promise<RatingEvaluation | RankingEvaluation> {
+    const data = this.dataset(test);
+    const model = this.current();
+    return this.withRun(opts, async (signal) => {
+      const { runId: _r, signal: _s, onProgress: _p, ...rest } = opts;
+      // In chunks of users that yield: a worker keeps answering liveness pings and cancel.
+      return evaluateModelAsync(model, data, { ...rest, signal, onProgress });
+    });
   }
+
 
   /** The current model as model-file bytes. */
   async save(): Promise<Uint8Array> {
@@ -262,12 +279,27 @@ export class Engine {
       ...this.workersInfo(),
       environment: { worker: typeof g.WorkerGlobalScope !== 'undefined', crossOriginIsolated: g.crossOriginIsolated === true },
       memory: { wasmBytes: (this.trainRuntime?.memory.buffer.byteLength ?? 0) + (this.model?.memoryBytes ?? 0), jsHeapBytes: jsHeapBytes() },
+      ...(this.restoredState ? { restored: this.restoredState } : {}),
     };
   }
 
   /** Answers at once: the client's liveness check while calls are pending. */
   ping(): true {
     return true;
+  }
+
+  /**
+   * Called by the worker client on a fresh worker that replaces one that died: loads the last
+   * model's bytes (kept by the client), continues dataset ids after the dead worker's (so an
+   * old handle never names a new dataset) and marks the dead worker's datasets as lost.
+   * @returns what `info().restored` reports from now on
+   */
+  async restore(state: { model?: Uint8Array; nextDatasetId: number; lostDatasets: number[] }): Promise<NonNullable<EngineInfo['restored']>> {
+    if (state.model) this.model = await decodeModelFile(state.model);
+    this.nextDataset = Math.max(this.nextDataset, state.nextDatasetId);
+    for (const id of state.lostDatasets) this.lostDatasets.add(id);
+    this.restoredState = { model: !!state.model, lostDatasets: [...this.lostDatasets] };
+    return this.restoredState;
   }
 
   /** Cancels the run started with `runId` (its promise rejects with an AbortError). */
@@ -313,6 +345,9 @@ export class Engine {
   private dataset(d: DatasetHandle | number): Interactions {
     const id = typeof d === 'number' ? d : d?.id;
     const found = this.datasets.get(id);
+    if (!found && this.lostDatasets.has(id)) {
+      throw new AlsError('DATASET_LOST', `Dataset ${id} was lost with the engine's worker, which died; the model was restored into a fresh worker but datasets are not kept — load the data again.`, { dataset: id });
+    }
     if (!found) throw badOption('data', id, 'a dataset handle returned by load() or split() that has not been released');
     return found.data;
   }
@@ -335,15 +370,17 @@ export class Engine {
 
   /** Runs `fn` with a signal that fires on `opts.signal` (in-thread) or on `abort(opts.runId)`. */
   private async withRun<T>(opts: { runId?: number; signal?: AbortSignal }, fn: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
-    if (opts.runId === undefined) return fn(opts.signal);
+    // In-thread calls have no runId: they are registered too, so that dispose() stops them.
+    const key = opts.runId ?? this.nextLocalRun--;
     const controller = new AbortController();
-    this.runs.set(opts.runId, controller);
+    this.runs.set(key, controller);
     const forward = () => controller.abort(opts.signal?.reason);
+    if (opts.signal?.aborted) forward();
     opts.signal?.addEventListener('abort', forward);
     try {
       return await fn(controller.signal);
     } finally {
-      this.runs.delete(opts.runId);
+      this.runs.delete(key);
       opts.signal?.removeEventListener('abort', forward);
     }
   }

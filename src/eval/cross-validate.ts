@@ -12,7 +12,7 @@ import { Rng } from '../als/rng.js';
 import { kFoldSplits, type Fold, type KFoldMethod } from '../data/kfold.js';
 import type { Interactions } from '../data/types.js';
 import { AlsError, badOption, checkOptions, isAlsError, throwIfAborted } from '../errors.js';
-import { checkHasRatings, evaluateModel, isLowerBetter, metricsFor, type QualityMetric } from './evaluate.js';
+import { checkHasRatings, evaluateModelAsync, isLowerBetter, metricsFor, type QualityMetric } from './evaluate.js';
 
 /** Metrics cross-validation can select on: rating error (explicit) or ranking quality at k (implicit). */
 export type CvMetric = QualityMetric;
@@ -178,7 +178,8 @@ export async function crossValidate(data: Interactions, opts: CrossValidateOptio
         const validation = plan.patience ? { data: scored[fold.index], metric: plan.metric, k: plan.k, patience: plan.patience } : undefined;
         const { model, report } = await train(fold.train, { ...plan.base, ...params, validation, signal: opts.signal ?? plan.base.signal }, hooks);
         if (report.validation?.best) bestIterations.push(report.validation.best.iteration);
-        const r = evaluateModel(model, scored[fold.index], { k: plan.k }) as unknown as Record<string, number>;
+        // Yields between chunks of users, so a worker stays responsive on big folds.
+        const r = (await evaluateModelAsync(model, scored[fold.index], { k: plan.k, signal: opts.signal ?? plan.base.signal })) as unknown as Record<string, number>;
         perFold.push(Object.fromEntries(metricNames.map((m) => [m, r[m]])));
       } catch (e) {
         // A numerical failure (e.g. λ = 0 on a sparse fold) disqualifies the trial, not the search.

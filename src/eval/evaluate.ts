@@ -1,8 +1,11 @@
 import { csrFromTriplets } from '../data/csr.js';
 import type { Csr, Interactions } from '../data/types.js';
 import type { AlsModel } from '../als/model.js';
-import { AlsError, badOption, checkOptions } from '../errors.js';
-import { rankingMetrics, ratingMetrics, type RankingMetrics, type RatingMetrics } from './metrics.js';
+import { nextMacrotask, now } from '../als/yield.js';
+import { AlsError, badOption, checkOptions, throwIfAborted } from '../errors.js';
+import type { RankingMetrics, RatingMetrics } from './metrics.js';
+import { RankingAccumulator } from './ranking.js';
+import { RatingAccumulator } from './rating.js';
 
 /** A quality metric: rating error (explicit) or ranking quality at k (implicit). */
 export type QualityMetric = 'rmse' | 'mae' | 'precision' | 'recall' | 'map' | 'ndcg' | 'auc' | 'mpr';
@@ -76,33 +79,47 @@ export function checkHasRatings(data: Pick<Interactions, 'hasValue' | 'source'>,
   );
 }
 
-/** Options of {@link evaluateModel}. */
+/** Progress of an evaluation: users scored so far, emitted about every 25 ms while it yields. */
+export interface EvaluateProgress {
+  /** Always `evaluate`. */
+  stage: 'evaluate';
+  /** User rows visited so far. */
+  usersDone: number;
+  /** User rows to visit. */
+  usersTotal: number;
+}
+
+/** Options of {@link evaluateModel} and {@link evaluateModelAsync} (progress and cancel: the async one only). */
 export interface EvaluateOptions {
-  /** Cut-off of the ranking metrics (integer ≥ 1). Default 10. */
+  /** Cut-off of the ranking metrics (an integer ≥ 1). Default 10. */
   k?: number;
+  /** Progress per chunk of users (stage `evaluate`). */
+  onProgress?: (p: EvaluateProgress) => void;
+  /** Cancels the evaluation between chunks of users (AbortError). */
+  signal?: AbortSignal;
+}
+
+/** One evaluation, user row by user row. */
+interface EvaluationRun {
+  count: number;
+  add(t: number): void;
+  result(): RatingEvaluation | RankingEvaluation;
 }
 
 /** Every option of {@link EvaluateOptions} (typed: a new option fails to compile until listed): `{ K: 5 }` is refused, not ignored. */
-const EVALUATE_OPTION_NAMES = Object.keys({ k: 1 } satisfies Record<keyof EvaluateOptions, 1>);
+const EVALUATE_OPTION_NAMES = Object.keys({ k: 1, onProgress: 1, signal: 1 } satisfies Record<keyof EvaluateOptions, 1>);
 
-/**
- * Evaluates a model on held-out data: RMSE/MAE for explicit models, ranking metrics at `k`
- * (training items excluded from each user's ranking) for implicit ones.
- * @param model - the trained model
- * @param test - held-out interactions (ids as in the training data)
- * @param opts - `k` (default 10)
- */
-export function evaluateModel(model: AlsModel, test: Interactions, opts: EvaluateOptions = {}): RatingEvaluation | RankingEvaluation {
+function startEvaluation(model: AlsModel, test: Interactions, opts: EvaluateOptions): EvaluationRun {
   checkOptions(opts, EVALUATE_OPTION_NAMES);
   const k = opts.k ?? 10;
   if (!Number.isInteger(k) || k < 1) throw badOption('k', k, 'an integer ≥ 1');
   checkHasRatings(test, model.options.feedback, 'test');
   const { matrix, unknown } = alignToModel(model, test);
   if (model.options.feedback === 'explicit') {
-    const r = ratingMetrics((uu, ii) => model.predictIndex(uu, ii), matrix);
-    return { rmse: r.rmse, mae: r.mae, count: r.count, unknown };
+    const acc = new RatingAccumulator((uu, ii) => model.predictIndex(uu, ii), matrix);
+    return { count: acc.count, add: (t) => acc.add(t), result: () => ({ ...acc.result(), unknown }) };
   }
-  const r = rankingMetrics({
+  const acc = new RankingAccumulator({
     score: (uu, out) => {
       model.scoreUser(uu, out);
     },
@@ -111,5 +128,47 @@ export function evaluateModel(model: AlsModel, test: Interactions, opts: Evaluat
     test: matrix,
     k,
   });
-  return { ...r, unknown };
+  return { count: acc.count, add: (t) => acc.add(t), result: () => ({ ...acc.result(), unknown }) };
 }
+
+/**
+ * Evaluates a model on held-out data: RMSE/MAE for explicit models, ranking metrics at `k`
+ * (training items excluded from each user's ranking) for implicit ones. Runs in one
+ * synchronous step: in a worker or a page use {@link evaluateModelAsync}, which yields.
+ * @param model - the trained model
+ * @param test - held-out interactions (ids as in the training data)
+ * @param opts - `k` (default 10)
+ */
+export function evaluateModel(model: AlsModel, test: Interactions, opts: EvaluateOptions = {}): RatingEvaluation | RankingEvaluation {
+  const run = startEvaluation(model, test, opts);
+  for (let t = 0; t < run.count; t++) run.add(t);
+  return run.result();
+}
+
+/**
+ * {@link evaluateModel} in chunks of users that yield to the event loop about every 25 ms, so
+ * a worker keeps answering (liveness pings, cancel) and progress gets through; the result is
+ * the same bits as {@link evaluateModel}.
+ * @throws AbortError when `signal` fires (checked between chunks)
+ */
+export async function evaluateModelAsync(model: AlsModel, test: Interactions, opts: EvaluateOptions = {}): Promise<RatingEvaluation | RankingEvaluation> {
+  const { signal, onProgress } = opts;
+  throwIfAborted(signal);
+  const run = startEvaluation(model, test, opts);
+  let last = now();
+  for (let t = 0; t < run.count; t++) {
+    run.add(t);
+    // Reading the clock every 16 rows keeps its cost out of the loop.
+    if ((t & 15) === 15 && now() - last >= YIELD_MS) {
+      onProgress?.({ stage: 'evaluate', usersDone: t + 1, usersTotal: run.count });
+      await nextMacrotask();
+      throwIfAborted(signal);
+      last = now();
+    }
+  }
+  onProgress?.({ stage: 'evaluate', usersDone: run.count, usersTotal: run.count });
+  return run.result();
+}
+
+/** Longest stretch of evaluation between two yields. */
+const YIELD_MS = 25;

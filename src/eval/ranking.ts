@@ -79,40 +79,72 @@ export interface RankingMetrics {
  *   Consequently rank_ui = 1 − (that positive's share of AUC_u).
  *
  * NaN scores count as −∞ for AUC and MPR and are never in the top k. Cost per user:
- * O(n log k) for the @k part and one O(n log n) sort of the negatives' scores for AUC/MPR.
+ * O(n log k) for the @k part and O(n log |T_u|) for AUC/MPR (each negative placed among the
+ * sorted positives; no sort of the n scores).
  */
 export function rankingMetrics(input: RankingInput): RankingMetrics {
-  const { numItems, train, test, k } = input;
-  if (!Number.isInteger(k) || k < 1) throw badOption('k', k, 'an integer ≥ 1');
-  if (!Number.isInteger(numItems) || numItems < 0 || train.cols !== numItems || test.cols !== numItems) {
-    throw new RangeError(`numItems ${numItems}, train has ${train.cols} columns and test ${test.cols}: they must agree`);
-  }
-  if (train.rows !== test.rows) throw new RangeError(`train has ${train.rows} rows and test ${test.rows}: they must agree`);
-  if (input.users) {
-    for (const u of input.users) if (!(u >= 0 && u < test.rows)) throw new RangeError(`user ${u} out of range [0, ${test.rows})`);
-  }
+  const acc = new RankingAccumulator(input);
+  for (let t = 0; t < acc.count; t++) acc.add(t);
+  return acc.result();
+}
 
+/**
+ * {@link rankingMetrics} one user at a time, so a caller can score users in chunks and yield
+ * between them (the engine's `evaluate` and validation). The same sums in the same order:
+ * `add(0) … add(count − 1)` then `result()` equals `rankingMetrics(input)` bit for bit.
+ */
+export class RankingAccumulator {
+  /** Users to visit: `add(t)` for t in [0, count). */
+  readonly count: number;
   // Scratch reused across users: one allocation per call, not per user.
-  const scores = new Float64Array(numItems);
-  const inTrain = new Uint8Array(numItems);
-  const isPositive = new Uint8Array(numItems);
-  const positives = new Int32Array(numItems);
-  const weights = new Float64Array(numItems);
-  const negScratch = new Float64Array(numItems);
+  private readonly scores: Float64Array;
+  private readonly inTrain: Uint8Array;
+  private readonly isPositive: Uint8Array;
+  private readonly positives: Int32Array;
+  private readonly weights: Float64Array;
+  private readonly sortedPos: Float64Array;
+  private readonly histLower: Int32Array;
+  private readonly histUpper: Int32Array;
+  private users = 0;
+  private precision = 0;
+  private recall = 0;
+  private map = 0;
+  private ndcg = 0;
+  private aucSum = 0;
+  private aucUsers = 0;
+  private mprNum = 0;
+  private mprDen = 0;
 
-  let users = 0;
-  let precision = 0;
-  let recall = 0;
-  let map = 0;
-  let ndcg = 0;
-  let aucSum = 0;
-  let aucUsers = 0;
-  let mprNum = 0;
-  let mprDen = 0;
+  /**
+   * @param input - as for {@link rankingMetrics}
+   * @throws as {@link rankingMetrics}
+   */
+  constructor(private readonly input: RankingInput) {
+    const { numItems, train, test, k } = input;
+    if (!Number.isInteger(k) || k < 1) throw badOption('k', k, 'an integer ≥ 1');
+    if (!Number.isInteger(numItems) || numItems < 0 || train.cols !== numItems || test.cols !== numItems) {
+      throw new RangeError(`numItems ${numItems}, train has ${train.cols} columns and test ${test.cols}: they must agree`);
+    }
+    if (train.rows !== test.rows) throw new RangeError(`train has ${train.rows} rows and test ${test.rows}: they must agree`);
+    if (input.users) {
+      for (const u of input.users) if (!(u >= 0 && u < test.rows)) throw new RangeError(`user ${u} out of range [0, ${test.rows})`);
+    }
+    this.count = input.users ? input.users.length : test.rows;
+    this.scores = new Float64Array(numItems);
+    this.inTrain = new Uint8Array(numItems);
+    this.isPositive = new Uint8Array(numItems);
+    this.positives = new Int32Array(numItems);
+    this.weights = new Float64Array(numItems);
+    this.sortedPos = new Float64Array(numItems);
+    this.histLower = new Int32Array(numItems + 1);
+    this.histUpper = new Int32Array(numItems + 1);
+  }
 
-  const count = input.users ? input.users.length : test.rows;
-  for (let t = 0; t < count; t++) {
-    const u = input.users ? input.users[t] : t;
+  /** Adds the `t`-th user (row `users[t]`, or row t). */
+  add(t: number): void {
+    const { numItems, train, test, k } = this.input;
+    const { scores, inTrain, isPositive, positives, weights } = this;
+    const u = this.input.users ? this.input.users[t] : t;
     const trainLo = train.indptr[u];
     const trainHi = train.indptr[u + 1];
     for (let p = trainLo; p < trainHi; p++) inTrain[train.indices[p]] = 1;
@@ -128,8 +160,8 @@ export function rankingMetrics(input: RankingInput): RankingMetrics {
     }
 
     if (npos > 0) {
-      users++;
-      input.score(u, scores);
+      this.users++;
+      this.input.score(u, scores);
 
       // @k metrics from the top k of the candidates (train row is sorted: a merge, not a lookup).
       const top = topK(scores, k, train.indices.subarray(trainLo, trainHi)).indices;
@@ -146,30 +178,69 @@ export function rankingMetrics(input: RankingInput): RankingMetrics {
       const denom = Math.min(k, npos);
       let idcg = 0;
       for (let j = 0; j < denom; j++) idcg += 1 / Math.log2(j + 2);
-      precision += hits / denom;
-      recall += hits / npos;
-      map += ap / denom;
-      ndcg += dcg / idcg;
+      this.precision += hits / denom;
+      this.recall += hits / npos;
+      this.map += ap / denom;
+      this.ndcg += dcg / idcg;
 
-      // Full-ranking metrics: each positive against the sorted scores of the negatives.
+      // Full-ranking metrics. Each negative is placed among the few sorted positive scores
+      // (two binary searches) and counted in a histogram; prefix sums then give, per
+      // positive, the negatives below it and tied with it. O(n log |T_u|) instead of
+      // sorting all n negatives per user (which made a 20 000-user evaluation take 30 s);
+      // the counts are the same integers, so the metrics are the same bits.
+      const sortedPos = this.sortedPos.subarray(0, npos);
+      for (let j = 0; j < npos; j++) sortedPos[j] = finiteOrder(scores[positives[j]]);
+      sortedPos.sort();
+      const histLower = this.histLower;
+      const histUpper = this.histUpper;
+      histLower.fill(0, 0, npos + 1);
+      histUpper.fill(0, 0, npos + 1);
+      const lowest = sortedPos[0];
       let nneg = 0;
+      let underAll = 0; // negatives below every positive: the common case, counted without a search
       for (let i = 0; i < numItems; i++) {
-        if (!inTrain[i] && !isPositive[i]) negScratch[nneg++] = finiteOrder(scores[i]);
+        if (inTrain[i] || isPositive[i]) continue;
+        nneg++;
+        const s = finiteOrder(scores[i]);
+        if (s < lowest) {
+          underAll++;
+          continue;
+        }
+        // Positives strictly below s (a branch-free lower bound), then those equal to it.
+        let base = 0;
+        let len = npos;
+        while (len > 1) {
+          const half = len >>> 1;
+          base = sortedPos[base + half - 1] < s ? base + half : base;
+          len -= half;
+        }
+        const lower = sortedPos[base] < s ? base + 1 : base;
+        let upper = lower;
+        while (upper < npos && sortedPos[upper] === s) upper++;
+        histLower[lower]++;
+        histUpper[upper]++;
       }
+      histLower[0] += underAll;
+      histUpper[0] += underAll;
       if (nneg > 0) {
-        const neg = negScratch.subarray(0, nneg).sort();
+        // Prefix sums: histUpper[L] = negatives with s < p for the positives with L positives below them;
+        // histLower[U − 1] = negatives with s ≤ p for those with U positives at or below them.
+        for (let j = 1; j <= npos; j++) {
+          histLower[j] += histLower[j - 1];
+          histUpper[j] += histUpper[j - 1];
+        }
         let correct = 0;
         for (let j = 0; j < npos; j++) {
           const s = finiteOrder(scores[positives[j]]);
-          const below = lowerBound(neg, s);
-          const notAbove = upperBound(neg, s);
+          const below = histUpper[lowerBound(sortedPos, s)];
+          const notAbove = histLower[upperBound(sortedPos, s) - 1];
           const tied = notAbove - below;
           correct += below + 0.5 * tied;
-          mprNum += weights[j] * ((nneg - notAbove + 0.5 * tied) / nneg);
-          mprDen += weights[j];
+          this.mprNum += weights[j] * ((nneg - notAbove + 0.5 * tied) / nneg);
+          this.mprDen += weights[j];
         }
-        aucSum += correct / (npos * nneg);
-        aucUsers++;
+        this.aucSum += correct / (npos * nneg);
+        this.aucUsers++;
       }
     }
 
@@ -177,17 +248,21 @@ export function rankingMetrics(input: RankingInput): RankingMetrics {
     for (let j = 0; j < npos; j++) isPositive[positives[j]] = 0;
   }
 
-  const avg = (x: number) => (users > 0 ? x / users : NaN);
-  return {
-    k,
-    precision: avg(precision),
-    recall: avg(recall),
-    map: avg(map),
-    ndcg: avg(ndcg),
-    auc: aucUsers > 0 ? aucSum / aucUsers : NaN,
-    mpr: mprDen > 0 ? mprNum / mprDen : NaN,
-    users,
-  };
+  /** The metrics over the users added so far. */
+  result(): RankingMetrics {
+    const users = this.users;
+    const avg = (x: number) => (users > 0 ? x / users : NaN);
+    return {
+      k: this.input.k,
+      precision: avg(this.precision),
+      recall: avg(this.recall),
+      map: avg(this.map),
+      ndcg: avg(this.ndcg),
+      auc: this.aucUsers > 0 ? this.aucSum / this.aucUsers : NaN,
+      mpr: this.mprDen > 0 ? this.mprNum / this.mprDen : NaN,
+      users,
+    };
+  }
 }
 
 /** NaN ranks last: map it to −∞ so sorting and comparisons stay a total order. */

@@ -59,18 +59,45 @@ export interface RatingMetrics {
  * RMSE = √( (1/N) Σ_(u,i)∈Ω_test (r̂_ui − r_ui)² ), MAE = (1/N) Σ |r̂_ui − r_ui|.
  */
 export function ratingMetrics(predict: (u: number, i: number) => number, test: Csr): RatingMetrics {
-  let se = 0;
-  let ae = 0;
-  let count = 0;
-  for (let u = 0; u < test.rows; u++) {
+  const acc = new RatingAccumulator(predict, test);
+  for (let u = 0; u < acc.count; u++) acc.add(u);
+  return acc.result();
+}
+
+/**
+ * {@link ratingMetrics} one user row at a time (for chunked, yielding evaluation): `add(0) …
+ * add(count − 1)` then `result()` equals `ratingMetrics` bit for bit.
+ */
+export class RatingAccumulator {
+  /** Rows to visit. */
+  readonly count: number;
+  private se = 0;
+  private ae = 0;
+  private n = 0;
+
+  /** @param predict - as for {@link ratingMetrics} @param test - as for {@link ratingMetrics} */
+  constructor(
+    private readonly predict: (u: number, i: number) => number,
+    private readonly test: Csr,
+  ) {
+    this.count = test.rows;
+  }
+
+  /** Adds user row `u`'s held-out entries. */
+  add(u: number): void {
+    const { test, predict } = this;
     for (let p = test.indptr[u]; p < test.indptr[u + 1]; p++) {
       const e = predict(u, test.indices[p]) - test.values[p];
-      se += e * e;
-      ae += Math.abs(e);
-      count++;
+      this.se += e * e;
+      this.ae += Math.abs(e);
+      this.n++;
     }
   }
-  return { rmse: Math.sqrt(se / count), mae: ae / count, count };
+
+  /** RMSE and MAE over the rows added so far. */
+  result(): RatingMetrics {
+    return { rmse: Math.sqrt(this.se / this.n), mae: this.ae / this.n, count: this.n };
+  }
 }
 
 function checkLengths(a: ArrayLike<number>, b: ArrayLike<number>): void {

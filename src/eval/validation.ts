@@ -12,7 +12,7 @@ import type { Factors } from '../als/train.js';
 import { AlsModel } from '../als/model.js';
 import { loadKernels, type KernelRuntime } from '../wasm/kernels.js';
 import { badOption, checkOptions } from '../errors.js';
-import { checkHasRatings, evaluateModel, isLowerBetter, metricsFor, type QualityMetric } from './evaluate.js';
+import { checkHasRatings, evaluateModelAsync, isLowerBetter, metricsFor, type QualityMetric } from './evaluate.js';
 
 /** Options of held-out validation during training (`validation` in `train`'s options). */
 export interface ValidationOptions {
@@ -104,12 +104,14 @@ export class Validator {
   /**
    * @param v - resolved validation options
    * @param train - what the model is trained on: ids, options and the seen-items matrix
-   * @param emit - progress sink for `validation` events
+   * @param emit - progress sink for `validation` and `validating` events
+   * @param signal - cancels a running evaluation between chunks of users
    */
   constructor(
     private readonly v: ResolvedValidation,
     private readonly train: { options: ResolvedTrainOptions; users: IdMap; items: IdMap; seen: Csr },
     private readonly emit: (p: TrainProgress) => void,
+    private readonly signal?: AbortSignal,
   ) {
     this.sign = isLowerBetter(v.metric) ? 1 : -1;
   }
@@ -127,7 +129,9 @@ export class Validator {
     // Scoring never solves, so λ does not matter here; while training measures an 'auto' λ the options still hold NaN.
     const options = Number.isFinite(this.train.options.regularization) ? this.train.options : { ...this.train.options, regularization: 0 };
     const model = await AlsModel.create({ ...this.train, options, factors }, this.train.options.kernels, this.runtime);
-    const r = evaluateModel(model, this.v.data, { k: this.v.k }) as unknown as Record<string, number>;
+    // In chunks of users that yield (progress `validating`): a big validation set must not stall the worker.
+    const onProgress = (p: { usersDone: number; usersTotal: number }) => this.emit({ stage: 'validating', restart: s.restart, iteration: s.iteration, usersDone: p.usersDone, usersTotal: p.usersTotal });
+    const r = (await evaluateModelAsync(model, this.v.data, { k: this.v.k, signal: this.signal, onProgress })) as unknown as Record<string, number>;
     const value = r[this.v.metric];
     const point = { restart: s.restart, iteration: s.iteration, value };
     this.history.push(point);

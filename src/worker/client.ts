@@ -3,6 +3,7 @@ import type { TrainProgress } from '../als/options.js';
 import type { InteractionSource } from '../data/parse.js';
 import { Engine, type CrossValidationSummary, type DatasetHandle, type EngineCrossValidateOptions, type EngineTrainOptions, type LoadOptions, type TrainSummary } from '../engine/engine.js';
 import type { CvProgress } from '../eval/cross-validate.js';
+import type { EvaluateOptions, EvaluateProgress, RankingEvaluation, RatingEvaluation } from '../eval/evaluate.js';
 import { AlsError, badOption, checkOptions, throwIfAborted } from '../errors.js';
 import type { WorkerApi } from './worker.js';
 import './errors-transfer.js';
@@ -12,17 +13,35 @@ export interface RecommenderOptions {
   /** Run the engine on the calling thread instead of a Web Worker (Node, tests). Default: in-thread where `Worker` is missing. */
   inThread?: boolean;
   /**
-   * Worker mode: while calls are pending, the worker must answer a liveness ping within this
-   * many milliseconds, else it is declared dead — pending calls reject with `WORKER_DIED` and
-   * the next call starts a fresh worker. Catches a worker that vanished without an error event
-   * (killed, crashed out of memory). 0 turns the check off. Default 30 000 (the engine yields
-   * every ~25 ms while training, so only a dead or wedged worker misses it).
+   * Worker mode: how long the worker may miss heartbeats before it is declared dead — pending
+   * calls reject with `WORKER_DIED` and the next call starts a fresh worker (and restores the
+   * model, see {@link RecommenderOptions.onRestore}). Catches a worker that vanished without an
+   * error event (killed, crashed out of memory). While calls are pending the client pings the
+   * worker every `heartbeatMs`; the engine answers between chunks of work (training, parsing,
+   * evaluation and validation all yield every ~25 ms), so a busy worker keeps answering.
+   * Death = `ceil(livenessTimeoutMs / heartbeatMs)` consecutive heartbeats without an answer.
+   * 0 turns the check off. Default 30 000.
    */
   livenessTimeoutMs?: number;
+  /** Worker mode: interval of the liveness pings, in ms. Default min(1000, livenessTimeoutMs / 4). */
+  heartbeatMs?: number;
+  /**
+   * Worker mode: keep the current model's bytes on the calling thread (fetched with `save()`
+   * after each successful `train`, `loadModel`, `importFactors` and `crossValidate` refit), so
+   * that after a worker death the next call restores the model into the fresh worker. Costs a
+   * copy of the model file in memory and one `save()` per new model. Default true.
+   */
+  keepModel?: boolean;
+  /**
+   * Worker mode: called when a fresh worker replaced one that died — whether the model was
+   * restored, and the dataset ids that were lost (calls naming them reject with
+   * `DATASET_LOST`). Default: a `console.warn`. `info().restored` reports the same.
+   */
+  onRestore?: (r: { model: boolean; lostDatasets: number[] }) => void;
 }
 
 /** Every option of {@link RecommenderOptions} (typed: a new option fails to compile until listed). */
-const RECOMMENDER_OPTION_NAMES = Object.keys({ inThread: 1, livenessTimeoutMs: 1 } satisfies Record<keyof RecommenderOptions, 1>);
+const RECOMMENDER_OPTION_NAMES = Object.keys({ inThread: 1, livenessTimeoutMs: 1, heartbeatMs: 1, keepModel: 1, onRestore: 1 } satisfies Record<keyof RecommenderOptions, 1>);
 
 /** A fresh worker loads its module and compiles WASM before it can answer: it gets at least this long. */
 const STARTUP_GRACE_MS = 20_000;
@@ -55,12 +74,17 @@ export interface Recommender {
   predict: Engine['predict'];
   /** Per-item contributions to a score. */
   explain: Engine['explain'];
-  /** Held-out quality. */
-  evaluate: Engine['evaluate'];
+  /** Held-out quality, in chunks of users that yield (progress: `evaluate`); cancel with `signal`. */
+  evaluate(test: DatasetHandle | number, opts?: EvaluateOptions): Promise<RatingEvaluation | RankingEvaluation>;
   /** The model file's bytes (transferred, not copied). */
   save: Engine['save'];
-  /** Loads a model file; a bad file is refused and the current model stays. */
-  loadModel(bytes: Uint8Array | ArrayBuffer): ReturnType<Engine['loadModel']>;
+  /**
+   * Loads a model file; a bad file is refused and the current model stays. The bytes are
+   * copied (the caller's buffer stays usable; a SharedArrayBuffer view works) unless
+   * `{ transfer: true }`, which moves a buffer the bytes span whole to the worker (it is then
+   * detached) instead of copying it.
+   */
+  loadModel(bytes: Uint8Array | ArrayBuffer, opts?: { transfer?: boolean }): ReturnType<Engine['loadModel']>;
   /** Imports factors trained elsewhere (.npy/.npz/JSON/CSV). */
   importFactors: Engine['importFactors'];
   /** Frees a dataset. */
@@ -103,6 +127,10 @@ interface Connection {
   /** Whether the worker has answered anything yet (until then it may still be compiling: see STARTUP_GRACE_MS). */
   answered: boolean;
   timer: ReturnType<typeof setInterval> | undefined;
+  /** Heartbeats in a row that got no answer (reset by any answer). */
+  missed: number;
+  /** Restoring the last model into this (fresh) worker; calls wait for it. */
+  restoring?: Promise<unknown>;
   alive: boolean;
   end(error: AlsError): void;
 }
@@ -123,14 +151,25 @@ export async function createRecommender(options: RecommenderOptions = {}): Promi
   if (!(typeof timeout === 'number' && timeout >= 0 && Number.isFinite(timeout))) {
     throw badOption('livenessTimeoutMs', timeout, 'a finite number ≥ 0 (0 = off)');
   }
+  const heartbeat = options.heartbeatMs ?? Math.min(1000, Math.max(5, timeout / 4));
+  if (!(typeof heartbeat === 'number' && heartbeat >= 5 && Number.isFinite(heartbeat))) throw badOption('heartbeatMs', heartbeat, 'a finite number ≥ 5');
+  const maxMissed = timeout === 0 ? Infinity : Math.max(1, Math.ceil(timeout / heartbeat));
+  const keepModel = options.keepModel ?? true;
   const inThread = options.inThread ?? typeof Worker === 'undefined';
-  if (inThread) {
-    const engine = new Engine();
-    return bind(engine, async () => engine.dispose());
+  if (!inThread && typeof Worker === 'undefined') {
+    throw new AlsError('UNSUPPORTED', 'Worker mode needs the Web Worker API, which this runtime lacks (Node has no global Worker): use createRecommender({ inThread: true }) here, or run the work in your own worker_threads Worker.', { feature: 'Worker' });
   }
+  if (inThread) return inThreadRecommender(new Engine());
   let conn: Connection | null = null;
   let started = 0;
   let disposed = false;
+  /** The last model's file bytes, restored into a fresh worker after a death (keepModel). */
+  let kept: Uint8Array | null = null;
+  /** Dataset ids the live worker holds, those lost with dead workers, and the highest id seen. */
+  const liveDatasets = new Set<number>();
+  const lostDatasets = new Set<number>();
+  let maxDataset = 0;
+  let needsRestore = false;
 
   /** The live worker, or a fresh one (lazily: after a death the next call gets a new worker). */
   function connect(): Connection {
@@ -150,11 +189,18 @@ export async function createRecommender(options: RecommenderOptions = {}): Promi
       pingSince: null,
       answered: false,
       timer: undefined,
+      missed: 0,
       alive: true,
       end(error) {
         if (!c.alive) return;
         c.alive = false;
         if (conn === c) conn = null;
+        if (!disposed) {
+          // The next worker gets the model back; the datasets lived here and are gone.
+          needsRestore = true;
+          for (const id of liveDatasets) lostDatasets.add(id);
+          liveDatasets.clear();
+        }
         clearInterval(c.timer);
         worker.terminate();
         reject(error);
@@ -167,6 +213,19 @@ export async function createRecommender(options: RecommenderOptions = {}): Promi
     });
     worker.addEventListener('messageerror', () => c.end(workerDied('messageerror', 'sent a message that could not be read')));
     conn = c;
+    if (needsRestore) {
+      needsRestore = false;
+      c.restoring = c.remote.restore({ model: kept ?? undefined, nextDatasetId: maxDataset + 1, lostDatasets: [...lostDatasets] }).then(
+        (r) => {
+          c.answered = true;
+          if (options.onRestore) options.onRestore(r);
+          else console.warn(`als-wasm: the engine's worker died and was replaced; ${r.model ? 'the last model was restored' : 'there was no model to restore'}${r.lostDatasets.length ? `, datasets ${r.lostDatasets.join(', ')} were lost (load them again)` : ''}.`);
+        },
+        (e: unknown) => {
+          if (c.alive) console.warn('als-wasm: restoring the model into a fresh worker failed:', e);
+        },
+      );
+    }
     return c;
   }
 
@@ -176,19 +235,28 @@ export async function createRecommender(options: RecommenderOptions = {}): Promi
     c.pending++;
     watch(c);
     try {
+      if (c.restoring) await Promise.race([c.restoring, c.died]);
       const answer = fn(c.remote);
       // Any answer, result or error, shows the worker is up.
-      answer.then(
-        () => void (c.answered = true),
-        () => void (c.answered = true),
-      );
-      return await Promise.race([answer, c.died]);
+      const up = () => {
+        c.answered = true;
+        c.missed = 0;
+      };
+      answer.then(up, up);
+      const result = await Promise.race([answer, c.died]);
+      noteDatasets(result);
+      return result;
     } finally {
       c.pending--;
     }
   }
 
-  /** While calls are pending, pings the worker; no answer within `timeout` ms means it is gone. */
+  /**
+   * While calls are pending, sends a heartbeat ping every `heartbeat` ms. A heartbeat whose ping
+   * is still unanswered at the next tick is missed; `maxMissed` in a row (more before the worker
+   * first answered: it may still be compiling) and the worker is declared dead. Counting ticks
+   * rather than reading a clock also keeps a throttled background tab from a false alarm.
+   */
   function watch(c: Connection): void {
     if (timeout === 0 || c.timer !== undefined) return;
     c.timer = setInterval(() => {
@@ -197,10 +265,13 @@ export async function createRecommender(options: RecommenderOptions = {}): Promi
         clearInterval(c.timer);
         c.timer = undefined;
         c.pingSince = null;
+        c.missed = 0;
         return;
       }
       if (c.pingSince !== null) {
-        if (Date.now() - c.pingSince > (c.answered ? timeout : Math.max(timeout, STARTUP_GRACE_MS))) c.end(workerDied('unresponsive', `did not answer a liveness check for ${timeout} ms (terminated or crashed, e.g. out of memory)`));
+        c.missed++;
+        const limit = c.answered ? maxMissed : Math.max(maxMissed, Math.ceil(STARTUP_GRACE_MS / heartbeat));
+        if (c.missed >= limit) c.end(workerDied('unresponsive', `missed ${c.missed} heartbeats in a row (${Math.round((c.missed * heartbeat) / 1000)} s without an answer: terminated or crashed, e.g. out of memory)`));
         return;
       }
       c.pingSince = Date.now();
@@ -208,10 +279,30 @@ export async function createRecommender(options: RecommenderOptions = {}): Promi
         () => {
           c.pingSince = null;
           c.answered = true;
+          c.missed = 0;
         },
         () => {},
       );
-    }, Math.max(5, Math.floor(timeout / 4)));
+    }, heartbeat);
+  }
+
+  /** Remembers the dataset handles a call returned (load, split), so a death can report them lost. */
+  function noteDatasets(result: unknown): void {
+    if (typeof result !== 'object' || result === null) return;
+    for (const h of isHandle(result) ? [result] : Object.values(result).filter(isHandle)) {
+      liveDatasets.add(h.id);
+      maxDataset = Math.max(maxDataset, h.id);
+    }
+  }
+
+  /** After a call that replaced the model: keep its bytes for a restore (one save() round trip). */
+  async function keepCurrentModel(): Promise<void> {
+    if (!keepModel) return;
+    try {
+      kept = await call((remote) => remote.save());
+    } catch {
+      kept = null; // the worker died right after: the new model is lost, and an older one must not come back in its place
+    }
   }
 
   const engine = new Proxy({} as Engine, {
@@ -231,16 +322,44 @@ export async function createRecommender(options: RecommenderOptions = {}): Promi
     async train(data, opts = {}) {
       const { onProgress, signal, ...rest } = opts;
       onlyCloneable(rest);
-      return withAbort(signal, (remote, runId) => remote.train(data, { ...rest, runId }, onProgress ? Comlink.proxy(onProgress as (p: TrainProgress) => void) : undefined));
+      const summary = await withAbort(signal, (remote, runId) => remote.train(data, { ...rest, runId }, onProgress ? Comlink.proxy(onProgress as (p: TrainProgress) => void) : undefined));
+      await keepCurrentModel();
+      return summary;
     },
     async crossValidate(data, opts = {}) {
       const { onProgress, signal, ...rest } = opts;
       onlyCloneable(rest);
-      return withAbort(signal, (remote, runId) => remote.crossValidate(data, { ...rest, runId }, onProgress ? Comlink.proxy(onProgress as (p: CvProgress) => void) : undefined));
+      const result = await withAbort(signal, (remote, runId) => remote.crossValidate(data, { ...rest, runId }, onProgress ? Comlink.proxy(onProgress as (p: CvProgress) => void) : undefined));
+      if (result.model) await keepCurrentModel();
+      return result;
     },
-    async loadModel(bytes) {
+    async evaluate(test, opts = {}) {
+      const { onProgress, signal, ...rest } = opts;
+      onlyCloneable(rest);
+      return withAbort(signal, (remote, runId) => remote.evaluate(test, { ...rest, runId }, onProgress ? Comlink.proxy(onProgress as (p: EvaluateProgress) => void) : undefined) as Promise<RatingEvaluation | RankingEvaluation>);
+    },
+    async importFactors(source, opts) {
+      const info = await call((remote) => remote.importFactors(source, opts));
+      await keepCurrentModel();
+      return info;
+    },
+    async releaseDataset(data) {
+      await call((remote) => remote.releaseDataset(data));
+      liveDatasets.delete(typeof data === 'number' ? data : data.id);
+    },
+    async loadModel(bytes, opts = {}) {
+      checkOptions(opts, ['transfer']);
       const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-      return call((remote) => remote.loadModel(Comlink.transfer(u8, [u8.buffer])));
+      // Move only what the caller gave up: a whole, unshared ArrayBuffer with { transfer: true }.
+      // Anything else is copied, so a view never detaches its parent buffer and a
+      // SharedArrayBuffer view never meets postMessage (a DataCloneError outside isolation).
+      const whole = u8.buffer instanceof ArrayBuffer && u8.byteOffset === 0 && u8.byteLength === u8.buffer.byteLength;
+      const copy = opts.transfer === true && whole ? null : new Uint8Array(u8);
+      const keep = keepModel ? (copy ?? new Uint8Array(u8)) : null;
+      const sent = copy && !keep ? Comlink.transfer(copy, [copy.buffer]) : copy ? copy : Comlink.transfer(u8, [u8.buffer]);
+      const info = await call((remote) => remote.loadModel(sent));
+      if (keep) kept = keep;
+      return info;
     },
   };
   testHooks.set(rec, {
@@ -272,7 +391,7 @@ export async function createRecommender(options: RecommenderOptions = {}): Promi
 function workerDied(reason: string, what: string): AlsError {
   return new AlsError(
     'WORKER_DIED',
-    `The engine's worker ${what}. Its model and datasets are gone; the next call starts a fresh worker — reload a saved model (loadModel, loadFromIndexedDB) and datasets there.`,
+    `The engine's worker ${what}. The next call starts a fresh worker and restores the last model into it (see info().restored); its datasets are gone — load them again.`,
     { reason },
   );
 }
@@ -287,6 +406,39 @@ function onlyCloneable(rest: object): void {
       throw badOption(key, typeof value === 'function' ? 'a function' : 'an AbortSignal', 'a known option (unknown name; callbacks go in onProgress, the AbortSignal in signal)');
     }
   }
+}
+
+/** Whether a value is a {@link DatasetHandle} (as returned by load and split). */
+function isHandle(x: unknown): x is DatasetHandle {
+  const h = x as Partial<DatasetHandle> | null;
+  return typeof h === 'object' && h !== null && typeof h.id === 'number' && typeof h.users === 'number' && typeof h.interactions === 'number' && typeof h.source === 'string';
+}
+
+/**
+ * The in-thread recommender: the engine's methods, and `dispose()` as in worker mode — it
+ * stops a running train or evaluation, and later calls reject with `DISPOSED`.
+ */
+function inThreadRecommender(engine: Engine): Recommender {
+  let disposed = false;
+  const gone = (what: string) => new AlsError('DISPOSED', `This recommender was disposed${what}; create a new one with createRecommender().`, {});
+  const rec = bind(engine, async () => {
+    disposed = true;
+    await engine.dispose(); // aborts the running calls
+  });
+  for (const name of Object.keys(rec) as (keyof Recommender)[]) {
+    if (name === 'dispose') continue;
+    const method = rec[name] as (...a: unknown[]) => Promise<unknown>;
+    (rec as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+      if (disposed) throw gone('');
+      try {
+        return await method(...args);
+      } catch (e) {
+        if (disposed) throw gone(' while this call was running');
+        throw e;
+      }
+    };
+  }
+  return rec;
 }
 
 function isPlainIterable(x: unknown): boolean {

@@ -9,6 +9,7 @@ import { decodeModel } from '../../src/io/model-format.js';
 import { loadFromIndexedDB, saveToIndexedDB } from '../../src/io/store.js';
 import { createRecommender, killWorkerForTesting, workersStartedForTesting, type Recommender } from '../../src/worker/client.js';
 import { eventsCsv } from '../engine/scenarios.js';
+import { heldOutCsvs } from '../helpers/held-out.js';
 import { DETERMINISM_CASES, DETERMINISM_KERNELS, determinismCsv, sha256, trainedDigest } from '../reliability/determinism-cases.js';
 import expected from '../reliability/determinism-hashes.json' with { type: 'json' };
 
@@ -25,7 +26,7 @@ async function withRec<T>(fn: (rec: Recommender) => Promise<T>, opts = {}): Prom
 }
 
 describe('reliability in Chromium', () => {
-  it('a worker killed mid-training: the call rejects with WORKER_DIED, the next call gets a fresh worker, a saved model reloads', async () => {
+  it('a worker killed mid-training: the call rejects with WORKER_DIED, the next call gets a fresh worker with the last model restored', async () => {
     await withRec(
       async (rec) => {
         const data = await rec.load(new File([eventsCsv()], 'events.csv'));
@@ -39,10 +40,14 @@ describe('reliability in Chromium', () => {
         expect(killWorkerForTesting(rec)).toBe(1);
         await expect(running).rejects.toMatchObject({ name: 'AlsError', code: 'WORKER_DIED', details: { reason: 'unresponsive' } });
         expect(performance.now() - t0).toBeLessThan(8000); // promptly: the liveness timeout (2 s) plus a check interval
-        // The next call runs in a new worker: the model is gone until it is reloaded.
-        expect((await rec.info()).model).toBeNull();
+        // The next call runs in a new worker, which gets the last trained model back (issue 14);
+        // the dataset lived in the dead worker and is reported lost.
+        const info = await rec.info();
+        expect(info.restored).toEqual({ model: true, lostDatasets: [data.id] });
+        expect(info.model).toMatchObject({ factors: small.factors });
         expect(workersStartedForTesting(rec)).toBe(2);
-        await expect(rec.recommend('user3', 5)).rejects.toMatchObject({ code: 'NOT_TRAINED' });
+        expect(await rec.recommend('user3', 5)).toEqual(before);
+        await expect(rec.train(data, small)).rejects.toMatchObject({ code: 'DATASET_LOST', details: { dataset: data.id } });
         await rec.loadModel(saved);
         expect(await rec.recommend('user3', 5)).toEqual(before);
         // And it trains again.
@@ -193,6 +198,109 @@ describe('reliability in Chromium', () => {
           expect(await sha256(...parts), name).toBe(digests[name].relaxed);
         }
       });
+    });
+  });
+});
+
+describe('long work never looks dead; a dead worker gives its model back (issue 14)', () => {
+  it('evaluate on a 900 000-row test set in the worker completes with the default liveness settings, answering calls and reporting progress meanwhile', async () => {
+    // 20 000 users × 10 000 items; 10 training and 45 held-out items per user (900 000 test rows).
+    const { train, test } = heldOutCsvs(20_000, 10_000, 10, 45);
+    await withRec(async (rec) => {
+      const tr = await rec.load(new File([train], 'train.csv'));
+      const te = await rec.load(new File([test], 'test.csv'));
+      expect(te.interactions).toBe(900_000);
+      let t0 = performance.now();
+      await rec.train(tr, { feedback: 'implicit', factors: 16, iterations: 2, seed: 1 });
+      const trainMs = performance.now() - t0;
+      t0 = performance.now();
+      const bytes = await rec.save();
+      const saveMs = performance.now() - t0;
+      const progress: number[] = [];
+      const answers: number[] = [];
+      t0 = performance.now();
+      const running = rec.evaluate(te, { k: 10, onProgress: (p) => progress.push(p.usersDone) });
+      // While it runs, other calls are answered between chunks of users (a liveness ping is one such call).
+      let done = false;
+      void running.finally(() => (done = true));
+      while (!done) {
+        const a0 = performance.now();
+        await rec.info();
+        answers.push(performance.now() - a0);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      const r = await running;
+      const evaluateMs = performance.now() - t0;
+      console.log(
+        `900k-row evaluate in the worker: ${(evaluateMs / 1000).toFixed(1)} s (${progress.length} progress events, ${answers.length} calls answered meanwhile, slowest ${Math.max(...answers).toFixed(0)} ms); ` +
+          `train ${(trainMs / 1000).toFixed(1)} s; save() of the ${(bytes.byteLength / 2 ** 20).toFixed(1)} MiB model kept for restores ${saveMs.toFixed(0)} ms`,
+      );
+      expect(r).toMatchObject({ k: 10, users: 20_000 });
+      expect(progress.length).toBeGreaterThan(3);
+      expect(progress.at(-1)).toBe(20_000);
+      expect(Math.max(...answers)).toBeLessThan(2000);
+      expect(workersStartedForTesting(rec)).toBe(1);
+    });
+  }, 300_000);
+
+  it('after a worker dies, the next call restores the last trained or loaded model into the fresh worker and reports the datasets lost (DATASET_LOST)', async () => {
+    const restores: { model: boolean; lostDatasets: number[] }[] = [];
+    await withRec(
+      async (rec) => {
+        const data = await rec.load(new File([eventsCsv()], 'events.csv'));
+        const { train, test } = await rec.split(data, { method: 'per-user', fraction: 0.2, seed: 1 });
+        await rec.train(train, small);
+        const before = await rec.recommend('user3', 5);
+        killWorkerForTesting(rec, 'error');
+        expect(await rec.recommend('user3', 5)).toEqual(before); // restored, without reloading anything
+        expect(restores).toEqual([{ model: true, lostDatasets: [data.id, train.id, test.id].sort((a, b) => a - b) }]);
+        expect((await rec.info()).restored).toEqual(restores[0]);
+        await expect(rec.evaluate(test)).rejects.toMatchObject({ name: 'AlsError', code: 'DATASET_LOST', details: { dataset: test.id } });
+        await expect(rec.split(data)).rejects.toMatchObject({ code: 'DATASET_LOST', details: { dataset: data.id } });
+        // New datasets get new ids: an old handle never names a new dataset.
+        const again = await rec.load(new File([eventsCsv()], 'events.csv'));
+        expect(again.id).toBeGreaterThan(test.id);
+        // A loaded model is what comes back after the next death.
+        const other = await rec.train(again, { ...small, seed: 11 });
+        expect(other.options.seed).toBe(11);
+        const otherTop = await rec.recommend('user3', 5);
+        const saved = await rec.save();
+        await rec.train(again, small);
+        await rec.loadModel(saved);
+        killWorkerForTesting(rec, 'error');
+        expect(await rec.recommend('user3', 5)).toEqual(otherTop);
+        expect(restores[1]).toEqual({ model: true, lostDatasets: [data.id, train.id, test.id, again.id].sort((a, b) => a - b) });
+        expect(workersStartedForTesting(rec)).toBe(3);
+      },
+      { onRestore: (r: { model: boolean; lostDatasets: number[] }) => restores.push({ ...r, lostDatasets: [...r.lostDatasets].sort((a, b) => a - b) }) },
+    );
+  });
+
+  it('loadModel copies the bytes unless { transfer: true }: the buffer, a view’s parent buffer and a SharedArrayBuffer view all stay usable', async () => {
+    await withRec(async (rec) => {
+      await rec.train(await rec.load(new File([eventsCsv()], 'events.csv')), small);
+      const top = await rec.recommend('user3', 5);
+      const bytes = await rec.save();
+      const n = bytes.byteLength;
+      await rec.loadModel(bytes);
+      expect(bytes.byteLength).toBe(n); // not detached
+      await rec.loadModel(bytes.buffer as ArrayBuffer); // and usable again, as an ArrayBuffer too
+      expect(bytes.byteLength).toBe(n);
+      const parent = new Uint8Array(n + 64);
+      parent.set(bytes, 32);
+      await rec.loadModel(parent.subarray(32, 32 + n));
+      expect(parent.byteLength).toBe(n + 64);
+      expect(parent.subarray(32, 32 + n)).toEqual(bytes);
+      // A SharedArrayBuffer view (outside cross-origin isolation posting it is a DataCloneError).
+      const shared = new WebAssembly.Memory({ initial: Math.ceil(n / 65536), maximum: 256, shared: true });
+      const view = new Uint8Array(shared.buffer, 0, n);
+      view.set(bytes);
+      await rec.loadModel(view);
+      expect(await rec.recommend('user3', 5)).toEqual(top);
+      const given = bytes.slice();
+      await rec.loadModel(given, { transfer: true });
+      expect(given.byteLength).toBe(0); // moved, as asked
+      expect(await rec.recommend('user3', 5)).toEqual(top);
     });
   });
 });

@@ -9,7 +9,9 @@ import { train } from '../../src/als/fit.js';
 import type { AlsModel } from '../../src/als/model.js';
 import { resolveTrainOptions, type TrainOptions } from '../../src/als/options.js';
 import { fromRecords, parseText } from '../../src/data/parse.js';
+import { buildMatrix } from '../../src/data/csr.js';
 import { kFoldSplits } from '../../src/data/kfold.js';
+import { generateSynthetic } from '../../src/data/synthetic.js';
 import { splitInteractions } from '../../src/data/split.js';
 import { crossValidate } from '../../src/eval/cross-validate.js';
 import { evaluateModel } from '../../src/eval/evaluate.js';
@@ -53,6 +55,8 @@ describe('a misspelt option name is refused by every method, listing the known n
     ['train validation { metrc }', () => train(ratings(), { validation: { data: ratings(), metrc: 'rmse' } } as never), 'validation.metrc', /data, metric, k, every, patience/],
     ['importFactors { formt }', () => importFactors(npy(), { formt: 'npy' } as never), 'formt', /format/],
     ['createRecommender { inthread }', () => createRecommender({ inthread: true } as never), 'inthread', /inThread, livenessTimeoutMs/],
+    ['buildMatrix { duplicate }', () => buildMatrix(ratings(), { duplicate: 'max' } as never), 'duplicate', /duplicates, eventWeights, dropZeros/],
+    ['generateSynthetic { user }', () => generateSynthetic({ users: 3, items: 3, interactions: 3, user: 4 } as never), 'user', /users, items/],
   ])('%s', async (_name, run, option, known) => {
     const e = await badOption(run);
     expect(e.option).toBe(option);
