@@ -80,10 +80,11 @@ export function checkKnownKeys(opts: object, known: readonly string[]): void {
  */
 export function checkOptions(opts: unknown, known: readonly string[], name = 'options'): void {
   if (opts === undefined) return;
-  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw badOption(name, opts, `an object (its options are ${known.join(', ')})`);
+  const list = known.length ? `the options are ${known.join(', ')}` : 'this call takes no options yet';
+  if (typeof opts !== 'object' || opts === null || Array.isArray(opts)) throw badOption(name, opts, `an object (${list})`);
   for (const [key, value] of Object.entries(opts)) {
     if (value !== undefined && !known.includes(key)) {
-      throw badOption(name === 'options' ? key : `${name}.${key}`, value, `a known option (unknown name; the options are ${known.join(', ')})`);
+      throw badOption(name === 'options' ? key : `${name}.${key}`, value, `a known option (unknown name; ${list})`);
     }
   }
 }

@@ -23,7 +23,7 @@ export { train, defaultFeedback, type TrainResult, type FitOptions } from './als
 export { trainFactors, estimateTrainingBytes, type Factors, type TrainReport, type TrainHooks } from './als/train.js';
 export { PoolKeeper } from './parallel/lease.js';
 export { defaultWorkers } from './parallel/cores.js';
-export { AlsModel, type ScoredItem, type HistoryRecommendations, type RecommendOptions, type HistoryEntry, type FoldInResult, type ModelParts, type Explanation, type Contribution } from './als/model.js';
+export { AlsModel, type ScoredItem, type HistoryRecommendations, type SimilarItemsOptions, type RecommendOptions, type HistoryEntry, type FoldInResult, type ModelParts, type Explanation, type Contribution } from './als/model.js';
 export { evaluateModel, alignToModel, type RatingEvaluation, type RankingEvaluation } from './eval/evaluate.js';
 export { saveModel, loadModel } from './io/model-file.js';
 export { loadKernels, kernelVariantsAvailable, type KernelRuntime } from './wasm/kernels.js';

@@ -44,6 +44,12 @@ export interface RecommendOptions {
   candidates?: Id[];
 }
 
+/**
+ * Options of {@link AlsModel.similarItems}: none yet. The object is accepted so that an option
+ * it does not have (`filterSeen`, a misspelling) is refused rather than ignored.
+ */
+export interface SimilarItemsOptions {}
+
 /** One interaction of a user who is not in the model (or whose history changed). */
 export interface HistoryEntry {
   /** Item id (must be known to the model, unknown ones are reported in `unknownItems`). */
@@ -411,8 +417,9 @@ export class AlsModel {
    * Items most similar to `item` by cosine similarity of item factors (the item itself left out).
    * @throws AlsError `UNKNOWN_ITEM`
    */
-  similarItems(item: Id, k = 10): ScoredItem[] {
+  similarItems(item: Id, k = 10, opts: SimilarItemsOptions = {}): ScoredItem[] {
     checkK(k);
+    checkOptions(opts, SIMILAR_OPTION_NAMES);
     const i = this.itemIndex(item);
     const n = this.items.size;
     this.norms ??= rowNorms(this.params.itemFactors, n, this.factors);
@@ -520,6 +527,8 @@ export class AlsModel {
 
 /** Every option of {@link RecommendOptions} (typed: a new option fails to compile until listed). */
 const RECOMMEND_OPTION_NAMES = Object.keys({ filterSeen: 1, exclude: 1, candidates: 1 } satisfies Record<keyof RecommendOptions, 1>);
+/** Every option of {@link SimilarItemsOptions} (none yet; typed, so a new one fails to compile until listed). */
+const SIMILAR_OPTION_NAMES = Object.keys({} satisfies Record<keyof SimilarItemsOptions, 1>);
 /** The fields of a {@link HistoryEntry}: `{ item, rating }` would otherwise fold in the value 1 silently. */
 const HISTORY_ENTRY_NAMES = Object.keys({ item: 1, value: 1 } satisfies Record<keyof HistoryEntry, 1>);
 

@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import { train as trainModel } from '../als/fit.js';
-import type { AlsModel, Explanation, FoldInResult, HistoryEntry, HistoryRecommendations, RecommendOptions, ScoredItem } from '../als/model.js';
+import type { AlsModel, Explanation, FoldInResult, HistoryEntry, HistoryRecommendations, RecommendOptions, ScoredItem, SimilarItemsOptions } from '../als/model.js';
 import type { TrainOptions, TrainProgress } from '../als/options.js';
 import type { TrainReport } from '../als/train.js';
 import { loadInteractions, type InteractionSource, type ParseOptions, type ParseProgress } from '../data/parse.js';
@@ -217,8 +217,8 @@ export class Engine {
   }
 
   /** Items most similar to an item (cosine on item factors). */
-  async similarItems(item: Id, k = 10): Promise<ScoredItem[]> {
-    return this.current().similarItems(item, k);
+  async similarItems(item: Id, k = 10, opts: SimilarItemsOptions = {}): Promise<ScoredItem[]> {
+    return this.current().similarItems(item, k, opts);
   }
 
   /** Predicted score of a (user, item) pair. */

@@ -46,6 +46,7 @@ describe('a misspelt option name is refused by every method, listing the known n
     ['model.recommend { filterseen }', async () => (await model()).recommend('a', 2, { filterseen: false } as never), 'filterseen', /filterSeen, exclude, candidates/],
     ['model.recommendForHistory { exlude }', async () => (await model()).recommendForHistory([{ item: 'i' }], 2, { exlude: ['j'] } as never), 'exlude', /exclude/],
     ['model.foldIn entry { item, rating }', async () => (await model()).foldIn([{ item: 'i', rating: 5 } as never]), 'history[0].rating', /item, value/],
+    ['model.similarItems { filterSeen } (it takes no options yet)', async () => (await model()).similarItems('i', 2, { filterSeen: false } as never), 'filterSeen', /takes no options/],
     ['evaluateModel { K }', async () => evaluateModel(await model(), ratings(), { K: 5 } as never), 'K', /\bk\b/],
     ['splitInteractions { fracton }', () => splitInteractions(ratings(), { fracton: 0.5 } as never), 'fracton', /fraction/],
     ['kFoldSplits { fold }', () => kFoldSplits(ratings(), { fold: 3 } as never), 'fold', /folds/],
@@ -79,6 +80,7 @@ describe('a misspelt option name is refused by every method, listing the known n
       [() => rec.recommendForNewUser([{ item: 'i' }], 2, { filterseen: false } as never), 'filterseen'],
       [() => rec.foldIn([{ item: 'i', vlaue: 3 } as never]), 'history[0].vlaue'],
       [() => rec.explain('a', 'i', { topn: 3 } as never), 'topn'],
+      [() => rec.similarItems('i', 2, { exclude: ['j'] } as never), 'exclude'],
       [() => rec.crossValidate(data, { fold: 2 } as never), 'fold'],
       [() => rec.importFactors(npy(), { formt: 'npy' } as never), 'formt'],
     ];
@@ -89,6 +91,7 @@ describe('a misspelt option name is refused by every method, listing the known n
   it('a history entry or options with only known names still work', async () => {
     const m = await model();
     expect(m.recommend('a', 2, { filterSeen: false }).length).toBe(2);
+    expect(m.similarItems('i', 2, {}).length).toBe(2);
     expect(m.recommendForHistory([{ item: 'i', value: 2 }], 2, { exclude: ['j'] }).map((r) => r.id)).toEqual(['k']);
     expect(evaluateModel(m, ratings(), { k: 2 })).toHaveProperty('ndcg');
     expect(splitInteractions(ratings(), { fraction: 0.3, seed: 1, method: 'per-user', k: undefined }).train.length).toBeGreaterThan(0);
