@@ -105,8 +105,13 @@ export class FieldSplitter {
       p = q + 1;
       break;
     }
-    while (p < to && this.isTrim(s.charCodeAt(p))) p++;
-    if (p < to && !s.startsWith(this.delim, p)) throw new RowError('unexpected text after a closing quote');
+    if (this.delim === WHITESPACE) {
+      const c = s.charCodeAt(p);
+      if (p < to && c !== SPACE && c !== TAB) throw new RowError('unexpected text after a closing quote');
+    } else {
+      while (p < to && this.isTrim(s.charCodeAt(p))) p++;
+      if (p < to && !s.startsWith(this.delim, p)) throw new RowError('unexpected text after a closing quote');
+    }
     this.starts[k] = -1;
     this.ends[k] = -1;
     this.quoted[k] = text;
@@ -119,6 +124,13 @@ export class FieldSplitter {
     while (k < max) {
       while (p < to && (s.charCodeAt(p) === SPACE || s.charCodeAt(p) === TAB)) p++;
       if (p >= to) break;
+      if (s.charCodeAt(p) === QUOTE) {
+        // A quoted field (it may hold spaces); it must end at a space, a tab or the line's end.
+        if (k === this.starts.length) this.grow();
+        p = this.quotedField(s, p, to, k);
+        k++;
+        continue;
+      }
       const a = p;
       while (p < to && s.charCodeAt(p) !== SPACE && s.charCodeAt(p) !== TAB) p++;
       if (k === this.starts.length) this.grow();
@@ -144,13 +156,17 @@ const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
 /** Plain decimal numbers only: no hex/binary/octal, no "Infinity", no "1_000" (Number() would take some). */
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
+/** Char code of the decimal point: `.` (46), or `,` (44) for a decimal comma. */
+export type DecimalMark = 46 | 44;
+
 /**
  * Parses the trimmed span `s[from, to)` as a decimal number; NaN if it is not one.
+ * `point` is the decimal mark (a decimal-comma file has no `.` in its numbers).
  * Fast path: up to 15 significant digits with an optional sign and point, computed as
  * mantissa / 10^k — both exact in f64, so the one rounded division equals `Number()`'s result
  * (Clinger's fast path). Anything else (exponents, long digit strings) goes to `Number()`.
  */
-export function parseNumber(s: string, from: number, to: number): number {
+export function parseNumber(s: string, from: number, to: number, point: DecimalMark = 46): number {
   if (from >= to) return NaN;
   let j = from;
   const c0 = s.charCodeAt(j);
@@ -164,7 +180,7 @@ export function parseNumber(s: string, from: number, to: number): number {
     m = m * 10 + d;
     digits++;
   }
-  if (j < to && s.charCodeAt(j) === 46) {
+  if (j < to && s.charCodeAt(j) === point) {
     for (j++; j < to; j++) {
       const d = s.charCodeAt(j) - 48;
       if (d < 0 || d > 9) break;
@@ -177,16 +193,28 @@ export function parseNumber(s: string, from: number, to: number): number {
     const v = frac === 0 ? m : m / POW10[frac];
     return c0 === 45 ? -v : v;
   }
-  return parseNumberText(s.slice(from, to));
+  return parseNumberText(s.slice(from, to), point);
 }
 
 /** {@link parseNumber} for a string (quoted fields, detection). */
-export function parseNumberText(t: string): number {
+export function parseNumberText(t: string, point: DecimalMark = 46): number {
   t = t.trim();
+  if (point === 44) {
+    if (t.includes('.')) return NaN; // "1.5" in a decimal-comma file: a thousands dot or a mistake, never guessed
+    t = t.replace(',', '.');
+  }
   return DECIMAL.test(t) ? Number(t) : NaN;
 }
 
+/** A number written with a decimal comma (`4,5`, `-0,25`, `,5`). */
+export const DECIMAL_COMMA = /^[+-]?\d*,\d+$/;
+
 /** Why a field that should be a number is not one (the message part after the column name). */
-export function numberProblem(text: string): string {
-  return /^[+-]?(nan|inf(inity)?)$/i.test(text.trim()) || DECIMAL.test(text.trim()) ? 'is not finite' : 'is not a number';
+export function numberProblem(text: string, point: DecimalMark = 46): string {
+  const t = text.trim();
+  const asPoint = point === 44 ? (t.includes('.') ? '' : t.replace(',', '.')) : t;
+  if (/^[+-]?(nan|inf(inity)?)$/i.test(t) || DECIMAL.test(asPoint)) return 'is not finite';
+  if (point === 46 && DECIMAL_COMMA.test(t)) return "is not a number (this file's numbers use a decimal point; pass decimal: ',' if it uses decimal commas)";
+  if (point === 44 && DECIMAL.test(t)) return "is not a number (this file's numbers use a decimal comma; pass decimal: '.' if it uses decimal points)";
+  return 'is not a number';
 }

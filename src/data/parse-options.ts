@@ -54,7 +54,18 @@ export interface ParseOptions {
   bytesTotal?: number;
   /** Cancels between chunks (`AbortError`). */
   signal?: AbortSignal;
+  /**
+   * Decimal mark of the numbers; default detected from the first non-empty lines: a comma when
+   * numbers such as `4,5` appear and the delimiter is not a comma (or such fields are quoted).
+   * Mixed or ambiguous marks (only `1,234`-like numbers) are a `PARSE_ERROR` asking for this option.
+   */
+  decimal?: '.' | ',';
+  /** Longest line accepted, in characters (default {@link MAX_LINE_LENGTH}, 4 Mi); a longer line is a `PARSE_ERROR` naming it. */
+  maxLineLength?: number;
 }
+
+/** Default {@link ParseOptions.maxLineLength}: 4 Mi characters (memory stays bounded on a file without line breaks). */
+export const MAX_LINE_LENGTH = 1 << 22;
 
 /** How many skipped rows keep an example. */
 export const SKIP_EXAMPLES = 10;
@@ -62,7 +73,7 @@ export const SKIP_EXAMPLES = 10;
 const FORMATS: readonly TextFormat[] = ['auto', 'csv', 'tsv', 'whitespace', 'movielens-dat'];
 
 /** Every option {@link ParseOptions} has (typed, so a new option fails to compile until listed; a misspelt one is refused, not ignored). */
-const PARSE_OPTION_NAMES = Object.keys({ format: 1, delimiter: 1, header: 1, columns: 1, onBadRow: 1, source: 1, onProgress: 1, bytesTotal: 1, signal: 1 } satisfies Record<keyof ParseOptions, 1>);
+const PARSE_OPTION_NAMES = Object.keys({ format: 1, delimiter: 1, header: 1, columns: 1, onBadRow: 1, source: 1, onProgress: 1, bytesTotal: 1, signal: 1, decimal: 1, maxLineLength: 1 } satisfies Record<keyof ParseOptions, 1>);
 
 /** Validates the options once, at the boundary. @throws AlsError `BAD_OPTION` */
 export function checkParseOptions(opts: ParseOptions): void {
@@ -77,6 +88,10 @@ export function checkParseOptions(opts: ParseOptions): void {
   if (opts.source !== undefined && typeof opts.source !== 'string') throw badOption('source', opts.source, 'a string (a file name for messages)');
   if (opts.onProgress !== undefined && typeof opts.onProgress !== 'function') throw badOption('onProgress', opts.onProgress, 'a function');
   if (opts.bytesTotal !== undefined && !(typeof opts.bytesTotal === 'number' && opts.bytesTotal >= 0)) throw badOption('bytesTotal', opts.bytesTotal, 'a number ≥ 0');
+  if (opts.decimal !== undefined && opts.decimal !== '.' && opts.decimal !== ',') throw badOption('decimal', opts.decimal, '"." or ","');
+  if (opts.maxLineLength !== undefined && !(typeof opts.maxLineLength === 'number' && (Number.isInteger(opts.maxLineLength) || opts.maxLineLength === Infinity) && opts.maxLineLength >= 1)) {
+    throw badOption('maxLineLength', opts.maxLineLength, 'a whole number of characters ≥ 1 (or Infinity)');
+  }
   const c = opts.columns;
   if (c !== undefined) {
     if (typeof c !== 'object' || c === null) throw badOption('columns', c, 'an object { user, item, value?, timestamp?, event? }');

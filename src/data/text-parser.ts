@@ -4,11 +4,12 @@
  * to {@link BLOCK} rows, then in blocks that are never copied until one final concatenation per
  * column), no per-row objects on the hot path.
  */
-import { throwIfAborted } from '../errors.js';
+import { AlsError, throwIfAborted } from '../errors.js';
 import { detectLayout, type Layout, type SampleLine } from './detect.js';
+import { createDecoder, HEAD_BYTES, sniffEncoding, textProblem, type ChunkDecoder } from './encoding.js';
 import { FieldSplitter, numberProblem, parseNumber } from './fields.js';
 import { createIdMap, type DenseIdMap } from './id-map.js';
-import { badRow, checkParseOptions, emptyData, RowError, type ParseOptions } from './parse-options.js';
+import { badRow, checkParseOptions, emptyData, MAX_LINE_LENGTH, RowError, type ParseOptions } from './parse-options.js';
 import type { Interactions, SkippedRows } from './types.js';
 
 /** Lines looked at before deciding the format. */
@@ -20,6 +21,10 @@ const SAMPLE_LINES = 8;
 const BLOCK = 1 << 20;
 /** Characters of a string parsed between two progress reports. */
 const STRING_CHUNK = 1 << 20;
+/** Line flag: a '\r' that is not the line's CRLF ending (classic Mac line ends). */
+const LONE_CR = 1;
+/** Line flag: a NUL character (binary data, or UTF-16 read as UTF-8). */
+const NUL = 2;
 
 /** Streaming delimited-text parser: `scan` complete lines, then `finish` with the tail. */
 export class DelimitedParser {
@@ -30,8 +35,17 @@ export class DelimitedParser {
   private readonly opts: ParseOptions;
   private readonly source: string;
   private readonly skip: boolean;
+  private readonly maxLine: number;
   /** Lines seen so far (1-based number of the last one). */
   private lineNo = 0;
+  /**
+   * The next '\n', '\r' and NUL at or after the scan position in the current string (its length
+   * when there is none; -1 unknown): each is searched for once per occurrence, so scanning a
+   * string in ranges (or a line longer than a range) stays linear.
+   */
+  private nlAt = -1;
+  private crAt = -1;
+  private nulAt = -1;
   private pending: SampleLine[] | null = [];
   private layout!: Layout;
   private splitter!: FieldSplitter;
@@ -59,25 +73,60 @@ export class DelimitedParser {
     this.opts = opts;
     this.source = opts.source ?? defaultSource;
     this.skip = opts.onBadRow === 'skip';
+    this.maxLine = opts.maxLineLength ?? MAX_LINE_LENGTH;
   }
 
   /**
    * Parses the complete lines of `s[from, to)`.
+   * @param same - `s` is the string of the previous call (parsed in ranges): what was found beyond the last range is reused
    * @returns the position after the last line break: the tail from there is an incomplete line
+   * @throws AlsError `PARSE_ERROR` for a line longer than `maxLineLength` (also for the incomplete tail)
    */
-  scan(s: string, from: number, to: number): number {
+  scan(s: string, from: number, to: number, same = false): number {
+    if (!same) this.nlAt = this.crAt = this.nulAt = -1;
+    const max = this.maxLine;
     let p = from;
-    // The next '\r' at or after p, found at most once per CR: keeps the lone-CR check linear.
-    let cr = -1;
     for (;;) {
-      const nl = s.indexOf('\n', p);
-      if (nl < 0 || nl >= to) return p;
-      if (cr >= 0 && cr < p) cr = -1;
-      if (cr === -1) cr = s.indexOf('\r', p);
-      if (cr === -1) cr = s.length; // none left
-      this.line(s, p, nl, cr < nl - 1);
+      let nl = this.nlAt;
+      if (nl < p) nl = this.nlAt = after(s, '\n', p);
+      if (nl >= to) {
+        if (to - p > max) this.tooLong(s, p, to);
+        return p;
+      }
+      if (nl - p > max) this.tooLong(s, p, nl);
+      let cr = this.crAt;
+      if (cr < p) cr = this.crAt = after(s, '\r', p);
+      let nul = this.nulAt;
+      if (nul < p) nul = this.nulAt = after(s, '\0', p);
+      this.line(s, p, nl, (cr < nl - 1 ? LONE_CR : 0) | (nul < nl ? NUL : 0));
       p = nl + 1;
     }
+  }
+
+  /**
+   * Checks an incomplete line held in pieces by a stream reader.
+   * @param length - its length so far
+   * @param start - its first piece (for the message)
+   * @throws AlsError `PARSE_ERROR` when it is longer than `maxLineLength`
+   */
+  checkTail(length: number, start: string): void {
+    if (length > this.maxLine) this.tooLong(start, 0, start.length);
+  }
+
+  /** The error for line `lineNo + 1` (starting at `s[from]`) being longer than the limit; binary input is reported as such. */
+  private tooLong(s: string, from: number, to: number): never {
+    const line = this.lineNo + 1;
+    if (this.pending !== null && this.pending.length === 0) this.refuseIfNotText(s.slice(from, Math.min(to, from + (1 << 16))), line);
+    const max = this.maxLine;
+    const reason = `the line is longer than ${max} characters (maxLineLength)`;
+    throw new AlsError('PARSE_ERROR', `${this.source} line ${line}: ${reason}. Check that this is a text file with one interaction per line, or pass a larger maxLineLength.`, { source: this.source, line, reason, maxLineLength: max, text: s.slice(from, Math.min(to, from + 200)) });
+  }
+
+  /** Refuses binary input and UTF-16/32 text decoded as UTF-8 (never ids full of NULs). */
+  private refuseIfNotText(text: string, line: number): void {
+    const problem = textProblem(text);
+    if (problem === null) return;
+    throw new AlsError('PARSE_ERROR', `${this.source} line ${line}: ${problem.reason}.`, { source: this.source, line, reason: problem.reason, notText: problem.kind, text: text.slice(0, 200) });
   }
 
   /**
@@ -86,8 +135,10 @@ export class DelimitedParser {
    */
   finish(s: string, from: number, to: number): Interactions {
     if (to > from) {
+      if (to - from > this.maxLine) this.tooLong(s, from, to);
       const cr = s.indexOf('\r', from);
-      this.line(s, from, to, cr >= 0 && cr < to - 1);
+      const nul = s.indexOf('\0', from);
+      this.line(s, from, to, (cr >= 0 && cr < to - 1 ? LONE_CR : 0) | (nul >= 0 && nul < to ? NUL : 0));
     }
     if (this.pending) this.start();
     if (this.rows === 0) throw emptyData(this.source, this.skipped, 'data rows');
@@ -122,8 +173,8 @@ export class DelimitedParser {
     };
   }
 
-  /** One physical line `s[from, to)`; `loneCR`: it holds a '\r' that is not its CRLF ending. */
-  private line(s: string, from: number, to: number, loneCR: boolean): void {
+  /** One physical line `s[from, to)`; `flags`: {@link LONE_CR}, {@link NUL}. */
+  private line(s: string, from: number, to: number, flags: number): void {
     this.lineNo++;
     if (to > from && s.charCodeAt(to - 1) === 13) to--; // CRLF
     if (this.pending) {
@@ -133,7 +184,7 @@ export class DelimitedParser {
       if (this.pending.length >= SAMPLE_LINES) this.start();
       return;
     }
-    this.row(s, from, to, this.lineNo, loneCR);
+    this.row(s, from, to, this.lineNo, flags);
   }
 
   /** Detects the layout from the sample lines, then parses them as rows. */
@@ -141,9 +192,12 @@ export class DelimitedParser {
     const sample = this.pending!;
     this.pending = null;
     if (sample.length === 0) {
-      this.layout = { delimiter: ',', header: false, roles: { user: 0, item: 1, value: -1, timestamp: -1, event: -1 }, minFields: 2 };
+      this.layout = { delimiter: ',', header: false, roles: { user: 0, item: 1, value: -1, timestamp: -1, event: -1 }, minFields: 2, width: 2, decimal: 46 };
       return;
     }
+    let head = '';
+    for (const l of sample) if (head.length < 1 << 16) head += l.text + '\n';
+    this.refuseIfNotText(head, sample[0].line);
     // Lines with a lone CR are refused row by row; they must not sway detection (glued lines look wider).
     // (The first line always stays: it may be the header, and rows below are counted from it.)
     this.layout = detectLayout(sample.filter((l, j) => j === 0 || !l.text.includes('\r')), this.opts, this.source);
@@ -152,20 +206,27 @@ export class DelimitedParser {
     if (r.value >= 0) this.value = new Float64Array(this.cap);
     if (r.timestamp >= 0) this.timestamp = new Float64Array(this.cap);
     if (r.event >= 0) this.event = new Int32Array(this.cap);
-    for (let j = this.layout.header ? 1 : 0; j < sample.length; j++) this.row(sample[j].text, 0, sample[j].text.length, sample[j].line, sample[j].text.includes('\r'));
+    for (let j = this.layout.header ? 1 : 0; j < sample.length; j++) {
+      const t = sample[j].text;
+      this.row(t, 0, t.length, sample[j].line, (t.includes('\r') ? LONE_CR : 0) | (t.includes('\0') ? NUL : 0));
+    }
   }
 
   /** Parses one line into the columns; a bad line becomes a PARSE_ERROR or a counted skip. */
-  private row(s: string, from: number, to: number, line: number, loneCR: boolean): void {
+  private row(s: string, from: number, to: number, line: number, flags: number): void {
     const c0 = s.charCodeAt(from);
     if (from >= to || ((c0 === 32 || c0 === 9 || c0 === 13) && isBlank(s, from, to))) return;
-    const { roles: r, minFields } = this.layout;
+    const { roles: r, minFields, width } = this.layout;
     const f = this.splitter;
     try {
-      // A CR-only line end (classic Mac) would glue lines together and lose rows silently.
-      if (loneCR) throw new RowError('a carriage return (\\r) inside the line: the file seems to end lines with CR alone; convert line ends to \\n or \\r\\n');
-      const n = f.split(s, from, to, minFields);
+      if (flags !== 0) {
+        if (flags & NUL) throw new RowError('a NUL character in the line: this part of the file is not text (binary data, or not UTF-8)');
+        // A CR-only line end (classic Mac) would glue lines together and lose rows silently.
+        throw new RowError('a carriage return (\\r) inside the line: the file seems to end lines with CR alone; convert line ends to \\n or \\r\\n');
+      }
+      const n = f.split(s, from, to, width + 1);
       if (n < minFields) throw new RowError(`expected at least ${minFields} fields, found ${n}`);
+      if (n > width) throw new RowError(this.layout.header ? `more fields than the header has (${width}): quote a field that holds the delimiter (a decimal comma in a comma-separated file needs quotes), or fix the header` : `more fields than the other rows have (${width}): every row needs the same columns from the first data row on; quote a field that holds the delimiter`);
       const user = this.id(s, r.user, this.users, 'user');
       const item = this.id(s, r.item, this.items, 'item');
       let value = 1;
@@ -173,7 +234,7 @@ export class DelimitedParser {
         value = this.number(s, r.value);
         if (!Number.isFinite(value)) {
           const t = f.text(s, r.value);
-          throw new RowError(t === '' ? 'empty value' : `value ${JSON.stringify(t)} ${numberProblem(t)}`);
+          throw new RowError(t === '' ? 'empty value' : `value ${JSON.stringify(t)} ${numberProblem(t, this.layout.decimal)}`);
         }
       }
       let ts = 0;
@@ -222,7 +283,8 @@ export class DelimitedParser {
   private number(s: string, k: number): number {
     const f = this.splitter;
     const a = f.starts[k];
-    return a < 0 ? parseNumber(f.quoted[k], 0, f.quoted[k].length) : parseNumber(s, a, f.ends[k]);
+    const point = this.layout.decimal;
+    return a < 0 ? parseNumber(f.quoted[k], 0, f.quoted[k].length, point) : parseNumber(s, a, f.ends[k], point);
   }
 
   /** Makes room for one more row; returns the index of the next free slot in the current arrays. */
@@ -277,6 +339,12 @@ export class DelimitedParser {
   }
 }
 
+/** Index of the first `c` at or after `from` in `s`, or `s.length`. */
+function after(s: string, c: string, from: number): number {
+  const at = s.indexOf(c, from);
+  return at < 0 ? s.length : at;
+}
+
 function isBlank(s: string, from: number, to: number): boolean {
   for (let j = from; j < to; j++) {
     const c = s.charCodeAt(j);
@@ -293,9 +361,13 @@ function isBlank(s: string, from: number, to: number): boolean {
  * @remarks
  * Columns come from header names (case-insensitive synonyms such as userId / movieId /
  * rating / timestamp / event), else by position: user, item, then numbers fill value and
- * timestamp and a text column becomes the event. Blank lines are ignored; a UTF-8 BOM and
+ * timestamp and a text column becomes the event. The delimiter, the decimal mark (`4,5` with
+ * `;`, tabs or spaces) and the header are decided from the first non-empty lines together; a
+ * first line is a header only if it cannot be data. A row wider than the header (or than the
+ * other rows) is a bad row, never a dropped field. Blank lines are ignored; a UTF-8 BOM and
  * CRLF line ends are accepted; RFC-4180 quoted fields may hold delimiters and doubled quotes
- * (not line breaks). Line numbers in errors are 1-based physical lines.
+ * (not line breaks). Binary text (NUL bytes) and lines longer than `maxLineLength` are errors.
+ * Line numbers in errors are 1-based physical lines.
  *
  * @param text - the whole input
  * @param opts - format, delimiter, header, columns, bad-row policy, source name, progress
@@ -314,8 +386,9 @@ export function parseText(text: string, opts: ParseOptions = {}): Interactions {
   let end = 0;
   // Ranges of the one string (no copies) so that progress can be reported as we go.
   while (end < len) {
+    const same = end > 0;
     end = Math.min(len, end + STRING_CHUNK);
-    pos = p.scan(text, pos, end);
+    pos = p.scan(text, pos, end, same);
     if (end < len) opts.onProgress?.({ stage: 'parse', rows: p.rows, bytesRead: end, bytesTotal: opts.bytesTotal ?? len });
   }
   const out = p.finish(text, pos, len);
@@ -332,7 +405,7 @@ export type ChunkSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Arr
  * is reported once per chunk and once at the end; the signal is checked between chunks. Same formats and rules as
  * {@link parseText}; the result is identical for any chunking.
  *
- * @param chunks - `Uint8Array` (UTF-8) or string chunks
+ * @param chunks - `Uint8Array` (UTF-8; a BOM selects UTF-16 or UTF-32 LE/BE, and BOM-less UTF-16 is recognised) or string chunks
  * @param opts - as for {@link parseText}; `bytesTotal` makes progress a fraction
  * @returns interactions in input order
  * @throws AlsError as {@link parseText}; `AbortError` when `opts.signal` fires
@@ -341,22 +414,49 @@ export type ChunkSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Arr
  */
 export async function parseChunks(chunks: ChunkSource, opts: ParseOptions = {}): Promise<Interactions> {
   const p = new DelimitedParser(opts, 'stream');
-  const decoder = new TextDecoder('utf-8'); // strips a BOM; stream mode keeps split characters
-  let carry = '';
+  // Bytes: the encoding is chosen from the first HEAD_BYTES (a BOM, or UTF-16's zero bytes).
+  let decoder: ChunkDecoder | null = null;
+  let head: Uint8Array[] = [];
+  let headBytes = 0;
+  // An incomplete line, in pieces: a long line is joined once, when its end arrives (linear time).
+  let carry: string[] = [];
+  let carryLen = 0;
   let bytesRead = 0;
+  const feed = (text: string): void => {
+    if (text.length === 0) return;
+    if (text.indexOf('\n') < 0) {
+      carry.push(text);
+      carryLen += text.length;
+      p.checkTail(carryLen, carry[0]);
+      return;
+    }
+    const s = carryLen === 0 ? text : carry.join('') + text;
+    const at = p.scan(s, 0, s.length);
+    carry = at === s.length ? [] : [s.slice(at)];
+    carryLen = s.length - at;
+  };
+  const startDecoding = (): void => {
+    const bytes = concatBytes(head, headBytes);
+    head = [];
+    decoder = createDecoder(sniffEncoding(bytes));
+    feed(decoder.decode(bytes, { stream: true }));
+  };
   const take = (chunk: Uint8Array | string): void => {
     throwIfAborted(opts.signal);
-    let text: string;
     if (typeof chunk === 'string') {
       bytesRead += chunk.length;
-      text = chunk; // a BOM on line 1 is dropped by the parser
+      if (decoder === null && headBytes > 0) startDecoding();
+      feed(chunk); // a BOM on line 1 is dropped by the parser
     } else {
       bytesRead += chunk.byteLength;
-      text = decoder.decode(chunk, { stream: true });
+      if (decoder !== null) {
+        feed(decoder.decode(chunk, { stream: true }));
+      } else {
+        head.push(chunk.slice()); // kept across reads: a copy, in case the source reuses its buffer
+        headBytes += chunk.byteLength;
+        if (headBytes >= HEAD_BYTES) startDecoding();
+      }
     }
-    const s = carry.length === 0 ? text : carry + text;
-    const at = p.scan(s, 0, s.length);
-    carry = at === s.length ? '' : s.slice(at);
     opts.onProgress?.({ stage: 'parse', rows: p.rows, bytesRead, bytesTotal: opts.bytesTotal });
   };
   if (isReadableStream(chunks)) {
@@ -375,9 +475,23 @@ export async function parseChunks(chunks: ChunkSource, opts: ParseOptions = {}):
   } else {
     for (const c of chunks) take(c);
   }
-  const s = carry + decoder.decode();
+  if (decoder === null && headBytes > 0) startDecoding();
+  feed((decoder as ChunkDecoder | null)?.decode() ?? '');
+  const s = carry.join('');
+  carry = [];
   const out = p.finish(s, 0, s.length);
   opts.onProgress?.({ stage: 'parse', rows: out.length, bytesRead, bytesTotal: opts.bytesTotal }); // the final count
+  return out;
+}
+
+function concatBytes(parts: Uint8Array[], n: number): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const b of parts) {
+    out.set(b, at);
+    at += b.length;
+  }
   return out;
 }
 
