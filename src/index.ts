@@ -8,6 +8,7 @@ export { createIdMap, idMapFromIds } from './data/id-map.js';
 export { parseText, parseChunks, fromRecords, loadInteractions } from './data/parse.js';
 export { buildMatrix, csrFromTriplets, transpose } from './data/csr.js';
 export { generateSynthetic, type SyntheticOptions, type SyntheticData } from './data/synthetic.js';
+export { generateHeavyTailed, type HeavyTailedOptions } from './data/heavy-tailed.js';
 export { builtinDataset, GENRES, type BuiltinDataset, type CatalogueItem } from './data/builtin.js';
 export {
   resolveTrainOptions,

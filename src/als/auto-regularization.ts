@@ -53,12 +53,64 @@ export function largestSingularValue(byUser: Pick<Csr, 'rows' | 'indptr' | 'indi
   return sigma;
 }
 
+/** Rows and columns of C whose L2 norm exceeds this quantile of the non-empty ones are scaled down to it before σ₁ is measured. */
+export const ROBUST_NORM_QUANTILE = 0.99;
+
 /**
- * The data-scaled λ for implicit feedback: {@link AUTO_REGULARIZATION_SCALE} · σ₁(C).
+ * The confidences with their heaviest rows and columns tamed: every row (then every column)
+ * whose L2 norm exceeds the {@link ROBUST_NORM_QUANTILE} quantile of the non-empty rows'
+ * (columns') norms is scaled down to that quantile. One "whale" user holding 50 000 items
+ * with huge counts otherwise owns σ₁(C) outright (σ₁ ≥ its row norm), and λ = 0.1·σ₁ grew
+ * from ~15 to ~95 and shrank every ordinary user's factors to nothing (issue 13). The top 1 %
+ * keep their share of the direction, no more; on data without such rows nothing changes
+ * (MovieLens-100K: σ₁ moves by < 1 %).
+ * @param byUser - the matrix by user
+ * @param items - number of columns
+ * @param confidences - signed confidences aligned with `byUser`
+ * @returns |confidences| with the heavy rows and columns scaled (a new array)
+ */
+export function tameHeavyRows(byUser: Pick<Csr, 'rows' | 'indptr' | 'indices'>, items: number, confidences: Float32Array | Float64Array): Float64Array {
+  const { indptr, indices, rows } = byUser;
+  const out = Float64Array.from(confidences, Math.abs);
+  const rowNorm = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let j = indptr[r]; j < indptr[r + 1]; j++) s += out[j] * out[j];
+    rowNorm[r] = Math.sqrt(s);
+  }
+  const rowCap = quantileOfPositive(rowNorm, ROBUST_NORM_QUANTILE);
+  for (let r = 0; r < rows; r++) {
+    if (rowNorm[r] <= rowCap) continue;
+    const scale = rowCap / rowNorm[r];
+    for (let j = indptr[r]; j < indptr[r + 1]; j++) out[j] *= scale;
+  }
+  const colNorm = new Float64Array(items);
+  for (let j = 0; j < out.length; j++) colNorm[indices[j]] += out[j] * out[j];
+  for (let i = 0; i < items; i++) colNorm[i] = Math.sqrt(colNorm[i]);
+  const colCap = quantileOfPositive(colNorm, ROBUST_NORM_QUANTILE);
+  for (let j = 0; j < out.length; j++) {
+    const norm = colNorm[indices[j]];
+    if (norm > colCap) out[j] *= colCap / norm;
+  }
+  return out;
+}
+
+/** The q-quantile (nearest rank) of the positive entries; 0 when there are none. */
+function quantileOfPositive(a: Float64Array, q: number): number {
+  const positive = a.filter((x) => x > 0).sort();
+  if (positive.length === 0) return 0;
+  return positive[Math.min(positive.length - 1, Math.floor(q * positive.length))];
+}
+
+/**
+ * The data-scaled starting λ for implicit feedback: {@link AUTO_REGULARIZATION_SCALE} · σ₁(C̃),
+ * with C̃ the confidences after {@link tameHeavyRows}. `train` then calibrates it on held-out
+ * pairs (see `calibrateRegularization`); this closed form is what is used where no held-out
+ * calibration can run (too little data) and the centre of the calibration and of `tune`.
  * @param byUser - the training matrix by user
  * @param items - number of items
  * @param confidences - signed confidences of `byUser`'s entries
  */
 export function autoRegularization(byUser: Pick<Csr, 'rows' | 'indptr' | 'indices'>, items: number, confidences: Float32Array | Float64Array): number {
-  return AUTO_REGULARIZATION_SCALE * largestSingularValue(byUser, items, confidences);
+  return AUTO_REGULARIZATION_SCALE * largestSingularValue(byUser, items, tameHeavyRows(byUser, items, confidences));
 }

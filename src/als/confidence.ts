@@ -3,7 +3,8 @@ import type { ConfidenceForm } from './options.js';
 
 /**
  * Turns implicit values r into the signed confidences the implicit kernels read:
- * p = [r > 0] and c = 1 + α·r (`linear`) or 1 + α·ln(1 + r/ε) (`log`), stored as +c when
+ * p = [r > 0] and c = 1 + α·r (`linear`), 1 + α·ln(1 + r/ε) (`log`) or α·r (`scaled`, the
+ * convention of benfred/implicit, where a confidence below 1 weakens a pair), stored as +c when
  * p = 1 and −c when p = 0 (negative r: a "dislike" with confidence from |r|; r = 0: p = 0, c = 1,
  * which adds nothing to the system). see: Hu, Koren & Volinsky 2008, §4 and eq. 6.
  *
@@ -18,8 +19,19 @@ export function toConfidence<T extends Float64Array | Float32Array = Float64Arra
   for (let j = 0; j < values.length; j++) {
     const r = values[j];
     const a = Math.abs(r);
-    const c = form === 'linear' ? 1 + alpha * a : 1 + alpha * ln(1 + a / epsilon);
+    // r = 0 adds nothing in every form: c = 1, so the c − 1 weight of the pair is 0.
+    const c = form === 'linear' ? 1 + alpha * a : form === 'log' ? 1 + alpha * ln(1 + a / epsilon) : a === 0 ? 1 : alpha * a;
     out[j] = r > 0 ? c : -c;
   }
   return out;
+}
+
+/**
+ * The median of the positive values (ε of `epsilon: 'auto'`): a statistic no single heavy
+ * row can move, unlike the mean or the maximum. 1 when there is no positive value.
+ * @param values - aggregated values per stored pair
+ */
+export function medianPositive(values: Float64Array): number {
+  const positive = values.filter((v) => v > 0).sort();
+  return positive.length === 0 ? 1 : positive[positive.length >> 1];
 }

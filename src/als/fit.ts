@@ -5,6 +5,8 @@ import { AlsModel } from './model.js';
 import { resolveTrainOptions, type Feedback, type TrainOptions } from './options.js';
 import { trainFactors, type TrainHooks, type TrainReport } from './train.js';
 import { resolveValidation, Validator, type ValidationOptions } from '../eval/validation.js';
+import { calibrateRegularization, resolveTuneOptions, tuneOptions, type RegularizationCalibration, type TuneOptions, type TuneReport } from '../eval/tune.js';
+import { medianPositive } from './confidence.js';
 
 /** Options of {@link train}: the training options, plus held-out validation (in-process only). */
 export interface FitOptions extends TrainOptions {
@@ -13,14 +15,29 @@ export interface FitOptions extends TrainOptions {
    * of the best score, and optionally stop a restart early when it stops improving.
    */
   validation?: ValidationOptions;
+  /**
+   * Choose the options first: search λ, α, the confidence form, the factor count (biases for
+   * ratings) and the iteration count on a held-out part of `data` (successive halving, within
+   * `budgetSeconds`, default 60), then train on all of `data` with the winner. Options you set
+   * are kept fixed. `report.tuned` lists the chosen options and every run of the search.
+   */
+  tune?: boolean | TuneOptions;
 }
+
+/** The training report, plus how `train` chose options that were left to it. */
+export type FitReport = TrainReport & {
+  /** With `tune`: the search and its winner. */
+  tuned?: TuneReport;
+  /** Implicit feedback with the default λ: how it was measured on held-out pairs. */
+  regularizationCalibration?: RegularizationCalibration;
+};
 
 /** A trained model and how training went. */
 export interface TrainResult {
   /** The model, ready to recommend. */
   model: AlsModel;
-  /** Loss per iteration, seconds per iteration, restarts, kernel build. */
-  report: TrainReport;
+  /** Loss per iteration, seconds per iteration, restarts, kernel build; the tuning or λ calibration done. */
+  report: FitReport;
 }
 
 /**
@@ -46,10 +63,28 @@ export function defaultFeedback(data: Pick<Interactions, 'hasValue' | 'event'>):
  */
 export async function train(data: Interactions, options: FitOptions = {}, hooks: Pick<TrainHooks, 'runtime' | 'pool'> = {}): Promise<TrainResult> {
   if (typeof options !== 'object' || options === null) throw badOption('options', options, 'an object of training options');
-  const { validation: validationOptions, ...trainOptions } = options;
+  const { validation: validationOptions, tune, ...trainOptions } = options;
   const opts = resolveTrainOptions(trainOptions, defaultFeedback(data));
   const validation = validationOptions === undefined ? undefined : resolveValidation(validationOptions, opts.feedback);
+  const again = (d: Interactions, o: FitOptions) => train(d, o, hooks);
+  if (tune !== undefined && tune !== false) {
+    const spec = resolveTuneOptions(tune as true | TuneOptions, opts.feedback);
+    const tuned = await tuneOptions(data, { ...trainOptions, feedback: opts.feedback }, opts.feedback, spec, again, { onProgress: options.onProgress, signal: options.signal });
+    const result = await train(data, { ...options, tune: undefined, ...tuned.params }, hooks);
+    result.report.tuned = tuned;
+    return result;
+  }
   const matrix = buildMatrix(data, { duplicates: opts.duplicates, eventWeights: opts.eventWeights });
+  // ε 'auto' (the default of the log form) is the median of the positive values: measured once, here, so validation, calibration and the model see it.
+  if (opts.feedback === 'implicit' && opts.autoEpsilon && !(opts.epsilon > 0)) opts.epsilon = medianPositive(matrix.byUser.values);
+  let calibration: RegularizationCalibration | undefined;
+  if (opts.feedback === 'implicit' && opts.autoRegularization) {
+    const c = await calibrateRegularization(data, { ...trainOptions, feedback: 'implicit', confidence: opts.confidence, alpha: opts.alpha, epsilon: opts.epsilon }, matrix, again, options.signal);
+    if (c) {
+      opts.regularization = c.regularization;
+      calibration = c.calibration;
+    }
+  }
   const emit = options.onProgress ?? (() => {});
   const validator = validation && new Validator(validation, { options: opts, users: data.users, items: data.items, seen: matrix.byUser }, emit, options.signal);
   const run = await trainFactors(matrix, opts, {
@@ -62,7 +97,8 @@ export async function train(data: Interactions, options: FitOptions = {}, hooks:
     runtime: hooks.runtime,
     pool: hooks.pool,
   });
-  const report = run.report;
+  const report: FitReport = run.report;
+  if (calibration) report.regularizationCalibration = calibration;
   // The model serves (fold-in) with the λ it was trained with, also when it was measured.
   opts.regularization = report.regularization;
   // With validation the model holds the factors of the best held-out score, not the last iteration's.

@@ -174,6 +174,9 @@ export class AlsModel {
     if (!(Number.isFinite(parts.options.regularization) && parts.options.regularization >= 0)) {
       throw badOption('options.regularization', parts.options.regularization, 'a finite λ ≥ 0 (with "auto", use the λ training measured: report.regularization)');
     }
+    if (parts.options.feedback === 'implicit' && parts.options.confidence === 'log' && !(Number.isFinite(parts.options.epsilon) && parts.options.epsilon > 0)) {
+      throw badOption('options.epsilon', parts.options.epsilon, 'a finite ε > 0 (with "auto", use the ε training measured: report.confidence.epsilon)');
+    }
     const rt = runtime ?? (await loadKernels({ variant: kernels }));
     return new AlsModel(parts, rt);
   }

@@ -5,7 +5,7 @@ import { loadKernels, type KernelRuntime } from '../wasm/kernels.js';
 import { align, formatBytes, MAX_PAGES, PAGE_BYTES } from '../wasm/arena.js';
 import { leaseWorkers, type PoolKeeper, type WorkersDecision } from '../parallel/lease.js';
 import { PROTOCOL } from '../parallel/protocol.js';
-import { toConfidence } from './confidence.js';
+import { medianPositive, toConfidence } from './confidence.js';
 import { autoRegularization } from './auto-regularization.js';
 import { initFactors } from './init.js';
 import { heavyFirstOrder, inversePermutation, permutedIndptr, unpermuteRows } from './locality.js';
@@ -52,6 +52,8 @@ export interface TrainReport {
   workersUsed: number;
   /** The λ trained with (computed from the data when `regularization` was `'auto'`). */
   regularization: number;
+  /** Implicit feedback: the confidence trained with (ε measured from the data when `epsilon` was `'auto'`). */
+  confidence?: { form: ResolvedTrainOptions['confidence']; alpha: number; epsilon: number };
   /** WASM memory the run laid out (= the arena's high-water mark; see `estimateTrainingBytes`). */
   memoryBytes: number;
   /** Held-out validation during training, when asked for (see `train`'s `validation`). */
@@ -244,6 +246,8 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
     );
   }
 
+  // ε: 'auto' is the median of the positive values, so a typical pair gets c = 1 + α·ln 2 whatever the unit.
+  if (!explicit && opts.autoEpsilon && !(opts.epsilon > 0)) opts = { ...opts, epsilon: medianPositive(byUser.values) };
   // Values the kernels read: signed confidences (implicit) or ratings (explicit).
   const globalMean = biases ? mean(byUser.values) : 0;
   // Written straight into WASM memory as f32, row by row: no JS-side copy of the confidences.
@@ -257,7 +261,8 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
     // 'auto' λ is measured on this training matrix (see auto-regularization.ts); σ₁ does not
     // depend on the numbering, so the renumbered layout serves as it is.
     const inside = { rows: m, indptr: userIndptr, indices: rt.arena.i32(userSide.indicesPtr, userSide.nnz) };
-    if (opts.autoRegularization) opts = { ...opts, regularization: autoRegularization(inside, n, userValues) };
+    // (`train` measures it on held-out pairs first: then it arrives as a number.)
+    if (opts.autoRegularization && !Number.isFinite(opts.regularization)) opts = { ...opts, regularization: autoRegularization(inside, n, userValues) };
   }
   const itemSide = transposeSide(rt, userSide, n, itemIndptr, itemChunks);
   const Xp = rt.arena.alloc(8 * m * f);
@@ -339,6 +344,7 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
           workersUsed: workers.workersUsed,
           ...(workers.note ? { workersNote: workers.note } : {}),
           regularization: opts.regularization,
+          ...(explicit ? {} : { confidence: { form: opts.confidence, alpha: opts.alpha, epsilon: opts.epsilon } }),
           memoryBytes: need,
         },
       };

@@ -62,10 +62,10 @@ export async function loadModel(bytes: Uint8Array, kernels: KernelVariant | 'aut
   }
   let options: ResolvedTrainOptions;
   try {
-    // `autoRegularization` records how λ was chosen; the λ itself is stored and re-checked.
-    const { autoRegularization, ...o } = (header.options ?? {}) as ResolvedTrainOptions;
+    // `autoRegularization` / `autoEpsilon` record how λ and ε were chosen; the values themselves are stored and re-checked.
+    const { autoRegularization, autoEpsilon, ...o } = (header.options ?? {}) as ResolvedTrainOptions;
     // Stored options list every field, also those that do not apply to the model (alpha of an explicit one): not re-checked.
-    options = { ...o, ...resolveTrainOptions(withoutInapplicable(o), o?.feedback), autoRegularization: autoRegularization === true };
+    options = { ...o, ...resolveTrainOptions(withoutInapplicable(o), o?.feedback), autoRegularization: autoRegularization === true, autoEpsilon: autoEpsilon === true };
   } catch (e) {
     throw new AlsError('BAD_MODEL_FILE', `The model file's training options are not valid: ${(e as Error).message}`, { reason: 'contents' });
   }

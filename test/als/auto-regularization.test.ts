@@ -62,22 +62,38 @@ describe('largestSingularValue', () => {
 });
 
 describe('implicit training with the default λ', () => {
-  it('measures λ from the data, reports it, serves with it, and grows it with α', async () => {
+  it('calibrates λ on held-out pairs around the closed form, reports it, serves with it, and is deterministic', async () => {
     const data = generateSynthetic({ users: 120, items: 80, interactions: 2500, feedback: 'implicit', rank: 3, seed: 9 });
     const a = await train(data, { feedback: 'implicit', factors: 4, iterations: 2 });
     expect(a.model.options.autoRegularization).toBe(true);
-    expect(a.report.regularization).toBeGreaterThan(0);
+    const cal = a.report.regularizationCalibration!;
+    expect(cal.closedForm).toBeGreaterThan(0);
+    expect(cal.trials.length).toBeGreaterThanOrEqual(5); // 1, 2, ½, then √2 steps beside the best
+    expect(cal.trials.map((t) => t.scale).slice(0, 3)).toEqual([1, 2, 0.5]);
+    // The chosen multiple is the best-scoring one tried.
+    const best = Math.max(...cal.trials.map((t) => t.score));
+    expect(cal.trials.find((t) => t.scale === cal.scale)!.score).toBe(best);
+    expect(a.report.regularization).toBeCloseTo(cal.scale * cal.closedForm, 10);
     expect(a.model.options.regularization).toBe(a.report.regularization); // fold-in uses the trained λ
-    const b = await train(data, { feedback: 'implicit', factors: 4, iterations: 2, alpha: 10 });
-    expect(b.report.regularization).toBeGreaterThan(5 * a.report.regularization);
+    // ε 'auto' is the median value, reported and served with.
+    expect(a.report.confidence).toMatchObject({ form: 'log', alpha: 2 });
+    expect(a.model.options.epsilon).toBe(a.report.confidence!.epsilon);
     const fixed = await train(data, { feedback: 'implicit', factors: 4, iterations: 2, regularization: 0.3 });
     expect(fixed.report.regularization).toBe(0.3);
-    // The same data and seed give the same λ (deterministic power iteration).
+    expect(fixed.report.regularizationCalibration).toBeUndefined();
+    // The same data and seed give the same λ.
     expect((await train(data, { feedback: 'implicit', factors: 4, iterations: 2 })).report.regularization).toBe(a.report.regularization);
+  });
+
+  it('grows the closed form with α (σ₁ of the confidences)', () => {
+    const data = generateSynthetic({ users: 120, items: 80, interactions: 2500, feedback: 'implicit', rank: 3, seed: 9 });
+    const csr = csrFromTriplets(120, 80, data.user, data.item, data.value, 'sum');
+    const at = (alpha: number) => autoRegularization(csr, 80, Float64Array.from(csr.values, (r) => 1 + alpha * r));
+    expect(at(10)).toBeGreaterThan(5 * at(1));
   });
 });
 
-describe('a model built from options whose λ is still "auto"', () => {
+describe('a model built from options whose λ or ε is still "auto"', () => {
   it('is refused with the option named, not served with a NaN λ', async () => {
     const { AlsModel } = await import('../../src/als/model.js');
     const { resolveTrainOptions } = await import('../../src/als/options.js');
@@ -88,7 +104,8 @@ describe('a model built from options whose λ is still "auto"', () => {
     const factors = { factors: 1, userFactors: Float64Array.of(1), itemFactors: Float64Array.of(1, 0.5), globalMean: 0 };
     const options = resolveTrainOptions({ feedback: 'implicit' }, 'implicit');
     await expect(AlsModel.create({ options, users, items, factors, seen })).rejects.toMatchObject({ code: 'BAD_OPTION', details: { option: 'options.regularization' } });
-    const fixed = await AlsModel.create({ options: { ...options, regularization: 0.1 }, users, items, factors, seen });
+    await expect(AlsModel.create({ options: { ...options, regularization: 0.1 }, users, items, factors, seen })).rejects.toMatchObject({ code: 'BAD_OPTION', details: { option: 'options.epsilon' } });
+    const fixed = await AlsModel.create({ options: { ...options, regularization: 0.1, epsilon: 1 }, users, items, factors, seen });
     expect(fixed.recommendForHistory([{ item: 'a' }], 1)[0].id).toBe('b');
   });
 });

@@ -136,7 +136,7 @@ describe('ALS with solver: cg', () => {
     const lambda = 0.1;
     const value = new Map(entries.map((e) => [e.u * n + e.i, e.r]));
     for (const workers of [1, 2]) {
-      const opts = resolveTrainOptions({ feedback: 'implicit', factors: 6, alpha, regularization: lambda, iterations: 4, solver, workers }, 'implicit');
+      const opts = resolveTrainOptions({ feedback: 'implicit', factors: 6, alpha, confidence: 'linear', regularization: lambda, iterations: 4, solver, workers }, 'implicit');
       const { factors, report } = await trainFactors(matrixFrom(m, n, entries), opts);
       const { userFactors: X, itemFactors: Y } = factors;
       let loss = 0;

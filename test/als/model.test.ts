@@ -36,7 +36,7 @@ function foldInScore(model: import('../../src/als/model.js').AlsModel, user: str
 
 describe('AlsModel', async () => {
   const data = await fromRecords(records, { source: 'records' });
-  const { model } = await train(data, { feedback: 'implicit', factors: 3, regularization: 0.1, alpha: 2, iterations: 8 });
+  const { model } = await train(data, { feedback: 'implicit', factors: 3, regularization: 0.1, alpha: 2, confidence: 'linear', iterations: 8 });
 
   it('recommends unseen items by descending score, filtering seen ones by default', () => {
     const recs = model.recommend('ann', 10);

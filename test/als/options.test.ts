@@ -5,12 +5,16 @@ import { defaultWorkers } from '../../src/parallel/cores.js';
 describe('resolveTrainOptions', () => {
   it('fills the documented defaults', () => {
     // Implicit: λ is measured from the data at training time ('auto').
+    // ε too: the median of the positive values ('auto'), with the log confidence and α = 2.
     const r = resolveTrainOptions({}, 'implicit');
-    expect(r).toMatchObject({ ...TRAIN_DEFAULTS, workers: defaultWorkers(), regularization: NaN, autoRegularization: true, feedback: 'implicit', duplicates: 'sum' });
-    // Explicit: λ = 0.1 with ALS-WR.
+    expect(r).toMatchObject({ ...TRAIN_DEFAULTS, workers: defaultWorkers(), regularization: NaN, autoRegularization: true, epsilon: NaN, autoEpsilon: true, biases: false, feedback: 'implicit', duplicates: 'sum' });
+    expect(r).toMatchObject({ confidence: 'log', alpha: 2 });
+    // The linear form keeps α = 1 and needs no ε.
+    expect(resolveTrainOptions({ confidence: 'linear' }, 'implicit')).toMatchObject({ alpha: 1, autoEpsilon: false });
+    // Explicit: λ = 0.1 with ALS-WR, and biases.
     const e = resolveTrainOptions({}, 'explicit');
-    expect(e).toMatchObject({ ...TRAIN_DEFAULTS, workers: defaultWorkers(), autoRegularization: false, feedback: 'explicit', duplicates: 'last' });
-    expect(e).toMatchObject({ regularization: 0.1, weightedRegularization: true });
+    expect(e).toMatchObject({ ...TRAIN_DEFAULTS, workers: defaultWorkers(), autoRegularization: false, autoEpsilon: false, epsilon: 1, feedback: 'explicit', duplicates: 'last' });
+    expect(e).toMatchObject({ regularization: 0.1, weightedRegularization: true, biases: true });
     expect(resolveTrainOptions({ regularization: 'auto' }, 'implicit').autoRegularization).toBe(true);
     expect(resolveTrainOptions({ regularization: 0.5 }, 'implicit')).toMatchObject({ regularization: 0.5, autoRegularization: false });
     expect(() => resolveTrainOptions({ regularization: 'auto' }, 'explicit')).toThrow(/"auto" is for implicit/);
@@ -28,7 +32,7 @@ describe('resolveTrainOptions', () => {
     ['restarts', 0, /integer/],
     ['workers', 0, /integer/],
     ['feedback', 'both', /"explicit" or "implicit"/],
-    ['confidence', 'cubic', /"linear", "log"/],
+    ['confidence', 'cubic', /"linear", "log", "scaled"/],
     ['solver', 'magic', /"cholesky"/],
     ['biases', 'yes', /true or false/],
     ['duplicates', 'first', /"sum", "last", "max"/],

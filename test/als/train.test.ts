@@ -16,11 +16,11 @@ function run(m: number, n: number, entries: Parameters<typeof matrixFrom>[2], o:
 
 /** Cases compared against the dense reference ALS. */
 const cases: { name: string; m: number; n: number; value: (r: { next(): number; normal(): number }) => number; o: RefOptions }[] = [
-  { name: 'implicit linear', m: 9, n: 7, value: (r) => 1 + Math.floor(5 * r.next()), o: { feedback: 'implicit', factors: 3, regularization: 0.1, alpha: 2, iterations: 4, seed: 3 } },
+  { name: 'implicit linear', m: 9, n: 7, value: (r) => 1 + Math.floor(5 * r.next()), o: { feedback: 'implicit', factors: 3, regularization: 0.1, alpha: 2, confidence: 'linear', iterations: 4, seed: 3 } },
   { name: 'implicit log, with negatives', m: 8, n: 11, value: (r) => (r.next() < 0.2 ? -2 : 1 + 10 * r.next()), o: { feedback: 'implicit', factors: 5, regularization: 0.3, alpha: 3, confidence: 'log', epsilon: 0.5, iterations: 3, seed: 9 } },
-  { name: 'implicit f=16', m: 20, n: 17, value: (r) => 1 + 3 * r.next(), o: { feedback: 'implicit', factors: 16, regularization: 0.05, alpha: 5, iterations: 3, seed: 1 } },
-  { name: 'explicit plain', m: 10, n: 8, value: (r) => 1 + Math.floor(5 * r.next()), o: { feedback: 'explicit', factors: 2, regularization: 0.2, weightedRegularization: false, iterations: 5, seed: 4 } },
-  { name: 'explicit ALS-WR', m: 12, n: 9, value: (r) => 1 + 4 * r.next(), o: { feedback: 'explicit', factors: 4, regularization: 0.05, weightedRegularization: true, iterations: 5, seed: 5 } },
+  { name: 'implicit f=16', m: 20, n: 17, value: (r) => 1 + 3 * r.next(), o: { feedback: 'implicit', factors: 16, regularization: 0.05, alpha: 5, confidence: 'linear', iterations: 3, seed: 1 } },
+  { name: 'explicit plain', m: 10, n: 8, value: (r) => 1 + Math.floor(5 * r.next()), o: { feedback: 'explicit', factors: 2, regularization: 0.2, weightedRegularization: false, biases: false, iterations: 5, seed: 4 } },
+  { name: 'explicit ALS-WR', m: 12, n: 9, value: (r) => 1 + 4 * r.next(), o: { feedback: 'explicit', factors: 4, regularization: 0.05, weightedRegularization: true, biases: false, iterations: 5, seed: 5 } },
   { name: 'explicit with biases', m: 11, n: 10, value: (r) => 1 + Math.floor(5 * r.next()), o: { feedback: 'explicit', factors: 3, regularization: 0.1, weightedRegularization: false, biases: true, iterations: 5, seed: 6 } },
   { name: 'explicit biases + ALS-WR, f=7', m: 15, n: 12, value: (r) => 1 + 4 * r.next(), o: { feedback: 'explicit', factors: 7, regularization: 0.02, biases: true, weightedRegularization: true, iterations: 4, seed: 7 } },
 ];
@@ -65,7 +65,7 @@ describe.each(variants)('ALS with %s kernels', (kernels) => {
 
   it('ranks the withheld diagonal first on the checkerboard', async () => {
     const size = 50;
-    const { factors } = await run(size, size, checkerboard(size), { feedback: 'implicit', factors: 8, regularization: 0.1, alpha: 10, iterations: 20 }, kernels);
+    const { factors } = await run(size, size, checkerboard(size), { feedback: 'implicit', factors: 8, regularization: 0.1, alpha: 10, confidence: 'linear', iterations: 20 }, kernels);
     const f = 8;
     for (let u = 0; u < size; u++) {
       let best = -1;

@@ -25,6 +25,7 @@ describe('train with validation', () => {
       factors: 32,
       regularization: 0.05,
       weightedRegularization: false,
+      biases: false,
       iterations: 12,
       validation: { data: explicitSplit.test },
       onProgress: (p) => events.push(p),
@@ -49,6 +50,7 @@ describe('train with validation', () => {
       factors: 32,
       regularization: 0.05,
       weightedRegularization: false,
+      biases: false,
       iterations: 40,
       validation: { data: explicitSplit.test, patience: 2 },
     });
@@ -108,7 +110,7 @@ describe('crossValidate with early stopping', () => {
   it('reports each fold’s best iteration and refits for their median', async () => {
     const cv = await crossValidate(explicitData, {
       base: { feedback: 'explicit', factors: 32, regularization: 0.05,
-      weightedRegularization: false, iterations: 30 },
+      weightedRegularization: false, biases: false, iterations: 30 },
       folds: 3,
       patience: 2,
       refit: true,

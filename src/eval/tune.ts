@@ -1,0 +1,476 @@
+/**
+ * Choosing training options on the training data alone: a per-user held-out part of it scores
+ * each candidate. Two uses:
+ * - {@link calibrateRegularization}: the default λ of implicit feedback. A closed-form λ (the
+ *   robust σ₁ rule of `autoRegularization`) is right only to within a factor of 3–4 across
+ *   real data sets, while held-out quality drops by 5–10 % per factor √2 away from the best λ
+ *   (BENCHMARKS.md, "Quality on real data"). So the default measures it: a short bracket
+ *   search over multiples of the closed form, a few cheap conjugate-gradient runs.
+ * - {@link tuneOptions} (`train(data, { tune })`): successive halving (Jamieson & Talwalkar
+ *   2016; Li et al. 2018, "Hyperband") over λ, α, the confidence form, the factor count (and
+ *   biases for ratings), with the iteration count set by early stopping. Candidates are a
+ *   Latin hypercube around the data-derived defaults; λ is searched as a multiple of the
+ *   closed form for each confidence, so one range fits every data set; the search runs
+ *   conjugate-gradient sweeps and the last rung the solver of the refit.
+ */
+import { autoRegularization } from '../als/auto-regularization.js';
+import { medianPositive, toConfidence } from '../als/confidence.js';
+import type { FitOptions, TrainResult } from '../als/fit.js';
+import { ALPHA_DEFAULT_LINEAR, TRAIN_DEFAULTS, type ConfidenceForm, type Feedback, type TrainOptions, type TrainProgress } from '../als/options.js';
+import { Rng } from '../als/rng.js';
+import { now } from '../als/yield.js';
+import { buildMatrix } from '../data/csr.js';
+import { splitInteractions } from '../data/split.js';
+import { sampleUsers, selectEntries } from '../data/subset.js';
+import type { Interactions, RatingMatrix } from '../data/types.js';
+import { AlsError, badOption, checkOptions, isAlsError, throwIfAborted } from '../errors.js';
+import { isLowerBetter, metricsFor, type QualityMetric } from './evaluate.js';
+
+/** Options of automatic tuning (`train(data, { tune: { … } })`; `tune: true` takes every default). */
+export interface TuneOptions {
+  /** Wall-clock seconds for the search (the refit comes on top). Default 60. */
+  budgetSeconds?: number;
+  /** Metric to select on. Default `ndcg` (implicit) or `rmse` (explicit). */
+  metric?: QualityMetric;
+  /** Cut-off of the ranking metrics (integer ≥ 1). Default 10. */
+  k?: number;
+}
+
+/** The options a search chose (those it searched, plus the iteration count from early stopping). */
+export interface TunedParams {
+  /** Latent factors. */
+  factors: number;
+  /** λ, absolute (as the refit on all the data uses it). */
+  regularization: number;
+  /** Iterations of the refit: the best iteration of the chosen candidate. */
+  iterations: number;
+  /** Implicit: confidence form. */
+  confidence?: ConfidenceForm;
+  /** Implicit: confidence scale α. */
+  alpha?: number;
+  /** Implicit, log form: ε. */
+  epsilon?: number;
+  /** Explicit: global mean and user/item biases. */
+  biases?: boolean;
+}
+
+/** One training run of the search. */
+export interface TuneTrial {
+  /** The candidate (λ as trained on the search's part of the data). */
+  params: TunedParams;
+  /** λ as a multiple of the closed-form λ for the candidate's confidence (implicit), or of 0.1 (explicit). */
+  regularizationScale: number;
+  /** Rung of successive halving (0 = shortest runs). */
+  rung: number;
+  /** Solver of the run. */
+  solver: 'cholesky' | 'cg';
+  /** Best held-out score of the run (NaN when it failed). */
+  score: number;
+  /** Seconds the run took, scoring included. */
+  seconds: number;
+  /** Why the run failed (e.g. out of memory for this factor count). */
+  error?: string;
+}
+
+/** What `tune` reports (`report.tuned`). */
+export interface TuneReport {
+  /** The chosen options; the model was refit on all the data with them. */
+  params: TunedParams;
+  /** Held-out score of the chosen candidate. */
+  score: number;
+  /** Metric selected on. */
+  metric: QualityMetric;
+  /** Cut-off of the ranking metrics. */
+  k: number;
+  /** Every run, in order. */
+  trials: TuneTrial[];
+  /** Seconds of the search (without the refit). */
+  seconds: number;
+  /** The budget it had. */
+  budgetSeconds: number;
+  /** The held-out part searched on: users and pairs scored, and whether the search used a sample of the users. */
+  validation: { users: number; pairs: number; sampledUsers: boolean };
+}
+
+/** How {@link calibrateRegularization} chose the default λ (`report.regularizationCalibration`). */
+export interface RegularizationCalibration {
+  /** The closed-form λ on all the data (robust σ₁ rule). */
+  closedForm: number;
+  /** The multiple of it chosen on held-out pairs. */
+  scale: number;
+  /** Metric and cut-off scored. */
+  metric: QualityMetric;
+  /** Each multiple tried with its held-out score, in order. */
+  trials: { scale: number; score: number }[];
+  /** Seconds spent. */
+  seconds: number;
+}
+
+/** Trains once (the caller's `train`, passed in so this module does not import it back). */
+export type TrainOnce = (data: Interactions, options: FitOptions) => Promise<TrainResult>;
+
+/** Progress of a search, as the `tune` stage of training progress. */
+export type TuneProgress = Extract<TrainProgress, { stage: 'tune' }>;
+
+/** Every option of {@link TuneOptions} (typed: a new option fails to compile until listed). */
+const TUNE_OPTION_NAMES = Object.keys({ budgetSeconds: 1, metric: 1, k: 1 } satisfies Record<keyof TuneOptions, 1>);
+
+/** Default search budget in seconds. */
+export const TUNE_DEFAULT_BUDGET_SECONDS = 60;
+/** The held-out part scores at most this many users (ranking cost grows with users × items). */
+const MAX_VALIDATION_USERS = 4000;
+/** The search trains on at most this many entries (a user sample beyond): λ carries over as a multiple of the closed form. */
+const MAX_SEARCH_ENTRIES = 1_500_000;
+/** Iterations of each calibration run (conjugate gradient, scored at the end). */
+const CALIBRATION_ITERATIONS = 6;
+/** Factor counts the search tries when `factors` is not fixed. */
+const FACTOR_CHOICES = [32, 64, 128];
+
+/**
+ * Checks `tune` (true or an options object).
+ * @throws AlsError `BAD_OPTION` naming `tune.<field>`
+ */
+export function resolveTuneOptions(tune: true | TuneOptions, feedback: Feedback): Required<TuneOptions> {
+  const t = tune === true ? {} : tune;
+  if (typeof t !== 'object' || t === null) throw badOption('tune', tune, 'true or { budgetSeconds?, metric?, k? }');
+  checkOptions(t, TUNE_OPTION_NAMES, 'tune');
+  const budget = t.budgetSeconds ?? TUNE_DEFAULT_BUDGET_SECONDS;
+  if (typeof budget !== 'number' || !Number.isFinite(budget) || budget <= 0) throw badOption('tune.budgetSeconds', budget, 'a finite number of seconds > 0');
+  const metric = t.metric ?? (feedback === 'explicit' ? 'rmse' : 'ndcg');
+  if (!metricsFor(feedback).includes(metric)) throw badOption('tune.metric', metric, `one of ${metricsFor(feedback).map((m) => `"${m}"`).join(', ')} for ${feedback} feedback`);
+  const k = t.k ?? 10;
+  if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) throw badOption('tune.k', k, 'an integer ≥ 1');
+  return { budgetSeconds: budget, metric, k };
+}
+
+/** The search's data: a training part and a held-out part (a user sample of both for big data). */
+interface SearchSplit {
+  train: Interactions;
+  holdout: Interactions;
+  users: number;
+  pairs: number;
+  sampledUsers: boolean;
+}
+
+/** Splits off a per-user held-out part of the training data, or returns null when the data is too small to score anything reliably. */
+function searchSplit(data: Interactions, seed: number): SearchSplit | null {
+  const { data: sample, sampled } = sampleUsers(data, MAX_SEARCH_ENTRIES, seed);
+  let split;
+  try {
+    split = splitInteractions(sample, { method: 'per-user', fraction: 0.2, seed });
+  } catch (e) {
+    if (isAlsError(e) && e.code === 'EMPTY_DATA') return null;
+    throw e;
+  }
+  let holdout = split.test;
+  let users = new Set(holdout.user).size;
+  if (users > MAX_VALIDATION_USERS) {
+    // Score a seeded sample of the held-out users (ranking cost is users × items per evaluation).
+    const rng = new Rng(seed + 1);
+    const keepUser = new Uint8Array(data.users.size);
+    for (const u of new Set(holdout.user)) if (rng.next() < MAX_VALIDATION_USERS / users) keepUser[u] = 1;
+    const keep = new Uint8Array(holdout.length);
+    for (let j = 0; j < holdout.length; j++) keep[j] = keepUser[holdout.user[j]];
+    holdout = selectEntries(holdout, keep);
+    users = new Set(holdout.user).size;
+  }
+  if (users < 10 || holdout.length < 30) return null;
+  return { train: split.train, holdout, users, pairs: holdout.length, sampledUsers: sampled };
+}
+
+/** The closed-form λ for a confidence on a matrix (robust σ₁ rule), and the mean |c| it was measured at. */
+function closedFormLambda(matrix: RatingMatrix, form: ConfidenceForm, alpha: number, epsilon: number): { lambda: number; meanConfidence: number } {
+  const { byUser } = matrix;
+  const c = toConfidence(byUser.values, form, alpha, epsilon);
+  let s = 0;
+  for (let j = 0; j < c.length; j++) s += Math.abs(c[j]);
+  return { lambda: autoRegularization(byUser, byUser.cols, c), meanConfidence: s / Math.max(1, c.length) };
+}
+
+/** Mean |c| of a confidence over the stored values (for scaling λ between nearby α without a new σ₁). */
+function meanConfidence(values: Float64Array, form: ConfidenceForm, alpha: number, epsilon: number): number {
+  const c = toConfidence(values, form, alpha, epsilon);
+  let s = 0;
+  for (let j = 0; j < c.length; j++) s += Math.abs(c[j]);
+  return s / Math.max(1, c.length);
+}
+
+/** The held-out score of one training run (best over its iterations) and its best iteration. */
+async function scoreRun(
+  trainOnce: TrainOnce,
+  split: SearchSplit,
+  options: TrainOptions,
+  metric: QualityMetric,
+  k: number,
+  signal: AbortSignal | undefined,
+  every = 1,
+): Promise<{ score: number; iteration: number; seconds: number; error?: string }> {
+  const t0 = now();
+  try {
+    // Scoring costs about one conjugate-gradient sweep: short runs are scored at their end only.
+    const validation = { data: split.holdout, metric, k, every, patience: every === 1 ? 2 : 0 };
+    const { report } = await trainOnce(split.train, { ...options, restarts: 1, signal, validation });
+    const best = report.validation?.best;
+    return { score: best ? best.value : NaN, iteration: best ? best.iteration : report.iterations, seconds: (now() - t0) / 1000 };
+  } catch (e) {
+    // A candidate that does not fit (OUT_OF_MEMORY) or does not train (NOT_POSITIVE_DEFINITE) is reported, not fatal.
+    if (isAlsError(e) && (e.code === 'OUT_OF_MEMORY' || e.code === 'NOT_POSITIVE_DEFINITE' || e.code === 'NON_FINITE')) {
+      return { score: NaN, iteration: 0, seconds: (now() - t0) / 1000, error: `${e.code}: ${e.message}` };
+    }
+    throw e;
+  }
+}
+
+/**
+ * The default λ of implicit feedback, measured: the closed form λ₀ (robust σ₁ rule) times the
+ * multiple s that scores best on a per-user held-out part of the data. s starts at 1, 2 and ½,
+ * doubles or halves toward the better side until the score drops (at most ×16 either way),
+ * then tries √2 steps beside the best. Each run is a short conjugate-gradient training with
+ * early stopping; on big data a user sample is searched (λ carries over as the multiple s).
+ *
+ * @param data - the training data
+ * @param base - the caller's options with `regularization` left to this function (confidence resolved)
+ * @param matrix - `data` as a matrix (for the closed form on all the data)
+ * @param trainOnce - training
+ * @param signal - cancels between runs and inside them
+ * @returns λ and how it was found, or null when the data is too small to hold any out (the closed form is used then)
+ */
+export async function calibrateRegularization(
+  data: Interactions,
+  base: TrainOptions & { confidence: ConfidenceForm; alpha: number; epsilon: number },
+  matrix: RatingMatrix,
+  trainOnce: TrainOnce,
+  signal?: AbortSignal,
+): Promise<{ regularization: number; calibration: RegularizationCalibration } | null> {
+  const t0 = now();
+  const closedForm = closedFormLambda(matrix, base.confidence, base.alpha, base.epsilon).lambda;
+  const split = searchSplit(data, base.seed ?? TRAIN_DEFAULTS.seed);
+  if (!split || !(closedForm > 0)) return null;
+  const inner = closedFormLambda(buildMatrix(split.train, { duplicates: base.duplicates ?? 'sum', eventWeights: base.eventWeights }), base.confidence, base.alpha, base.epsilon).lambda;
+  if (!(inner > 0)) return null;
+  const metric: QualityMetric = 'ndcg';
+  const options: TrainOptions = {
+    ...base,
+    solver: 'cg',
+    cgSteps: TRAIN_DEFAULTS.cgSteps,
+    iterations: Math.min(base.iterations ?? TRAIN_DEFAULTS.iterations, CALIBRATION_ITERATIONS),
+    tolerance: 0,
+    onProgress: undefined,
+  };
+  const tried = new Map<number, number>();
+  const trials: { scale: number; score: number }[] = [];
+  const score = async (scale: number): Promise<number> => {
+    const key = Math.round(Math.log2(scale) * 2); // √2 grid
+    if (tried.has(key)) return tried.get(key)!;
+    throwIfAborted(signal);
+    const r = await scoreRun(trainOnce, split, { ...options, regularization: scale * inner }, metric, 10, signal, options.iterations);
+    const s = Number.isNaN(r.score) ? -Infinity : r.score;
+    tried.set(key, s);
+    trials.push({ scale, score: r.score });
+    return s;
+  };
+  let best = 1;
+  let bestScore = await score(1);
+  const up = await score(2);
+  const down = await score(0.5);
+  const step = up >= down ? 2 : 0.5;
+  if (Math.max(up, down) > bestScore) {
+    best = step;
+    bestScore = Math.max(up, down);
+    for (let s = step * step; s <= 16 && s >= 1 / 16; s *= step) {
+      const v = await score(s);
+      if (v <= bestScore) break;
+      best = s;
+      bestScore = v;
+    }
+  }
+  for (const s of [best * Math.SQRT2, best / Math.SQRT2]) {
+    const v = await score(s);
+    if (v > bestScore) {
+      best = s;
+      bestScore = v;
+    }
+  }
+  return {
+    regularization: best * closedForm,
+    calibration: { closedForm, scale: best, metric, trials, seconds: (now() - t0) / 1000 },
+  };
+}
+
+/** One candidate of the search: what varies, with λ as a multiple of its confidence's closed form. */
+interface Candidate {
+  scale: number;
+  factors: number;
+  confidence?: ConfidenceForm;
+  alpha?: number;
+  biases?: boolean;
+}
+
+/**
+ * Searches training options on the training data alone (see the module comment) and returns
+ * the winner, with λ carried over to all the data, for the caller to refit.
+ *
+ * @param data - the training data
+ * @param base - fixed options (whatever the caller set is not searched)
+ * @param feedback - the feedback type
+ * @param spec - resolved tune options
+ * @param trainOnce - training
+ * @param hooks - `onProgress` gets one `tune` event per run; `signal` cancels
+ * @throws AlsError `EMPTY_DATA` when the data is too small to hold out a part to score on
+ */
+export async function tuneOptions(
+  data: Interactions,
+  base: TrainOptions,
+  feedback: Feedback,
+  spec: Required<TuneOptions>,
+  trainOnce: TrainOnce,
+  hooks: { onProgress?: (p: TuneProgress) => void; signal?: AbortSignal } = {},
+): Promise<TuneReport> {
+  const t0 = now();
+  const elapsed = () => (now() - t0) / 1000;
+  const seed = base.seed ?? TRAIN_DEFAULTS.seed;
+  const split = searchSplit(data, seed);
+  if (!split) {
+    throw new AlsError('EMPTY_DATA', 'Too little data to tune on: the search holds out 20 % of each user\'s pairs and needs at least 10 users and 30 held-out pairs. Train with the defaults instead.', { users: data.users.size, rows: data.length });
+  }
+  const implicit = feedback === 'implicit';
+  const lower = isLowerBetter(spec.metric);
+  const better = (a: number, b: number) => (Number.isNaN(b) ? !Number.isNaN(a) : lower ? a < b : a > b);
+  const searchMatrix = buildMatrix(split.train, { duplicates: base.duplicates ?? (implicit ? 'sum' : 'last'), eventWeights: base.eventWeights });
+  const fullMatrix = buildMatrix(data, { duplicates: base.duplicates ?? (implicit ? 'sum' : 'last'), eventWeights: base.eventWeights });
+
+  // The λ scale of each confidence form at its central α, on the search data and on all the data.
+  const median = medianPositive(searchMatrix.byUser.values);
+  const epsilonFor = (form: ConfidenceForm) => (form === 'log' ? (typeof base.epsilon === 'number' ? base.epsilon : median) : 1);
+  const alphaCentre = (form: ConfidenceForm) => base.alpha ?? (form === 'log' ? TRAIN_DEFAULTS.alpha : form === 'linear' ? 1 / median : ALPHA_DEFAULT_LINEAR);
+  const forms: ConfidenceForm[] = base.confidence ? [base.confidence] : ['log', 'linear'];
+  const lambdaScale = new Map<ConfidenceForm, { search: number; full: number; meanC: number; fullMeanC: number }>();
+  if (implicit) {
+    for (const form of forms) {
+      const a = alphaCentre(form);
+      const s = closedFormLambda(searchMatrix, form, a, epsilonFor(form));
+      const f = closedFormLambda(fullMatrix, form, a, form === 'log' ? (typeof base.epsilon === 'number' ? base.epsilon : medianPositive(fullMatrix.byUser.values)) : 1);
+      lambdaScale.set(form, { search: s.lambda, full: f.lambda, meanC: s.meanConfidence, fullMeanC: f.meanConfidence });
+    }
+  }
+  // Explicit: ALS-WR's λ is size-free (0.1 is good on every set measured); a plain λ must grow with the rows' counts.
+  const plainScale = (2 * fullMatrix.nnz) / (fullMatrix.byUser.rows + fullMatrix.byUser.cols);
+  const explicitCentre = TRAIN_DEFAULTS.regularization * (base.weightedRegularization === false ? plainScale : 1);
+  /** λ of a candidate on the search data, and on all the data (the refit's). */
+  const lambdaOf = (c: Candidate, on: 'search' | 'full'): number => {
+    if (!implicit) return c.scale * explicitCentre;
+    const ls = lambdaScale.get(c.confidence!)!;
+    const eps = c.confidence === 'log' ? epsilonFor('log') : 1;
+    // Between α values λ follows the mean confidence (σ₁ scales with it), so no new σ₁ per candidate.
+    const ratio = meanConfidence(searchMatrix.byUser.values, c.confidence!, c.alpha!, eps) / ls.meanC;
+    return c.scale * ratio * (on === 'search' ? ls.search : ls.full);
+  };
+
+  // Candidates: the defaults first, then a seeded Latin hypercube around them.
+  const rng = new Rng(seed ^ 0x7e57);
+  const strata = (n: number): number[] => {
+    const p = Array.from({ length: n }, (_, i) => (i + rng.next()) / n);
+    for (let i = n - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      [p[i], p[j]] = [p[j], p[i]];
+    }
+    return p;
+  };
+  const logRange = (u: number, lo: number, hi: number) => Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo)));
+  const factorChoices = base.factors !== undefined ? [base.factors] : FACTOR_CHOICES;
+  const defaults: Candidate = implicit
+    ? { scale: 1, factors: base.factors ?? TRAIN_DEFAULTS.factors, confidence: forms[0], alpha: alphaCentre(forms[0]) }
+    : { scale: 1, factors: base.factors ?? TRAIN_DEFAULTS.factors, biases: base.biases ?? TRAIN_DEFAULTS.biases };
+  const makeCandidates = (n: number): Candidate[] => {
+    const u1 = strata(n);
+    const u2 = strata(n);
+    const out: Candidate[] = [defaults];
+    for (let i = 0; i < n; i++) {
+      const factors = factorChoices[(i + rng.int(factorChoices.length)) % factorChoices.length];
+      if (implicit) {
+        const confidence = forms[i % forms.length];
+        const alpha = base.alpha ?? logRange(u2[i], alphaCentre(confidence) / 8, alphaCentre(confidence) * 8);
+        out.push({ scale: logRange(u1[i], 1 / 8, 8), factors, confidence, alpha });
+      } else {
+        const biases = base.biases ?? i % 2 === 0;
+        out.push({ scale: logRange(u1[i], 1 / 4, 4), factors, biases });
+      }
+    }
+    return out;
+  };
+
+  const finalSolver = base.solver ?? TRAIN_DEFAULTS.solver;
+  const maxIterations = base.iterations ?? TRAIN_DEFAULTS.iterations;
+  const rungIterations = [Math.min(3, maxIterations), Math.min(6, maxIterations), maxIterations];
+  const trials: TuneTrial[] = [];
+  let bestSoFar = NaN;
+  const paramsOf = (c: Candidate, iterations: number, on: 'search' | 'full'): TunedParams => ({
+    factors: c.factors,
+    regularization: lambdaOf(c, on),
+    iterations,
+    ...(implicit ? { confidence: c.confidence, alpha: c.alpha, ...(c.confidence === 'log' ? { epsilon: on === 'search' ? epsilonFor('log') : typeof base.epsilon === 'number' ? base.epsilon : medianPositive(fullMatrix.byUser.values) } : {}) } : { biases: c.biases }),
+  });
+  const run = async (c: Candidate, rung: number): Promise<{ score: number; iteration: number; seconds: number }> => {
+    throwIfAborted(hooks.signal);
+    const solver = rung === rungIterations.length - 1 ? finalSolver : 'cg';
+    const p = paramsOf(c, rungIterations[rung], 'search');
+    const options: TrainOptions = { ...base, ...p, solver, tolerance: 0, onProgress: undefined };
+    if (implicit && p.confidence !== 'log') delete options.epsilon;
+    const last = rung === rungIterations.length - 1;
+    const r = await scoreRun(trainOnce, split, options, spec.metric, spec.k, hooks.signal, last ? 1 : rungIterations[rung]);
+    trials.push({ params: { ...p, iterations: r.iteration }, regularizationScale: c.scale, rung, solver, score: r.score, seconds: r.seconds, ...(r.error ? { error: r.error } : {}) });
+    if (rung === rungIterations.length - 1 && better(r.score, bestSoFar)) bestSoFar = r.score;
+    hooks.onProgress?.({ stage: 'tune', trial: trials.length, rung, params: { ...p, iterations: r.iteration }, score: r.score, seconds: r.seconds, best: bestSoFar });
+    return r;
+  };
+
+  // Probe: the defaults at the first rung tell what a run costs here.
+  const probe = await run(defaults, 0);
+  const perIteration = probe.seconds / Math.max(1, Math.min(rungIterations[0], probe.iteration + 2));
+  // Cost of one candidate through all rungs (η = 3), in first-rung iterations; Cholesky at the last rung costs ~2.5× CG.
+  const lastRungCost = finalSolver === 'cg' ? 1 : 2.5;
+  const perCandidate = perIteration * (rungIterations[0] + rungIterations[1] / 3 + (rungIterations[2] * lastRungCost) / 9) * 1.3;
+  const count = Math.max(5, Math.min(26, Math.floor((spec.budgetSeconds * 0.8 - elapsed()) / perCandidate)));
+  let pool = makeCandidates(count).map((c, i) => ({ c, score: i === 0 ? probe.score : NaN, iteration: i === 0 ? probe.iteration : 0, seconds: i === 0 ? probe.seconds : 0 }));
+  for (let i = 1; i < pool.length && elapsed() < spec.budgetSeconds; i++) Object.assign(pool[i], await run(pool[i].c, 0));
+  let rungReached = 0;
+  for (let rung = 1; rung < rungIterations.length && elapsed() < spec.budgetSeconds; rung++) {
+    const keep = Math.max(1, Math.ceil(pool.length / 3));
+    pool = pool
+      .filter((x) => !Number.isNaN(x.score))
+      .sort((a, b) => (lower ? a.score - b.score : b.score - a.score))
+      .slice(0, keep)
+      .map((x) => ({ ...x, score: NaN }));
+    const done: typeof pool = [];
+    for (const x of pool) {
+      if (done.length > 0 && elapsed() >= spec.budgetSeconds) break;
+      done.push({ ...x, ...(await run(x.c, rung)) });
+    }
+    pool = done;
+    rungReached = rung;
+  }
+  pool = pool.filter((x) => !Number.isNaN(x.score)).sort((a, b) => (lower ? a.score - b.score : b.score - a.score));
+  if (pool.length === 0) {
+    throw new AlsError('NON_FINITE', 'Every candidate of the search failed to train; see the trials for why.', { trials });
+  }
+  let winner = pool[0];
+  // Refine λ beside the winner at the last rung while the budget lasts.
+  if (rungReached === rungIterations.length - 1) {
+    for (const f of [Math.SQRT2, Math.SQRT1_2]) {
+      if (elapsed() + winner.seconds > spec.budgetSeconds) break;
+      const c = { ...winner.c, scale: winner.c.scale * f };
+      const r = await run(c, rungReached);
+      if (better(r.score, winner.score)) winner = { c, ...r };
+    }
+  }
+  return {
+    params: paramsOf(winner.c, Math.max(2, winner.iteration), 'full'),
+    score: winner.score,
+    metric: spec.metric,
+    k: spec.k,
+    trials,
+    seconds: elapsed(),
+    budgetSeconds: spec.budgetSeconds,
+    validation: { users: split.users, pairs: split.pairs, sampledUsers: split.sampledUsers },
+  };
+}
