@@ -127,7 +127,7 @@ export function textProblem(text: string): { reason: string; kind: 'utf-16' | 'b
   }
   if (nul > 0) {
     if (wideText(text, n, 2) || wideText(text, n, 4)) {
-      return { kind: 'utf-16', reason: 'the text has NUL characters between its letters: it looks like UTF-16 or UTF-32 decoded as UTF-8. Pass the bytes (a File, Blob, stream or Uint8Array) so that the encoding is detected, or save the file as UTF-8' };
+      return { kind: 'utf-16', reason: 'the text has NUL characters between its letters: it looks like UTF-16 or UTF-32 decoded as UTF-8. Pass the file itself (a File, Blob or byte stream) so that its encoding is detected, or save the file as UTF-8' };
     }
     return { kind: 'binary', reason: 'not a text file (it holds NUL bytes). Give a delimited text file such as CSV or TSV' };
   }
