@@ -16,12 +16,13 @@ export type ErrorCode =
   | 'NOT_TRAINED'
   | 'OUT_OF_MEMORY'
   | 'BAD_MODEL_FILE'
+  | 'BAD_FACTORS'
   | 'WASM_UNAVAILABLE'
   | 'IO_ERROR'
   | 'WORKER_DIED'
-  | 'DISPOSED'
   | 'DATASET_LOST'
   | 'UNSUPPORTED'
+  | 'DISPOSED'
   | 'WORKER_FAILED';
 
 /** The library's error: `code` says what kind of failure, `details` carries the facts. */

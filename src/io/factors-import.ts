@@ -1,8 +1,8 @@
 import { AlsModel } from '../als/model.js';
-import { resolveTrainOptions, type ConfidenceForm, type Feedback } from '../als/options.js';
+import { MAX_FACTORS, resolveTrainOptions, type ConfidenceForm, type Feedback } from '../als/options.js';
 import { createIdMap, idMapFromIds } from '../data/id-map.js';
 import type { Id } from '../data/types.js';
-import { AlsError, badOption, checkOptions } from '../errors.js';
+import { AlsError, badOption, checkOptions, isAlsError } from '../errors.js';
 import type { KernelVariant } from '../wasm/abi.js';
 
 /** Bytes or text of a factor file. */
@@ -26,11 +26,20 @@ export interface ImportFactorsOptions {
   confidence?: ConfidenceForm;
   /** Kernel build. Default `auto`. */
   kernels?: KernelVariant | 'auto';
+  /**
+   * Most bytes the factors may take: the file itself, the sum of the declared uncompressed sizes
+   * of the .npz entries read, and each array as f64 in memory — checked from the declared sizes
+   * and shapes before anything is inflated or allocated. Default 1 GiB ({@link DEFAULT_MAX_FACTOR_BYTES}).
+   */
+  maxBytes?: number;
 }
+
+/** The default {@link ImportFactorsOptions.maxBytes}: 1 GiB. */
+export const DEFAULT_MAX_FACTOR_BYTES = 2 ** 30;
 
 /** Every option of {@link ImportFactorsOptions} (typed: a new option fails to compile until listed). */
 const IMPORT_OPTION_NAMES = Object.keys({
-  format: 1, ids: 1, userIds: 1, feedback: 1, regularization: 1, alpha: 1, confidence: 1, kernels: 1,
+  format: 1, ids: 1, userIds: 1, feedback: 1, regularization: 1, alpha: 1, confidence: 1, kernels: 1, maxBytes: 1,
 } satisfies Record<keyof ImportFactorsOptions, 1>);
 
 /** A dense matrix read from a file. */
@@ -40,7 +49,8 @@ interface Matrix {
   data: Float64Array;
 }
 
-const bad = (message: string, details: Record<string, unknown> = {}) => new AlsError('BAD_MODEL_FILE', message, details);
+/** A factor file that cannot be imported: `details.entry` (the .npz entry, or null) and `details.reason`. */
+const bad = (message: string, details: { entry?: string | null; reason: string } & Record<string, unknown>) => new AlsError('BAD_FACTORS', message, { entry: null, ...details });
 
 /**
  * Builds a servable model from factors trained elsewhere — benfred/implicit's `model.save()`
@@ -48,30 +58,50 @@ const bad = (message: string, details: Record<string, unknown> = {}) => new AlsE
  * ALS `itemFactors` written as JSON (`{"id":…,"features":[…]}` per line or an array) or CSV
  * (`id,f1,…,fk` or `id,"[f1, …]"`). The user's history then stays on the device: fold-in,
  * recommendations for a history and similar items work at once.
- * @throws AlsError `BAD_MODEL_FILE` naming what is wrong; `BAD_OPTION`
+ * @throws AlsError `BAD_FACTORS` naming what is wrong (`details: { entry, reason }`; `too-large` over
+ *   `maxBytes`), `NON_FINITE`, `BAD_OPTION` — never another error
  */
 export async function importFactors(source: FactorSource, opts: ImportFactorsOptions = {}): Promise<AlsModel> {
   checkOptions(opts, IMPORT_OPTION_NAMES);
-  const bytes = await toBytes(source);
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_FACTOR_BYTES;
+  if (typeof maxBytes !== 'number' || !Number.isSafeInteger(maxBytes) || maxBytes < 1) throw badOption('maxBytes', maxBytes, 'a positive integer (bytes)');
+  try {
+    return await importWithin(source, opts, maxBytes);
+  } catch (e) {
+    if (isAlsError(e) || (e as Error)?.name === 'AbortError') throw e;
+    // Whatever a malformed file still manages to break is reported as such, never as a RangeError.
+    throw bad(`The factor file could not be read: ${(e as Error)?.message ?? e}.`, { reason: 'unreadable' });
+  }
+}
+
+/** {@link importFactors} after its options are checked. */
+async function importWithin(source: FactorSource, opts: ImportFactorsOptions, maxBytes: number): Promise<AlsModel> {
+  const bytes = await toBytes(source, maxBytes);
   const format = opts.format ?? detect(bytes);
   let items: Matrix;
   let users: Matrix | undefined;
   let ids = opts.ids;
   const scalars: Record<string, number> = {};
   if (format === 'npy') {
-    items = parseNpy(bytes, 'the .npy file');
+    items = parseNpy(bytes, 'the .npy file', false, maxBytes);
   } else if (format === 'npz') {
-    const entries = await readZip(bytes);
-    const get = (name: string) => entries.get(name) ?? entries.get(`${name}.npy`);
-    const itemBytes = get('item_factors');
-    if (!itemBytes) throw bad(`The .npz has no item_factors array (it has: ${[...entries.keys()].join(', ') || 'nothing'}).`);
-    items = parseNpy(itemBytes, 'item_factors');
-    const userBytes = get('user_factors');
-    if (userBytes) users = parseNpy(userBytes, 'user_factors');
+    const entries = readZipDirectory(bytes);
+    const itemEntry = entries.get('item_factors');
+    if (!itemEntry) throw bad(`The .npz has no item_factors array (it has: ${[...entries.keys()].join(', ') || 'nothing'}).`, { entry: 'item_factors', reason: 'missing' });
+    // Only the arrays used are inflated; their declared sizes together must fit the limit first.
+    const used = (['item_factors', 'user_factors', 'regularization', 'alpha'] as const).filter((name) => entries.has(name));
+    const declared = used.reduce((sum, name) => sum + entries.get(name)!.size, 0);
+    if (declared > maxBytes) {
+      const largest = used.reduce((a, name) => (entries.get(name)!.size > entries.get(a)!.size ? name : a));
+      throw bad(`The .npz declares ${formatBytes(declared)} of arrays once decompressed (${largest}: ${formatBytes(entries.get(largest)!.size)}), over the limit of ${formatBytes(maxBytes)}. Pass a larger maxBytes if the file is genuine.`, { entry: entries.get(largest)!.name, reason: 'too-large', declaredBytes: declared, maxBytes });
+    }
+    items = parseNpy(await readZipEntry(bytes, itemEntry), itemEntry.name, false, maxBytes);
+    const userEntry = entries.get('user_factors');
+    if (userEntry) users = parseNpy(await readZipEntry(bytes, userEntry), userEntry.name, false, maxBytes);
     for (const key of ['regularization', 'alpha']) {
-      const b = get(key);
-      if (b) {
-        const m = parseNpy(b, key, true);
+      const entry = entries.get(key);
+      if (entry) {
+        const m = parseNpy(await readZipEntry(bytes, entry), entry.name, true, maxBytes);
         if (m.data.length === 1) scalars[key] = m.data[0];
       }
     }
@@ -82,7 +112,8 @@ export async function importFactors(source: FactorSource, opts: ImportFactorsOpt
   } else {
     throw badOption('format', format, '"npy", "npz", "json" or "csv"');
   }
-  if (users && users.cols !== items.cols) throw bad(`user_factors has ${users.cols} columns but item_factors has ${items.cols}.`);
+  if (users && users.cols !== items.cols) throw bad(`user_factors has ${users.cols} columns but item_factors has ${items.cols}.`, { entry: 'user_factors', reason: 'shape' });
+  if (!(items.cols >= 1 && items.cols <= MAX_FACTORS)) throw bad(`The factors have ${items.cols} columns; a model needs 1 … ${MAX_FACTORS}.`, { entry: null, reason: 'shape' });
   const itemIds = ids ?? Array.from({ length: items.rows }, (_, i) => i);
   if (itemIds.length !== items.rows) throw badOption('ids', `${itemIds.length} ids`, `one id per item row (${items.rows})`);
   const userIds = users ? (opts.userIds ?? Array.from({ length: users.rows }, (_, i) => i)) : [];
@@ -103,11 +134,21 @@ export async function importFactors(source: FactorSource, opts: ImportFactorsOpt
     'implicit',
   );
   const m = users ? users.rows : 0;
+  // Repeated ids: the caller's (`ids`, `userIds`) are a bad option, the file's (JSON/CSV) a bad file.
+  const idMap = (list: Id[], option: 'ids' | 'userIds') => {
+    try {
+      return idMapFromIds(list);
+    } catch (e) {
+      const given = option === 'ids' ? opts.ids !== undefined : opts.userIds !== undefined;
+      if (given) throw badOption(option, (e as Error).message, 'distinct ids');
+      throw bad(`The factor file repeats an id: ${(e as Error).message}.`, { reason: 'duplicate-id' });
+    }
+  };
   return AlsModel.create(
     {
       options,
-      users: users ? idMapFromIds(userIds) : createIdMap(),
-      items: idMapFromIds(itemIds),
+      users: users ? idMap(userIds, 'userIds') : createIdMap(),
+      items: idMap(itemIds, 'ids'),
       factors: { factors: items.cols, userFactors: users ? users.data : new Float64Array(0), itemFactors: items.data, globalMean: 0 },
       seen: { rows: m, cols: items.rows, indptr: new Int32Array(m + 1), indices: new Int32Array(0), values: new Float64Array(0) },
     },
@@ -115,12 +156,15 @@ export async function importFactors(source: FactorSource, opts: ImportFactorsOpt
   );
 }
 
-async function toBytes(source: FactorSource): Promise<Uint8Array> {
+/** The source's bytes; a source larger than `maxBytes` is refused before it is read. */
+async function toBytes(source: FactorSource, maxBytes: number): Promise<Uint8Array> {
+  const size = typeof source === 'string' ? source.length : source instanceof Uint8Array || source instanceof ArrayBuffer ? source.byteLength : typeof Blob !== 'undefined' && source instanceof Blob ? source.size : undefined;
+  if (size === undefined) throw badOption('source', typeof source, 'a Uint8Array, ArrayBuffer, Blob/File or string');
+  if (size > maxBytes) throw bad(`The factor file has ${formatBytes(size)}, over the limit of ${formatBytes(maxBytes)}. Pass a larger maxBytes if the file is genuine.`, { reason: 'too-large', declaredBytes: size, maxBytes });
   if (typeof source === 'string') return new TextEncoder().encode(source);
   if (source instanceof Uint8Array) return source;
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
-  if (typeof Blob !== 'undefined' && source instanceof Blob) return new Uint8Array(await source.arrayBuffer());
-  throw badOption('source', typeof source, 'a Uint8Array, ArrayBuffer, Blob/File or string');
+  return new Uint8Array(await (source as Blob).arrayBuffer());
 }
 
 function detect(b: Uint8Array): 'npy' | 'npz' | 'json' | 'csv' {
@@ -131,31 +175,48 @@ function detect(b: Uint8Array): 'npy' | 'npz' | 'json' | 'csv' {
   return b[j] === 0x5b || b[j] === 0x7b ? 'json' : 'csv';
 }
 
+/** Largest element count a shape may declare before any byte is read (guards the arithmetic). */
+const MAX_ELEMENTS = 2 ** 40;
+
 /**
  * Reads a NumPy .npy array (format v1–v3; little/big-endian f4/f8/i4/i8; C or Fortran order).
+ * The declared shape × dtype size is checked against `maxBytes` and against the bytes present
+ * before anything is allocated.
  * see: numpy.lib.format
+ * @throws AlsError `BAD_FACTORS` with `details: { entry, reason }`
  */
-export function parseNpy(b: Uint8Array, what: string, allowScalar = false): Matrix {
-  if (!(b[0] === 0x93 && String.fromCharCode(...b.subarray(1, 6)) === 'NUMPY')) throw bad(`${what} is not a NumPy .npy array.`);
+export function parseNpy(b: Uint8Array, what: string, allowScalar = false, maxBytes = DEFAULT_MAX_FACTOR_BYTES): Matrix {
+  const fail = (reason: string, message: string, more: Record<string, unknown> = {}) => bad(message, { entry: what, reason, ...more });
+  if (!(b.length >= 10 && b[0] === 0x93 && String.fromCharCode(...b.subarray(1, 6)) === 'NUMPY')) throw fail('not-npy', `${what} is not a NumPy .npy array.`);
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const major = b[6];
-  const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  if (major < 1 || major > 3) throw fail('version', `${what}: .npy format version ${major} is not supported (1–3 are).`);
   const start = major === 1 ? 10 : 12;
+  if (b.length < start) throw fail('truncated', `${what} is truncated inside its header.`);
+  const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  if (start + headerLen > b.length) throw fail('truncated', `${what} is truncated: its header says ${headerLen} bytes, the file has ${b.length - start} after the preamble.`);
   const header = new TextDecoder().decode(b.subarray(start, start + headerLen));
   const descr = /'descr':\s*'([<>|=])([fi])(\d)'/.exec(header);
   const fortran = /'fortran_order':\s*True/.test(header);
   const shapeMatch = /'shape':\s*\(([^)]*)\)/.exec(header);
-  if (!descr || !shapeMatch) throw bad(`${what}: unsupported .npy header ${JSON.stringify(header.trim())}.`);
-  const shape = shapeMatch[1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (!(shape.length === 2 || (allowScalar && shape.length <= 1))) throw bad(`${what} must be a 2-D array (rows × factors); its shape is (${shape.join(', ')}).`);
+  if (!descr || !shapeMatch) throw fail('header', `${what}: unsupported .npy header ${JSON.stringify(header.trim().slice(0, 200))}.`);
+  const dims = shapeMatch[1].split(',').map((s) => s.trim()).filter(Boolean);
+  const shape = dims.map((s) => (/^\d+L?$/.test(s) ? Number(s.replace('L', '')) : NaN));
+  if (shape.some((d) => !Number.isSafeInteger(d))) throw fail('shape', `${what}: the shape (${dims.join(', ')}) is not a list of non-negative integers.`);
+  if (!(shape.length === 2 || (allowScalar && shape.length <= 1))) throw fail('shape', `${what} must be a 2-D array (rows × factors); its shape is (${shape.join(', ')}).`, { shape });
   const [rows, cols] = shape.length === 2 ? shape : [1, shape[0] ?? 1];
   const little = descr[1] !== '>';
   const kind = descr[2];
   const size = Number(descr[3]);
-  if (!((kind === 'f' && (size === 4 || size === 8)) || (kind === 'i' && (size === 4 || size === 8)))) throw bad(`${what}: unsupported dtype ${descr[0].slice(9)}; use float32 or float64.`);
+  if (!((kind === 'f' && (size === 4 || size === 8)) || (kind === 'i' && (size === 4 || size === 8)))) throw fail('dtype', `${what}: unsupported dtype ${descr[0].slice(9)}; use float32 or float64.`);
   const dataStart = start + headerLen;
   const count = rows * cols;
-  if (dataStart + count * size > b.length) throw bad(`${what} is truncated: the header promises ${count} values.`);
+  // Sizes from the declared shape, before allocating: the values as read, and as f64 in memory.
+  const declaredBytes = count * size;
+  if (count > MAX_ELEMENTS || declaredBytes > maxBytes || count * 8 > maxBytes) {
+    throw fail('too-large', `${what} declares ${rows} × ${cols} values (${formatBytes(Math.max(declaredBytes, count * 8))}), over the limit of ${formatBytes(maxBytes)}. Pass a larger maxBytes if the file is genuine.`, { declaredBytes, maxBytes });
+  }
+  if (dataStart + declaredBytes > b.length) throw fail('truncated', `${what} is truncated: the header promises ${count} values (${declaredBytes} bytes), ${Math.max(0, b.length - dataStart)} bytes follow.`, { declaredBytes });
   const data = new Float64Array(count);
   for (let j = 0; j < count; j++) {
     const at = dataStart + j * size;
@@ -167,8 +228,23 @@ export function parseNpy(b: Uint8Array, what: string, allowScalar = false): Matr
   return { rows, cols, data };
 }
 
-/** Reads the entries of a ZIP archive (stored or deflated), as written by numpy.savez(_compressed). */
-async function readZip(b: Uint8Array): Promise<Map<string, Uint8Array>> {
+/** One entry of a ZIP central directory: where its bytes are and what it declares. */
+interface ZipEntry {
+  name: string;
+  method: number;
+  /** Offset of the compressed bytes in the archive. */
+  dataAt: number;
+  compressedSize: number;
+  /** The uncompressed size the directory declares (checked while inflating). */
+  size: number;
+}
+
+/**
+ * Reads the central directory of a ZIP archive (stored or deflated entries, as written by
+ * numpy.savez / savez_compressed) without inflating anything; entries are keyed by name
+ * without `.npy`. Every offset is checked against the archive's length.
+ */
+function readZipDirectory(b: Uint8Array): Map<string, ZipEntry> {
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   let eocd = -1;
   for (let j = b.length - 22; j >= Math.max(0, b.length - 22 - 65535); j--) {
@@ -177,33 +253,74 @@ async function readZip(b: Uint8Array): Promise<Map<string, Uint8Array>> {
       break;
     }
   }
-  if (eocd < 0) throw bad('The .npz file is not a complete ZIP archive (no end-of-directory record).');
-  const entries = view.getUint16(eocd + 10, true);
+  if (eocd < 0) throw bad('The .npz file is not a complete ZIP archive (no end-of-directory record).', { entry: null, reason: 'not-zip' });
+  const count = view.getUint16(eocd + 10, true);
   let at = view.getUint32(eocd + 16, true);
-  const out = new Map<string, Uint8Array>();
-  for (let e = 0; e < entries; e++) {
-    if (at + 46 > b.length || view.getUint32(at, true) !== 0x02014b50) throw bad('The .npz central directory is corrupt.');
+  const out = new Map<string, ZipEntry>();
+  for (let e = 0; e < count; e++) {
+    if (at + 46 > b.length || view.getUint32(at, true) !== 0x02014b50) throw bad('The .npz central directory is corrupt.', { entry: null, reason: 'corrupt' });
     const method = view.getUint16(at + 10, true);
-    const compressed = view.getUint32(at + 20, true);
+    const compressedSize = view.getUint32(at + 20, true);
+    const size = view.getUint32(at + 24, true);
     const nameLen = view.getUint16(at + 28, true);
     const extraLen = view.getUint16(at + 30, true);
     const commentLen = view.getUint16(at + 32, true);
     const local = view.getUint32(at + 42, true);
+    if (at + 46 + nameLen > b.length) throw bad('The .npz central directory is corrupt.', { entry: null, reason: 'corrupt' });
     const name = new TextDecoder().decode(b.subarray(at + 46, at + 46 + nameLen));
-    if (compressed === 0xffffffff || local === 0xffffffff) throw bad('ZIP64 .npz archives are not supported; save with numpy.savez on arrays under 4 GiB.');
-    if (view.getUint32(local, true) !== 0x04034b50) throw bad(`The .npz entry ${name} is corrupt.`);
+    if (compressedSize === 0xffffffff || size === 0xffffffff || local === 0xffffffff) {
+      throw bad(`The .npz entry ${name} needs ZIP64 (over 4 GiB), which is not supported; save arrays under 4 GiB with numpy.savez.`, { entry: name, reason: 'zip64' });
+    }
+    if (local + 30 > b.length || view.getUint32(local, true) !== 0x04034b50) throw bad(`The .npz entry ${name} is corrupt (no local header at offset ${local}).`, { entry: name, reason: 'corrupt' });
     const dataAt = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
-    const raw = b.subarray(dataAt, dataAt + compressed);
-    if (raw.length !== compressed) throw bad(`The .npz entry ${name} is truncated.`);
-    out.set(name.replace(/\.npy$/, ''), method === 0 ? raw : method === 8 ? await inflateRaw(raw) : (() => { throw bad(`The .npz entry ${name} uses ZIP method ${method}; only stored and deflate are supported.`); })());
+    if (dataAt + compressedSize > b.length) throw bad(`The .npz entry ${name} is truncated.`, { entry: name, reason: 'truncated' });
+    if (method !== 0 && method !== 8) throw bad(`The .npz entry ${name} uses ZIP method ${method}; only stored and deflate are supported.`, { entry: name, reason: 'method' });
+    if (method === 0 && compressedSize !== size) throw bad(`The .npz entry ${name} is stored but declares ${size} bytes for ${compressedSize}.`, { entry: name, reason: 'size-mismatch' });
+    out.set(name.replace(/\.npy$/, ''), { name, method, dataAt, compressedSize, size });
     at += 46 + nameLen + extraLen + commentLen;
   }
   return out;
 }
 
-async function inflateRaw(data: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([data as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+/**
+ * The uncompressed bytes of one entry. A deflated entry is inflated as a stream into a buffer
+ * of its declared size: output beyond that size (a deflate bomb whose directory lies) stops
+ * the inflation at once, so memory never exceeds the declared size, itself capped by the caller.
+ */
+async function readZipEntry(b: Uint8Array, entry: ZipEntry): Promise<Uint8Array> {
+  const raw = b.subarray(entry.dataAt, entry.dataAt + entry.compressedSize);
+  if (entry.method === 0) return raw;
+  const fail = (reason: string, message: string) => bad(`The .npz entry ${entry.name} ${message}`, { entry: entry.name, reason });
+  if (typeof DecompressionStream !== 'function') throw fail('unsupported', 'is compressed and this runtime has no DecompressionStream; save it with numpy.savez (uncompressed) instead.');
+  const out = new Uint8Array(entry.size);
+  let filled = 0;
+  let reader: ReadableStreamDefaultReader<Uint8Array>;
+  try {
+    reader = new Blob([raw as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
+  } catch (e) {
+    throw fail('unsupported', `cannot be inflated here (${(e as Error)?.message ?? e}); save it with numpy.savez (uncompressed) instead.`);
+  }
+  for (;;) {
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (e) {
+      throw fail('inflate', `is not valid deflate data (${(e as Error)?.message ?? e}).`);
+    }
+    if (chunk.done) break;
+    if (filled + chunk.value.length > entry.size) {
+      await reader.cancel().catch(() => undefined);
+      throw fail('size-mismatch', `inflates to more than the ${entry.size} bytes its directory declares: refused (a corrupt file or a decompression bomb).`);
+    }
+    out.set(chunk.value, filled);
+    filled += chunk.value.length;
+  }
+  if (filled !== entry.size) throw fail('size-mismatch', `inflates to ${filled} bytes but its directory declares ${entry.size}.`);
+  return out;
+}
+
+function formatBytes(n: number): string {
+  return n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(1)} GiB` : n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB` : `${n} bytes`;
 }
 
 /** Spark-style JSON: `[{"id":1,"features":[…]},…]`, or one such object per line. */
@@ -213,11 +330,11 @@ function parseJsonFactors(text: string): { ids: Id[]; matrix: Matrix } {
   try {
     records = t.startsWith('[') ? JSON.parse(t) : t.split(/\r?\n/).filter((l) => l.trim()).map((l) => JSON.parse(l));
   } catch (e) {
-    throw bad(`The factor JSON is not valid: ${(e as Error).message}.`);
+    throw bad(`The factor JSON is not valid: ${(e as Error).message}.`, { reason: 'json' });
   }
   return fromRows(records.map((r, j) => {
     const o = r as { id?: Id; features?: unknown };
-    if (typeof o !== 'object' || o === null || o.id === undefined || !Array.isArray(o.features)) throw bad(`Factor record ${j} needs "id" and "features" (an array of numbers).`, { record: j });
+    if (typeof o !== 'object' || o === null || o.id === undefined || !Array.isArray(o.features)) throw bad(`Factor record ${j} needs "id" and "features" (an array of numbers).`, { reason: 'record', record: j });
     return { id: o.id, features: o.features as number[], where: `record ${j}` };
   }));
 }
@@ -229,7 +346,7 @@ function parseCsvFactors(text: string): { ids: Id[]; matrix: Matrix } {
   lines.forEach((line, j) => {
     if (!line.trim()) return;
     const comma = line.indexOf(',');
-    if (comma < 0) throw bad(`Factor CSV line ${j + 1}: expected "id,f1,…".`, { line: j + 1 });
+    if (comma < 0) throw bad(`Factor CSV line ${j + 1}: expected "id,f1,…".`, { reason: 'record', line: j + 1 });
     const id = line.slice(0, comma).trim().replace(/^"|"$/g, '');
     const rest = line.slice(comma + 1).trim().replace(/^"|"$/g, '').replace(/^\[|\]$/g, '');
     const features = rest.split(',').map((s) => Number(s.trim()));
@@ -240,13 +357,13 @@ function parseCsvFactors(text: string): { ids: Id[]; matrix: Matrix } {
 }
 
 function fromRows(rows: { id: Id; features: number[]; where: string }[]): { ids: Id[]; matrix: Matrix } {
-  if (rows.length === 0) throw bad('The factor file has no rows.');
+  if (rows.length === 0) throw bad('The factor file has no rows.', { reason: 'empty' });
   const cols = rows[0].features.length;
   const data = new Float64Array(rows.length * cols);
   rows.forEach((r, i) => {
-    if (r.features.length !== cols) throw bad(`Factor ${r.where} has ${r.features.length} values; the first row has ${cols}.`);
+    if (r.features.length !== cols) throw bad(`Factor ${r.where} has ${r.features.length} values; the first row has ${cols}.`, { reason: 'record', where: r.where });
     r.features.forEach((v, a) => {
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`Factor ${r.where}: value ${a + 1} is not a finite number.`);
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`Factor ${r.where}: value ${a + 1} is not a finite number.`, { reason: 'value', where: r.where });
       data[i * cols + a] = v;
     });
   });
