@@ -114,7 +114,7 @@ const CHECK_CHARS = 1 << 16;
 /**
  * Why `text` (the first lines of an input) is not delimited text, or null when it is:
  * NUL characters (binary, or UTF-16/UTF-32 decoded as if it were UTF-8), or many control
- * characters / undecodable bytes (binary).
+ * characters / undecodable bytes (over 10 %: binary without NULs).
  */
 export function textProblem(text: string): { reason: string; kind: 'utf-16' | 'binary' } | null {
   const n = Math.min(text.length, CHECK_CHARS);
@@ -123,7 +123,8 @@ export function textProblem(text: string): { reason: string; kind: 'utf-16' | 'b
   for (let j = 0; j < n; j++) {
     const c = text.charCodeAt(j);
     if (c === 0) nul++;
-    else if ((c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 11 && c !== 12) || c === 0x7f || c === 0xfffd) control++;
+    // ESC, BEL and BS may be inside ids (terminal escapes; printed escaped): not counted.
+    else if ((c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 11 && c !== 12 && c !== 0x1b && c !== 7 && c !== 8) || c === 0xfffd) control++;
   }
   if (nul > 0) {
     if (wideText(text, n, 2) || wideText(text, n, 4)) {
@@ -131,7 +132,7 @@ export function textProblem(text: string): { reason: string; kind: 'utf-16' | 'b
     }
     return { kind: 'binary', reason: 'not a text file (it holds NUL bytes). Give a delimited text file such as CSV or TSV' };
   }
-  if (control >= 4 && control > n * 0.05) {
+  if (control >= 8 && control > n * 0.1) {
     return { kind: 'binary', reason: 'not a text file (it holds control characters or bytes that are not UTF-8). Give a delimited text file such as CSV or TSV, saved as UTF-8' };
   }
   return null;
