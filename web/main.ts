@@ -292,6 +292,10 @@ async function trainNow(quick = false): Promise<void> {
           $.halfProgress.value = half;
           $.halfLabel.textContent = `${p.side} ${p.rowsDone}/${p.rowsTotal}`;
           $.runProgress.value = (p.iteration - 1 + (p.side === 'items' ? 0.5 : 0) + half / 2) / iterations;
+        } else if (p.stage === 'validating') {
+          // Held-out scoring of a big test set takes a while: show it moving.
+          $.halfProgress.value = p.usersDone / p.usersTotal;
+          $.halfLabel.textContent = `held-out scoring ${p.usersDone}/${p.usersTotal} users`;
         } else if (p.stage === 'iteration') {
           $.trainStats.textContent = `Iteration ${p.iteration}/${iterations} · loss ${fmt(p.loss, 5)} · ${fmt(p.seconds * 1000, 3)} ms/iteration · ${fmt(p.gflops, 3)} GFLOP/s`;
         }

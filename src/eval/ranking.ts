@@ -105,6 +105,7 @@ export class RankingAccumulator {
   private readonly sortedPos: Float64Array;
   private readonly histLower: Int32Array;
   private readonly histUpper: Int32Array;
+  private readonly bucketStart = new Int32Array(257);
   private users = 0;
   private precision = 0;
   private recall = 0;
@@ -196,8 +197,22 @@ export class RankingAccumulator {
       histLower.fill(0, 0, npos + 1);
       histUpper.fill(0, 0, npos + 1);
       const lowest = sortedPos[0];
+      const highest = sortedPos[npos - 1];
+      // Buckets over [lowest, highest] remember how many positives lie below each bucket's
+      // start, so a negative needs about one comparison instead of a binary search. The
+      // bucket only picks where to start: the scans below make the count exact whatever
+      // the rounding (and ties, ±Infinity and a single positive need no special case).
+      const buckets = this.bucketStart;
+      const nb = Math.min(buckets.length - 1, 2 * npos);
+      const scale = highest > lowest && Number.isFinite(highest - lowest) ? nb / (highest - lowest) : 0;
+      for (let b = 0, j = 0; b < nb; b++) {
+        const edge = lowest + b / scale;
+        while (j < npos && sortedPos[j] < edge) j++;
+        buckets[b] = j;
+      }
       let nneg = 0;
-      let underAll = 0; // negatives below every positive: the common case, counted without a search
+      let underAll = 0; // negatives below every positive: the common case for a good model
+      let overAll = 0; // negatives above every positive
       for (let i = 0; i < numItems; i++) {
         if (inTrain[i] || isPositive[i]) continue;
         nneg++;
@@ -206,20 +221,24 @@ export class RankingAccumulator {
           underAll++;
           continue;
         }
-        // Positives strictly below s (a branch-free lower bound), then those equal to it.
-        let base = 0;
-        let len = npos;
-        while (len > 1) {
-          const half = len >>> 1;
-          base = sortedPos[base + half - 1] < s ? base + half : base;
-          len -= half;
+        if (s > highest) {
+          overAll++;
+          continue;
         }
-        const lower = sortedPos[base] < s ? base + 1 : base;
+        let lower = 0;
+        if (scale > 0) {
+          const b = Math.floor((s - lowest) * scale);
+          lower = buckets[b < nb ? b : nb - 1];
+          while (lower > 0 && sortedPos[lower - 1] >= s) lower--;
+        }
+        while (lower < npos && sortedPos[lower] < s) lower++; // positives strictly below s
         let upper = lower;
-        while (upper < npos && sortedPos[upper] === s) upper++;
+        while (upper < npos && sortedPos[upper] === s) upper++; // … and those equal to it
         histLower[lower]++;
         histUpper[upper]++;
       }
+      histLower[npos] += overAll;
+      histUpper[npos] += overAll;
       histLower[0] += underAll;
       histUpper[0] += underAll;
       if (nneg > 0) {
