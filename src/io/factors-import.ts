@@ -129,7 +129,8 @@ async function importWithin(source: FactorSource, opts: ImportFactorsOptions, ma
       regularization: opts.regularization ?? scalars.regularization ?? 0.01,
       // The file's α is for implicit models; a caller's α with explicit feedback is refused (it would not apply).
       alpha: opts.alpha ?? (feedback === 'implicit' ? (scalars.alpha ?? 1) : undefined),
-      confidence: opts.confidence,
+      // Documented default for imported factors: linear (training's default, log with a measured ε, has no data to measure ε from).
+      confidence: opts.confidence ?? (feedback === 'implicit' ? 'linear' : undefined),
     },
     'implicit',
   );
