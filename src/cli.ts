@@ -13,6 +13,7 @@ import type { AlsModel, ScoredItem } from './als/model.js';
 import { resolveTrainOptions, type TrainOptions } from './als/options.js';
 import { builtinDataset, type CatalogueItem } from './data/builtin.js';
 import { fromRecords, parseChunks } from './data/parse.js';
+import type { ParseOptions } from './data/parse-options.js';
 import type { Interactions } from './data/types.js';
 import { AlsError, isAlsError } from './errors.js';
 import { crossValidate, type CrossValidateOptions, type CvMetric, type CvProgress } from './eval/cross-validate.js';
@@ -49,8 +50,9 @@ Usage:
   als-wasm demo            train on the built-in dataset and show recommendations
 
 FILE: CSV (with or without header), TSV, MovieLens u.data / ratings.dat / ratings.csv,
-auto-detected. Columns: user, item[, value[, timestamp]]. --skip-bad-rows skips rows that
-cannot be read (their count and the first one go to stderr) instead of stopping at the first.
+auto-detected. Columns: user, item[, value[, timestamp]]. train, evaluate and cv also take
+--skip-bad-rows (skip rows that cannot be read; their count and the first one go to stderr),
+--delimiter D (tab for a tab), --decimal .|, and --max-line-length N (default 4194304).
 --workers N: 1 … 4 × the cores here (at most 64). --out must not name an input file; the
 model is written to a temporary file and renamed over MODEL, so a failed write leaves the
 previous MODEL intact. Bad usage (an unknown flag, a value out of range) exits 2; bad input
@@ -58,11 +60,13 @@ or a failed run exits 1.`;
 
 /** Flags that take no value. */
 const BOOLEAN_FLAGS = new Set(['json', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'skip-bad-rows', 'help']);
+/** Flags of the commands that read a ratings file (the library's parse options `onBadRow`, `delimiter`, `decimal`, `maxLineLength`). */
+const READ_FLAGS = ['skip-bad-rows', 'delimiter', 'decimal', 'max-line-length'];
 /** Every flag each command accepts. */
 const COMMAND_FLAGS: Record<string, string[]> = {
-  train: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'alpha', 'confidence', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', 'skip-bad-rows', 'json'],
-  evaluate: ['model', 'test', 'k', 'skip-bad-rows', 'json'],
-  cv: ['feedback', 'folds', 'grid', 'metric', 'k', 'iterations', 'restarts', 'biases', 'seed', 'patience', 'factors', 'regularization', 'alpha', 'confidence', 'solver', 'out', 'skip-bad-rows', 'json'],
+  train: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'alpha', 'confidence', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', ...READ_FLAGS, 'json'],
+  evaluate: ['model', 'test', 'k', ...READ_FLAGS, 'json'],
+  cv: ['feedback', 'folds', 'grid', 'metric', 'k', 'iterations', 'restarts', 'biases', 'seed', 'patience', 'factors', 'regularization', 'alpha', 'confidence', 'solver', 'out', ...READ_FLAGS, 'json'],
   recommend: ['model', 'user', 'k', 'json'],
   similar: ['model', 'item', 'k', 'json'],
   demo: ['json'],
@@ -126,6 +130,16 @@ function num(p: Parsed, name: string): number | undefined {
   const x = Number(v);
   if (v.trim() === '' || !Number.isFinite(x)) throw new UsageError(`--${name} must be a number, got "${v}"`);
   return x;
+}
+
+/** `--delimiter` (`tab` for a tab), `--decimal`, `--max-line-length`: parse options, checked by the parser (BAD_OPTION exits 2). */
+function readFlags(p: Parsed): Pick<ParseOptions, 'delimiter' | 'decimal' | 'maxLineLength'> {
+  const delimiter = str(p, 'delimiter');
+  return {
+    delimiter: delimiter === 'tab' ? '\t' : delimiter,
+    decimal: str(p, 'decimal') as ParseOptions['decimal'],
+    maxLineLength: num(p, 'max-line-length'),
+  };
 }
 
 /** `--k`: an integer ≥ 1 (default 10), checked before any file is read. */
@@ -207,6 +221,11 @@ function cliAdvice(message: string, command: string, badOption: boolean): string
   const flags = COMMAND_FLAGS[command] ?? [];
   const said = message
     .replace(/onBadRow: 'skip'/g, '--skip-bad-rows')
+    .replace(/decimal: '([.,])'/g, '--decimal $1')
+    .replace(/the decimal option \('\.' or ','\)/g, '--decimal . or --decimal ,')
+    .replace(/the delimiter or format option/g, "--delimiter (e.g. --delimiter ';' or --delimiter tab)")
+    .replace(/a larger maxLineLength/g, 'a larger --max-line-length')
+    .replace(/\(maxLineLength\)/g, '(--max-line-length)')
     .replace(/confidence: 'log'/g, '--confidence log');
   if (!badOption) return said;
   return said.replace(/^Option "([a-zA-Z]+)"/, (whole, name: string) => {
@@ -231,6 +250,7 @@ async function readInteractions(path: string, quiet: boolean, p: Parsed): Promis
     source: basename(path),
     bytesTotal: size,
     onBadRow: p.flags.has('skip-bad-rows') ? 'skip' : 'error',
+    ...readFlags(p),
     onProgress: (p) => {
       const t = Date.now();
       if (quiet || t - lastReport < 500) return;

@@ -262,6 +262,32 @@ describe('error messages advise what the CLI has (issue 14, item 5)', () => {
     expect(cv.stderr).toMatch(/skipped 1 bad rows/);
   });
 
+  it('parse advice names --decimal, --delimiter and --max-line-length, and those flags work', async () => {
+    const amb = join(dir, 'amb.csv');
+    writeFileSync(amb, 'u1;i1;1,234\nu2;i2;2,345\nu1;i2;1,000\nu2;i1;3,000\n');
+    const r = await run(['train', amb, '--out', join(dir, 'amb.alsm'), ...fast]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--decimal/);
+    expect(r.stderr).not.toMatch(/decimal option|decimal: '/);
+    const ok = await run(['train', amb, '--out', join(dir, 'amb.alsm'), ...fast, '--decimal', ',', '--feedback', 'explicit', '--json']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(lastJson(ok.stdout)).toMatchObject({ users: 2, items: 2 });
+
+    const pipes = join(dir, 'pipes.txt');
+    writeFileSync(pipes, 'a|x|1\nb|y|2\na|y|3\n');
+    const d = await run(['train', pipes, '--out', join(dir, 'pipes.alsm'), ...fast, '--delimiter', '|', '--json']);
+    expect(d.code, d.stderr).toBe(0);
+    expect(lastJson(d.stdout)).toMatchObject({ users: 2, items: 2 });
+
+    const long = await run(['train', pipes, '--out', join(dir, 'pipes.alsm'), ...fast, '--max-line-length', '3']);
+    expect(long.code).toBe(1);
+    expect(long.stderr).toMatch(/longer than 3 characters.*--max-line-length/);
+    expect(long.stderr).not.toMatch(/maxLineLength/);
+    const zero = await run(['train', pipes, '--out', join(dir, 'pipes.alsm'), '--max-line-length', '0']);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toMatch(/--max-line-length must be/);
+  });
+
   it('an unknown user: no advice to call recommendForHistory', async () => {
     const r = await run(['recommend', '--model', join(dir, 'b.alsm'), '--user', 'nobody']);
     expect(r.code).toBe(1);
