@@ -226,7 +226,7 @@ export class DelimitedParser {
       }
       const n = f.split(s, from, to, width + 1);
       if (n < minFields) throw new RowError(`expected at least ${minFields} fields, found ${n}`);
-      if (n > width) throw new RowError(this.layout.header ? `more fields than the header has (${width}): quote a field that holds the delimiter (a decimal comma in a comma-separated file needs quotes), or fix the header` : `more fields than the other rows have (${width}): every row needs the same columns from the first data row on; quote a field that holds the delimiter`);
+      if (n > width && !this.onlyEmptyAfter(s, from, to, width)) throw new RowError(this.layout.header ? `more fields than the header has (${width}): quote a field that holds the delimiter (a decimal comma in a comma-separated file needs quotes), or fix the header` : `more fields than the other rows have (${width}): every row needs the same columns from the first data row on; quote a field that holds the delimiter`);
       const user = this.id(s, r.user, this.users, 'user');
       const item = this.id(s, r.item, this.items, 'item');
       let value = 1;
@@ -265,6 +265,17 @@ export class DelimitedParser {
       if (!(e instanceof RowError)) throw e;
       badRow(this.skipped, this.skip, this.source, 'line', line, e.message, s.slice(from, Math.min(to, from + 200)));
     }
+  }
+
+  /**
+   * Whether the fields of `s[from, to)` from index `width` on are all empty (a trailing
+   * delimiter such as `1,2,3,`: nothing would be lost). Re-splits the line; only wide rows get here.
+   */
+  private onlyEmptyAfter(s: string, from: number, to: number, width: number): boolean {
+    const f = this.splitter;
+    const n = f.split(s, from, to, 1 << 16);
+    for (let k = width; k < n; k++) if (f.starts[k] < 0 || f.starts[k] !== f.ends[k]) return false;
+    return true;
   }
 
   /** Interns the id in field k (digit spans without allocating). */

@@ -117,6 +117,11 @@ describe('issue 14: rows must have the columns of the header / of the first rows
     expect(err).toMatchObject({ code: 'PARSE_ERROR', details: { line: 4 } });
   });
 
+  it('a trailing delimiter (an empty last field) loses nothing and is accepted', () => {
+    expect(rowsOf(parseText('user,item,rating\n1,2,3,\n4,5,6\n'))).toEqual([['1', '2', 3], ['4', '5', 6]]);
+    expect(caught(() => parseText('user,item,rating\n1,2,3,,x\n'))).toMatchObject({ code: 'PARSE_ERROR', details: { line: 2 } });
+  });
+
   it('an optional trailing column may be missing when the header names it', () => {
     expect(rowsOf(parseText('user,item,rating,comment\n1,2,3,nice\n4,5,6\n'))).toEqual([['1', '2', 3], ['4', '5', 6]]);
   });
