@@ -23,7 +23,7 @@ export {
 export { train, defaultFeedback, type TrainResult, type FitOptions } from './als/fit.js';
 export { trainFactors, estimateTrainingBytes, type Factors, type TrainReport, type TrainHooks } from './als/train.js';
 export { PoolKeeper } from './parallel/lease.js';
-export { defaultWorkers } from './parallel/cores.js';
+export { defaultWorkers, maxWorkers } from './parallel/cores.js';
 export { AlsModel, type ScoredItem, type HistoryRecommendations, type SimilarItemsOptions, type RecommendOptions, type HistoryEntry, type FoldInResult, type ModelParts, type Explanation, type Contribution } from './als/model.js';
 export { evaluateModel, alignToModel, type RatingEvaluation, type RankingEvaluation } from './eval/evaluate.js';
 export { saveModel, loadModel } from './io/model-file.js';
@@ -56,7 +56,7 @@ export { Validator, resolveValidation, type ValidationOptions, type ValidationRe
 export { metricsFor, isLowerBetter, type QualityMetric } from './eval/evaluate.js';
 export { createRecommender, type Recommender, type RecommenderOptions } from './worker/client.js';
 export { saveToIndexedDB, loadFromIndexedDB, listIndexedDBModels, deleteFromIndexedDB } from './io/store.js';
-export { importFactors, parseNpy, type ImportFactorsOptions, type FactorSource } from './io/factors-import.js';
+export { importFactors, parseNpy, DEFAULT_MAX_FACTOR_BYTES, type ImportFactorsOptions, type FactorSource } from './io/factors-import.js';
 export { rankingMetrics, ratingMetrics, rmse, mae, type RankingMetrics, type RankingInput } from './eval/metrics.js';
 export { topK, type TopK } from './recommend/top-k.js';
 export { similarItems as similarRows, rowNorms } from './recommend/similar.js';
