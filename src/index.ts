@@ -20,7 +20,9 @@ export {
   type Solver,
   type DuplicatePolicy,
 } from './als/options.js';
-export { train, defaultFeedback, type TrainResult, type FitOptions } from './als/fit.js';
+export { autoRegularization, largestSingularValue, tameHeavyRows } from './als/auto-regularization.js';
+export { medianPositive, toConfidence } from './als/confidence.js';
+export { train, defaultFeedback, type TrainResult, type FitOptions, type FitReport } from './als/fit.js';
 export { trainFactors, estimateTrainingBytes, type Factors, type TrainReport, type TrainHooks } from './als/train.js';
 export { PoolKeeper } from './parallel/lease.js';
 export { defaultWorkers, maxWorkers } from './parallel/cores.js';
@@ -52,6 +54,7 @@ export {
   type EngineCrossValidateOptions,
   type CrossValidationSummary,
 } from './engine/engine.js';
+export { resolveTuneOptions, tuneOptions, calibrateRegularization, TUNE_DEFAULT_BUDGET_SECONDS, type TuneOptions, type TuneReport, type TuneTrial, type TunedParams, type RegularizationCalibration } from './eval/tune.js';
 export { Validator, resolveValidation, type ValidationOptions, type ValidationReport, type ValidationPoint } from './eval/validation.js';
 export { metricsFor, isLowerBetter, type QualityMetric } from './eval/evaluate.js';
 export { createRecommender, type Recommender, type RecommenderOptions } from './worker/client.js';

@@ -28,7 +28,7 @@ import { isLowerBetter, metricsFor, type QualityMetric } from './evaluate.js';
 
 /** Options of automatic tuning (`train(data, { tune: { … } })`; `tune: true` takes every default). */
 export interface TuneOptions {
-  /** Wall-clock seconds for the search (the refit comes on top). Default 60. */
+  /** Wall-clock seconds for the search and the refit on all the data (the refit's share is estimated from the first run). Default 60. */
   budgetSeconds?: number;
   /** Metric to select on. Default `ndcg` (implicit) or `rmse` (explicit). */
   metric?: QualityMetric;
@@ -430,11 +430,14 @@ export async function tuneOptions(
   // Cost of one candidate through all rungs (η = 3), in first-rung iterations; Cholesky at the last rung costs ~2.5× CG.
   const lastRungCost = finalSolver === 'cg' ? 1 : 2.5;
   const perCandidate = perIteration * (rungIterations[0] + rungIterations[1] / 3 + (rungIterations[2] * lastRungCost) / 9) * 1.3;
-  const count = Math.max(5, Math.min(26, Math.floor((spec.budgetSeconds * 0.8 - elapsed()) / perCandidate)));
+  // The budget covers the refit on all the data too: keep back its estimated cost (the last rung's solver, 1.25× the data).
+  const refitEstimate = perIteration * lastRungCost * maxIterations * 1.25 * (data.length / Math.max(1, split.train.length));
+  const budget = Math.max(spec.budgetSeconds * 0.3, spec.budgetSeconds - refitEstimate);
+  const count = Math.max(5, Math.min(26, Math.floor((budget * 0.85 - elapsed()) / perCandidate)));
   let pool = makeCandidates(count).map((c, i) => ({ c, score: i === 0 ? probe.score : NaN, iteration: i === 0 ? probe.iteration : 0, seconds: i === 0 ? probe.seconds : 0 }));
-  for (let i = 1; i < pool.length && elapsed() < spec.budgetSeconds; i++) Object.assign(pool[i], await run(pool[i].c, 0));
+  for (let i = 1; i < pool.length && elapsed() < budget; i++) Object.assign(pool[i], await run(pool[i].c, 0));
   let rungReached = 0;
-  for (let rung = 1; rung < rungIterations.length && elapsed() < spec.budgetSeconds; rung++) {
+  for (let rung = 1; rung < rungIterations.length && elapsed() < budget; rung++) {
     const keep = Math.max(1, Math.ceil(pool.length / 3));
     pool = pool
       .filter((x) => !Number.isNaN(x.score))
@@ -443,7 +446,7 @@ export async function tuneOptions(
       .map((x) => ({ ...x, score: NaN }));
     const done: typeof pool = [];
     for (const x of pool) {
-      if (done.length > 0 && elapsed() >= spec.budgetSeconds) break;
+      if (done.length > 0 && elapsed() >= budget) break;
       done.push({ ...x, ...(await run(x.c, rung)) });
     }
     pool = done;
@@ -457,7 +460,7 @@ export async function tuneOptions(
   // Refine λ beside the winner at the last rung while the budget lasts.
   if (rungReached === rungIterations.length - 1) {
     for (const f of [Math.SQRT2, Math.SQRT1_2]) {
-      if (elapsed() + winner.seconds > spec.budgetSeconds) break;
+      if (elapsed() + winner.seconds > budget) break;
       const c = { ...winner.c, scale: winner.c.scale * f };
       const r = await run(c, rungReached);
       if (better(r.score, winner.score)) winner = { c, ...r };
