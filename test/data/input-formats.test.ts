@@ -248,7 +248,7 @@ describe('issue 14: very long lines — a limit, bounded memory, linear time', (
     const ms = performance.now() - t0;
     expect(d.length).toBe(2);
     expect(String(d.users.id(1)).length).toBe(n);
-    expect(ms).toBeLessThan(6000); // quadratic re-scanning took about 20 s
+    expect(ms).toBeLessThan(12_000); // quadratic re-scanning took 37 s (about 1 s now)
   }, 60_000);
 });
 
