@@ -18,6 +18,7 @@ import type { Interactions } from './data/types.js';
 import { AlsError, isAlsError } from './errors.js';
 import { crossValidate, type CrossValidateOptions, type CvMetric, type CvProgress } from './eval/cross-validate.js';
 import { evaluateModel } from './eval/evaluate.js';
+import { TUNE_DEFAULT_BUDGET_SECONDS } from './eval/tune.js';
 import { isSameFile, writeFileAtomic } from './io/atomic-write.js';
 import { loadModel, saveModel } from './io/model-file.js';
 import { hardwareThreads, maxWorkers } from './parallel/cores.js';
@@ -30,9 +31,14 @@ const USAGE = `als-wasm — on-device ALS recommender (WebAssembly)
 Usage:
   als-wasm train FILE --out MODEL [--feedback explicit|implicit] [--factors 64]
       [--regularization 0.1|auto] [--weighted-regularization | --no-weighted-regularization]
-      [--biases] [--alpha 1]
-      [--confidence linear|log] [--iterations 15] [--tolerance 0] [--seed 42]
+      [--biases | --no-biases] [--alpha 2] [--confidence log|linear|scaled] [--epsilon auto]
+      [--iterations 15] [--tolerance 0] [--seed 42]
       [--restarts 1] [--solver cholesky|cg] [--workers CORES] [--skip-bad-rows] [--json]
+      [--tune [--tune-budget 60]]
+      --tune searches λ, α, the confidence form, factors (biases) and iterations on a
+      held-out part of FILE within the budget (seconds, search and refit), then trains on
+      all of FILE with the winner; options you give stay fixed. With --json the last line
+      has "regularization" (the λ used) and "tuned": {"params", "score", "trials", "seconds"}
   als-wasm evaluate --model MODEL --test FILE [--k 10] [--skip-bad-rows] [--json]
   als-wasm cv FILE [--feedback explicit|implicit] [--folds 5]
       [--grid factors=16,32,64 regularization=0.01,0.05,0.1 alpha=1,10,40]
@@ -59,14 +65,14 @@ previous MODEL intact. Bad usage (an unknown flag, a value out of range) exits 2
 or a failed run exits 1.`;
 
 /** Flags that take no value. */
-const BOOLEAN_FLAGS = new Set(['json', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'skip-bad-rows', 'help']);
+const BOOLEAN_FLAGS = new Set(['json', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'tune', 'skip-bad-rows', 'help']);
 /** Flags of the commands that read a ratings file (the library's parse options `onBadRow`, `delimiter`, `decimal`, `maxLineLength`). */
 const READ_FLAGS = ['skip-bad-rows', 'delimiter', 'decimal', 'max-line-length'];
 /** Every flag each command accepts. */
 const COMMAND_FLAGS: Record<string, string[]> = {
-  train: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'alpha', 'confidence', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', ...READ_FLAGS, 'json'],
+  train: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', ...READ_FLAGS, 'json'],
   evaluate: ['model', 'test', 'k', ...READ_FLAGS, 'json'],
-  cv: ['feedback', 'folds', 'grid', 'metric', 'k', 'iterations', 'restarts', 'biases', 'seed', 'patience', 'factors', 'regularization', 'alpha', 'confidence', 'solver', 'out', ...READ_FLAGS, 'json'],
+  cv: ['feedback', 'folds', 'grid', 'metric', 'k', 'iterations', 'restarts', 'biases', 'no-biases', 'seed', 'patience', 'factors', 'regularization', 'alpha', 'confidence', 'solver', 'out', ...READ_FLAGS, 'json'],
   recommend: ['model', 'user', 'k', 'json'],
   similar: ['model', 'item', 'k', 'json'],
   demo: ['json'],
@@ -226,6 +232,8 @@ function cliAdvice(message: string, command: string, badOption: boolean): string
     .replace(/the delimiter or format option/g, "--delimiter (e.g. --delimiter ';' or --delimiter tab)")
     .replace(/a larger maxLineLength/g, 'a larger --max-line-length')
     .replace(/\(maxLineLength\)/g, '(--max-line-length)')
+    .replace(/or use (implicit|explicit) feedback\./g, 'or pass --feedback $1.')
+    .replace(/solver: "(cholesky|cg)"/g, '--solver $1')
     .replace(/confidence: 'log'/g, '--confidence log');
   if (!badOption) return said;
   return said.replace(/^Option "([a-zA-Z]+)"/, (whole, name: string) => {
@@ -271,6 +279,10 @@ function progressPrinter(): TrainOptions['onProgress'] {
       process.stderr.write(`training: ${p.users} users × ${p.items} items, ${p.interactions} interactions, f = ${p.factors}, kernels: ${p.kernels}${p.restart > 0 ? `, restart ${p.restart + 1}` : ''}\n`);
     } else if (p.stage === 'iteration') {
       process.stderr.write(`iteration ${String(p.iteration).padStart(3)}  loss ${p.loss.toExponential(6)}  ${p.seconds.toFixed(3)} s  ${p.gflops.toFixed(1)} GFLOP/s\n`);
+    } else if (p.stage === 'tune') {
+      const q = p.params;
+      const what = [`f ${q.factors}`, `λ ${q.regularization.toPrecision(3)}`, q.confidence && `${q.confidence} α ${q.alpha!.toPrecision(3)}`, q.biases !== undefined && (q.biases ? 'biases' : 'no biases')].filter(Boolean).join(', ');
+      process.stderr.write(`tune run ${String(p.trial).padStart(2)} (rung ${p.rung}): ${what} → ${Number.isNaN(p.score) ? 'failed' : p.score.toFixed(4)} after ${q.iterations} its, ${p.seconds.toFixed(1)} s\n`);
     }
   };
 }
@@ -286,9 +298,10 @@ async function cmdTrain(p: Parsed): Promise<unknown> {
     regularization: str(p, 'regularization') === 'auto' ? 'auto' : num(p, 'regularization'),
     // ALS-WR is the default for explicit feedback; --no-weighted-regularization turns it off.
     weightedRegularization: p.flags.has('no-weighted-regularization') ? false : p.flags.has('weighted-regularization') || undefined,
-    biases: p.flags.has('biases') || undefined,
+    biases: biasesFlag(p),
     alpha: num(p, 'alpha'),
     confidence: str(p, 'confidence') as TrainOptions['confidence'],
+    epsilon: str(p, 'epsilon') === 'auto' ? 'auto' : num(p, 'epsilon'),
     iterations: num(p, 'iterations'),
     tolerance: num(p, 'tolerance'),
     seed: num(p, 'seed'),
@@ -299,8 +312,11 @@ async function cmdTrain(p: Parsed): Promise<unknown> {
   };
   // Out-of-range values are usage errors: refused before the file is read.
   checkTrainOptions(options);
+  const budget = num(p, 'tune-budget');
+  if (budget !== undefined && !(budget > 0)) throw new UsageError(`--tune-budget must be a number of seconds > 0, got ${budget}`);
+  const tune = p.flags.has('tune') || budget !== undefined ? { budgetSeconds: budget ?? TUNE_DEFAULT_BUDGET_SECONDS } : undefined;
   const data = await readInteractions(file, false, p);
-  const { model, report } = await train(data, options);
+  const { model, report } = await train(data, { ...options, tune });
   if (report.workersNote) process.stderr.write(`note: trained on ${report.workersNote}\n`);
   await saveModelFile(out, model);
   process.stderr.write(`saved ${out}\n`);
@@ -314,7 +330,31 @@ async function cmdTrain(p: Parsed): Promise<unknown> {
     feedback: model.options.feedback,
     kernels: report.kernels,
     workers: report.workersUsed,
+    // The λ (and confidence) actually used, whoever chose them.
+    regularization: report.regularization,
+    ...(report.confidence ? { confidence: report.confidence } : {}),
+    biases: model.options.feedback === 'explicit' ? model.options.biases : undefined,
+    factors: model.options.factors,
+    ...(report.regularizationCalibration ? { regularizationCalibration: report.regularizationCalibration } : {}),
+    ...(report.tuned
+      ? {
+          tuned: {
+            params: report.tuned.params,
+            score: report.tuned.score,
+            metric: report.tuned.metric,
+            k: report.tuned.k,
+            trials: report.tuned.trials.map((t) => ({ params: t.params, rung: t.rung, solver: t.solver, score: t.score, seconds: t.seconds, ...(t.error ? { error: t.error } : {}) })),
+            seconds: report.tuned.seconds,
+          },
+        }
+      : {}),
   };
+}
+
+/** `--biases` / `--no-biases` (explicit feedback learns biases by default). */
+function biasesFlag(p: Parsed): boolean | undefined {
+  if (p.flags.has('biases') && p.flags.has('no-biases')) throw new UsageError('--biases and --no-biases contradict each other');
+  return p.flags.has('no-biases') ? false : p.flags.has('biases') ? true : undefined;
 }
 
 async function openModel(p: Parsed): Promise<AlsModel> {
@@ -400,7 +440,7 @@ async function cmdCv(p: Parsed): Promise<unknown> {
     base: {
       feedback: str(p, 'feedback') as TrainOptions['feedback'],
       iterations: num(p, 'iterations'),
-      biases: p.flags.has('biases') || undefined,
+      biases: biasesFlag(p),
       factors: num(p, 'factors'),
       regularization: str(p, 'regularization') === 'auto' ? 'auto' : num(p, 'regularization'),
       alpha: num(p, 'alpha'),
