@@ -18,7 +18,7 @@ export interface ChunkDecoder {
 
 /**
  * The encoding of a byte stream from its first bytes (at least {@link HEAD_BYTES}, or all of
- * a shorter input): the BOM when there is one, else UTF-16 when every other byte is zero.
+ * a shorter input): the BOM when there is one, else UTF-32 / UTF-16 by their zero bytes.
  */
 export function sniffEncoding(head: Uint8Array): TextEncoding {
   const b = head;
@@ -27,7 +27,20 @@ export function sniffEncoding(head: Uint8Array): TextEncoding {
   if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) return 'utf-16le';
   if (b.length >= 2 && b[0] === 0xfe && b[1] === 0xff) return 'utf-16be';
   if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) return 'utf-8';
-  // BOM-less UTF-16: delimited text is mostly ASCII, so one byte of each pair is zero.
+  // BOM-less UTF-32 / UTF-16: delimited text is mostly ASCII, so three bytes of each quad
+  // (one of each pair) are zero.
+  const quads = Math.min(b.length, HEAD_BYTES) >> 2;
+  if (quads >= 2) {
+    let le = 0;
+    let be = 0;
+    for (let j = 0; j < quads; j++) {
+      const [b0, b1, b2, b3] = [b[4 * j], b[4 * j + 1], b[4 * j + 2], b[4 * j + 3]];
+      if (b0 !== 0 && b1 === 0 && b2 === 0 && b3 === 0) le++;
+      else if (b0 === 0 && b1 === 0 && b2 === 0 && b3 !== 0) be++;
+    }
+    if (le >= quads * 0.4 && be === 0) return 'utf-32le';
+    if (be >= quads * 0.4 && le === 0) return 'utf-32be';
+  }
   const pairs = Math.min(b.length, HEAD_BYTES) >> 1;
   if (pairs < 2) return 'utf-8';
   let zeroHigh = 0; // LE: "u\0"

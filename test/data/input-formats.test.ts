@@ -25,9 +25,9 @@ function utf16(s: string, le: boolean, bom: boolean): Uint8Array {
   return out;
 }
 
-/** UTF-32 bytes of `s` (code points) with a BOM. */
-function utf32(s: string, le: boolean): Uint8Array {
-  const cps = [0xfeff, ...Array.from(s, (c) => c.codePointAt(0)!)];
+/** UTF-32 bytes of `s` (code points), with a BOM unless told otherwise. */
+function utf32(s: string, le: boolean, bom = true): Uint8Array {
+  const cps = [...(bom ? [0xfeff] : []), ...Array.from(s, (c) => c.codePointAt(0)!)];
   const out = new Uint8Array(cps.length * 4);
   const view = new DataView(out.buffer);
   cps.forEach((cp, j) => view.setUint32(4 * j, cp, le));
@@ -156,6 +156,8 @@ describe('issue 14: UTF-16 and UTF-32 are decoded or refused, never ids full of 
     ['UTF-16 BE without a BOM', () => utf16(EUROPEAN, false, false)],
     ['UTF-32 LE with a BOM', () => utf32(EUROPEAN, true)],
     ['UTF-32 BE with a BOM', () => utf32(EUROPEAN, false)],
+    ['UTF-32 LE without a BOM', () => utf32(EUROPEAN, true, false)],
+    ['UTF-32 BE without a BOM', () => utf32(EUROPEAN, false, false)],
     ['UTF-8 with a BOM', () => utf8('\uFEFF' + EUROPEAN)],
   ])('%s is decoded, whole or in chunks of any size', async (_name, make) => {
     const bytes = make();
