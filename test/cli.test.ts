@@ -76,6 +76,30 @@ describe('als-wasm CLI', () => {
     expect(three.stderr).not.toMatch(/note: trained on 1/);
   });
 
+  it('train --json reports the λ used; --tune searches, refits and reports the search (issue 13)', async () => {
+    const plain = await run(['train', data, '--out', join(dir, 'plain.alsm'), '--feedback', 'implicit', '--factors', '4', '--iterations', '3', '--workers', '1', '--json']);
+    expect(plain.code, plain.stderr).toBe(0);
+    const p = lastJson(plain.stdout);
+    // The default λ is measured (calibrated on held-out pairs) and printed as a number, never null.
+    expect(typeof p.regularization).toBe('number');
+    expect(p.regularization as number).toBeGreaterThan(0);
+    expect(p).toMatchObject({ confidence: { form: 'log', alpha: 2 } });
+    const out = join(dir, 'tuned.alsm');
+    const r = await run(['train', data, '--out', out, '--feedback', 'implicit', '--factors', '4', '--tune', '--tune-budget', '20', '--workers', '1', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = lastJson(r.stdout) as { regularization: number; factors: number; tuned: { params: Record<string, unknown>; score: number; trials: { params: unknown; score: number; seconds: number }[]; seconds: number } };
+    expect(j.tuned.trials.length).toBeGreaterThanOrEqual(5);
+    expect(j.tuned.seconds).toBeLessThan(20);
+    expect(j.tuned.params.factors).toBe(4); // a fixed option stays fixed
+    expect(j.regularization).toBeCloseTo(j.tuned.params.regularization as number, 10); // the refit used the winner's λ
+    expect(j.tuned.score).toBeGreaterThan(0);
+    expect(r.stderr).toMatch(/tune run +1 \(rung 0\)/);
+    expect(existsSync(out)).toBe(true);
+    // A budget that is not a positive number is bad usage.
+    const bad = await run(['train', data, '--out', out, '--tune-budget', '-3']);
+    expect(bad.code).toBe(2);
+  });
+
   it('evaluates explicit models with RMSE/MAE', async () => {
     const r = await run(['evaluate', '--model', explicitModel, '--test', test, '--json']);
     expect(r.code, r.stderr).toBe(0);
