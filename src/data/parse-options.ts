@@ -60,7 +60,11 @@ export interface ParseOptions {
    * Mixed or ambiguous marks (only `1,234`-like numbers) are a `PARSE_ERROR` asking for this option.
    */
   decimal?: '.' | ',';
-  /** Longest line accepted, in characters (default {@link MAX_LINE_LENGTH}, 4 Mi); a longer line is a `PARSE_ERROR` naming it. */
+  /**
+   * Longest line accepted, in characters (default {@link MAX_LINE_LENGTH}, 4 Mi); a longer line
+   * is a `PARSE_ERROR` naming it, also with `onBadRow: 'skip'` (such a file is rarely line-based
+   * text). Keeps memory bounded on input without line breaks; `Infinity` turns the limit off.
+   */
   maxLineLength?: number;
 }
 
