@@ -268,7 +268,7 @@ async function readInteractions(path: string, quiet: boolean, p: Parsed): Promis
   });
   if (data.skipped.count > 0) {
     const first = data.skipped.examples[0];
-    process.stderr.write(`skipped ${data.skipped.count} bad rows of ${basename(path)}${first ? ` (first: line ${first.line}: ${first.reason})` : ''}\n`);
+    process.stderr.write(`skipped ${data.skipped.count} bad rows of ${basename(path)}${first ? ` (first: line ${first.line}: ${escapeControl(first.reason)})` : ''}\n`);
   }
   return data;
 }
@@ -460,7 +460,7 @@ async function cmdCv(p: Parsed): Promise<unknown> {
   }
   const unscored = cv.foldSummary.reduce((a, f) => a + Math.max(f.testPairsUnknownUser, f.testPairsUnknownItem), 0);
   if (unscored > 0) process.stderr.write(`note: about ${unscored} held-out pairs had a user or item without training pairs in their fold; left out of the scores\n`);
-  for (const t of cv.trials) if (t.error) process.stderr.write(`note: trial ${row(t.params)} failed: ${t.error}\n`);
+  for (const t of cv.trials) if (t.error) process.stderr.write(`note: trial ${row(t.params)} failed: ${escapeControl(t.error)}\n`);
   const bestLine = `best (${cv.folds}-fold ${cv.metric}): ${keys.map((key) => `${key}=${(cv.best.params as Record<string, unknown>)[key]}`).join(' ') || 'the fixed options'}  ${cv.best.score.toFixed(4)} ± ${cv.best.std.toFixed(4)}`;
   (p.flags.has('json') ? process.stderr : process.stdout).write(bestLine + '\n');
   return {

@@ -228,6 +228,17 @@ describe('ids with control characters are printed escaped (issue 14, item 5)', (
     expect(ids).toEqual(expect.arrayContaining([evil[0], evil[2], evil[3]]));
   });
 
+  it('stderr quoting file text (a skipped row, a bad row) has no raw control character', async () => {
+    const file = join(dir, 'esc-rows.tsv');
+    writeFileSync(file, ratings() + '3\t2\t\x1b[2J\x9bx\n');
+    for (const extra of [['--skip-bad-rows'], []]) {
+      const r = await run(['train', file, '--out', join(dir, 'esc-rows.alsm'), ...fast, ...extra]);
+      expect(r.code, r.stderr).toBe(extra.length ? 0 : 1);
+      expect(r.stderr).toMatch(/line \d+/);
+      expect(r.stderr).not.toMatch(raw);
+    }
+  });
+
   it('an error quoting an id (unknown user) is escaped too', async () => {
     const r = await run(['recommend', '--model', model, '--user', '\x1b[2Jgone\x9b']);
     expect(r.code).toBe(1);
