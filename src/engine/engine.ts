@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import { train as trainModel } from '../als/fit.js';
+import { train as trainModel, type FitOptions, type FitReport } from '../als/fit.js';
 import type { AlsModel, Explanation, FoldInResult, HistoryEntry, HistoryRecommendations, RecommendOptions, ScoredItem, SimilarItemsOptions } from '../als/model.js';
 import type { TrainOptions, TrainProgress } from '../als/options.js';
 import type { TrainReport } from '../als/train.js';
@@ -48,8 +48,10 @@ export type LoadOptions = Omit<ParseOptions, 'onProgress' | 'signal'> & {
   signal?: AbortSignal;
 };
 
-/** Options of a train call: the training options, plus held-out validation on a dataset the engine holds. */
+/** Options of a train call: the training options, `tune` (see `train`), plus held-out validation on a dataset the engine holds. */
 export type EngineTrainOptions = TrainOptions & {
+  /** Search the options on held-out pairs of the data first, then refit (progress: one `tune` event per run; `signal` cancels). */
+  tune?: FitOptions['tune'];
   /** Score this held-out dataset during training (see `train`'s `validation`); `data` is a handle. */
   validation?: Omit<ValidationOptions, 'data'> & { data: DatasetHandle | number };
 };
@@ -71,7 +73,7 @@ export type CrossValidationSummary = Omit<CrossValidationResult, 'model'> & {
 };
 
 /** What {@link Engine.train} returns (the model stays in the engine). */
-export interface TrainSummary extends TrainReport {
+export interface TrainSummary extends FitReport {
   /** Users in the model. */
   users: number;
   /** Items in the model. */

@@ -57,6 +57,28 @@ export function recommenderScenarios(name: string, make: () => Promise<Recommend
       }
     });
 
+    it('tunes (issue 13): one tune event per run, the refit model keeps the winner, and a cancel mid-search keeps the model', async () => {
+      const rec = await make();
+      try {
+        const data = await rec.load(asSource(ratingsTsv(), 'u.data') as string);
+        const events: TrainProgress[] = [];
+        const s = await rec.train(data, { feedback: 'explicit', factors: 4, tune: { budgetSeconds: 20 }, onProgress: (p) => events.push(p) });
+        const tuned = s.tuned!;
+        expect(tuned.trials.length).toBeGreaterThanOrEqual(5);
+        expect(tuned.metric).toBe('rmse');
+        await until(() => events.filter((e) => e.stage === 'tune').length === tuned.trials.length);
+        expect(s.regularization).toBeCloseTo(tuned.params.regularization, 10);
+        expect(s.options).toMatchObject({ factors: 4, biases: tuned.params.biases, iterations: tuned.params.iterations });
+        const before = await rec.recommend('u1', 5);
+        const controller = new AbortController();
+        const run = rec.train(data, { feedback: 'explicit', tune: { budgetSeconds: 30 }, signal: controller.signal, onProgress: (e) => e.stage === 'tune' && controller.abort() });
+        await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+        expect(await rec.recommend('u1', 5)).toEqual(before);
+      } finally {
+        await rec.dispose();
+      }
+    });
+
     it('trains implicit ALS on event weights; recommends, finds similar items, folds in and explains', async () => {
       const rec = await make();
       try {
