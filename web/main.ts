@@ -14,6 +14,7 @@ import {
   type CrossValidationSummary,
   type Recommender,
   type ScoredItem,
+  type TrainProgress,
 } from '../src/index.js';
 import { demoDataset } from './data/builtin.js';
 import { parseTitles, type ItemInfo } from './data/titles.js';
@@ -56,6 +57,9 @@ const $ = {
   halfProgress: byId<HTMLProgressElement>('half-progress'),
   halfLabel: byId('half-label'),
   trainStats: byId('train-stats'),
+  tuneRun: byId<HTMLButtonElement>('tune-run'),
+  tuneStatus: byId('tune-status'),
+  tuneTable: byId<HTMLTableElement>('tune-table'),
   cvForm: byId<HTMLFormElement>('cv-form'),
   cvRun: byId<HTMLButtonElement>('cv-run'),
   cvCancel: byId<HTMLButtonElement>('cv-cancel'),
@@ -117,6 +121,7 @@ function fill(list: HTMLElement, rows: Node[], empty = 'Nothing to show.'): void
 function setBusy(c: AbortController | null, which: 'train' | 'cv' | null): void {
   state.busy = c;
   $.train.disabled = c !== null;
+  $.tuneRun.disabled = c !== null;
   $.cvRun.disabled = c !== null;
   $.useBuiltin.disabled = c !== null;
   $.cancel.disabled = which !== 'train';
@@ -244,7 +249,8 @@ function readTrainForm(): Record<string, unknown> {
     factors: num('factors'),
     // Blank or 'auto': the library's default (λ measured from the data for implicit, 0.1 with ALS-WR for explicit).
     ...(regularizationField(f) === undefined ? {} : { regularization: regularizationField(f) }),
-    ...(feedback === 'implicit' ? { alpha: num('alpha'), confidence: String(f.get('confidence')) } : {}),
+    // Blank α: the library's default for the form (2 for log, 1 for linear and scaled).
+    ...(feedback === 'implicit' ? { ...(String(f.get('alpha') ?? '').trim() === '' ? {} : { alpha: num('alpha') }), confidence: String(f.get('confidence')) } : {}),
     solver: String(f.get('solver')),
     iterations: num('iterations'),
     workers: num('workers'),
@@ -308,7 +314,7 @@ async function trainNow(quick = false): Promise<void> {
     const median = [...secs].sort((a, b) => a - b)[Math.floor(secs.length / 2)];
     const gf = [...summary.gflops].sort((a, b) => a - b)[Math.floor(secs.length / 2)];
     $.runProgress.value = 1;
-    $.trainStats.textContent = `Trained ${summary.users} users × ${summary.items} items (${summary.interactions.toLocaleString('en')} pairs), f = ${summary.options.factors}, ${summary.iterations} iterations in ${fmt(wall, 3)} s · median ${fmt(median * 1000, 3)} ms/iteration · ${fmt(gf, 3)} GFLOP/s · ${summary.kernels} kernels · workers used: ${summary.workersUsed}${holdout ? ' · trained on 80 %, 20 % held out' : ''}.${quick && wanted ? ' (This first run skipped the held-out scoring so the page opens fast: press Train to plot it.)' : ''}`;
+    $.trainStats.textContent = `Trained ${summary.users} users × ${summary.items} items (${summary.interactions.toLocaleString('en')} pairs), f = ${summary.options.factors}, ${summary.iterations} iterations in ${fmt(wall, 3)} s · median ${fmt(median * 1000, 3)} ms/iteration · ${fmt(gf, 3)} GFLOP/s · λ = ${fmt(summary.regularization, 3)}${summary.regularizationCalibration ? ` (measured on held-out pairs: ${fmt(summary.regularizationCalibration.scale, 2)} × the closed form)` : ''} · ${summary.kernels} kernels · workers used: ${summary.workersUsed}${holdout ? ' · trained on 80 %, 20 % held out' : ''}.${quick && wanted ? ' (This first run skipped the held-out scoring so the page opens fast: press Train to plot it.)' : ''}`;
     await modelChanged();
   } catch (e) {
     finished = true;
@@ -321,6 +327,56 @@ async function trainNow(quick = false): Promise<void> {
 
 $.trainForm.addEventListener('submit', (e) => (e.preventDefault(), void trainNow()));
 $.cancel.addEventListener('click', () => state.busy?.abort());
+
+// ---------- automatic tuning ----------
+
+/** One row per run of the search, added as its progress event arrives. */
+function tuneRow(p: Extract<TrainProgress, { stage: 'tune' }>): HTMLElement {
+  const q = p.params;
+  const what = q.confidence ? `${q.confidence}, α ${fmt(q.alpha!, 3)}` : q.biases ? 'biases' : 'no biases';
+  return el('tr', { attrs: { 'data-trial': String(p.trial) } }, el('td', null, String(p.trial)), el('td', null, String(p.rung)), el('td', null, String(q.factors)), el('td', null, fmt(q.regularization, 3)), el('td', null, what), el('td', null, String(q.iterations)), el('td', null, Number.isNaN(p.score) ? 'failed' : fmt(p.score, 4)), el('td', null, fmt(p.seconds, 2)));
+}
+
+$.tuneRun.addEventListener('click', () => void tuneNow());
+
+/** Searches the options in the worker (30 s budget), showing each run live, then serves the refit model. */
+async function tuneNow(): Promise<void> {
+  if (!state.data || state.busy) return;
+  const form = readTrainForm();
+  const controller = new AbortController();
+  setBusy(controller, 'train');
+  const metric = form.feedback === 'explicit' ? 'RMSE' : 'NDCG@10';
+  $.tuneTable.tHead!.replaceChildren(el('tr', null, ...['run', 'rung', 'factors', 'λ', 'confidence / biases', 'iterations', `held-out ${metric}`, 's'].map((h) => el('th', { attrs: { scope: 'col' } }, h))));
+  $.tuneTable.tBodies[0].replaceChildren();
+  $.tuneTable.hidden = false;
+  $.tuneStatus.textContent = 'Tuning: searching on 20 % of each user’s pairs held out from the data…';
+  try {
+    const summary = await state.rec.train(state.data, {
+      feedback: form.feedback as 'implicit',
+      workers: form.workers as number,
+      tune: { budgetSeconds: 30 },
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.stage === 'tune') {
+          $.tuneTable.tBodies[0].append(tuneRow(p));
+          $.tuneStatus.textContent = `Tuning: run ${p.trial} done; best so far at the last rung: ${Number.isNaN(p.best) ? '—' : fmt(p.best, 4)}`;
+        }
+      },
+    });
+    const t = summary.tuned!;
+    const chosen = Object.entries(t.params).map(([k, v]) => `${k} = ${typeof v === 'number' ? fmt(v, 3) : v}`).join(', ');
+    $.tuneStatus.textContent = `Tuned in ${fmt(t.seconds, 3)} s over ${t.trials.length} runs: ${chosen} → held-out ${metric} ${fmt(t.score, 4)}. Trained on all the data with them: now serving.`;
+    for (const row of $.tuneTable.tBodies[0].rows) {
+      const trial = t.trials[Number(row.dataset.trial) - 1];
+      if (trial && trial.rung === 2 && trial.score === t.score) row.classList.add('best');
+    }
+    await modelChanged();
+  } catch (e) {
+    $.tuneStatus.textContent = (e as Error).name === 'AbortError' ? `Tuning cancelled. ${state.model ? 'The previous model is still serving.' : ''}` : `Tuning failed: ${(e as Error).message}`;
+  } finally {
+    setBusy(null, null);
+  }
+}
 
 // ---------- cross-validation ----------
 
