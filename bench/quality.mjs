@@ -42,7 +42,9 @@ sets.push({
 /** The grids of the search baseline: λ as multiples of the data's closed form (implicit) or absolute (explicit). */
 function grid(set, train) {
   if (set.feedback === 'explicit') {
-    return { factors: quick ? [64] : [32, 64, 128], regularization: [0.03, 0.05, 0.08, 0.12, 0.18, 0.27], biases: [true, false] };
+    const points = [];
+    for (const factors of quick ? [64] : [32, 64, 128]) for (const biases of [true, false]) for (const regularization of [0.03, 0.05, 0.08, 0.12, 0.18, 0.27]) points.push({ factors, biases, regularization });
+    return points;
   }
   // λ around the closed form of each confidence (a grid in absolute λ needs the data's scale).
   const m = lib.buildMatrix(train, { duplicates: 'sum' });
@@ -101,9 +103,12 @@ for (const set of sets) {
   await record('tune', { tune: true });
   // The search baseline: a 3-fold grid CV on the training part, then a refit with its winner.
   const g = grid(set, split.train);
-  // Implicit points are not a Cartesian grid (λ follows each confidence's scale): one crossValidate per (factors, confidence, α).
+  // The points are not a Cartesian grid of tunable keys (λ follows each confidence's scale; biases is not a grid key): one crossValidate per fixed rest.
   const groups = Array.isArray(g)
-    ? [...groupBy(g, (p) => `${p.factors}/${p.confidence}/${p.alpha}`).values()].map((ps) => ({ fixed: { factors: ps[0].factors, confidence: ps[0].confidence, alpha: ps[0].alpha }, grid: { regularization: ps.map((p) => p.regularization) } }))
+    ? [...groupBy(g, (p) => `${p.factors}/${p.confidence}/${p.alpha}/${p.biases}`).values()].map((ps) => {
+        const { regularization: _, ...fixed } = ps[0];
+        return { fixed, grid: { regularization: ps.map((p) => p.regularization) } };
+      })
     : [{ fixed: {}, grid: g }];
   const t0 = performance.now();
   let cv = null;

@@ -330,6 +330,7 @@ export async function tuneOptions(
   const elapsed = () => (now() - t0) / 1000;
   const seed = base.seed ?? TRAIN_DEFAULTS.seed;
   const split = searchSplit(data, seed);
+  const second = searchSplit(data, seed + 7919);
   if (!split) {
     throw new AlsError('EMPTY_DATA', 'Too little data to tune on: the search holds out 20 % of each user\'s pairs and needs at least 10 users and 30 held-out pairs. Train with the defaults instead.', { users: data.users.size, rows: data.length });
   }
@@ -417,7 +418,12 @@ export async function tuneOptions(
     const options: TrainOptions = { ...base, ...p, solver, tolerance: 0, onProgress: undefined };
     if (implicit && p.confidence !== 'log') delete options.epsilon;
     const last = rung === rungIterations.length - 1;
-    const r = await scoreRun(trainOnce, split, options, spec.metric, spec.k, hooks.signal, last ? 1 : rungIterations[rung]);
+    let r = await scoreRun(trainOnce, split, options, spec.metric, spec.k, hooks.signal, last ? 1 : rungIterations[rung]);
+    if (last && second && !Number.isNaN(r.score)) {
+      // The last rung decides between close candidates: average over a second held-out split, halving the split's noise.
+      const r2 = await scoreRun(trainOnce, second, options, spec.metric, spec.k, hooks.signal, 1);
+      r = { score: (r.score + r2.score) / 2, iteration: Math.round((r.iteration + r2.iteration) / 2), seconds: r.seconds + r2.seconds, ...(r2.error ? { error: r2.error } : {}) };
+    }
     trials.push({ params: { ...p, iterations: r.iteration }, regularizationScale: c.scale, rung, solver, score: r.score, seconds: r.seconds, ...(r.error ? { error: r.error } : {}) });
     if (rung === rungIterations.length - 1 && better(r.score, bestSoFar)) bestSoFar = r.score;
     hooks.onProgress?.({ stage: 'tune', trial: trials.length, rung, params: { ...p, iterations: r.iteration }, score: r.score, seconds: r.seconds, best: bestSoFar });
@@ -428,10 +434,10 @@ export async function tuneOptions(
   const probe = await run(defaults, 0);
   const perIteration = probe.seconds / Math.max(1, Math.min(rungIterations[0], probe.iteration + 2));
   // Cost of one candidate through all rungs (η = 3), in first-rung iterations; Cholesky at the last rung costs ~2.5× CG.
-  const lastRungCost = finalSolver === 'cg' ? 1 : 2.5;
+  const lastRungCost = (finalSolver === 'cg' ? 1 : 2.5) * 2; // two held-out splits
   const perCandidate = perIteration * (rungIterations[0] + rungIterations[1] / 3 + (rungIterations[2] * lastRungCost) / 9) * 1.3;
   // The budget covers the refit on all the data too: keep back its estimated cost (the last rung's solver, 1.25× the data).
-  const refitEstimate = perIteration * lastRungCost * maxIterations * 1.25 * (data.length / Math.max(1, split.train.length));
+  const refitEstimate = perIteration * (lastRungCost / 2) * maxIterations * 1.25 * (data.length / Math.max(1, split.train.length));
   const budget = Math.max(spec.budgetSeconds * 0.3, spec.budgetSeconds - refitEstimate);
   const count = Math.max(5, Math.min(26, Math.floor((budget * 0.85 - elapsed()) / perCandidate)));
   let pool = makeCandidates(count).map((c, i) => ({ c, score: i === 0 ? probe.score : NaN, iteration: i === 0 ? probe.iteration : 0, seconds: i === 0 ? probe.seconds : 0 }));
