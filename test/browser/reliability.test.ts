@@ -243,6 +243,27 @@ describe('long work never looks dead; a dead worker gives its model back (issue 
     });
   }, 300_000);
 
+  it('a healthy worker busy far longer than livenessTimeoutMs is not declared dead: it answers the heartbeats between chunks', async () => {
+    // 10 000 users × 10 000 items: seconds of evaluation (one synchronous step before issue 14)
+    // against a 1 s budget of missed heartbeats (4 heartbeats of 250 ms).
+    const { train, test } = heldOutCsvs(10_000, 10_000, 10, 20);
+    await withRec(
+      async (rec) => {
+        const tr = await rec.load(new File([train], 'train.csv'));
+        const te = await rec.load(new File([test], 'test.csv'));
+        await rec.train(tr, { feedback: 'implicit', factors: 16, iterations: 1, seed: 1 });
+        const t0 = performance.now();
+        const r = await rec.evaluate(te, { k: 10 });
+        const ms = performance.now() - t0;
+        console.log(`evaluate of 10 000 users × 10 000 items with livenessTimeoutMs 1000: ${ms.toFixed(0)} ms, one worker`);
+        expect(ms).toBeGreaterThan(1000); // longer than the budget: only the heartbeats kept it alive
+        expect(r).toMatchObject({ users: 10_000 });
+        expect(workersStartedForTesting(rec)).toBe(1);
+      },
+      { livenessTimeoutMs: 1000 },
+    );
+  }, 300_000);
+
   it('after a worker dies, the next call restores the last trained or loaded model into the fresh worker and reports the datasets lost (DATASET_LOST)', async () => {
     const restores: { model: boolean; lostDatasets: number[] }[] = [];
     await withRec(
