@@ -117,10 +117,13 @@ const TUNE_OPTION_NAMES = Object.keys({ budgetSeconds: 1, metric: 1, k: 1 } sati
 
 /** Default search budget in seconds. */
 export const TUNE_DEFAULT_BUDGET_SECONDS = 60;
-/** The held-out part scores at most this many users (ranking cost grows with users × items). */
-const MAX_VALIDATION_USERS = 4000;
-/** The search trains on at most this many entries (a user sample beyond): λ carries over as a multiple of the closed form. */
-const MAX_SEARCH_ENTRIES = 1_500_000;
+/** Held-out users scored by `tune` (ranking cost grows with users × items; NDCG's standard error is then ≈ 0.005). */
+const TUNE_VALIDATION_USERS = 2000;
+/** `tune` trains on at most this many entries (a user sample beyond): λ carries over as a multiple of the closed form. */
+const TUNE_SEARCH_ENTRIES = 1_500_000;
+/** The λ calibration of the defaults is cheaper still: it must cost no more than the training it serves. */
+const CALIBRATION_VALIDATION_USERS = 1500;
+const CALIBRATION_SEARCH_ENTRIES = 1_000_000;
 /** Iterations of each calibration run (conjugate gradient, scored at the end). */
 const CALIBRATION_ITERATIONS = 6;
 /** Factor counts the search tries when `factors` is not fixed. */
@@ -153,8 +156,8 @@ interface SearchSplit {
 }
 
 /** Splits off a per-user held-out part of the training data, or returns null when the data is too small to score anything reliably. */
-function searchSplit(data: Interactions, seed: number): SearchSplit | null {
-  const { data: sample, sampled } = sampleUsers(data, MAX_SEARCH_ENTRIES, seed);
+function searchSplit(data: Interactions, seed: number, maxEntries: number, maxUsers: number): SearchSplit | null {
+  const { data: sample, sampled } = sampleUsers(data, maxEntries, seed);
   let split;
   try {
     split = splitInteractions(sample, { method: 'per-user', fraction: 0.2, seed });
@@ -164,11 +167,11 @@ function searchSplit(data: Interactions, seed: number): SearchSplit | null {
   }
   let holdout = split.test;
   let users = new Set(holdout.user).size;
-  if (users > MAX_VALIDATION_USERS) {
+  if (users > maxUsers) {
     // Score a seeded sample of the held-out users (ranking cost is users × items per evaluation).
     const rng = new Rng(seed + 1);
     const keepUser = new Uint8Array(data.users.size);
-    for (const u of new Set(holdout.user)) if (rng.next() < MAX_VALIDATION_USERS / users) keepUser[u] = 1;
+    for (const u of new Set(holdout.user)) if (rng.next() < maxUsers / users) keepUser[u] = 1;
     const keep = new Uint8Array(holdout.length);
     for (let j = 0; j < holdout.length; j++) keep[j] = keepUser[holdout.user[j]];
     holdout = selectEntries(holdout, keep);
@@ -204,18 +207,19 @@ async function scoreRun(
   k: number,
   signal: AbortSignal | undefined,
   every = 1,
-): Promise<{ score: number; iteration: number; seconds: number; error?: string }> {
+): Promise<{ score: number; iteration: number; seconds: number; perIteration: number; error?: string }> {
   const t0 = now();
   try {
     // Scoring costs about one conjugate-gradient sweep: short runs are scored at their end only.
-    const validation = { data: split.holdout, metric, k, every, patience: every === 1 ? 2 : 0 };
+    const validation = { data: split.holdout, metric, k, every, patience: 2 };
     const { report } = await trainOnce(split.train, { ...options, restarts: 1, signal, validation });
     const best = report.validation?.best;
-    return { score: best ? best.value : NaN, iteration: best ? best.iteration : report.iterations, seconds: (now() - t0) / 1000 };
+    const its = [...report.secondsPerIteration].sort((a, b) => a - b);
+    return { score: best ? best.value : NaN, iteration: best ? best.iteration : report.iterations, seconds: (now() - t0) / 1000, perIteration: its[its.length >> 1] ?? 0 };
   } catch (e) {
     // A candidate that does not fit (OUT_OF_MEMORY) or does not train (NOT_POSITIVE_DEFINITE) is reported, not fatal.
     if (isAlsError(e) && (e.code === 'OUT_OF_MEMORY' || e.code === 'NOT_POSITIVE_DEFINITE' || e.code === 'NON_FINITE')) {
-      return { score: NaN, iteration: 0, seconds: (now() - t0) / 1000, error: `${e.code}: ${e.message}` };
+      return { score: NaN, iteration: 0, seconds: (now() - t0) / 1000, perIteration: 0, error: `${e.code}: ${e.message}` };
     }
     throw e;
   }
@@ -244,7 +248,7 @@ export async function calibrateRegularization(
 ): Promise<{ regularization: number; calibration: RegularizationCalibration } | null> {
   const t0 = now();
   const closedForm = closedFormLambda(matrix, base.confidence, base.alpha, base.epsilon).lambda;
-  const split = searchSplit(data, base.seed ?? TRAIN_DEFAULTS.seed);
+  const split = searchSplit(data, base.seed ?? TRAIN_DEFAULTS.seed, CALIBRATION_SEARCH_ENTRIES, CALIBRATION_VALIDATION_USERS);
   if (!split || !(closedForm > 0)) return null;
   const inner = closedFormLambda(buildMatrix(split.train, { duplicates: base.duplicates ?? 'sum', eventWeights: base.eventWeights }), base.confidence, base.alpha, base.epsilon).lambda;
   if (!(inner > 0)) return null;
@@ -329,8 +333,8 @@ export async function tuneOptions(
   const t0 = now();
   const elapsed = () => (now() - t0) / 1000;
   const seed = base.seed ?? TRAIN_DEFAULTS.seed;
-  const split = searchSplit(data, seed);
-  const second = searchSplit(data, seed + 7919);
+  const split = searchSplit(data, seed, TUNE_SEARCH_ENTRIES, TUNE_VALIDATION_USERS);
+  const second = searchSplit(data, seed + 7919, TUNE_SEARCH_ENTRIES, TUNE_VALIDATION_USERS);
   if (!split) {
     throw new AlsError('EMPTY_DATA', 'Too little data to tune on: the search holds out 20 % of each user\'s pairs and needs at least 10 users and 30 held-out pairs. Train with the defaults instead.', { users: data.users.size, rows: data.length });
   }
@@ -403,6 +407,7 @@ export async function tuneOptions(
   const finalSolver = base.solver ?? TRAIN_DEFAULTS.solver;
   const maxIterations = base.iterations ?? TRAIN_DEFAULTS.iterations;
   const rungIterations = [Math.min(3, maxIterations), Math.min(6, maxIterations), maxIterations];
+  const lastEvery = maxIterations >= 8 ? 2 : 1;
   const trials: TuneTrial[] = [];
   let bestSoFar = NaN;
   const paramsOf = (c: Candidate, iterations: number, on: 'search' | 'full'): TunedParams => ({
@@ -411,18 +416,21 @@ export async function tuneOptions(
     iterations,
     ...(implicit ? { confidence: c.confidence, alpha: c.alpha, ...(c.confidence === 'log' ? { epsilon: on === 'search' ? epsilonFor('log') : typeof base.epsilon === 'number' ? base.epsilon : medianPositive(fullMatrix.byUser.values) } : {}) } : { biases: c.biases }),
   });
-  const run = async (c: Candidate, rung: number): Promise<{ score: number; iteration: number; seconds: number }> => {
+  const run = async (c: Candidate, rung: number): Promise<{ score: number; iteration: number; seconds: number; perIteration: number }> => {
     throwIfAborted(hooks.signal);
-    const solver = rung === rungIterations.length - 1 ? finalSolver : 'cg';
+    // Every rung runs conjugate gradient (the refit uses the caller's solver): ~3× cheaper per iteration at f = 64, the same optimum within noise.
+    const solver = 'cg';
     const p = paramsOf(c, rungIterations[rung], 'search');
     const options: TrainOptions = { ...base, ...p, solver, tolerance: 0, onProgress: undefined };
     if (implicit && p.confidence !== 'log') delete options.epsilon;
     const last = rung === rungIterations.length - 1;
-    let r = await scoreRun(trainOnce, split, options, spec.metric, spec.k, hooks.signal, last ? 1 : rungIterations[rung]);
+    // The last rung finds the iteration count by early stopping: scored every other iteration (scoring costs more than a sweep); earlier rungs at their end.
+    const every = last ? lastEvery : rungIterations[rung];
+    let r = await scoreRun(trainOnce, split, options, spec.metric, spec.k, hooks.signal, every);
     if (last && second && !Number.isNaN(r.score)) {
       // The last rung decides between close candidates: average over a second held-out split, halving the split's noise.
-      const r2 = await scoreRun(trainOnce, second, options, spec.metric, spec.k, hooks.signal, 1);
-      r = { score: (r.score + r2.score) / 2, iteration: Math.round((r.iteration + r2.iteration) / 2), seconds: r.seconds + r2.seconds, ...(r2.error ? { error: r2.error } : {}) };
+      const r2 = await scoreRun(trainOnce, second, options, spec.metric, spec.k, hooks.signal, every);
+      r = { score: (r.score + r2.score) / 2, iteration: Math.round((r.iteration + r2.iteration) / 2), seconds: r.seconds + r2.seconds, perIteration: r.perIteration, ...(r2.error ? { error: r2.error } : {}) };
     }
     trials.push({ params: { ...p, iterations: r.iteration }, regularizationScale: c.scale, rung, solver, score: r.score, seconds: r.seconds, ...(r.error ? { error: r.error } : {}) });
     if (rung === rungIterations.length - 1 && better(r.score, bestSoFar)) bestSoFar = r.score;
@@ -430,17 +438,26 @@ export async function tuneOptions(
     return r;
   };
 
-  // Probe: the defaults at the first rung tell what a run costs here.
+  // Probe: the defaults at the first rung tell what a run costs here: a conjugate-gradient
+  // iteration (from the report) and the rest of a run (set-up and scoring).
   const probe = await run(defaults, 0);
-  const perIteration = probe.seconds / Math.max(1, Math.min(rungIterations[0], probe.iteration + 2));
-  // Cost of one candidate through all rungs (η = 3), in first-rung iterations; Cholesky at the last rung costs ~2.5× CG.
-  const lastRungCost = (finalSolver === 'cg' ? 1 : 2.5) * 2; // two held-out splits
-  const perCandidate = perIteration * (rungIterations[0] + rungIterations[1] / 3 + (rungIterations[2] * lastRungCost) / 9) * 1.3;
-  // The budget covers the refit on all the data too: keep back its estimated cost (the last rung's solver, 1.25× the data).
-  const refitEstimate = perIteration * (lastRungCost / 2) * maxIterations * 1.25 * (data.length / Math.max(1, split.train.length));
+  const iterationSeconds = probe.perIteration;
+  const runOverhead = Math.max(0, probe.seconds - rungIterations[0] * iterationSeconds);
+  // Candidates vary f (32 … 128): on average a little dearer than the probe's; Cholesky costs ~3× a CG iteration at f = 64.
+  const mix = base.factors !== undefined ? 1 : 1.2;
+  const refitFactor = finalSolver === 'cg' ? 1 : 3;
+  const rung1Run = runOverhead + rungIterations[1] * iterationSeconds * mix;
+  // Last rung: two held-out splits, each scored after every iteration (scoring ≈ half the run overhead).
+  const lastRun = 2 * (runOverhead + rungIterations[2] * (iterationSeconds * mix + runOverhead / 2 / lastEvery));
+  // The budget covers the refit on all the data too (the last rung's solver, the whole data).
+  // (The winner may have the largest f: a Cholesky refit at f = 128 costs ~2.8× one at 64.)
+  const refitMix = base.factors !== undefined ? 1 : Math.pow(Math.max(...FACTOR_CHOICES) / TRAIN_DEFAULTS.factors, refitFactor > 1 ? 1.5 : 1);
+  const refitEstimate = (runOverhead + maxIterations * iterationSeconds * refitFactor * refitMix) * (data.length / Math.max(1, split.train.length));
   const budget = Math.max(spec.budgetSeconds * 0.3, spec.budgetSeconds - refitEstimate);
-  const count = Math.max(5, Math.min(26, Math.floor((budget * 0.85 - elapsed()) / perCandidate)));
-  let pool = makeCandidates(count).map((c, i) => ({ c, score: i === 0 ? probe.score : NaN, iteration: i === 0 ? probe.iteration : 0, seconds: i === 0 ? probe.seconds : 0 }));
+  const projected = (n: number) => n * probe.seconds * mix + Math.ceil(n / 3) * rung1Run + Math.ceil(n / 9) * lastRun;
+  let count = 5;
+  while (count < 26 && projected(count + 1) <= budget * 0.9) count++;
+  let pool = makeCandidates(count).map((c, i) => ({ c, score: i === 0 ? probe.score : NaN, iteration: i === 0 ? probe.iteration : 0, seconds: i === 0 ? probe.seconds : 0, perIteration: 0 }));
   for (let i = 1; i < pool.length && elapsed() < budget; i++) Object.assign(pool[i], await run(pool[i].c, 0));
   let rungReached = 0;
   for (let rung = 1; rung < rungIterations.length && elapsed() < budget; rung++) {
