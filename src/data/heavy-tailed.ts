@@ -1,6 +1,7 @@
 import { Rng } from '../als/rng.js';
 import { badOption } from '../errors.js';
 import { createIdMap } from './id-map.js';
+import { lowerBound } from './synthetic.js';
 import type { Interactions } from './types.js';
 
 /** Options of {@link generateHeavyTailed}. */
@@ -138,15 +139,4 @@ function cumulative(weights: number[]): Float64Array {
   let s = 0;
   for (let i = 0; i < weights.length; i++) out[i] = s += weights[i];
   return out;
-}
-
-function lowerBound(cum: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = cum.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (cum[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -2,6 +2,7 @@
  * Distinct (user, item) pairs of interactions and partitions along them: the shared core of
  * the train/test split and the k-fold splits, which both keep every row of a pair on one side.
  */
+import { selectEntries } from './subset.js';
 import type { Interactions } from './types.js';
 
 /** The distinct pairs of a dataset, in first-seen order. */
@@ -55,10 +56,8 @@ export interface PairPartition {
  */
 export function partitionByPairs(data: Interactions, pairs: DistinctPairs, inTest: Uint8Array): PairPartition {
   const { pairOf, pairUser, pairItem } = pairs;
-  let testRows = 0;
-  for (let j = 0; j < data.length; j++) testRows += inTest[pairOf[j]];
-  const train = subset(data, pairOf, inTest, 0, data.length - testRows);
-  const test = subset(data, pairOf, inTest, 1, testRows);
+  const train = subset(data, pairOf, inTest, 0);
+  const test = subset(data, pairOf, inTest, 1);
   const userInTrain = new Uint8Array(data.users.size);
   const itemInTrain = new Uint8Array(data.items.size);
   for (let j = 0; j < train.length; j++) {
@@ -77,22 +76,9 @@ export function partitionByPairs(data: Interactions, pairs: DistinctPairs, inTes
   return { train, test, testPairs, testPairsUnknownUser: unknownUser, testPairsUnknownItem: unknownItem };
 }
 
-/** The rows of `data` whose pair is on `side` (0 train, 1 test); `count` rows in all. */
-function subset(data: Interactions, pairOf: Int32Array, inTest: Uint8Array, side: number, count: number): Interactions {
-  const user = new Int32Array(count);
-  const item = new Int32Array(count);
-  const value = new Float64Array(count);
-  const timestamp = data.timestamp ? new Float64Array(count) : undefined;
-  const event = data.event ? new Int32Array(count) : undefined;
-  let o = 0;
-  for (let j = 0; j < data.length; j++) {
-    if (inTest[pairOf[j]] !== side) continue;
-    user[o] = data.user[j];
-    item[o] = data.item[j];
-    value[o] = data.value[j];
-    if (timestamp) timestamp[o] = data.timestamp![j];
-    if (event) event[o] = data.event![j];
-    o++;
-  }
-  return { ...data, length: count, user, item, value, timestamp, event, skipped: { count: 0, examples: [] } };
+/** The rows of `data` whose pair is on `side` (0 train, 1 test). */
+function subset(data: Interactions, pairOf: Int32Array, inTest: Uint8Array, side: number): Interactions {
+  const keep = new Uint8Array(data.length);
+  for (let j = 0; j < data.length; j++) keep[j] = inTest[pairOf[j]] === side ? 1 : 0;
+  return { ...selectEntries(data, keep), skipped: { count: 0, examples: [] } };
 }

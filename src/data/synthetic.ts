@@ -198,7 +198,8 @@ function userCounts(m: number, total: number, lo: number, hi: number, rng: Rng):
   return counts;
 }
 
-function lowerBound(cum: Float64Array, x: number): number {
+/** The first index whose cumulative weight exceeds x (sampling by inverse CDF). */
+export function lowerBound(cum: Float64Array, x: number): number {
   let lo = 0;
   let hi = cum.length - 1;
   while (lo < hi) {
