@@ -350,6 +350,10 @@ async function tuneNow(): Promise<void> {
   $.tuneTable.tBodies[0].replaceChildren();
   $.tuneTable.hidden = false;
   $.tuneStatus.textContent = 'Tuning: searching on 20 % of each user’s pairs held out from the data…';
+  $.trainStats.textContent = 'Tuning automatically (the runs are listed below)…';
+  $.runProgress.value = 0;
+  $.halfProgress.value = 0;
+  $.halfLabel.textContent = 'Half-step';
   try {
     const summary = await state.rec.train(state.data, {
       feedback: form.feedback as 'implicit',
@@ -366,6 +370,8 @@ async function tuneNow(): Promise<void> {
     const t = summary.tuned!;
     const chosen = Object.entries(t.params).map(([k, v]) => `${k} = ${typeof v === 'number' ? fmt(v, 3) : v}`).join(', ');
     $.tuneStatus.textContent = `Tuned in ${fmt(t.seconds, 3)} s over ${t.trials.length} runs: ${chosen} → held-out ${metric} ${fmt(t.score, 4)}. Trained on all the data with them: now serving.`;
+    $.runProgress.value = 1;
+    $.trainStats.textContent = `Tuned and trained ${summary.users} users × ${summary.items} items, f = ${summary.options.factors}, λ = ${fmt(summary.regularization, 3)}, ${summary.iterations} iterations.`;
     for (const row of $.tuneTable.tBodies[0].rows) {
       const trial = t.trials[Number(row.dataset.trial) - 1];
       if (trial && trial.rung === 2 && trial.score === t.score) row.classList.add('best');

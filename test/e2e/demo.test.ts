@@ -81,7 +81,7 @@ afterAll(async () => {
 });
 
 describe('the demo page (static build)', () => {
-  it('trains on the built-in data at once, then trains, explains, cancels, folds in a new user and cross-validates without a single network request', async () => {
+  it('trains on the built-in data at once, then trains, explains, cancels, folds in a new user, cross-validates and tunes without a single network request', async () => {
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
@@ -158,6 +158,18 @@ describe('the demo page (static build)', () => {
     await waitCount(page, '#cv-table tbody tr', 2);
     await waitCount(page, '#cv-table tr.best', 1);
     await page.locator('#train-card').screenshot({ path: join(shots, 'demo-train-cv.png') });
+
+    // Tune automatically: each run of the search appears as it finishes, then the refit serves.
+    await page.click('#tune-run');
+    await page.waitForFunction(() => document.querySelectorAll('#tune-table tbody tr').length >= 2, null, { timeout: 60_000 });
+    await waitText(page, '#tune-status', 'Tuned in', 90_000);
+    const runs = await page.locator('#tune-table tbody tr').count();
+    expect(runs).toBeGreaterThanOrEqual(5);
+    await waitCount(page, '#tune-table tr.best', 1);
+    expect(await page.textContent('#tune-status')).toMatch(/now serving/);
+    await page.waitForSelector('#train:not([disabled])');
+    await waitCount(page, '#recs li[data-id]', 10);
+    await page.locator('#train-card').screenshot({ path: join(shots, 'demo-tune.png') });
 
     expect(requests.map((r) => r.url())).toEqual([]);
     expect(errors).toEqual([]);
