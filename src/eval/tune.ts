@@ -455,8 +455,10 @@ export async function tuneOptions(
   const refitEstimate = (runOverhead + maxIterations * iterationSeconds * refitFactor * refitMix) * (data.length / Math.max(1, split.train.length));
   const budget = Math.max(spec.budgetSeconds * 0.3, spec.budgetSeconds - refitEstimate);
   const projected = (n: number) => n * probe.seconds * mix + Math.ceil(n / 3) * rung1Run + Math.ceil(n / 9) * lastRun;
+  // The explicit space is smaller (λ, biases on/off, f) than the implicit one (λ, α, form, f): fewer candidates cover it.
+  const maxCount = implicit ? 26 : 17;
   let count = 5;
-  while (count < 26 && projected(count + 1) <= budget * 0.9) count++;
+  while (count < maxCount && projected(count + 1) <= budget * 0.9) count++;
   let pool = makeCandidates(count).map((c, i) => ({ c, score: i === 0 ? probe.score : NaN, iteration: i === 0 ? probe.iteration : 0, seconds: i === 0 ? probe.seconds : 0, perIteration: 0 }));
   for (let i = 1; i < pool.length && elapsed() < budget; i++) Object.assign(pool[i], await run(pool[i].c, 0));
   let rungReached = 0;
