@@ -97,6 +97,8 @@ export interface EvaluateOptions {
   onProgress?: (p: EvaluateProgress) => void;
   /** Cancels the evaluation between chunks of users (AbortError). */
   signal?: AbortSignal;
+  /** Implicit: compute only the @k metrics (AUC and MPR are then NaN) — about half the cost per user, for validation and tuning on an @k metric. Default false. */
+  atKOnly?: boolean;
 }
 
 /** One evaluation, user row by user row. */
@@ -107,7 +109,7 @@ interface EvaluationRun {
 }
 
 /** Every option of {@link EvaluateOptions} (typed: a new option fails to compile until listed): `{ K: 5 }` is refused, not ignored. */
-const EVALUATE_OPTION_NAMES = Object.keys({ k: 1, onProgress: 1, signal: 1 } satisfies Record<keyof EvaluateOptions, 1>);
+const EVALUATE_OPTION_NAMES = Object.keys({ k: 1, onProgress: 1, signal: 1, atKOnly: 1 } satisfies Record<keyof EvaluateOptions, 1>);
 
 function startEvaluation(model: AlsModel, test: Interactions, opts: EvaluateOptions): EvaluationRun {
   checkOptions(opts, EVALUATE_OPTION_NAMES);
@@ -127,6 +129,7 @@ function startEvaluation(model: AlsModel, test: Interactions, opts: EvaluateOpti
     train: model.seen,
     test: matrix,
     k,
+    atKOnly: opts.atKOnly === true,
   });
   return { count: acc.count, add: (t) => acc.add(t), result: () => ({ ...acc.result(), unknown }) };
 }

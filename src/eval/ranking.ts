@@ -22,6 +22,8 @@ export interface RankingInput {
   k: number;
   /** Evaluate only these user rows (default: all rows of `test`). */
   users?: Int32Array;
+  /** Skip the full-ranking metrics (AUC and MPR are NaN): the @k metrics alone cost about half. */
+  atKOnly?: boolean;
 }
 
 /** Ranking quality; see {@link rankingMetrics} for the definitions. */
@@ -184,82 +186,84 @@ export class RankingAccumulator {
       this.map += ap / denom;
       this.ndcg += dcg / idcg;
 
-      // Full-ranking metrics. Each negative is placed among the few sorted positive scores
-      // and counted in a histogram; prefix sums then give, per positive, the negatives
-      // below it and tied with it. About O(n) instead of sorting all n negatives per user
-      // (which made a 20 000-user evaluation take 30 s);
-      // the counts are the same integers, so the metrics are the same bits.
-      const sortedPos = this.sortedPos.subarray(0, npos);
-      for (let j = 0; j < npos; j++) sortedPos[j] = finiteOrder(scores[positives[j]]);
-      sortedPos.sort();
-      const histLower = this.histLower;
-      const histUpper = this.histUpper;
-      histLower.fill(0, 0, npos + 1);
-      histUpper.fill(0, 0, npos + 1);
-      const lowest = sortedPos[0];
-      const highest = sortedPos[npos - 1];
-      // Buckets over [lowest, highest] remember how many positives lie below each bucket's
-      // start, so a negative needs about one comparison instead of a binary search. The
-      // bucket only picks where to start: the scans below make the count exact whatever
-      // the rounding (and ties, ±Infinity and a single positive need no special case).
-      const buckets = this.bucketStart;
-      const nb = Math.min(buckets.length - 1, 2 * npos);
-      const scale = highest > lowest && Number.isFinite(highest - lowest) ? nb / (highest - lowest) : 0;
-      for (let b = 0, j = 0; b < nb; b++) {
-        const edge = lowest + b / scale;
-        while (j < npos && sortedPos[j] < edge) j++;
-        buckets[b] = j;
-      }
-      let nneg = 0;
-      let underAll = 0; // negatives below every positive: the common case for a good model
-      let overAll = 0; // negatives above every positive
-      for (let i = 0; i < numItems; i++) {
-        if (inTrain[i] || isPositive[i]) continue;
-        nneg++;
-        const s = finiteOrder(scores[i]);
-        if (s < lowest) {
-          underAll++;
-          continue;
+      if (!this.input.atKOnly) {
+        // Full-ranking metrics. Each negative is placed among the few sorted positive scores
+        // and counted in a histogram; prefix sums then give, per positive, the negatives
+        // below it and tied with it. About O(n) instead of sorting all n negatives per user
+        // (which made a 20 000-user evaluation take 30 s);
+        // the counts are the same integers, so the metrics are the same bits.
+        const sortedPos = this.sortedPos.subarray(0, npos);
+        for (let j = 0; j < npos; j++) sortedPos[j] = finiteOrder(scores[positives[j]]);
+        sortedPos.sort();
+        const histLower = this.histLower;
+        const histUpper = this.histUpper;
+        histLower.fill(0, 0, npos + 1);
+        histUpper.fill(0, 0, npos + 1);
+        const lowest = sortedPos[0];
+        const highest = sortedPos[npos - 1];
+        // Buckets over [lowest, highest] remember how many positives lie below each bucket's
+        // start, so a negative needs about one comparison instead of a binary search. The
+        // bucket only picks where to start: the scans below make the count exact whatever
+        // the rounding (and ties, ±Infinity and a single positive need no special case).
+        const buckets = this.bucketStart;
+        const nb = Math.min(buckets.length - 1, 2 * npos);
+        const scale = highest > lowest && Number.isFinite(highest - lowest) ? nb / (highest - lowest) : 0;
+        for (let b = 0, j = 0; b < nb; b++) {
+          const edge = lowest + b / scale;
+          while (j < npos && sortedPos[j] < edge) j++;
+          buckets[b] = j;
         }
-        if (s > highest) {
-          overAll++;
-          continue;
+        let nneg = 0;
+        let underAll = 0; // negatives below every positive: the common case for a good model
+        let overAll = 0; // negatives above every positive
+        for (let i = 0; i < numItems; i++) {
+          if (inTrain[i] || isPositive[i]) continue;
+          nneg++;
+          const s = finiteOrder(scores[i]);
+          if (s < lowest) {
+            underAll++;
+            continue;
+          }
+          if (s > highest) {
+            overAll++;
+            continue;
+          }
+          let lower = 0;
+          if (scale > 0) {
+            const b = Math.floor((s - lowest) * scale);
+            lower = buckets[b < nb ? b : nb - 1];
+            while (lower > 0 && sortedPos[lower - 1] >= s) lower--;
+          }
+          while (lower < npos && sortedPos[lower] < s) lower++; // positives strictly below s
+          let upper = lower;
+          while (upper < npos && sortedPos[upper] === s) upper++; // … and those equal to it
+          histLower[lower]++;
+          histUpper[upper]++;
         }
-        let lower = 0;
-        if (scale > 0) {
-          const b = Math.floor((s - lowest) * scale);
-          lower = buckets[b < nb ? b : nb - 1];
-          while (lower > 0 && sortedPos[lower - 1] >= s) lower--;
+        histLower[npos] += overAll;
+        histUpper[npos] += overAll;
+        histLower[0] += underAll;
+        histUpper[0] += underAll;
+        if (nneg > 0) {
+          // Prefix sums: histUpper[L] = negatives with s < p for the positives with L positives below them;
+          // histLower[U − 1] = negatives with s ≤ p for those with U positives at or below them.
+          for (let j = 1; j <= npos; j++) {
+            histLower[j] += histLower[j - 1];
+            histUpper[j] += histUpper[j - 1];
+          }
+          let correct = 0;
+          for (let j = 0; j < npos; j++) {
+            const s = finiteOrder(scores[positives[j]]);
+            const below = histUpper[lowerBound(sortedPos, s)];
+            const notAbove = histLower[upperBound(sortedPos, s) - 1];
+            const tied = notAbove - below;
+            correct += below + 0.5 * tied;
+            this.mprNum += weights[j] * ((nneg - notAbove + 0.5 * tied) / nneg);
+            this.mprDen += weights[j];
+          }
+          this.aucSum += correct / (npos * nneg);
+          this.aucUsers++;
         }
-        while (lower < npos && sortedPos[lower] < s) lower++; // positives strictly below s
-        let upper = lower;
-        while (upper < npos && sortedPos[upper] === s) upper++; // … and those equal to it
-        histLower[lower]++;
-        histUpper[upper]++;
-      }
-      histLower[npos] += overAll;
-      histUpper[npos] += overAll;
-      histLower[0] += underAll;
-      histUpper[0] += underAll;
-      if (nneg > 0) {
-        // Prefix sums: histUpper[L] = negatives with s < p for the positives with L positives below them;
-        // histLower[U − 1] = negatives with s ≤ p for those with U positives at or below them.
-        for (let j = 1; j <= npos; j++) {
-          histLower[j] += histLower[j - 1];
-          histUpper[j] += histUpper[j - 1];
-        }
-        let correct = 0;
-        for (let j = 0; j < npos; j++) {
-          const s = finiteOrder(scores[positives[j]]);
-          const below = histUpper[lowerBound(sortedPos, s)];
-          const notAbove = histLower[upperBound(sortedPos, s) - 1];
-          const tied = notAbove - below;
-          correct += below + 0.5 * tied;
-          this.mprNum += weights[j] * ((nneg - notAbove + 0.5 * tied) / nneg);
-          this.mprDen += weights[j];
-        }
-        this.aucSum += correct / (npos * nneg);
-        this.aucUsers++;
       }
     }
 

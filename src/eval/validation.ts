@@ -131,7 +131,9 @@ export class Validator {
     const model = await AlsModel.create({ ...this.train, options, factors }, this.train.options.kernels, this.runtime);
     // In chunks of users that yield (progress `validating`): a big validation set must not stall the worker.
     const onProgress = (p: { usersDone: number; usersTotal: number }) => this.emit({ stage: 'validating', restart: s.restart, iteration: s.iteration, usersDone: p.usersDone, usersTotal: p.usersTotal });
-    const r = (await evaluateModelAsync(model, this.v.data, { k: this.v.k, signal: this.signal, onProgress })) as unknown as Record<string, number>;
+    // Watching an @k metric: the full-ranking ones (AUC, MPR) are not computed.
+    const atKOnly = ['precision', 'recall', 'map', 'ndcg'].includes(this.v.metric);
+    const r = (await evaluateModelAsync(model, this.v.data, { k: this.v.k, signal: this.signal, onProgress, atKOnly })) as unknown as Record<string, number>;
     const value = r[this.v.metric];
     const point = { restart: s.restart, iteration: s.iteration, value };
     this.history.push(point);

@@ -89,6 +89,12 @@ describe('rankingMetrics: known answers', () => {
     expect(r.mpr).toBeCloseTo(17 / 30, 15);
   });
 
+  it('atKOnly: the same @k metrics, bit for bit, and no AUC or MPR', () => {
+    const full = rankingMetrics({ score: fixed(scores), numItems: 6, train, test, k: 3 });
+    const atK = rankingMetrics({ score: fixed(scores), numItems: 6, train, test, k: 3, atKOnly: true });
+    expect(atK).toEqual({ ...full, auc: NaN, mpr: NaN });
+  });
+
   it('restricted to a subset of users', () => {
     // user 0 alone: the per-user values above; MPR = (1/3 + 2)/4 = 7/12
     const r = rankingMetrics({ score: fixed(scores), numItems: 6, train, test, k: 3, users: Int32Array.of(0, 2) });
