@@ -57,7 +57,7 @@ function grid(set, train) {
     const l0 = lib.autoRegularization(m.byUser, m.byUser.cols, c);
     return [0.25, 0.5, 1, 2, 4].map((s) => +(s * l0).toPrecision(3));
   };
-  for (const factors of quick || set.data.length > 150_000 ? [64] : [32, 64, 128]) {
+  for (const factors of quick || set.data.length > 100_000 ? [64] : [32, 64, 128]) {
     for (const alpha of [1, 2, 4]) for (const regularization of lambdas('log', alpha, median)) trials.push({ factors, confidence: 'log', alpha, regularization });
     for (const a of [1 / 3, 1, 3]) {
       const alpha = +(a / median).toPrecision(3);

@@ -386,11 +386,13 @@ export async function tuneOptions(
   const defaults: Candidate = implicit
     ? { scale: 1, factors: base.factors ?? TRAIN_DEFAULTS.factors, confidence: forms[0], alpha: alphaCentre(forms[0]) }
     : { scale: 1, factors: base.factors ?? TRAIN_DEFAULTS.factors, biases: base.biases ?? TRAIN_DEFAULTS.biases };
+  const isDefaultFamily = (c: Candidate) => c.factors === defaults.factors && c.confidence === defaults.confidence && c.alpha === defaults.alpha && c.biases === defaults.biases;
   const makeCandidates = (n: number): Candidate[] => {
     const u1 = strata(n);
     const u2 = strata(n);
-    const out: Candidate[] = [defaults];
-    for (let i = 0; i < n; i++) {
+    // The defaults at λ₀ (the probe), then at 2λ₀ and λ₀/2: the calibration the defaults would do, so the search starts from them.
+    const out: Candidate[] = [defaults, { ...defaults, scale: 2 }, { ...defaults, scale: 0.5 }];
+    for (let i = 0; i < n - 2; i++) {
       const factors = factorChoices[(i + rng.int(factorChoices.length)) % factorChoices.length];
       if (implicit) {
         const confidence = forms[i % forms.length];
@@ -464,11 +466,13 @@ export async function tuneOptions(
   let rungReached = 0;
   for (let rung = 1; rung < rungIterations.length && elapsed() < budget; rung++) {
     const keep = Math.max(1, Math.ceil(pool.length / 3));
-    pool = pool
-      .filter((x) => !Number.isNaN(x.score))
-      .sort((a, b) => (lower ? a.score - b.score : b.score - a.score))
-      .slice(0, keep)
-      .map((x) => ({ ...x, score: NaN }));
+    const ranked = pool.filter((x) => !Number.isNaN(x.score)).sort((a, b) => (lower ? a.score - b.score : b.score - a.score));
+    const survivors = ranked.slice(0, keep);
+    // The best of the default family (the defaults' form, α and f at some λ) always goes on: the
+    // search then ends at least where the defaults would, unless something beats them at full length.
+    const incumbent = ranked.find((x) => isDefaultFamily(x.c));
+    if (incumbent && !survivors.includes(incumbent)) survivors.push(incumbent);
+    pool = survivors.map((x) => ({ ...x, score: NaN }));
     const done: typeof pool = [];
     for (const x of pool) {
       if (done.length > 0 && elapsed() >= budget) break;
