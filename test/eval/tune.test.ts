@@ -29,9 +29,10 @@ describe('tune', () => {
     expect(new Set(t.trials.filter((x) => x.rung === 0).map((x) => x.params.confidence))).toEqual(new Set(['log', 'linear']));
     // A fixed option stays fixed in every run.
     for (const x of t.trials) expect(x.params.factors).toBe(8);
-    // The score reported is the best of the last rung's runs.
+    // The score reported is one of the last rung's runs: the best, or the defaults' family when nothing beat it by 1 %.
     const last = t.trials.filter((x) => x.rung === 2 && !Number.isNaN(x.score));
-    expect(t.score).toBe(Math.max(...last.map((x) => x.score)));
+    expect(last.map((x) => x.score)).toContain(t.score);
+    expect(t.score).toBeGreaterThanOrEqual(Math.max(...last.map((x) => x.score)) / 1.01);
     // The model is the refit with the winner.
     expect(model.options).toMatchObject({ factors: 8, confidence: t.params.confidence, alpha: t.params.alpha, regularization: t.params.regularization, iterations: t.params.iterations });
     expect(report.regularization).toBe(t.params.regularization);
@@ -54,7 +55,9 @@ describe('tune', () => {
     expect(new Set(t.trials.map((x) => x.params.biases))).toEqual(new Set([true, false]));
     for (const x of t.trials) expect(x.params.alpha).toBeUndefined();
     expect(model.options).toMatchObject({ biases: t.params.biases, regularization: t.params.regularization });
-    expect(t.score).toBe(Math.min(...t.trials.filter((x) => x.rung === 2 && !Number.isNaN(x.score)).map((x) => x.score)));
+    const last = t.trials.filter((x) => x.rung === 2 && !Number.isNaN(x.score)).map((x) => x.score);
+    expect(last).toContain(t.score);
+    expect(t.score).toBeLessThanOrEqual(Math.min(...last) * 1.01);
   });
 
   it('refuses bad tune options and data too small to hold any part out', async () => {
