@@ -126,6 +126,8 @@ const CALIBRATION_VALIDATION_USERS = 1500;
 const CALIBRATION_SEARCH_ENTRIES = 1_000_000;
 /** Iterations of each calibration run (conjugate gradient, scored at the end). */
 const CALIBRATION_ITERATIONS = 6;
+/** Fewest iterations of the refit, whatever the early stop said. */
+const MIN_REFIT_ITERATIONS = 5;
 /** Relative margin by which a candidate outside the defaults' family must beat it to be chosen. */
 const CLEAR_MARGIN = 0.01;
 /** Factor counts the search tries when `factors` is not fixed. */
@@ -504,7 +506,8 @@ export async function tuneOptions(
     }
   }
   return {
-    params: paramsOf(winner.c, Math.max(2, winner.iteration), 'full'),
+    // An early stop at 2–4 iterations on one noisy held-out part is not a convergence: ALS needs a few sweeps (the play-count set's refit at 2 lost 5 %).
+    params: paramsOf(winner.c, Math.max(Math.min(MIN_REFIT_ITERATIONS, maxIterations), winner.iteration), 'full'),
     score: winner.score,
     metric: spec.metric,
     k: spec.k,
