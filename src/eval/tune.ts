@@ -480,7 +480,9 @@ export async function tuneOptions(
     pool = survivors.map((x) => ({ ...x, score: NaN }));
     const done: typeof pool = [];
     for (const x of pool) {
-      if (done.length > 0 && elapsed() >= budget) break;
+      // A run is started only if it should end within the budget (f = 128 at the last rung on a big catalogue takes long).
+      const estimate = (rung === rungIterations.length - 1 ? lastRun : rung1Run) * (x.c.factors / defaults.factors);
+      if (done.length > 0 && elapsed() + estimate > budget) break;
       done.push({ ...x, ...(await run(x.c, rung)) });
     }
     pool = done;
