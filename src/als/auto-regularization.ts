@@ -11,6 +11,7 @@
  * 0.04–0.18·σ₁(C) on every one, and λ ≳ 0.5·σ₁(C) collapsed the model to zero factors.
  */
 import type { Csr } from '../data/types.js';
+import { quantileOfPositive } from './confidence.js';
 
 /** λ = AUTO_REGULARIZATION_SCALE · σ₁(C) for implicit feedback when `regularization` is `'auto'` (the default). */
 export const AUTO_REGULARIZATION_SCALE = 0.1;
@@ -95,12 +96,6 @@ export function tameHeavyRows(byUser: Pick<Csr, 'rows' | 'indptr' | 'indices'>, 
   return out;
 }
 
-/** The q-quantile (nearest rank) of the positive entries; 0 when there are none. */
-function quantileOfPositive(a: Float64Array, q: number): number {
-  const positive = a.filter((x) => x > 0).sort();
-  if (positive.length === 0) return 0;
-  return positive[Math.min(positive.length - 1, Math.floor(q * positive.length))];
-}
 
 /**
  * The data-scaled starting λ for implicit feedback: {@link AUTO_REGULARIZATION_SCALE} · σ₁(C̃),

@@ -32,6 +32,16 @@ export function toConfidence<T extends Float64Array | Float32Array = Float64Arra
  * @param values - aggregated values per stored pair
  */
 export function medianPositive(values: Float64Array): number {
+  return quantileOfPositive(values, 0.5) || 1;
+}
+
+/**
+ * The q-quantile (nearest rank, ⌊q·n⌋ of the sorted positive entries); 0 when there are none.
+ * @param values - any values; only the positive ones count
+ * @param q - quantile in [0, 1]
+ */
+export function quantileOfPositive(values: Float64Array, q: number): number {
   const positive = values.filter((v) => v > 0).sort();
-  return positive.length === 0 ? 1 : positive[positive.length >> 1];
+  if (positive.length === 0) return 0;
+  return positive[Math.min(positive.length - 1, Math.floor(q * positive.length))];
 }

@@ -2,7 +2,6 @@ import * as Comlink from 'comlink';
 import { train as trainModel, type FitOptions, type FitReport } from '../als/fit.js';
 import type { AlsModel, Explanation, FoldInResult, HistoryEntry, HistoryRecommendations, RecommendOptions, ScoredItem, SimilarItemsOptions } from '../als/model.js';
 import type { TrainOptions, TrainProgress } from '../als/options.js';
-import type { TrainReport } from '../als/train.js';
 import { loadInteractions, type InteractionSource, type ParseOptions, type ParseProgress } from '../data/parse.js';
 import { splitInteractions, type SplitOptions } from '../data/split.js';
 import type { Id, Interactions, SkippedRows } from '../data/types.js';

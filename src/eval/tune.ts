@@ -189,14 +189,16 @@ function searchSplit(data: Interactions, seed: number, maxEntries: number, maxUs
 function closedFormLambda(matrix: RatingMatrix, form: ConfidenceForm, alpha: number, epsilon: number): { lambda: number; meanConfidence: number } {
   const { byUser } = matrix;
   const c = toConfidence(byUser.values, form, alpha, epsilon);
-  let s = 0;
-  for (let j = 0; j < c.length; j++) s += Math.abs(c[j]);
-  return { lambda: autoRegularization(byUser, byUser.cols, c), meanConfidence: s / Math.max(1, c.length) };
+  return { lambda: autoRegularization(byUser, byUser.cols, c), meanConfidence: meanAbs(c) };
 }
 
 /** Mean |c| of a confidence over the stored values (for scaling λ between nearby α without a new σ₁). */
 function meanConfidence(values: Float64Array, form: ConfidenceForm, alpha: number, epsilon: number): number {
-  const c = toConfidence(values, form, alpha, epsilon);
+  return meanAbs(toConfidence(values, form, alpha, epsilon));
+}
+
+/** Mean of |c| (0 for no entries). */
+function meanAbs(c: Float64Array): number {
   let s = 0;
   for (let j = 0; j < c.length; j++) s += Math.abs(c[j]);
   return s / Math.max(1, c.length);
@@ -354,13 +356,15 @@ export async function tuneOptions(
   const epsilonFor = (form: ConfidenceForm) => (form === 'log' ? (typeof base.epsilon === 'number' ? base.epsilon : median) : 1);
   const alphaCentre = (form: ConfidenceForm) => base.alpha ?? (form === 'log' ? TRAIN_DEFAULTS.alpha : form === 'linear' ? 1 / median : ALPHA_DEFAULT_LINEAR);
   const forms: ConfidenceForm[] = base.confidence ? [base.confidence] : ['log', 'linear'];
-  const lambdaScale = new Map<ConfidenceForm, { search: number; full: number; meanC: number; fullMeanC: number }>();
+  // ε of the log form on all the data (the refit's): the caller's, or the median there.
+  const fullEpsilon = typeof base.epsilon === 'number' ? base.epsilon : medianPositive(fullMatrix.byUser.values);
+  const lambdaScale = new Map<ConfidenceForm, { search: number; full: number; meanC: number }>();
   if (implicit) {
     for (const form of forms) {
       const a = alphaCentre(form);
       const s = closedFormLambda(searchMatrix, form, a, epsilonFor(form));
-      const f = closedFormLambda(fullMatrix, form, a, form === 'log' ? (typeof base.epsilon === 'number' ? base.epsilon : medianPositive(fullMatrix.byUser.values)) : 1);
-      lambdaScale.set(form, { search: s.lambda, full: f.lambda, meanC: s.meanConfidence, fullMeanC: f.meanConfidence });
+      const f = closedFormLambda(fullMatrix, form, a, form === 'log' ? fullEpsilon : 1);
+      lambdaScale.set(form, { search: s.lambda, full: f.lambda, meanC: s.meanConfidence });
     }
   }
   // Explicit: ALS-WR's λ is size-free (0.1 is good on every set measured); a plain λ must grow with the rows' counts.
@@ -421,7 +425,7 @@ export async function tuneOptions(
     factors: c.factors,
     regularization: lambdaOf(c, on),
     iterations,
-    ...(implicit ? { confidence: c.confidence, alpha: c.alpha, ...(c.confidence === 'log' ? { epsilon: on === 'search' ? epsilonFor('log') : typeof base.epsilon === 'number' ? base.epsilon : medianPositive(fullMatrix.byUser.values) } : {}) } : { biases: c.biases }),
+    ...(implicit ? { confidence: c.confidence, alpha: c.alpha, ...(c.confidence === 'log' ? { epsilon: on === 'search' ? epsilonFor('log') : fullEpsilon } : {}) } : { biases: c.biases }),
   });
   const run = async (c: Candidate, rung: number): Promise<{ score: number; iteration: number; seconds: number; perIteration: number }> => {
     throwIfAborted(hooks.signal);
