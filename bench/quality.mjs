@@ -145,7 +145,7 @@ const lines = [
     ...labels.filter((l) => r.cells[l]).map((l) => {
       const c = r.cells[l];
       const rep = c.report;
-      const how = rep?.tuned ? `chose ${JSON.stringify({ ...rep.tuned.params, regularization: +rep.tuned.params.regularization.toPrecision(3), ...(rep.tuned.params.alpha ? { alpha: +rep.tuned.params.alpha.toPrecision(3) } : {}) })} from ${rep.tuned.trials.length} runs in ${rep.tuned.seconds.toFixed(1)} s` : rep?.regularizationCalibration ? `λ = ${fmt(rep.regularization, 2)} (${fmt(rep.regularizationCalibration.scale, 2)} × closed form ${fmt(rep.regularizationCalibration.closedForm, 2)}, calibrated in ${rep.regularizationCalibration.seconds.toFixed(1)} s)` : rep ? `λ = ${fmt(rep.regularization, 3)}` : '';
+      const how = rep?.tuned ? `chose ${JSON.stringify({ ...rep.tuned.params, regularization: +rep.tuned.params.regularization.toPrecision(3), ...(rep.tuned.params.alpha ? { alpha: +rep.tuned.params.alpha.toPrecision(3) } : {}) })} from ${rep.tuned.trials.length} runs in ${rep.tuned.seconds.toFixed(1)} s` : rep?.regularizationCalibration ? `λ = ${fmt(rep.regularization, 2)} (${fmt(rep.regularization / rep.regularizationCalibration.closedForm, 2)} × closed form ${fmt(rep.regularizationCalibration.closedForm, 2)}, carry-over exponent ${fmt(rep.regularizationCalibration.transferExponent, 2)}, calibrated in ${rep.regularizationCalibration.seconds.toFixed(1)} s)` : rep ? `λ = ${fmt(rep.regularization, 3)}` : '';
       return `  - ${l}: ${c.extra}${how ? `; ${how}` : ''}`;
     }),
   ]),

@@ -13,7 +13,7 @@
  *   closed form for each confidence, so one range fits every data set; the search runs
  *   conjugate-gradient sweeps and the last rung the solver of the refit.
  */
-import { autoRegularization } from '../als/auto-regularization.js';
+import { autoRegularization, regularizationTransferExponent } from '../als/auto-regularization.js';
 import { medianPositive, toConfidence } from '../als/confidence.js';
 import type { FitOptions, TrainResult } from '../als/fit.js';
 import { ALPHA_DEFAULT_LINEAR, TRAIN_DEFAULTS, type ConfidenceForm, type Feedback, type TrainOptions, type TrainProgress } from '../als/options.js';
@@ -96,11 +96,15 @@ export interface TuneReport {
 export interface RegularizationCalibration {
   /** The closed-form λ on all the data (robust σ₁ rule). */
   closedForm: number;
-  /** The multiple of it chosen on held-out pairs. */
+  /** The multiple chosen on held-out pairs (of the closed form on the part searched, as in `trials`). */
   scale: number;
+  /** The closed-form λ on the part searched (80 % of each user's pairs, a user sample on big data). */
+  partClosedForm: number;
+  /** Exponent x of the carry-over to all the data: λ = scale · partClosedForm · (closedForm / partClosedForm)^x (see `regularizationTransferExponent`). */
+  transferExponent: number;
   /** Metric and cut-off scored. */
   metric: QualityMetric;
-  /** Each multiple tried with its held-out score, in order. */
+  /** Each multiple tried (of the closed form on the part searched) with its held-out score, in order. */
   trials: { scale: number; score: number }[];
   /** Seconds spent. */
   seconds: number;
@@ -301,9 +305,12 @@ export async function calibrateRegularization(
       bestScore = v;
     }
   }
+  // λ chosen on the part carries to all the data by the density rule (not simply ∝ the closed form).
+  const transferExponent = regularizationTransferExponent(matrix.byUser);
+  const transfer = Math.pow(closedForm / inner, transferExponent);
   return {
-    regularization: best * closedForm,
-    calibration: { closedForm, scale: best, metric, trials, seconds: (now() - t0) / 1000 },
+    regularization: best * inner * transfer,
+    calibration: { closedForm, scale: best, partClosedForm: inner, transferExponent, metric, trials, seconds: (now() - t0) / 1000 },
   };
 }
 
@@ -359,6 +366,7 @@ export async function tuneOptions(
   // ε of the log form on all the data (the refit's): the caller's, or the median there.
   const fullEpsilon = typeof base.epsilon === 'number' ? base.epsilon : medianPositive(fullMatrix.byUser.values);
   const lambdaScale = new Map<ConfidenceForm, { search: number; full: number; meanC: number }>();
+  const transferExponent = regularizationTransferExponent(fullMatrix.byUser);
   if (implicit) {
     for (const form of forms) {
       const a = alphaCentre(form);
@@ -377,7 +385,7 @@ export async function tuneOptions(
     const eps = c.confidence === 'log' ? epsilonFor('log') : 1;
     // Between α values λ follows the mean confidence (σ₁ scales with it), so no new σ₁ per candidate.
     const ratio = meanConfidence(searchMatrix.byUser.values, c.confidence!, c.alpha!, eps) / ls.meanC;
-    return c.scale * ratio * (on === 'search' ? ls.search : ls.full);
+    return c.scale * ratio * (on === 'search' ? ls.search : ls.search * Math.pow(ls.full / ls.search, transferExponent));
   };
 
   // Candidates: the defaults first, then a seeded Latin hypercube around them.

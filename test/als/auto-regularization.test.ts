@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { autoRegularization, AUTO_REGULARIZATION_SCALE, largestSingularValue } from '../../src/als/auto-regularization.js';
+import { autoRegularization, AUTO_REGULARIZATION_SCALE, largestSingularValue, regularizationTransferExponent } from '../../src/als/auto-regularization.js';
 import { train } from '../../src/als/fit.js';
 import { csrFromTriplets } from '../../src/data/csr.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
@@ -61,6 +61,31 @@ describe('largestSingularValue', () => {
   });
 });
 
+describe('regularizationTransferExponent', () => {
+  /** A by-user layout whose rows hold these many entries. */
+  const rows = (counts: number[]) => ({ rows: counts.length, indptr: Int32Array.from([0, ...counts.map((_, i) => counts.slice(0, i + 1).reduce((a, b) => a + b, 0))]) });
+
+  it('carries λ in proportion to the closed form on sparse data, unchanged on dense data, log-linear between', () => {
+    expect(regularizationTransferExponent(rows([1, 4, 4, 9, 30]))).toBe(1); // median 4
+    expect(regularizationTransferExponent(rows([50, 65, 100, 3]))).toBe(0); // median 65
+    expect(regularizationTransferExponent(rows([20, 20, 20]))).toBeCloseTo(0.5, 12); // √(10·40)
+    expect(regularizationTransferExponent(rows([0, 0, 20, 20, 20]))).toBeCloseTo(0.5, 12); // empty rows do not count
+    expect(regularizationTransferExponent(rows([]))).toBe(1);
+  });
+
+  it('never increases with the median row count', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 200 }), { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 50 }), (counts, add) => {
+        const more = counts.map((c) => c + add);
+        const x = regularizationTransferExponent(rows(counts));
+        expect(x).toBeGreaterThanOrEqual(0);
+        expect(x).toBeLessThanOrEqual(1);
+        expect(regularizationTransferExponent(rows(more))).toBeLessThanOrEqual(x);
+      }),
+    );
+  });
+});
+
 describe('implicit training with the default λ', () => {
   it('calibrates λ on held-out pairs around the closed form, reports it, serves with it, and is deterministic', async () => {
     const data = generateSynthetic({ users: 120, items: 80, interactions: 2500, feedback: 'implicit', rank: 3, seed: 9 });
@@ -73,7 +98,9 @@ describe('implicit training with the default λ', () => {
     // The chosen multiple is the best-scoring one tried.
     const best = Math.max(...cal.trials.map((t) => t.score));
     expect(cal.trials.find((t) => t.scale === cal.scale)!.score).toBe(best);
-    expect(a.report.regularization).toBeCloseTo(cal.scale * cal.closedForm, 10);
+    expect(a.report.regularization).toBeCloseTo(cal.scale * cal.partClosedForm * (cal.closedForm / cal.partClosedForm) ** cal.transferExponent, 10);
+    expect(cal.transferExponent).toBeGreaterThanOrEqual(0);
+    expect(cal.transferExponent).toBeLessThanOrEqual(1);
     expect(a.model.options.regularization).toBe(a.report.regularization); // fold-in uses the trained λ
     // ε 'auto' is the median value, reported and served with.
     expect(a.report.confidence).toMatchObject({ form: 'log', alpha: 2 });
