@@ -487,8 +487,13 @@ export async function tuneOptions(
     const survivors = ranked.slice(0, keep);
     // The best of the default family (the defaults' form, α and f at some λ) always goes on: the
     // search then ends at least where the defaults would, unless something beats them at full length.
+    // It runs first, so a budget that runs out mid-rung (a slow or busy machine) still leaves
+    // it to compare against: a challenger is then chosen only if it beat it at the same length.
     const incumbent = ranked.find((x) => isDefaultFamily(x.c));
-    if (incumbent && !survivors.includes(incumbent)) survivors.push(incumbent);
+    if (incumbent) {
+      if (survivors.includes(incumbent)) survivors.splice(survivors.indexOf(incumbent), 1);
+      survivors.unshift(incumbent);
+    }
     pool = survivors.map((x) => ({ ...x, score: NaN }));
     const done: typeof pool = [];
     for (const x of pool) {
