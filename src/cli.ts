@@ -32,6 +32,7 @@ Usage:
   als-wasm train FILE --out MODEL [--feedback explicit|implicit] [--factors 64]
       [--regularization 0.1|auto] [--weighted-regularization | --no-weighted-regularization]
       [--biases | --no-biases] [--alpha 2] [--confidence log|linear|scaled] [--epsilon auto]
+      [--weighting none|bm25]
       [--iterations 15] [--tolerance 0] [--seed 42]
       [--restarts 1] [--solver cholesky|cg] [--workers CORES] [--skip-bad-rows] [--json]
       [--tune [--tune-budget 60]]
@@ -44,10 +45,10 @@ Usage:
       [--grid factors=16,32,64 regularization=0.01,0.05,0.1 alpha=1,10,40]
       [--metric rmse|mae|precision|recall|map|ndcg|auc|mpr] [--k 10]
       [--iterations 15] [--restarts 1] [--biases] [--seed 42] [--patience N]
-      [--factors F] [--regularization L] [--alpha A] [--confidence linear|log]
+      [--factors F] [--regularization L] [--alpha A] [--confidence linear|log] [--weighting none|bm25]
       [--solver cholesky|cg] [--out MODEL] [--skip-bad-rows] [--json]
       k-fold cross-validation of every combination in the grid (keys: factors,
-      regularization, alpha, confidence, epsilon, iterations, cgSteps); one row per
+      regularization, alpha, confidence, weighting, epsilon, iterations, cgSteps); one row per
       trial on stderr, the best params last. --patience N stops each fold's training
       after N iterations without improvement on its held-out part; --out refits on
       all the data with the best params and saves the model
@@ -70,9 +71,9 @@ const BOOLEAN_FLAGS = new Set(['json', 'weighted-regularization', 'no-weighted-r
 const READ_FLAGS = ['skip-bad-rows', 'delimiter', 'decimal', 'max-line-length'];
 /** Every flag each command accepts. */
 const COMMAND_FLAGS: Record<string, string[]> = {
-  train: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', ...READ_FLAGS, 'json'],
+  train: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', ...READ_FLAGS, 'json'],
   evaluate: ['model', 'test', 'k', ...READ_FLAGS, 'json'],
-  cv: ['feedback', 'folds', 'grid', 'metric', 'k', 'iterations', 'restarts', 'biases', 'no-biases', 'seed', 'patience', 'factors', 'regularization', 'alpha', 'confidence', 'solver', 'out', ...READ_FLAGS, 'json'],
+  cv: ['feedback', 'folds', 'grid', 'metric', 'k', 'iterations', 'restarts', 'biases', 'no-biases', 'seed', 'patience', 'factors', 'regularization', 'alpha', 'confidence', 'weighting', 'solver', 'out', ...READ_FLAGS, 'json'],
   recommend: ['model', 'user', 'k', 'json'],
   similar: ['model', 'item', 'k', 'json'],
   demo: ['json'],
@@ -281,7 +282,7 @@ function progressPrinter(): TrainOptions['onProgress'] {
       process.stderr.write(`iteration ${String(p.iteration).padStart(3)}  loss ${p.loss.toExponential(6)}  ${p.seconds.toFixed(3)} s  ${p.gflops.toFixed(1)} GFLOP/s\n`);
     } else if (p.stage === 'tune') {
       const q = p.params;
-      const what = [`f ${q.factors}`, `λ ${q.regularization.toPrecision(3)}`, q.confidence && `${q.confidence} α ${q.alpha!.toPrecision(3)}`, q.biases !== undefined && (q.biases ? 'biases' : 'no biases')].filter(Boolean).join(', ');
+      const what = [`f ${q.factors}`, `λ ${q.regularization.toPrecision(3)}`, q.confidence && `${q.confidence} α ${q.alpha!.toPrecision(3)}`, q.weighting === 'bm25' && 'BM25', q.biases !== undefined && (q.biases ? 'biases' : 'no biases')].filter(Boolean).join(', ');
       process.stderr.write(`tune run ${String(p.trial).padStart(2)} (rung ${p.rung}): ${what} → ${Number.isNaN(p.score) ? 'failed' : p.score.toFixed(4)} after ${q.iterations} its, ${p.seconds.toFixed(1)} s\n`);
     }
   };
@@ -301,6 +302,7 @@ async function cmdTrain(p: Parsed): Promise<unknown> {
     biases: biasesFlag(p),
     alpha: num(p, 'alpha'),
     confidence: str(p, 'confidence') as TrainOptions['confidence'],
+    weighting: str(p, 'weighting') as TrainOptions['weighting'],
     epsilon: str(p, 'epsilon') === 'auto' ? 'auto' : num(p, 'epsilon'),
     iterations: num(p, 'iterations'),
     tolerance: num(p, 'tolerance'),
@@ -390,7 +392,7 @@ async function cmdEvaluate(p: Parsed): Promise<unknown> {
 }
 
 /** Grid keys whose values are strings; every other key takes numbers. */
-const STRING_GRID_KEYS = new Set(['confidence']);
+const STRING_GRID_KEYS = new Set(['confidence', 'weighting']);
 
 /** Parses `key=v1,v2 key2=v3` into a grid; the library validates keys and ranges. */
 function parseGrid(words: string): Record<string, (number | string)[]> {
@@ -445,6 +447,7 @@ async function cmdCv(p: Parsed): Promise<unknown> {
       regularization: str(p, 'regularization') === 'auto' ? 'auto' : num(p, 'regularization'),
       alpha: num(p, 'alpha'),
       confidence: str(p, 'confidence') as TrainOptions['confidence'],
+      weighting: str(p, 'weighting') as TrainOptions['weighting'],
       solver: str(p, 'solver') as TrainOptions['solver'],
     },
     onProgress,

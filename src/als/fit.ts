@@ -1,4 +1,5 @@
 import { buildMatrix } from '../data/csr.js';
+import { weightMatrix } from './weighting.js';
 import type { Interactions } from '../data/types.js';
 import { badOption } from '../errors.js';
 import { AlsModel } from './model.js';
@@ -74,7 +75,8 @@ export async function train(data: Interactions, options: FitOptions = {}, hooks:
     result.report.tuned = tuned;
     return result;
   }
-  const matrix = buildMatrix(data, { duplicates: opts.duplicates, eventWeights: opts.eventWeights });
+  // BM25 (implicit, `weighting: 'bm25'`) weights the summed values once; everything after sees the weighted matrix.
+  const { matrix, bm25 } = weightMatrix(buildMatrix(data, { duplicates: opts.duplicates, eventWeights: opts.eventWeights }), opts.feedback === 'implicit' ? opts.weighting : 'none');
   // ε 'auto' (the default of the log form) is the median of the positive values: measured once, here, so validation, calibration and the model see it.
   if (opts.feedback === 'implicit' && opts.autoEpsilon && !(opts.epsilon > 0)) opts.epsilon = medianPositive(matrix.byUser.values);
   let calibration: RegularizationCalibration | undefined;
@@ -104,6 +106,6 @@ export async function train(data: Interactions, options: FitOptions = {}, hooks:
   // With validation the model holds the factors of the best held-out score, not the last iteration's.
   const factors = validator?.bestSnapshot ?? run.factors;
   if (validator) report.validation = validator.report();
-  const model = await AlsModel.create({ options: opts, users: data.users, items: data.items, factors, seen: matrix.byUser, report }, opts.kernels);
+  const model = await AlsModel.create({ options: opts, users: data.users, items: data.items, factors, seen: matrix.byUser, report, bm25 }, opts.kernels);
   return { model, report };
 }

@@ -5,6 +5,7 @@ import { loadKernels, type KernelRuntime } from '../wasm/kernels.js';
 import { topK } from '../recommend/top-k.js';
 import { rowNorms, similarItems } from '../recommend/similar.js';
 import { toConfidence } from './confidence.js';
+import { bm25Row, type Bm25Statistics } from './weighting.js';
 import type { ResolvedTrainOptions } from './options.js';
 import { MAX_VALUE_MAGNITUDE, MIN_VALUE_MAGNITUDE, underflowsF32, type Factors, type TrainReport } from './train.js';
 
@@ -104,6 +105,8 @@ export interface ModelParts {
   seen: Csr;
   /** How training went (absent for imported factors). */
   report?: TrainReport;
+  /** With `weighting: 'bm25'`: the training data's statistics, to weight a new user's history the same way. */
+  bm25?: Bm25Statistics;
 }
 
 /**
@@ -123,6 +126,8 @@ export class AlsModel {
   readonly seen: Csr;
   /** How training went, when trained here. */
   readonly report?: TrainReport;
+  /** BM25 statistics of the training data (`weighting: 'bm25'` only). */
+  readonly bm25?: Bm25Statistics;
 
   private readonly rt: KernelRuntime;
   private readonly Yp: number;
@@ -142,6 +147,7 @@ export class AlsModel {
     this.params = parts.factors;
     this.seen = parts.seen;
     this.report = parts.report;
+    this.bm25 = parts.bm25;
     this.rt = rt;
     const { factors: f, itemFactors } = parts.factors;
     const n = this.items.size;
@@ -176,6 +182,9 @@ export class AlsModel {
     }
     if (parts.options.feedback === 'implicit' && parts.options.confidence === 'log' && !(Number.isFinite(parts.options.epsilon) && parts.options.epsilon > 0)) {
       throw badOption('options.epsilon', parts.options.epsilon, 'a finite ε > 0 (with "auto", use the ε training measured: report.confidence.epsilon)');
+    }
+    if (parts.options.feedback === 'implicit' && parts.options.weighting === 'bm25' && parts.bm25?.idf.length !== parts.items.size) {
+      throw badOption('bm25', parts.bm25 ? `${parts.bm25.idf.length} idf values` : undefined, `the BM25 statistics of the training data, one idf per item (${parts.items.size}), for a model with weighting "bm25"`);
     }
     const rt = runtime ?? (await loadKernels({ variant: kernels }));
     return new AlsModel(parts, rt);
@@ -341,7 +350,9 @@ export class AlsModel {
     const k = explicit && this.params.itemBiases ? f + 1 : f;
     const indptrP = arena.putI32([0, cols.length]);
     const indicesP = arena.putI32(cols);
-    const valsP = arena.putF32(explicit ? vals : toConfidence(vals, this.options.confidence, this.options.alpha, this.options.epsilon));
+    // A new user's counts are BM25-weighted with their own total and the training data's idf, as training weighted every row.
+    const weighted = !explicit && this.bm25 && this.options.weighting === 'bm25' ? bm25Row(cols, vals, this.bm25) : vals;
+    const valsP = arena.putF32(explicit ? vals : toConfidence(weighted, this.options.confidence, this.options.alpha, this.options.epsilon));
     const buP = arena.alloc(8);
     const scratch = arena.alloc(K.scratchBytes(k, Math.max(1, cols.length)));
     const status = explicit

@@ -25,6 +25,7 @@ const RULES: { [K in keyof TrainOptions]?: Rule } = {
   confidence: { applies: (f) => f === 'implicit', where: 'implicit feedback', what: 'it is the form of the implicit confidence c' },
   epsilon: { applies: (f) => f === 'implicit', where: 'implicit feedback', what: 'it is the ε of the implicit log confidence 1 + α·ln(1 + r/ε)' },
   eventWeights: { applies: (f) => f === 'implicit', where: 'implicit feedback', what: 'it turns event types into implicit strengths r = Σ weight(event); explicit ratings come from the value column' },
+  weighting: { applies: (f) => f === 'implicit', where: 'implicit feedback', what: 'it weights implicit counts (BM25) before the confidence form' },
   cgSteps: { applies: (_f, s) => s === 'cg', where: 'solver: "cg"', what: 'it is the number of conjugate-gradient steps; the Cholesky solver solves each row exactly' },
 };
 

@@ -2,6 +2,7 @@ import { badOption, checkKnownKeys } from '../errors.js';
 import { defaultWorkers } from '../parallel/cores.js';
 import { checkApplicable } from './option-applicability.js';
 import type { KernelVariant } from '../wasm/abi.js';
+import type { Weighting } from './weighting.js';
 
 /** Explicit ratings (squared error on observed pairs) or implicit feedback (Hu et al. 2008). */
 export type Feedback = 'explicit' | 'implicit';
@@ -34,7 +35,7 @@ export type TrainProgress =
       stage: 'tune';
       trial: number;
       rung: number;
-      params: { factors: number; regularization: number; iterations: number; confidence?: ConfidenceForm; alpha?: number; epsilon?: number; biases?: boolean };
+      params: { factors: number; regularization: number; iterations: number; confidence?: ConfidenceForm; alpha?: number; epsilon?: number; weighting?: Weighting; biases?: boolean };
       score: number;
       seconds: number;
       best: number;
@@ -67,6 +68,12 @@ export interface TrainOptions {
   epsilon?: number | 'auto';
   /** Per-event-type weights applied to the event column and summed per pair, e.g. `{view: 3, basket: 10, purchase: 40}`. */
   eventWeights?: Record<string, number>;
+  /**
+   * Implicit only: weighting of the summed values before the confidence form: `none`, or `bm25`
+   * (benfred/implicit's `bm25_weight`, K1 = 100, B = 0.8: damps long rows and ubiquitous items;
+   * see `weighting.ts`). Default `none`.
+   */
+  weighting?: Weighting;
   /** Repeated pairs: default `sum` for implicit, `last` for explicit. */
   duplicates?: DuplicatePolicy;
   /** Maximum number of iterations (≥ 1). Default 15. */
@@ -115,6 +122,7 @@ export interface ResolvedTrainOptions {
   /** Whether ε is (or was) the median of the data's positive values (`epsilon: 'auto'`, the default). */
   autoEpsilon: boolean;
   eventWeights?: Record<string, number>;
+  weighting: Weighting;
   duplicates: DuplicatePolicy;
   iterations: number;
   tolerance: number;
@@ -139,6 +147,7 @@ export const TRAIN_DEFAULTS = {
   confidence: 'log' as ConfidenceForm,
   /** `'auto'`: the median of the positive aggregated values, so c = 1 + α·ln 2 at a typical pair whatever the unit. */
   epsilon: 'auto' as const,
+  weighting: 'none' as Weighting,
   iterations: 15,
   tolerance: 0,
   seed: 42,
@@ -185,6 +194,7 @@ export function resolveTrainOptions(opts: TrainOptions, defaultFeedback: Feedbac
     alpha: num(opts.alpha, 'alpha', confidence === 'log' ? TRAIN_DEFAULTS.alpha : ALPHA_DEFAULT_LINEAR, 0, true),
     epsilon: autoEpsilon ? NaN : opts.epsilon === 'auto' ? 1 : num(opts.epsilon, 'epsilon', 1, 0, true),
     autoEpsilon,
+    weighting: oneOf(opts.weighting, 'weighting', TRAIN_DEFAULTS.weighting, ['none', 'bm25'] as const),
     duplicates: oneOf(opts.duplicates, 'duplicates', feedback === 'implicit' ? 'sum' : 'last', ['sum', 'last', 'max'] as const),
     iterations: int(opts.iterations, 'iterations', TRAIN_DEFAULTS.iterations, 1, 1_000_000),
     tolerance: num(opts.tolerance, 'tolerance', TRAIN_DEFAULTS.tolerance, 0, false),
@@ -211,7 +221,7 @@ export function resolveTrainOptions(opts: TrainOptions, defaultFeedback: Feedbac
 
 /** Every option {@link TrainOptions} has (typed, so a new option fails to compile until listed): anything else is a typo, refused rather than ignored. */
 const TRAIN_OPTION_NAMES = Object.keys({
-  feedback: 1, factors: 1, regularization: 1, weightedRegularization: 1, biases: 1, alpha: 1, confidence: 1, epsilon: 1, eventWeights: 1,
+  feedback: 1, factors: 1, regularization: 1, weightedRegularization: 1, biases: 1, alpha: 1, confidence: 1, epsilon: 1, eventWeights: 1, weighting: 1,
   duplicates: 1, iterations: 1, tolerance: 1, seed: 1, restarts: 1, solver: 1, cgSteps: 1, workers: 1, kernels: 1, onProgress: 1, signal: 1,
 } satisfies Record<keyof TrainOptions, 1>);
 

@@ -18,7 +18,7 @@ import { checkHasRatings, evaluateModelAsync, isLowerBetter, metricsFor, type Qu
 export type CvMetric = QualityMetric;
 
 /** Training options a search may vary (numeric or string-valued {@link TrainOptions} fields). */
-export type TunableOption = 'factors' | 'regularization' | 'alpha' | 'confidence' | 'epsilon' | 'iterations' | 'cgSteps';
+export type TunableOption = 'factors' | 'regularization' | 'alpha' | 'confidence' | 'weighting' | 'epsilon' | 'iterations' | 'cgSteps';
 
 /** One point of the search space: values of some tunable training options. */
 export type CvParams = Pick<TrainOptions, TunableOption>;
@@ -120,6 +120,7 @@ const TUNABLE: Record<TunableOption, 'int' | 'log' | 'choice'> = {
   iterations: 'int',
   cgSteps: 'int',
   confidence: 'choice',
+  weighting: 'choice',
 };
 /** Every option of {@link CrossValidateOptions} (typed: a new option fails to compile until listed). */
 const CV_OPTION_NAMES = Object.keys({

@@ -14,6 +14,7 @@
  *   conjugate-gradient sweeps and the last rung the solver of the refit.
  */
 import { autoRegularization, regularizationTransferExponent } from '../als/auto-regularization.js';
+import { weightMatrix, type Weighting } from '../als/weighting.js';
 import { medianPositive, toConfidence } from '../als/confidence.js';
 import type { FitOptions, TrainResult } from '../als/fit.js';
 import { ALPHA_DEFAULT_LINEAR, TRAIN_DEFAULTS, type ConfidenceForm, type Feedback, type TrainOptions, type TrainProgress } from '../als/options.js';
@@ -46,6 +47,8 @@ export interface TunedParams {
   iterations: number;
   /** Implicit: confidence form. */
   confidence?: ConfidenceForm;
+  /** Implicit: weighting of the counts before the confidence form. */
+  weighting?: Weighting;
   /** Implicit: confidence scale α. */
   alpha?: number;
   /** Implicit, log form: ε. */
@@ -260,7 +263,8 @@ export async function calibrateRegularization(
   const closedForm = closedFormLambda(matrix, base.confidence, base.alpha, base.epsilon).lambda;
   const split = searchSplit(data, base.seed ?? TRAIN_DEFAULTS.seed, CALIBRATION_SEARCH_ENTRIES, CALIBRATION_VALIDATION_USERS);
   if (!split || !(closedForm > 0)) return null;
-  const inner = closedFormLambda(buildMatrix(split.train, { duplicates: base.duplicates ?? 'sum', eventWeights: base.eventWeights }), base.confidence, base.alpha, base.epsilon).lambda;
+  const innerMatrix = weightMatrix(buildMatrix(split.train, { duplicates: base.duplicates ?? 'sum', eventWeights: base.eventWeights }), base.weighting ?? 'none').matrix;
+  const inner = closedFormLambda(innerMatrix, base.confidence, base.alpha, base.epsilon).lambda;
   if (!(inner > 0)) return null;
   const metric: QualityMetric = 'ndcg';
   const options: TrainOptions = {
@@ -319,6 +323,7 @@ interface Candidate {
   scale: number;
   factors: number;
   confidence?: ConfidenceForm;
+  weighting?: Weighting;
   alpha?: number;
   biases?: boolean;
 }
@@ -355,24 +360,34 @@ export async function tuneOptions(
   const lower = isLowerBetter(spec.metric);
   const better = (a: number, b: number) => (Number.isNaN(b) ? !Number.isNaN(a) : lower ? a < b : a > b);
   const clearlyBetter = (a: number, b: number) => (lower ? a < b * (1 - CLEAR_MARGIN) : a > b * (1 + CLEAR_MARGIN));
-  const searchMatrix = buildMatrix(split.train, { duplicates: base.duplicates ?? (implicit ? 'sum' : 'last'), eventWeights: base.eventWeights });
-  const fullMatrix = buildMatrix(data, { duplicates: base.duplicates ?? (implicit ? 'sum' : 'last'), eventWeights: base.eventWeights });
+  const rawSearch = buildMatrix(split.train, { duplicates: base.duplicates ?? (implicit ? 'sum' : 'last'), eventWeights: base.eventWeights });
+  const rawFull = buildMatrix(data, { duplicates: base.duplicates ?? (implicit ? 'sum' : 'last'), eventWeights: base.eventWeights });
+  const fullMatrix = rawFull;
 
-  // The λ scale of each confidence form at its central α, on the search data and on all the data.
-  const median = medianPositive(searchMatrix.byUser.values);
-  const epsilonFor = (form: ConfidenceForm) => (form === 'log' ? (typeof base.epsilon === 'number' ? base.epsilon : median) : 1);
-  const alphaCentre = (form: ConfidenceForm) => base.alpha ?? (form === 'log' ? TRAIN_DEFAULTS.alpha : form === 'linear' ? 1 / median : ALPHA_DEFAULT_LINEAR);
+  // Implicit: the weightings searched (BM25 weights counts, so not data with negative values), each with its matrices and median value.
+  const weightings: Weighting[] = !implicit ? ['none'] : base.weighting ? [base.weighting] : rawFull.byUser.values.every((v) => v >= 0) ? ['none', 'bm25'] : ['none'];
+  const byWeighting = new Map(weightings.map((w) => {
+    const search = weightMatrix(rawSearch, w).matrix;
+    const full = weightMatrix(rawFull, w).matrix;
+    return [w, { search, full, median: medianPositive(search.byUser.values), fullMedian: medianPositive(full.byUser.values) }] as const;
+  }));
+  const weighted = (w: Weighting | undefined) => byWeighting.get(w ?? 'none') ?? byWeighting.get(weightings[0])!;
+  // The λ scale of each confidence form and weighting at its central α, on the search data and on all the data.
+  const epsilonFor = (form: ConfidenceForm, w?: Weighting) => (form === 'log' ? (typeof base.epsilon === 'number' ? base.epsilon : weighted(w).median) : 1);
+  const alphaCentre = (form: ConfidenceForm, w?: Weighting) => base.alpha ?? (form === 'log' ? TRAIN_DEFAULTS.alpha : form === 'linear' ? 1 / weighted(w).median : ALPHA_DEFAULT_LINEAR);
   const forms: ConfidenceForm[] = base.confidence ? [base.confidence] : ['log', 'linear'];
   // ε of the log form on all the data (the refit's): the caller's, or the median there.
-  const fullEpsilon = typeof base.epsilon === 'number' ? base.epsilon : medianPositive(fullMatrix.byUser.values);
-  const lambdaScale = new Map<ConfidenceForm, { search: number; full: number; meanC: number }>();
+  const fullEpsilon = (w?: Weighting) => (typeof base.epsilon === 'number' ? base.epsilon : weighted(w).fullMedian);
+  const lambdaScale = new Map<string, { search: number; full: number; meanC: number }>();
   const transferExponent = regularizationTransferExponent(fullMatrix.byUser);
   if (implicit) {
-    for (const form of forms) {
-      const a = alphaCentre(form);
-      const s = closedFormLambda(searchMatrix, form, a, epsilonFor(form));
-      const f = closedFormLambda(fullMatrix, form, a, form === 'log' ? fullEpsilon : 1);
-      lambdaScale.set(form, { search: s.lambda, full: f.lambda, meanC: s.meanConfidence });
+    for (const w of weightings) {
+      for (const form of forms) {
+        const a = alphaCentre(form, w);
+        const s = closedFormLambda(weighted(w).search, form, a, epsilonFor(form, w));
+        const f = closedFormLambda(weighted(w).full, form, a, form === 'log' ? fullEpsilon(w) : 1);
+        lambdaScale.set(`${form}|${w}`, { search: s.lambda, full: f.lambda, meanC: s.meanConfidence });
+      }
     }
   }
   // Explicit: ALS-WR's λ is size-free (0.1 is good on every set measured); a plain λ must grow with the rows' counts.
@@ -381,10 +396,10 @@ export async function tuneOptions(
   /** λ of a candidate on the search data, and on all the data (the refit's). */
   const lambdaOf = (c: Candidate, on: 'search' | 'full'): number => {
     if (!implicit) return c.scale * explicitCentre;
-    const ls = lambdaScale.get(c.confidence!)!;
-    const eps = c.confidence === 'log' ? epsilonFor('log') : 1;
+    const ls = lambdaScale.get(`${c.confidence!}|${c.weighting ?? 'none'}`)!;
+    const eps = c.confidence === 'log' ? epsilonFor('log', c.weighting) : 1;
     // Between α values λ follows the mean confidence (σ₁ scales with it), so no new σ₁ per candidate.
-    const ratio = meanConfidence(searchMatrix.byUser.values, c.confidence!, c.alpha!, eps) / ls.meanC;
+    const ratio = meanConfidence(weighted(c.weighting).search.byUser.values, c.confidence!, c.alpha!, eps) / ls.meanC;
     return c.scale * ratio * (on === 'search' ? ls.search : ls.search * Math.pow(ls.full / ls.search, transferExponent));
   };
 
@@ -401,9 +416,9 @@ export async function tuneOptions(
   const logRange = (u: number, lo: number, hi: number) => Math.exp(Math.log(lo) + u * (Math.log(hi) - Math.log(lo)));
   const factorChoices = base.factors !== undefined ? [base.factors] : FACTOR_CHOICES;
   const defaults: Candidate = implicit
-    ? { scale: 1, factors: base.factors ?? TRAIN_DEFAULTS.factors, confidence: forms[0], alpha: alphaCentre(forms[0]) }
+    ? { scale: 1, factors: base.factors ?? TRAIN_DEFAULTS.factors, confidence: forms[0], alpha: alphaCentre(forms[0], weightings[0]), weighting: weightings[0] }
     : { scale: 1, factors: base.factors ?? TRAIN_DEFAULTS.factors, biases: base.biases ?? TRAIN_DEFAULTS.biases };
-  const isDefaultFamily = (c: Candidate) => c.factors === defaults.factors && c.confidence === defaults.confidence && c.alpha === defaults.alpha && c.biases === defaults.biases;
+  const isDefaultFamily = (c: Candidate) => c.factors === defaults.factors && c.confidence === defaults.confidence && c.weighting === defaults.weighting && c.alpha === defaults.alpha && c.biases === defaults.biases;
   const makeCandidates = (n: number): Candidate[] => {
     const u1 = strata(n);
     const u2 = strata(n);
@@ -412,9 +427,11 @@ export async function tuneOptions(
     for (let i = 0; i < n - 2; i++) {
       const factors = factorChoices[(i + rng.int(factorChoices.length)) % factorChoices.length];
       if (implicit) {
+        // Every form × weighting pair comes round in turn.
         const confidence = forms[i % forms.length];
-        const alpha = base.alpha ?? logRange(u2[i], alphaCentre(confidence) / 8, alphaCentre(confidence) * 8);
-        out.push({ scale: logRange(u1[i], 1 / 8, 8), factors, confidence, alpha });
+        const weighting = weightings[Math.floor(i / forms.length) % weightings.length];
+        const alpha = base.alpha ?? logRange(u2[i], alphaCentre(confidence, weighting) / 8, alphaCentre(confidence, weighting) * 8);
+        out.push({ scale: logRange(u1[i], 1 / 8, 8), factors, confidence, alpha, weighting });
       } else {
         const biases = base.biases ?? i % 2 === 0;
         out.push({ scale: logRange(u1[i], 1 / 4, 4), factors, biases });
@@ -433,7 +450,9 @@ export async function tuneOptions(
     factors: c.factors,
     regularization: lambdaOf(c, on),
     iterations,
-    ...(implicit ? { confidence: c.confidence, alpha: c.alpha, ...(c.confidence === 'log' ? { epsilon: on === 'search' ? epsilonFor('log') : fullEpsilon } : {}) } : { biases: c.biases }),
+    ...(implicit
+      ? { confidence: c.confidence, alpha: c.alpha, weighting: c.weighting, ...(c.confidence === 'log' ? { epsilon: on === 'search' ? epsilonFor('log', c.weighting) : fullEpsilon(c.weighting) } : {}) }
+      : { biases: c.biases }),
   });
   const run = async (c: Candidate, rung: number): Promise<{ score: number; iteration: number; seconds: number; perIteration: number }> => {
     throwIfAborted(hooks.signal);

@@ -126,8 +126,8 @@ export class Validator {
     // One kernel memory for every evaluation of the run, not one per iteration.
     this.runtime ??= await loadKernels({ variant: this.train.options.kernels });
     this.runtime.arena.reset();
-    // Scoring never solves, so λ does not matter here; while training measures an 'auto' λ the options still hold NaN.
-    const options = Number.isFinite(this.train.options.regularization) ? this.train.options : { ...this.train.options, regularization: 0 };
+    // Scoring never solves, so λ and the weighting of new users' histories do not matter here; while training measures an 'auto' λ the options still hold NaN.
+    const options = { ...this.train.options, weighting: 'none' as const, ...(Number.isFinite(this.train.options.regularization) ? {} : { regularization: 0 }) };
     const model = await AlsModel.create({ ...this.train, options, factors }, this.train.options.kernels, this.runtime);
     // In chunks of users that yield (progress `validating`): a big validation set must not stall the worker.
     const onProgress = (p: { usersDone: number; usersTotal: number }) => this.emit({ stage: 'validating', restart: s.restart, iteration: s.iteration, usersDone: p.usersDone, usersTotal: p.usersTotal });

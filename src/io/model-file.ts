@@ -5,7 +5,8 @@ import { idMapFromIds } from '../data/id-map.js';
 import type { Id } from '../data/types.js';
 import { AlsError } from '../errors.js';
 import type { KernelVariant } from '../wasm/abi.js';
-import { decodeModel, encodeModel } from './model-format.js';
+import type { Bm25Statistics } from '../als/weighting.js';
+import { decodeModel, encodeModel, type ModelBlock } from './model-format.js';
 
 /** Identifies als-wasm model headers (the container may carry other kinds later). */
 const KIND = 'als-wasm/model';
@@ -26,6 +27,7 @@ export function saveModel(model: AlsModel): Uint8Array {
   ];
   if (p.userBiases) blocks.push({ name: 'userBiases', data: p.userBiases });
   if (p.itemBiases) blocks.push({ name: 'itemBiases', data: p.itemBiases });
+  if (model.bm25) blocks.push({ name: 'bm25Idf', data: model.bm25.idf });
   return encodeModel({
     header: {
       kind: KIND,
@@ -37,6 +39,7 @@ export function saveModel(model: AlsModel): Uint8Array {
       userIds: model.users.ids(),
       itemIds: model.items.ids(),
       report: model.report ?? null,
+      ...(model.bm25 ? { bm25: { k1: model.bm25.k1, b: model.bm25.b, averageRowSum: model.bm25.averageRowSum } } : {}),
       savedAt: new Date().toISOString(),
     },
     blocks,
@@ -116,7 +119,20 @@ export async function loadModel(bytes: Uint8Array, kernels: KernelVariant | 'aut
       },
       seen: { rows: m, cols: n, indptr, indices, values },
       report: (header.report as AlsModel['report']) ?? undefined,
+      bm25: readBm25(header, blocks, n, contents),
     },
     kernels,
   );
+}
+
+/** The BM25 statistics of a model file (absent unless it was trained with `weighting: 'bm25'`). */
+function readBm25(header: Record<string, unknown>, blocks: Map<string, ModelBlock>, items: number, contents: (what: string) => AlsError): Bm25Statistics | undefined {
+  const h = header.bm25 as { k1?: unknown; b?: unknown; averageRowSum?: unknown } | undefined;
+  const idf = blocks.get('bm25Idf');
+  if (h === undefined && idf === undefined) return undefined;
+  const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+  if (!h || !finite(h.k1) || !finite(h.b) || !finite(h.averageRowSum) || !(idf instanceof Float64Array) || idf.length !== items || !idf.every(Number.isFinite)) {
+    throw contents('its BM25 statistics are incomplete');
+  }
+  return { k1: h.k1, b: h.b, averageRowSum: h.averageRowSum, idf };
 }

@@ -27,6 +27,8 @@ describe('tune', () => {
     expect(perRung[0]).toBeGreaterThan(perRung[1]);
     expect(perRung[1]).toBeGreaterThanOrEqual(1);
     expect(new Set(t.trials.filter((x) => x.rung === 0).map((x) => x.params.confidence))).toEqual(new Set(['log', 'linear']));
+    // …and both weightings of the counts (as given, BM25).
+    expect(new Set(t.trials.filter((x) => x.rung === 0).map((x) => x.params.weighting))).toEqual(new Set(['none', 'bm25']));
     // A fixed option stays fixed in every run.
     for (const x of t.trials) expect(x.params.factors).toBe(8);
     // The score reported is one of the last rung's runs: the best, or the defaults' family when nothing beat it by 1 %.
@@ -34,7 +36,7 @@ describe('tune', () => {
     expect(last.map((x) => x.score)).toContain(t.score);
     expect(t.score).toBeGreaterThanOrEqual(Math.max(...last.map((x) => x.score)) / 1.01);
     // The model is the refit with the winner.
-    expect(model.options).toMatchObject({ factors: 8, confidence: t.params.confidence, alpha: t.params.alpha, regularization: t.params.regularization, iterations: t.params.iterations });
+    expect(model.options).toMatchObject({ factors: 8, confidence: t.params.confidence, weighting: t.params.weighting, alpha: t.params.alpha, regularization: t.params.regularization, iterations: t.params.iterations });
     expect(report.regularization).toBe(t.params.regularization);
     expect(t.seconds).toBeLessThanOrEqual(30);
   });
