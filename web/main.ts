@@ -333,7 +333,7 @@ $.cancel.addEventListener('click', () => state.busy?.abort());
 /** One row per run of the search, added as its progress event arrives. */
 function tuneRow(p: Extract<TrainProgress, { stage: 'tune' }>): HTMLElement {
   const q = p.params;
-  const what = q.confidence ? `${q.confidence}, α ${fmt(q.alpha!, 3)}` : q.biases ? 'biases' : 'no biases';
+  const what = q.confidence ? `${q.confidence}, α ${fmt(q.alpha!, 3)}${q.weighting === 'bm25' ? ', BM25' : ''}` : q.biases ? 'biases' : 'no biases';
   return el('tr', { attrs: { 'data-trial': String(p.trial) } }, el('td', null, String(p.trial)), el('td', null, String(p.rung)), el('td', null, String(q.factors)), el('td', null, fmt(q.regularization, 3)), el('td', null, what), el('td', null, String(q.iterations)), el('td', null, Number.isNaN(p.score) ? 'failed' : fmt(p.score, 4)), el('td', null, fmt(p.seconds, 2)));
 }
 
