@@ -23,7 +23,8 @@ export type ErrorCode =
   | 'DATASET_LOST'
   | 'UNSUPPORTED'
   | 'DISPOSED'
-  | 'WORKER_FAILED';
+  | 'WORKER_FAILED'
+  | 'NO_INTERACTIONS';
 
 /** The library's error: `code` says what kind of failure, `details` carries the facts. */
 export class AlsError extends Error {

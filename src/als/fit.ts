@@ -8,6 +8,7 @@ import { trainFactors, type TrainHooks, type TrainReport } from './train.js';
 import { resolveValidation, Validator, type ValidationOptions } from '../eval/validation.js';
 import { calibrateRegularization, resolveTuneOptions, tuneOptions, type RegularizationCalibration, type TuneOptions, type TuneReport } from '../eval/tune.js';
 import { medianPositive } from './confidence.js';
+import { warmStartFactors, withWarmStartDefaults } from './warm-start.js';
 
 /** Options of {@link train}: the training options, plus held-out validation (in-process only). */
 export interface FitOptions extends TrainOptions {
@@ -23,6 +24,12 @@ export interface FitOptions extends TrainOptions {
    * are kept fixed. `report.tuned` lists the chosen options and every run of the search.
    */
   tune?: boolean | TuneOptions;
+  /**
+   * Continue from this model's factors instead of the seeded random init: users and items it
+   * knows (by id) start from its rows (and biases), new ones from the usual init. `factors` and
+   * `feedback` default to the model's and must match it. Not combined with `tune`.
+   */
+  warmStart?: AlsModel;
 }
 
 /** The training report, plus how `train` chose options that were left to it. */
@@ -64,7 +71,10 @@ export function defaultFeedback(data: Pick<Interactions, 'hasValue' | 'event'>):
  */
 export async function train(data: Interactions, options: FitOptions = {}, hooks: Pick<TrainHooks, 'runtime' | 'pool'> = {}): Promise<TrainResult> {
   if (typeof options !== 'object' || options === null) throw badOption('options', options, 'an object of training options');
-  const { validation: validationOptions, tune, ...trainOptions } = options;
+  const { validation: validationOptions, tune, warmStart, ...given } = options;
+  if (warmStart !== undefined && !(warmStart instanceof AlsModel)) throw badOption('warmStart', warmStart, 'a trained model (AlsModel)');
+  if (warmStart && tune !== undefined && tune !== false) throw badOption('warmStart', 'with tune', 'not combined with tune (the search starts from the seeded init; warm-start the refit instead)');
+  const trainOptions = warmStart ? withWarmStartDefaults(given, warmStart) : given;
   const opts = resolveTrainOptions(trainOptions, defaultFeedback(data));
   const validation = validationOptions === undefined ? undefined : resolveValidation(validationOptions, opts.feedback);
   const again = (d: Interactions, o: FitOptions) => train(d, o, hooks);
@@ -98,6 +108,7 @@ export async function train(data: Interactions, options: FitOptions = {}, hooks:
     restartScore: validator && ((r) => validator.restartScore(r)),
     runtime: hooks.runtime,
     pool: hooks.pool,
+    initialFactors: warmStart && warmStartFactors(warmStart, data, opts),
   });
   const report: FitReport = run.report;
   if (calibration) report.regularizationCalibration = calibration;

@@ -1,5 +1,5 @@
 import { AlsError, badOption, checkOptions } from '../errors.js';
-import type { Csr, Id, IdMap } from '../data/types.js';
+import type { Csr, Id, IdMap, InteractionRecord, Interactions } from '../data/types.js';
 import type { KernelVariant } from '../wasm/abi.js';
 import { loadKernels, type KernelRuntime } from '../wasm/kernels.js';
 import { topK } from '../recommend/top-k.js';
@@ -7,6 +7,7 @@ import { rowNorms, similarItems } from '../recommend/similar.js';
 import { toConfidence } from './confidence.js';
 import { bm25Row, type Bm25Statistics } from './weighting.js';
 import type { ResolvedTrainOptions } from './options.js';
+import { updateModel, type UpdateOptions, type UpdateResult } from './update.js';
 import { MAX_VALUE_MAGNITUDE, MIN_VALUE_MAGNITUDE, underflowsF32, type Factors, type TrainReport } from './train.js';
 
 /** One recommended (or similar) item with its score. */
@@ -107,6 +108,11 @@ export interface ModelParts {
   report?: TrainReport;
   /** With `weighting: 'bm25'`: the training data's statistics, to weight a new user's history the same way. */
   bm25?: Bm25Statistics;
+  /**
+   * Whether `seen` holds every interaction the factors were trained on, so that `update` can
+   * re-solve rows. Default: whether there is a `report` (trained here; imported factors are not).
+   */
+  interactionsStored?: boolean;
 }
 
 /**
@@ -128,6 +134,8 @@ export class AlsModel {
   readonly report?: TrainReport;
   /** BM25 statistics of the training data (`weighting: 'bm25'` only). */
   readonly bm25?: Bm25Statistics;
+  /** Whether {@link AlsModel.seen} holds all the training interactions (then {@link AlsModel.update} works). */
+  readonly interactionsStored: boolean;
 
   private readonly rt: KernelRuntime;
   private readonly Yp: number;
@@ -148,6 +156,7 @@ export class AlsModel {
     this.seen = parts.seen;
     this.report = parts.report;
     this.bm25 = parts.bm25;
+    this.interactionsStored = parts.interactionsStored ?? !!parts.report;
     this.rt = rt;
     const { factors: f, itemFactors } = parts.factors;
     const n = this.items.size;
@@ -188,6 +197,20 @@ export class AlsModel {
     }
     const rt = runtime ?? (await loadKernels({ variant: kernels }));
     return new AlsModel(parts, rt);
+  }
+
+  /**
+   * Adds interactions and re-solves only the rows they touch (see {@link updateModel}): new
+   * users and items get rows; this model is left unchanged.
+   * @param data - parsed interactions, or records `{ user, item, value?, event? }`
+   * @param options - `users` / `items`: `'solve'` (default) or `'keep'`; `onProgress`, `signal`
+   * @returns the updated model and a report
+   * @throws AlsError `NO_INTERACTIONS` (imported factors), `BAD_OPTION`, `EMPTY_DATA`, `NOT_POSITIVE_DEFINITE`, `NON_FINITE`
+   * @example
+   * const { model: next, report } = await model.update([{ user: 'ann', item: 'tea', value: 4 }]);
+   */
+  update(data: Interactions | InteractionRecord[], options: UpdateOptions = {}): Promise<UpdateResult> {
+    return updateModel(this, data, options);
   }
 
   /** Bytes of the WebAssembly memory this model scores in (reported by the engine's `info()`). */

@@ -83,6 +83,11 @@ export interface TrainHooks {
   restartScore?: (restart: number) => number;
   /** Where a run with `workers` > 1 borrows its worker pool (default: the process-wide pool). */
   pool?: PoolKeeper;
+  /**
+   * Warm start: every restart begins from these factors (caller numbering, m×f and n×f; absent
+   * biases start at 0) instead of the seeded init. Built by `warmStartFactors` (warm-start.ts).
+   */
+  initialFactors?: Factors;
 }
 
 /** One orientation of the matrix laid out in WASM memory. */
@@ -285,12 +290,20 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
   for (let restart = 0; restart < opts.restarts; restart++) {
     emit({ stage: 'init', restart, users: m, items: n, interactions: matrix.nnz, factors: f, kernels: rt.variant });
     const rng = new Rng(opts.seed + restart);
-    // Each caller's row gets the draws it would get unrenumbered, at its inside position.
-    initFactors(rt.arena.f64(Xp, m * f), m, f, rng, userRank);
-    initFactors(rt.arena.f64(Yp, n * f), n, f, rng, itemRank);
+    const start = hooks.initialFactors;
+    if (start) {
+      placeRows(rt.arena.f64(Xp, m * f), start.userFactors, userOrder, f);
+      placeRows(rt.arena.f64(Yp, n * f), start.itemFactors, itemOrder, f);
+    } else {
+      // Each caller's row gets the draws it would get unrenumbered, at its inside position.
+      initFactors(rt.arena.f64(Xp, m * f), m, f, rng, userRank);
+      initFactors(rt.arena.f64(Yp, n * f), n, f, rng, itemRank);
+    }
     if (biases) {
-      rt.arena.f64(buP, m).fill(0);
-      rt.arena.f64(biP, n).fill(0);
+      if (start?.userBiases) placeRows(rt.arena.f64(buP, m), start.userBiases, userOrder, 1);
+      else rt.arena.f64(buP, m).fill(0);
+      if (start?.itemBiases) placeRows(rt.arena.f64(biP, n), start.itemBiases, itemOrder, 1);
+      else rt.arena.f64(biP, n).fill(0);
     }
 
     const loss: number[] = [];
@@ -651,6 +664,11 @@ function cgSideFlops(s: SideLayout, k: number, gramRows: number, steps: number):
 /** Kernel flops of one half-step (Gram multiply-adds ×2, Cholesky, two triangular solves, plus YᵀY). */
 function sideFlops(s: SideLayout, k: number, gramRows: number): number {
   return s.nnz * k * (k + 1) + s.rows * ((k * k * k) / 3 + 2 * k * k) + gramRows * k * k;
+}
+
+/** Caller-numbered rows into the inside numbering: inside[i] = caller[order[i]] (`width` per row). */
+function placeRows(inside: Float64Array, caller: Float64Array, order: Int32Array, width: number): void {
+  for (let i = 0; i < order.length; i++) inside.set(caller.subarray(order[i] * width, (order[i] + 1) * width), i * width);
 }
 
 function maxNnz(indptr: Int32Array, rows: number): number {

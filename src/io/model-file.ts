@@ -13,7 +13,11 @@ const KIND = 'als-wasm/model';
 
 /**
  * Serialises a model: options, id maps and the training report in the JSON header; factors,
- * biases and the training interactions (for filtering seen items) as binary blocks.
+ * biases and the training interactions (for filtering seen items, explain and `update`) as
+ * binary blocks. The header's `interactions` says whether those are all the training
+ * interactions (false for imported factors); a file without the field (written before it
+ * existed) counts as having them when it has a training report. The container's format
+ * version is unchanged: older builds ignore the field.
  * @returns the model file's bytes
  */
 export function saveModel(model: AlsModel): Uint8Array {
@@ -40,6 +44,8 @@ export function saveModel(model: AlsModel): Uint8Array {
       itemIds: model.items.ids(),
       report: model.report ?? null,
       ...(model.bm25 ? { bm25: { k1: model.bm25.k1, b: model.bm25.b, averageRowSum: model.bm25.averageRowSum } } : {}),
+      // Whether seen* are all the training interactions (update needs them); files before this field: trained here ⇔ a report.
+      interactions: model.interactionsStored,
       savedAt: new Date().toISOString(),
     },
     blocks,
@@ -120,6 +126,7 @@ export async function loadModel(bytes: Uint8Array, kernels: KernelVariant | 'aut
       seen: { rows: m, cols: n, indptr, indices, values },
       report: (header.report as AlsModel['report']) ?? undefined,
       bm25: readBm25(header, blocks, n, contents),
+      interactionsStored: typeof header.interactions === 'boolean' ? header.interactions : header.report != null,
     },
     kernels,
   );
