@@ -50,6 +50,7 @@ export {
   type DatasetHandle,
   type LoadOptions,
   type TrainSummary,
+  type UpdateSummary,
   type EngineInfo,
   type EngineTrainOptions,
   type EngineCrossValidateOptions,

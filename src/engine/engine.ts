@@ -4,7 +4,8 @@ import type { AlsModel, Explanation, FoldInResult, HistoryEntry, HistoryRecommen
 import type { TrainOptions, TrainProgress } from '../als/options.js';
 import { loadInteractions, type InteractionSource, type ParseOptions, type ParseProgress } from '../data/parse.js';
 import { splitInteractions, type SplitOptions } from '../data/split.js';
-import type { Id, Interactions, SkippedRows } from '../data/types.js';
+import type { Id, InteractionRecord, Interactions, SkippedRows } from '../data/types.js';
+import type { UpdateOptions, UpdateReport } from '../als/update.js';
 import { AlsError, badOption, checkOptions } from '../errors.js';
 import { evaluateModelAsync, type EvaluateOptions, type RankingEvaluation, type RatingEvaluation } from '../eval/evaluate.js';
 import { crossValidate, type CrossValidateOptions, type CrossValidationResult, type CvProgress } from '../eval/cross-validate.js';
@@ -53,7 +54,19 @@ export type EngineTrainOptions = TrainOptions & {
   tune?: FitOptions['tune'];
   /** Score this held-out dataset during training (see `train`'s `validation`); `data` is a handle. */
   validation?: Omit<ValidationOptions, 'data'> & { data: DatasetHandle | number };
+  /** `true`: continue from the current model's factors instead of the seeded init (see `train`'s `warmStart`). */
+  warmStart?: boolean;
 };
+
+/** What {@link Engine.update} returns (the updated model becomes the engine's model). */
+export interface UpdateSummary extends UpdateReport {
+  /** Users in the model now. */
+  users: number;
+  /** Items in the model now. */
+  items: number;
+  /** Stored (user, item) pairs now. */
+  interactions: number;
+}
 
 /** Options of {@link Engine.crossValidate}: those of `crossValidate`, progress and cancel working across the worker boundary. */
 export type EngineCrossValidateOptions = Omit<CrossValidateOptions, 'onProgress' | 'signal' | 'base'> & {
@@ -165,7 +178,9 @@ export class Engine {
     const interactions = this.dataset(data);
     const validation = opts.validation && { ...opts.validation, data: this.dataset(opts.validation.data) };
     return this.withRun(opts, async (signal) => {
-      const { runId: _r, ...rest } = opts;
+      const { runId: _r, warmStart, ...rest } = opts;
+      if (warmStart !== undefined && typeof warmStart !== 'boolean') throw badOption('warmStart', warmStart, 'true (continue from the current model) or false');
+      const start = warmStart ? this.current() : undefined;
       // One run at a time uses the kept training memory; a concurrent run gets its own.
       const kernels = rest.kernels ?? 'auto';
       // An unknown `kernels` value is left to option validation (BAD_OPTION) inside train.
@@ -174,13 +189,31 @@ export class Engine {
       let result: Awaited<ReturnType<typeof trainModel>>;
       try {
         const runtime = reuse ? await this.trainingRuntime(kernels) : undefined;
-        result = await trainModel(interactions, { ...rest, validation, signal, onProgress }, { runtime, pool: this.pool });
+        result = await trainModel(interactions, { ...rest, validation, signal, onProgress, ...(start ? { warmStart: start } : {}) }, { runtime, pool: this.pool });
       } finally {
         if (reuse) this.trainRuntimeBusy = false;
       }
       const { model, report } = result;
       this.model = model;
       return { ...report, users: model.users.size, items: model.items.size, interactions: model.seen.indptr[model.users.size], options: model.options };
+    });
+  }
+
+  /**
+   * Adds interactions to the current model and re-solves only the rows they touch (see
+   * `updateModel`); new users and items get rows. The updated model replaces the current one
+   * on success; a cancelled or failed update leaves it as it was.
+   * @param data - a dataset handle, or records `{ user, item, value?, event? }`
+   * @param opts - `users` / `items`: `'solve'` (default) or `'keep'`; progress (`update`) and cancel
+   */
+  async update(data: DatasetHandle | number | InteractionRecord[], opts: UpdateOptions & { runId?: number } = {}, onProgress = opts.onProgress): Promise<UpdateSummary> {
+    const model = this.current();
+    const interactions = Array.isArray(data) ? data : this.dataset(data);
+    return this.withRun(opts, async (signal) => {
+      const { runId: _r, onProgress: _p, signal: _s, ...rest } = opts;
+      const { model: next, report } = await model.update(interactions, { ...rest, signal, onProgress });
+      this.model = next;
+      return { ...report, users: next.users.size, items: next.items.size, interactions: next.seen.indptr[next.users.size] };
     });
   }
 

@@ -1,7 +1,9 @@
 import * as Comlink from 'comlink';
 import type { TrainProgress } from '../als/options.js';
 import type { InteractionSource } from '../data/parse.js';
-import { Engine, type CrossValidationSummary, type DatasetHandle, type EngineCrossValidateOptions, type EngineTrainOptions, type LoadOptions, type TrainSummary } from '../engine/engine.js';
+import { Engine, type CrossValidationSummary, type DatasetHandle, type EngineCrossValidateOptions, type EngineTrainOptions, type LoadOptions, type TrainSummary, type UpdateSummary } from '../engine/engine.js';
+import type { UpdateOptions, UpdateProgress } from '../als/update.js';
+import type { InteractionRecord } from '../data/types.js';
 import type { CvProgress } from '../eval/cross-validate.js';
 import type { EvaluateOptions, EvaluateProgress, RankingEvaluation, RatingEvaluation } from '../eval/evaluate.js';
 import { AlsError, badOption, checkOptions, throwIfAborted } from '../errors.js';
@@ -60,6 +62,11 @@ export interface Recommender {
   split: Engine['split'];
   /** Trains a model (progress: `init`, `sweep`, `iteration`, `done`); cancel with `signal`. */
   train(data: DatasetHandle | number, opts?: EngineTrainOptions): Promise<TrainSummary>;
+  /**
+   * Adds interactions (a dataset handle or records) to the current model, re-solving only the
+   * touched rows (progress: `update`); cancel with `signal`. The updated model replaces the current one.
+   */
+  update(data: DatasetHandle | number | InteractionRecord[], opts?: UpdateOptions): Promise<UpdateSummary>;
   /** K-fold cross-validation and hyper-parameter search (progress per fold and trial); cancel with `signal`. */
   crossValidate(data: DatasetHandle | number, opts?: EngineCrossValidateOptions): Promise<CrossValidationSummary>;
   /** Top-k for a known user. */
@@ -326,6 +333,13 @@ export async function createRecommender(options: RecommenderOptions = {}): Promi
       await keepCurrentModel();
       return summary;
     },
+    async update(data, opts = {}) {
+      const { onProgress, signal, ...rest } = opts;
+      onlyCloneable(rest);
+      const summary = await withAbort(signal, (remote, runId) => remote.update(data, { ...rest, runId }, onProgress ? Comlink.proxy(onProgress as (p: UpdateProgress) => void) : undefined));
+      await keepCurrentModel();
+      return summary;
+    },
     async crossValidate(data, opts = {}) {
       const { onProgress, signal, ...rest } = opts;
       onlyCloneable(rest);
@@ -451,6 +465,7 @@ function bind(e: Engine, dispose: () => Promise<void>): Recommender {
     load: (s, o) => e.load(s, o),
     split: (d, o) => e.split(d, o),
     train: (d, o) => e.train(d, o),
+    update: (d, o) => e.update(d, o),
     crossValidate: (d, o) => e.crossValidate(d, o),
     recommend: (u, k, o) => e.recommend(u, k, o),
     recommendForNewUser: (h, k, o) => e.recommendForNewUser(h, k, o),

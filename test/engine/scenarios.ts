@@ -152,6 +152,41 @@ export function recommenderScenarios(name: string, make: () => Promise<Recommend
       }
     });
 
+    it('updates the model with new events (records or a dataset), keeps it as a real user, and warm-starts training', async () => {
+      const rec = await make();
+      try {
+        const data = await rec.load(asSource(eventsCsv(), 'events.csv') as string);
+        const weights = { view: 1, basket: 4, purchase: 10 };
+        await rec.train(data, { feedback: 'implicit', factors: 8, regularization: 0.5, eventWeights: weights, iterations: 4 });
+        const before = await rec.info();
+        await expect(rec.recommend('me', 3)).rejects.toMatchObject({ code: 'UNKNOWN_USER' });
+        const progress: string[] = [];
+        const summary = await rec.update(
+          [
+            { user: 'me', item: 'm1', event: 'purchase' },
+            { user: 'me', item: 'm11', event: 'view' },
+          ],
+          { onProgress: (p) => progress.push(p.side) },
+        );
+        expect(summary).toMatchObject({ rows: 2, newUsers: 1, newItems: 0, usersSolved: 1, itemsSolved: 2, users: before.model!.users + 1, items: before.model!.items });
+        await until(() => progress.includes('items'));
+        const mine = await rec.recommend('me', 5);
+        expect(mine.map((r) => r.id)).not.toContain('m1'); // seen items stay out
+        // From a loaded dataset; items: 'keep' leaves known items as they are.
+        const more = await rec.load(asSource('user,item,event\nme,m2,basket\nuser1,new-film,purchase\n', 'more.csv') as string);
+        const second = await rec.update(more, { items: 'keep' });
+        expect(second).toMatchObject({ newUsers: 0, newItems: 1, usersSolved: 2, itemsSolved: 1 });
+        expect((await rec.similarItems('new-film', 3)).length).toBe(3);
+        const c = new AbortController();
+        c.abort();
+        await expect(rec.update([{ user: 'me', item: 'm3' }], { signal: c.signal })).rejects.toMatchObject({ name: 'AbortError' });
+        const warm = await rec.train(data, { eventWeights: weights, regularization: 0.5, iterations: 1, warmStart: true });
+        expect(warm).toMatchObject({ iterations: 1, options: { factors: 8 } });
+      } finally {
+        await rec.dispose();
+      }
+    });
+
     it('imports item factors from an .npy and folds in a user', async () => {
       const rec = await make();
       try {
