@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The als-wasm command line: train / evaluate / cv / recommend / similar / demo.
+ * The als-wasm command line: train / evaluate / cv / recommend / similar / update / demo.
  * Progress and tables go to stderr (tables to stdout without --json); with --json the last
  * line of stdout is one JSON object. Bad input exits 1 with a one-line message naming the
  * file and line; bad usage exits 2.
@@ -22,9 +22,14 @@ import { TUNE_DEFAULT_BUDGET_SECONDS } from './eval/tune.js';
 import { isSameFile, writeFileAtomic } from './io/atomic-write.js';
 import { loadModel, saveModel } from './io/model-file.js';
 import { hardwareThreads, maxWorkers } from './parallel/cores.js';
+import type { CliCommand, CliContext } from './cli/command.js';
+import { updateCommand } from './cli/update.js';
 
 /** A usage mistake (exit code 2). */
 class UsageError extends Error {}
+
+/** Commands kept in modules of their own (src/cli/): registered here, one line each. */
+const MODULE_COMMANDS: CliCommand[] = [updateCommand];
 
 const USAGE = `als-wasm — on-device ALS recommender (WebAssembly)
 
@@ -54,10 +59,11 @@ Usage:
       all the data with the best params and saves the model
   als-wasm recommend --model MODEL --user ID [--k 10] [--json]
   als-wasm similar --model MODEL --item ID [--k 10] [--json]
+${MODULE_COMMANDS.map((c) => c.usage).join('\n')}
   als-wasm demo            train on the built-in dataset and show recommendations
 
 FILE: CSV (with or without header), TSV, MovieLens u.data / ratings.dat / ratings.csv,
-auto-detected. Columns: user, item[, value[, timestamp]]. train, evaluate and cv also take
+auto-detected. Columns: user, item[, value[, timestamp]]. train, evaluate, cv and update also take
 --skip-bad-rows (skip rows that cannot be read; their count and the first one go to stderr),
 --delimiter D (tab for a tab), --decimal .|, and --max-line-length N (default 4194304).
 --workers N: 1 … 4 × the cores here (at most 64). --out must not name an input file; the
@@ -77,7 +83,9 @@ const COMMAND_FLAGS: Record<string, string[]> = {
   recommend: ['model', 'user', 'k', 'json'],
   similar: ['model', 'item', 'k', 'json'],
   demo: ['json'],
+  ...Object.fromEntries(MODULE_COMMANDS.map((c) => [c.name, c.flags])),
 };
+for (const c of MODULE_COMMANDS) for (const b of c.booleanFlags ?? []) BOOLEAN_FLAGS.add(b);
 
 interface Parsed {
   command: string;
@@ -560,6 +568,21 @@ async function cmdDemo(p: Parsed): Promise<unknown> {
   return { users: model.users.size, items: model.items.size, iterations: report.iterations, loss: report.loss, tasteMatch: share };
 }
 
+/** The helpers a module command runs with (see src/cli/command.ts). */
+function cliContext(p: Parsed): CliContext {
+  return {
+    positional: p.positional,
+    has: (name) => p.flags.has(name),
+    str: (name, required) => str(p, name, required),
+    usageError: (message) => new UsageError(message),
+    readInteractions: (path) => readInteractions(path, false, p),
+    openModel: () => openModel(p),
+    modelPath: () => str(p, 'model', true)!,
+    refuseOutOverInputs,
+    saveModelFile,
+  };
+}
+
 /** Runs the CLI; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   let parsed: Parsed;
@@ -572,8 +595,9 @@ export async function main(argv: string[]): Promise<number> {
     return msg ? 2 : 0;
   }
   try {
+    const inModule = MODULE_COMMANDS.find((c) => c.name === parsed.command);
     const run = { train: cmdTrain, evaluate: cmdEvaluate, cv: cmdCv, recommend: cmdRecommend, similar: cmdSimilar, demo: cmdDemo }[parsed.command as 'train'];
-    const result = await run(parsed);
+    const result = inModule ? await inModule.run(cliContext(parsed)) : await run(parsed);
     // JSON.stringify escapes C0 controls; escapeControl also escapes DEL, C1 and bidi controls
     // (only found inside strings, so the line stays valid JSON with the same values).
     if (parsed.flags.has('json')) process.stdout.write(escapeControl(JSON.stringify(result)) + '\n');

@@ -1,0 +1,48 @@
+/**
+ * `als-wasm update --model M FILE [--out M2] [--users solve|keep] [--items solve|keep]`: adds
+ * the interactions of FILE to a model and re-solves only the rows they touch (see updateModel).
+ */
+import type { UpdateOptions, UpdateProgress } from '../als/update.js';
+import type { CliCommand } from './command.js';
+
+/** The `update` command. */
+export const updateCommand: CliCommand = {
+  name: 'update',
+  flags: ['model', 'out', 'users', 'items', 'skip-bad-rows', 'delimiter', 'decimal', 'max-line-length', 'json'],
+  usage: `  als-wasm update --model MODEL FILE [--out MODEL2] [--items solve|keep] [--users solve|keep]
+      [--skip-bad-rows] [--json]
+      adds FILE's interactions to MODEL (new users and items get rows; repeated pairs follow
+      the model's duplicate policy) and re-solves only the users (and, unless --items keep,
+      the items) they touch; writes MODEL2 (default: MODEL, replaced atomically)`,
+  async run(ctx) {
+    const file = ctx.positional[0];
+    if (!file || ctx.positional.length > 1) throw ctx.usageError('update needs exactly one FILE');
+    const side = (name: 'users' | 'items'): UpdateOptions['users'] => {
+      const v = ctx.str(name);
+      if (v !== undefined && v !== 'solve' && v !== 'keep') throw ctx.usageError(`--${name} must be solve or keep, got "${v}"`);
+      return v;
+    };
+    const options: UpdateOptions = { users: side('users'), items: side('items'), onProgress: printer() };
+    const modelPath = ctx.modelPath();
+    const out = ctx.str('out') ?? modelPath;
+    // Replacing MODEL itself is the point (atomically); writing over the data file is refused.
+    await ctx.refuseOutOverInputs(out, [file]);
+    const model = await ctx.openModel();
+    const data = await ctx.readInteractions(file);
+    const { model: next, report } = await model.update(data, options);
+    await ctx.saveModelFile(out, next);
+    process.stderr.write(`updated: ${report.pairsAdded} new pairs, ${report.pairsMerged} merged, ${report.newUsers} new users, ${report.newItems} new items; re-solved ${report.usersSolved} users and ${report.itemsSolved} items in ${report.seconds.toFixed(3)} s; saved ${out}\n`);
+    return { ...report, users: next.users.size, items: next.items.size, interactions: next.seen.indptr[next.users.size], out };
+  },
+};
+
+/** Progress on stderr, at most twice a second. */
+function printer(): (p: UpdateProgress) => void {
+  let last = 0;
+  return (p) => {
+    const t = Date.now();
+    if (t - last < 500 && p.rowsDone < p.rowsTotal) return;
+    last = t;
+    process.stderr.write(`solving ${p.side}: ${p.rowsDone}/${p.rowsTotal}\n`);
+  };
+}
