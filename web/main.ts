@@ -38,6 +38,8 @@ interface PageState {
   myPicks: Map<string, number>;
   /** Whether `items` are the built-in catalogue's titles (dropped when a user file is loaded). */
   builtinTitles: boolean;
+  /** "You" kept in the model as a real user (Add me to the model): the user id, and what the last update did. */
+  me: { id: string; last: string } | null;
 }
 
 const $ = {
@@ -78,6 +80,7 @@ const $ = {
   legend: byId('legend'),
   meSearch: byId<HTMLInputElement>('me-search'),
   meClear: byId<HTMLButtonElement>('me-clear'),
+  meAdd: byId<HTMLButtonElement>('me-add'),
   meItems: byId('me-items'),
   meStats: byId('me-stats'),
   meRecs: byId('me-recs'),
@@ -93,7 +96,7 @@ const $ = {
 
 performance.mark('demo:script');
 const chart = new LossChart(byId('chart'));
-const state: PageState = { rec: await createRecommender(), data: null, split: null, items: new Map(), tastes: new Map(), genres: [], model: null, busy: null, myPicks: new Map(), builtinTitles: false };
+const state: PageState = { rec: await createRecommender(), data: null, split: null, items: new Map(), tastes: new Map(), genres: [], model: null, busy: null, myPicks: new Map(), builtinTitles: false, me: null };
 const map = new ItemMap(byId<HTMLCanvasElement>('map'), byId('map-tip'), (id) => state.items.get(id), []);
 map.onPick = (id) => void showItem(id);
 
@@ -580,9 +583,19 @@ function renderPicks(): void {
       const info = state.items.get(id);
       const b = el('button', { class: 'pick', attrs: { type: 'button', 'aria-pressed': String(state.myPicks.has(id)), 'data-id': id }, vars: { '--c': genreColour(info?.genre ?? '', state.genres) } }, info?.title ?? id);
       b.title = info?.genre ?? '';
+      // Kept in the model: a pick is an interaction now (an update adds, it cannot take back).
+      if (state.me && state.myPicks.has(id)) b.disabled = true;
       b.addEventListener('click', () => {
+        const value = m.options.feedback === 'explicit' ? 5 : 1;
+        if (state.me) {
+          state.myPicks.set(id, value);
+          b.setAttribute('aria-pressed', 'true');
+          b.disabled = true;
+          void keepMe([{ item: id, value }]);
+          return;
+        }
         if (state.myPicks.has(id)) state.myPicks.delete(id);
-        else state.myPicks.set(id, m.options.feedback === 'explicit' ? 5 : 1);
+        else state.myPicks.set(id, value);
         b.setAttribute('aria-pressed', String(state.myPicks.has(id)));
         void updateMe();
       });
@@ -591,8 +604,44 @@ function renderPicks(): void {
   );
 }
 
+/**
+ * Adds "you" to the model (the first time, with every pick) or your new picks (afterwards) by an
+ * incremental update in the worker: only you and the picked items are re-solved.
+ */
+async function keepMe(picks = [...state.myPicks].map(([item, value]) => ({ item, value }))): Promise<void> {
+  const m = state.model;
+  if (!m || picks.length === 0) {
+    $.meStats.textContent = 'Pick an item or two first.';
+    return;
+  }
+  let id = state.me?.id ?? 'you';
+  for (let k = 2; !state.me && (m.users.index(id) !== undefined || m.users.index(Number(id)) !== undefined); k++) id = `you-${k}`;
+  $.meAdd.disabled = true;
+  try {
+    const t0 = performance.now();
+    const s = await state.rec.update(picks.map((p) => ({ user: id, ...p })));
+    const ms = performance.now() - t0;
+    state.me = { id, last: `last update: ${s.usersSolved} user and ${s.itemsSolved} item${s.itemsSolved === 1 ? '' : 's'} re-solved in ${fmt(ms, 2)} ms (round trip)` };
+    await modelChanged();
+  } catch (e) {
+    $.meStats.textContent = `Could not update the model: ${(e as Error).message}`;
+  } finally {
+    $.meAdd.disabled = false;
+  }
+}
+
 async function updateMe(): Promise<void> {
   if (!state.model) return;
+  // A retrained or loaded model does not know "you" any more: back to fold-in.
+  if (state.me && state.model.users.index(state.me.id) === undefined) state.me = null;
+  $.meAdd.textContent = state.me ? `You are “${state.me.id}” in the model` : 'Add me to the model';
+  $.meAdd.disabled = state.me !== null;
+  if (state.me) {
+    const top = await state.rec.recommend(state.me.id, 10);
+    $.meStats.textContent = `${state.myPicks.size} ratings kept as user “${state.me.id}” · ${state.me.last} · top 10 for a known user.`;
+    renderScored($.meRecs, top);
+    return;
+  }
   const history = [...state.myPicks].map(([item, value]) => ({ item, value }));
   if (history.length === 0) {
     $.meStats.textContent = 'Pick an item or two.';
@@ -609,7 +658,10 @@ async function updateMe(): Promise<void> {
 }
 
 $.meSearch.addEventListener('input', renderPicks);
+$.meAdd.addEventListener('click', () => void keepMe());
 $.meClear.addEventListener('click', () => {
+  // "You" stay in the model as a user (section 3); new picks are folded in again.
+  state.me = null;
   state.myPicks.clear();
   renderPicks();
   void updateMe();

@@ -147,6 +147,24 @@ describe('the demo page (static build)', () => {
     expect(mine.filter((g) => g === 'Horror').length).toBeGreaterThanOrEqual(6);
     await page.locator('#me-card').screenshot({ path: join(shots, 'demo-new-user.png') });
 
+    // Add me to the model: an incremental update keeps "you" as a real user; a later pick updates it again.
+    const usersBefore = Number(/(\d+) users ×/.exec((await page.textContent('#env'))!)![1]);
+    await page.click('#me-add');
+    await waitText(page, '#me-stats', '3 ratings kept as user “you”');
+    await waitText(page, '#me-stats', '1 user and 3 items re-solved');
+    await waitText(page, '#env', `${usersBefore + 1} users ×`);
+    await waitCount(page, '#me-recs li[data-id]', 10);
+    expect(await page.locator('#me-items button.pick[disabled]').count()).toBe(3);
+    const picked = await page.locator('#me-items button.pick[aria-pressed=true]').allTextContents();
+    expect((await page.locator('#me-recs li .title').allTextContents()).some((t) => picked.includes(t))).toBe(false); // seen items stay out
+    await page.locator('#me-items button.pick:not([disabled])').first().click();
+    await waitText(page, '#me-stats', '4 ratings kept as user “you”');
+    await waitText(page, '#me-stats', '1 user and 1 item re-solved');
+    const kept = await page.locator('#me-recs li .genre').allTextContents();
+    expect(kept.filter((g) => g === 'Horror').length).toBeGreaterThanOrEqual(5);
+    expect(await page.textContent('#env')).toContain(`${usersBefore + 1} users ×`);
+    await page.locator('#me-card').screenshot({ path: join(shots, 'demo-kept-user.png') });
+
     // Cross-validation from the page.
     await page.click('#cv summary');
     await page.fill('#cv-form [name=factors]', '4, 8');
