@@ -5,7 +5,7 @@ import type { TrainOptions, TrainProgress } from '../als/options.js';
 import { loadInteractions, type InteractionSource, type ParseOptions, type ParseProgress } from '../data/parse.js';
 import { splitInteractions, type SplitOptions } from '../data/split.js';
 import type { Id, InteractionRecord, Interactions, SkippedRows } from '../data/types.js';
-import type { UpdateOptions, UpdateReport } from '../als/update.js';
+import { updateModel, type UpdateOptions, type UpdateReport } from '../als/update.js';
 import { AlsError, badOption, checkOptions } from '../errors.js';
 import { evaluateModelAsync, type EvaluateOptions, type RankingEvaluation, type RatingEvaluation } from '../eval/evaluate.js';
 import { crossValidate, type CrossValidateOptions, type CrossValidationResult, type CvProgress } from '../eval/cross-validate.js';
@@ -211,7 +211,16 @@ export class Engine {
     const interactions = Array.isArray(data) ? data : this.dataset(data);
     return this.withRun(opts, async (signal) => {
       const { runId: _r, onProgress: _p, signal: _s, ...rest } = opts;
-      const { model: next, report } = await model.update(interactions, { ...rest, signal, onProgress });
+      // The kept training memory when it is free and of the model's build: repeated updates do not add memories.
+      const reuse = !this.trainRuntimeBusy && this.trainRuntime?.variant === model.kernels;
+      if (reuse) this.trainRuntimeBusy = true;
+      let result: Awaited<ReturnType<typeof updateModel>>;
+      try {
+        result = await updateModel(model, interactions, { ...rest, signal, onProgress }, { runtime: reuse ? this.trainRuntime! : undefined });
+      } finally {
+        if (reuse) this.trainRuntimeBusy = false;
+      }
+      const { model: next, report } = result;
       this.model = next;
       return { ...report, users: next.users.size, items: next.items.size, interactions: next.seen.indptr[next.users.size] };
     });
