@@ -75,7 +75,8 @@ const UPDATE_OPTION_NAMES = Object.keys({ users: 1, items: 1, onProgress: 1, sig
  * @param options - which sides to re-solve, progress, cancellation
  * @param hooks - `runtime`: the kernel runtime to solve in (its arena is reset; default a fresh one)
  * @returns a new model (the given one is unchanged) and a report
- * @throws AlsError `NO_INTERACTIONS` for a model without stored interactions (imported factors),
+ * @throws AlsError `NO_INTERACTIONS` for a model without stored interactions (imported factors)
+ *   or with BM25-weighted ones (`details.reason: 'bm25'`),
  *   `BAD_OPTION`, `EMPTY_DATA`, `NOT_POSITIVE_DEFINITE`, `NON_FINITE`; `AbortError`
  * @example
  * const { model: next } = await model.update(await fromRecords([{ user: 'ann', item: 'tea', value: 4 }]));
@@ -92,6 +93,14 @@ export async function updateModel(model: AlsModel, data: Interactions | Interact
       'NO_INTERACTIONS',
       'This model does not store the interactions it was trained on (imported factors, or a file without them), so its rows cannot be re-solved. Train a model here (train(data, { warmStart: model }) keeps its factors as the start), then update that one.',
       {},
+    );
+  }
+  if (model.options.feedback === 'implicit' && model.options.weighting === 'bm25') {
+    // The model stores the BM25-weighted values (what training saw), not the counts they came from.
+    throw new AlsError(
+      'NO_INTERACTIONS',
+      'This model was trained with weighting "bm25" and stores the weighted values, not the counts, so new counts cannot be combined with them (BM25 weighs each value by its whole row). Retrain on all the data: train(data, { warmStart: model }) starts from its factors.',
+      { reason: 'bm25' },
     );
   }
   const t0 = now();

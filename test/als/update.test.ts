@@ -189,6 +189,11 @@ describe('model.update', () => {
     expect(imported.interactionsStored).toBe(false);
     const again = await loadModel(saveModel(imported));
     expect(await caughtAsync(again.update(batch(count)))).toMatchObject({ code: 'NO_INTERACTIONS' });
+    // BM25 models store weighted values, which new counts cannot be combined with.
+    const { model: bm25 } = await train(await fromRecords(records(6, 5, 2, 1, count)), { feedback: 'implicit', factors: 2, regularization: 1, iterations: 1, weighting: 'bm25' });
+    expect(await caughtAsync(bm25.update(batch(count)))).toMatchObject({ code: 'NO_INTERACTIONS', details: { reason: 'bm25' } });
+    const { model: warm } = await train(await fromRecords([...records(6, 5, 2, 1, count), ...batch(count)]), { warmStart: bm25, iterations: 1, regularization: 1, weighting: 'bm25' });
+    expect(warm.users.index('new-user')).toBeDefined();
   });
 
   it('a model file written before the `interactions` field still loads and updates', async () => {
