@@ -106,6 +106,15 @@ export async function updateModel(model: AlsModel, data: Interactions | Interact
   const t0 = now();
   const batch = Array.isArray(data) ? await fromRecords(data, { source: 'update', signal: options.signal }) : data;
   if (batch.length === 0) throw new AlsError('EMPTY_DATA', 'There are no interactions to add.', {});
+  if (model.options.feedback === 'explicit' && !batch.hasValue) {
+    // Every row would read as a rating of 1.
+    throw new AlsError('BAD_OPTION', `${JSON.stringify(batch.source)} has no value column, so an explicit (rating) model would read every row as a rating of 1. Option "data" must be interactions with ratings for this model.`, {
+      option: 'data',
+      value: batch.source,
+      allowed: 'interactions with a value column (ratings) for an explicit model',
+      reason: 'no-ratings',
+    });
+  }
   throwIfAborted(options.signal);
   const opts = model.options;
   const f = opts.factors;

@@ -185,6 +185,8 @@ describe('model.update', () => {
     expect(await caughtAsync(model.update(batch(count), { workers: 2 } as object))).toMatchObject({ code: 'BAD_OPTION', details: { option: 'workers' } });
     const data = await fromRecords(batch(count));
     expect(await caughtAsync(model.update({ ...data, length: 0 }))).toMatchObject({ code: 'EMPTY_DATA' });
+    const { model: ratings } = await train(await fromRecords(records(6, 5, 2, 1, rating)), { feedback: 'explicit', factors: 2, iterations: 1 });
+    expect(await caughtAsync(ratings.update([{ user: 'u1', item: 'i2' }]))).toMatchObject({ code: 'BAD_OPTION', details: { option: 'data', reason: 'no-ratings' } });
     const imported = await importFactors(JSON.stringify([{ id: 'i0', features: [0.1, 0.2] }, { id: 'i1', features: [0.3, 0.1] }]), { format: 'json' });
     expect(imported.interactionsStored).toBe(false);
     const again = await loadModel(saveModel(imported));
