@@ -19,6 +19,8 @@ export { solveExplicitRowsCG } from './solve-cg-explicit';
 export { implicitLossRows, explicitLossRows } from './loss';
 /** out[i] = y_iᵀ x. */
 export { scoreRows } from './score';
+/** Per query vector, the k best rows of T by qᵀt (exclusions, candidates, NaN skipped; ties: lower row). */
+export { topKRows } from './top-k';
 /** Peak multiply-add rate probe (outside the ABI, for the benchmarks). */
 export { fmaPeak } from './peak';
 

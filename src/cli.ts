@@ -24,12 +24,15 @@ import { loadModel, saveModel } from './io/model-file.js';
 import { hardwareThreads, maxWorkers } from './parallel/cores.js';
 import type { CliCommand, CliContext } from './cli/command.js';
 import { updateCommand } from './cli/update.js';
+import { RECOMMEND_BATCH_FLAGS, RECOMMEND_BATCH_USAGE, recommendBatch } from './cli/recommend-batch.js';
+import { similarUsersCommand } from './cli/similar-users.js';
+import { usersForItemCommand } from './cli/users-for-item.js';
 
 /** A usage mistake (exit code 2). */
 class UsageError extends Error {}
 
 /** Commands kept in modules of their own (src/cli/): registered here, one line each. */
-const MODULE_COMMANDS: CliCommand[] = [updateCommand];
+const MODULE_COMMANDS: CliCommand[] = [updateCommand, similarUsersCommand, usersForItemCommand];
 
 const USAGE = `als-wasm — on-device ALS recommender (WebAssembly)
 
@@ -58,6 +61,7 @@ Usage:
       after N iterations without improvement on its held-out part; --out refits on
       all the data with the best params and saves the model
   als-wasm recommend --model MODEL --user ID [--k 10] [--json]
+${RECOMMEND_BATCH_USAGE}
   als-wasm similar --model MODEL --item ID [--k 10] [--json]
 ${MODULE_COMMANDS.map((c) => c.usage).join('\n')}
   als-wasm demo            train on the built-in dataset and show recommendations
@@ -80,7 +84,7 @@ const COMMAND_FLAGS: Record<string, string[]> = {
   train: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', ...READ_FLAGS, 'json'],
   evaluate: ['model', 'test', 'k', ...READ_FLAGS, 'json'],
   cv: ['feedback', 'folds', 'grid', 'metric', 'k', 'iterations', 'restarts', 'biases', 'no-biases', 'seed', 'patience', 'factors', 'regularization', 'alpha', 'confidence', 'weighting', 'solver', 'out', ...READ_FLAGS, 'json'],
-  recommend: ['model', 'user', 'k', 'json'],
+  recommend: ['model', 'user', 'k', ...RECOMMEND_BATCH_FLAGS, 'json'],
   similar: ['model', 'item', 'k', 'json'],
   demo: ['json'],
   ...Object.fromEntries(MODULE_COMMANDS.map((c) => [c.name, c.flags])),
@@ -490,6 +494,7 @@ function printItems(items: ScoredItem[], json: boolean): void {
 }
 
 async function cmdRecommend(p: Parsed): Promise<unknown> {
+  if (p.flags.has('users')) return recommendBatch(cliContext(p));
   const user = str(p, 'user', true)!;
   const k = kFlag(p);
   const model = await openModel(p);
@@ -580,6 +585,9 @@ function cliContext(p: Parsed): CliContext {
     modelPath: () => str(p, 'model', true)!,
     refuseOutOverInputs,
     saveModelFile,
+    k: () => kFlag(p),
+    printItems: (items) => printItems(items, p.flags.has('json')),
+    escape: escapeControl,
   };
 }
 
@@ -600,7 +608,8 @@ export async function main(argv: string[]): Promise<number> {
     const result = inModule ? await inModule.run(cliContext(parsed)) : await run(parsed);
     // JSON.stringify escapes C0 controls; escapeControl also escapes DEL, C1 and bidi controls
     // (only found inside strings, so the line stays valid JSON with the same values).
-    if (parsed.flags.has('json')) process.stdout.write(escapeControl(JSON.stringify(result)) + '\n');
+    // undefined: the command wrote its JSON lines itself (recommend --users).
+    if (parsed.flags.has('json') && result !== undefined) process.stdout.write(escapeControl(JSON.stringify(result)) + '\n');
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {

@@ -26,8 +26,24 @@ export { train, defaultFeedback, type TrainResult, type FitOptions, type FitRepo
 export { trainFactors, estimateTrainingBytes, type Factors, type TrainReport, type TrainHooks } from './als/train.js';
 export { PoolKeeper } from './parallel/lease.js';
 export { defaultWorkers, maxWorkers } from './parallel/cores.js';
-export { AlsModel, type ScoredItem, type HistoryRecommendations, type SimilarItemsOptions, type RecommendOptions, type HistoryEntry, type FoldInResult, type ModelParts, type Explanation, type Contribution } from './als/model.js';
+export {
+  AlsModel,
+  type ScoredItem,
+  type HistoryRecommendations,
+  type SimilarItemsOptions,
+  type RecommendOptions,
+  type RecommendManyOptions,
+  type UserRecommendations,
+  type UsersForItemOptions,
+  type PopularOptions,
+  type HistoryEntry,
+  type FoldInResult,
+  type ModelParts,
+  type Explanation,
+  type Contribution,
+} from './als/model.js';
 export { updateModel, type UpdateOptions, type UpdateReport, type UpdateResult, type UpdateProgress } from './als/update.js';
+export { topKBatch, type TopKBatch, type TargetRows, type BatchSelection } from './recommend/batch.js';
 export { evaluateModel, alignToModel, type RatingEvaluation, type RankingEvaluation } from './eval/evaluate.js';
 export { saveModel, loadModel } from './io/model-file.js';
 export { loadKernels, kernelVariantsAvailable, type KernelRuntime } from './wasm/kernels.js';

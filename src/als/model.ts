@@ -2,8 +2,10 @@ import { AlsError, badOption, checkOptions } from '../errors.js';
 import type { Csr, Id, IdMap, InteractionRecord, Interactions } from '../data/types.js';
 import type { KernelVariant } from '../wasm/abi.js';
 import { loadKernels, type KernelRuntime } from '../wasm/kernels.js';
+import { transpose } from '../data/csr.js';
 import { topK } from '../recommend/top-k.js';
 import { rowNorms, similarItems } from '../recommend/similar.js';
+import { sortedDistinct, topKBatch, type TargetRows, type TopKBatch } from '../recommend/batch.js';
 import { toConfidence } from './confidence.js';
 import { bm25Row, type Bm25Statistics } from './weighting.js';
 import type { ResolvedTrainOptions } from './options.js';
@@ -46,11 +48,54 @@ export interface RecommendOptions {
   candidates?: Id[];
 }
 
+/** Options of {@link AlsModel.recommendMany}: those of {@link AlsModel.recommend}, for every user, plus what an unknown user gets. */
+export interface RecommendManyOptions extends RecommendOptions {
+  /**
+   * A user the model does not know: `'error'` (default) throws `UNKNOWN_USER` naming the first
+   * one, before any work; `'popular'` gives them the popularity fallback ({@link AlsModel.popular},
+   * honouring `exclude` and `candidates`), marked `fallback: 'popular'`.
+   */
+  unknownUsers?: 'error' | 'popular';
+}
+
+/** One user's answer from {@link AlsModel.recommendMany}. */
+export interface UserRecommendations {
+  /** The user id, as given. */
+  user: Id;
+  /** The items by descending score (fewer than k when fewer items qualify). */
+  items: ScoredItem[];
+  /** `'popular'` when the user is unknown and `unknownUsers: 'popular'` answered; else null. */
+  fallback: 'popular' | null;
+}
+
 /**
- * Options of {@link AlsModel.similarItems}: none yet. The object is accepted so that an option
- * it does not have (`filterSeen`, a misspelling) is refused rather than ignored.
+ * Options of {@link AlsModel.similarItems} and {@link AlsModel.similarUsers} (ids of items, or
+ * of users, respectively). The query itself is always left out.
  */
-export interface SimilarItemsOptions {}
+export interface SimilarItemsOptions {
+  /** Leave these out (unknown ids are ignored). */
+  exclude?: Id[];
+  /** Rank only these (unknown ids are an `UNKNOWN_ITEM` / `UNKNOWN_USER` error). */
+  candidates?: Id[];
+}
+
+/** Options of {@link AlsModel.usersForItem}: the mirror of {@link RecommendOptions}, over users. */
+export interface UsersForItemOptions {
+  /** Leave out the users who interacted with the item in training. Default true. */
+  filterSeen?: boolean;
+  /** Further users to leave out (unknown ids are ignored). */
+  exclude?: Id[];
+  /** Rank only these users (unknown ids are an `UNKNOWN_USER` error). */
+  candidates?: Id[];
+}
+
+/** Options of {@link AlsModel.popular}. */
+export interface PopularOptions {
+  /** Leave these items out (unknown ids are ignored). */
+  exclude?: Id[];
+  /** Rank only these items (unknown ids are an `UNKNOWN_ITEM` error). */
+  candidates?: Id[];
+}
 
 /** One interaction of a user who is not in the model (or whose history changed). */
 export interface HistoryEntry {
@@ -143,7 +188,13 @@ export class AlsModel {
   private readonly biP: number;
   private readonly xP: number;
   private readonly scoresP: number;
-  private readonly base: number;
+  /** The arena's mark above the model's own buffers: every call releases back to it. */
+  private base: number;
+  /** User factors (and biases) in the kernels' memory, for usersForItem (copied in on first use). */
+  private userRowsInMemory?: TargetRows;
+  /** Training users per item (the transpose of `seen`), for usersForItem's filterSeen. */
+  private seenByItem?: Csr;
+  private userNorms?: Float64Array;
   private norms?: Float64Array;
   /** Training users per item, for the popularity fallback of fold-in (computed on first use). */
   private popularity?: Float64Array;
@@ -452,16 +503,194 @@ export class AlsModel {
 
   /**
    * Items most similar to `item` by cosine similarity of item factors (the item itself left out).
-   * @throws AlsError `UNKNOWN_ITEM`
+   * @param item - a known item
+   * @param k - how many (default 10)
+   * @param opts - `exclude` (item ids to leave out), `candidates` (rank only these)
+   * @returns items by descending similarity in [−1, 1] (ties: the earlier item first)
+   * @throws AlsError `UNKNOWN_ITEM` (the item, or a candidate), `BAD_OPTION`
+   * @example
+   * model.similarItems('242', 5, { exclude: ['302'] }) // → [{ id: '1', score: 0.81 }, …]
    */
   similarItems(item: Id, k = 10, opts: SimilarItemsOptions = {}): ScoredItem[] {
     checkK(k);
-    checkOptions(opts, SIMILAR_OPTION_NAMES);
+    checkIdFilter(opts, SIMILAR_OPTION_NAMES);
     const i = this.itemIndex(item);
     const n = this.items.size;
     this.norms ??= rowNorms(this.params.itemFactors, n, this.factors);
-    const r = similarItems(this.params.itemFactors, n, this.factors, i, k, this.norms);
+    const r = similarItems(this.params.itemFactors, n, this.factors, i, k, this.norms, this.idFilter(opts, this.items, (id) => this.itemIndex(id)));
     return Array.from(r.indices, (j, t) => ({ id: this.items.id(j), score: r.scores[t] }));
+  }
+
+  /**
+   * Users most similar to `user` by cosine similarity of user factors (the user left out):
+   * "people with the same taste". Zero-norm rows have similarity 0, as in {@link AlsModel.similarItems}.
+   * @param user - a known user
+   * @param k - how many (default 10)
+   * @param opts - `exclude` (user ids to leave out), `candidates` (rank only these)
+   * @returns users by descending similarity in [−1, 1] (ties: the earlier user first)
+   * @throws AlsError `UNKNOWN_USER` (the user, or a candidate), `BAD_OPTION`
+   * @see implicit `similar_users`, disco `similarUsers`
+   * @example
+   * model.similarUsers('196', 5) // → [{ id: '71', score: 0.93 }, …]
+   */
+  similarUsers(user: Id, k = 10, opts: SimilarItemsOptions = {}): ScoredItem[] {
+    checkK(k);
+    checkIdFilter(opts, SIMILAR_OPTION_NAMES);
+    const u = this.userIndex(user);
+    const m = this.users.size;
+    this.userNorms ??= rowNorms(this.params.userFactors, m, this.factors);
+    const r = similarItems(this.params.userFactors, m, this.factors, u, k, this.userNorms, this.idFilter(opts, this.users, (id) => this.userIndex(id)));
+    return Array.from(r.indices, (j, t) => ({ id: this.users.id(j), score: r.scores[t] }));
+  }
+
+  /**
+   * Top-k for many known users in one call: blocks of users are scored against every item in
+   * WASM (a blocked Q·Yᵀ kernel that keeps each user's k best in a heap as it goes), so the
+   * cost is about that of the multiply-adds, not of one call per user. Each user's list is
+   * what {@link AlsModel.recommend} returns for them with the same options (same scores, same
+   * ties: the lower item row first).
+   * @param users - user ids (repeats are answered again)
+   * @param k - how many per user (default 10)
+   * @param opts - as {@link AlsModel.recommend} (`filterSeen`, `exclude`, `candidates`, for
+   *   every user), and `unknownUsers`: `'error'` (default) or `'popular'`
+   * @returns one entry per user, in the order given
+   * @throws AlsError `UNKNOWN_USER` (with `unknownUsers: 'error'`), `UNKNOWN_ITEM` (candidates),
+   *   `BAD_OPTION`, `EMPTY_DATA` (a popularity fallback on a model without training interactions)
+   * @see Spark ALSModel `recommendForUserSubset`, implicit `recommend(userids, …)`
+   * @example
+   * model.recommendMany(['196', '186'], 10, { exclude: ['242'] })
+   * // → [{ user: '196', items: [{ id, score }…], fallback: null }, …]
+   */
+  recommendMany(users: Id[], k = 10, opts: RecommendManyOptions = {}): UserRecommendations[] {
+    checkK(k);
+    if (typeof opts !== 'object' || opts === null) throw badOption('options', opts, 'an object { filterSeen?, exclude?, candidates?, unknownUsers? }');
+    checkOptions(opts, RECOMMEND_MANY_OPTION_NAMES);
+    const { unknownUsers: policy = 'error', ...ropts } = opts;
+    checkRecommendOptions(ropts);
+    if (policy !== 'error' && policy !== 'popular') throw badOption('unknownUsers', policy, '"error" or "popular"');
+    if (!Array.isArray(users)) throw badOption('users', typeof users, 'an array of user ids');
+    const rows = Int32Array.from(users, (id) => (policy === 'error' ? this.userIndex(id) : (this.users.index(id) ?? -1)));
+    const common = this.excludedItems(ropts.exclude);
+    const candidates = ropts.candidates ? sortedDistinct(ropts.candidates.map((id) => this.itemIndex(id))) : undefined;
+    const known = rows.filter((u) => u >= 0);
+    const lists: ScoredItem[][] = [];
+    for (let b0 = 0; b0 < known.length; b0 += BLOCK_USERS) {
+      const block = known.subarray(b0, b0 + BLOCK_USERS);
+      const r = this.topKRows(block, k, { exclude: ropts.filterSeen ?? true ? this.seen : undefined, common, candidates });
+      for (let q = 0; q < block.length; q++) lists.push(this.scoredItems(r, q, this.items));
+    }
+    const popular = known.length < rows.length ? this.popular(k, { exclude: ropts.exclude, candidates: ropts.candidates }) : [];
+    let next = 0;
+    return Array.from(rows, (u, j): UserRecommendations =>
+      u >= 0 ? { user: users[j], items: lists[next++], fallback: null } : { user: users[j], items: popular.map((it) => ({ ...it })), fallback: 'popular' },
+    );
+  }
+
+  /**
+   * The k best items for each user row of `rows`, in blocks through the `topKRows` kernel: the
+   * building block of {@link AlsModel.recommendMany} and of the evaluator.
+   * @param rows - dense user rows (each in [0, users))
+   * @param k - per user (≥ 0)
+   * @param sel - `exclude`: a users × items matrix whose row u lists the items to leave out for
+   *   user u (e.g. `seen`); `common`: item rows (ascending) left out for all; `candidates`:
+   *   item rows (ascending, distinct) to rank, else all; `withScores`: also return every score
+   * @returns the indices, scores and counts per user (see {@link TopKBatch})
+   */
+  topKRows(rows: Int32Array, k: number, sel: { exclude?: Csr; common?: Int32Array; candidates?: Int32Array; withScores?: boolean } = {}): TopKBatch {
+    const f = this.factors;
+    const { userFactors: X, userBiases, itemBiases, globalMean } = this.params;
+    const queries = new Float64Array(rows.length * f);
+    for (let q = 0; q < rows.length; q++) queries.set(X.subarray(rows[q] * f, rows[q] * f + f), q * f);
+    // The same constant scoresInMemory adds, computed the same way: the scores are the same bits.
+    const qConst = itemBiases ? Float64Array.from(rows, (u) => globalMean + (userBiases ? userBiases[u] : 0)) : undefined;
+    const target = { ptr: this.Yp, rows: this.items.size, f, biasPtr: this.biP };
+    return topKBatch(this.rt, target, queries, qConst, { k, exclude: sel.exclude && { matrix: sel.exclude, rows }, common: sel.common, candidates: sel.candidates, withScores: sel.withScores });
+  }
+
+  /**
+   * The users most likely to want `item`: the top-k of its column of X·Yᵀ (plus biases), by
+   * the same kernel as {@link AlsModel.recommendMany} with the roles of users and items swapped.
+   * Users who interacted with the item in training are left out unless `filterSeen` is false.
+   * @param item - a known item
+   * @param k - how many (default 10)
+   * @param opts - `filterSeen`, `exclude` / `candidates` (user ids)
+   * @returns users by descending score (the predicted preference or rating, as {@link AlsModel.predict}
+   *   up to rounding); fewer than k when fewer users qualify
+   * @throws AlsError `UNKNOWN_ITEM`, `UNKNOWN_USER` (candidates), `BAD_OPTION`
+   * @see Spark ALSModel `recommendForAllItems` / `recommendForItemSubset`
+   * @example
+   * model.usersForItem('242', 5) // → [{ id: '305', score: 0.97 }, …]
+   */
+  usersForItem(item: Id, k = 10, opts: UsersForItemOptions = {}): ScoredItem[] {
+    checkK(k);
+    checkIdFilter(opts, USERS_FOR_ITEM_OPTION_NAMES);
+    if (opts.filterSeen !== undefined && typeof opts.filterSeen !== 'boolean') throw badOption('filterSeen', opts.filterSeen, 'true or false');
+    const i = this.itemIndex(item);
+    const f = this.factors;
+    const { itemFactors: Y, itemBiases, globalMean } = this.params;
+    const target = this.userRows();
+    const filter = this.idFilter(opts, this.users, (id) => this.userIndex(id));
+    if (opts.filterSeen ?? true) this.seenByItem ??= transpose(this.seen);
+    const r = topKBatch(this.rt, target, Y.slice(i * f, i * f + f), target.biasPtr ? Float64Array.of(globalMean + (itemBiases ? itemBiases[i] : 0)) : undefined, {
+      k,
+      exclude: opts.filterSeen ?? true ? { matrix: this.seenByItem!, rows: Int32Array.of(i) } : undefined,
+      common: filter?.exclude,
+      candidates: filter?.candidates,
+    });
+    return this.scoredItems(r, 0, this.users);
+  }
+
+  /**
+   * The most popular items of the training data: by how many users interacted with them
+   * (implicit feedback: with a positive value), `score` being that count; ties by the earlier
+   * item. The fallback for users the model cannot personalise (see `recommendForHistory` and
+   * `recommendMany`'s `unknownUsers: 'popular'`).
+   * @param k - how many (default 10)
+   * @param opts - `exclude`, `candidates` (item ids)
+   * @throws AlsError `EMPTY_DATA` when the model has no training interactions (imported factors)
+   * @see disco `topItems`, Spark `coldStartStrategy`
+   * @example
+   * model.popular(3) // → [{ id: '50', score: 583 }, { id: '258', score: 509 }, …]
+   */
+  popular(k = 10, opts: PopularOptions = {}): ScoredItem[] {
+    checkK(k);
+    checkIdFilter(opts, POPULAR_OPTION_NAMES);
+    return this.rank(this.popularityScores([]), k, new Set(), opts);
+  }
+
+  /** Query q's entries of a batch as scored ids. */
+  private scoredItems(r: TopKBatch, q: number, ids: IdMap): ScoredItem[] {
+    const out: ScoredItem[] = new Array(r.counts[q]);
+    for (let j = 0; j < r.counts[q]; j++) out[j] = { id: ids.id(r.indices[q * r.k + j]), score: r.scores[q * r.k + j] };
+    return out;
+  }
+
+  /** Item rows of `exclude` (unknown ids ignored), ascending. */
+  private excludedItems(exclude: Id[] | undefined): Int32Array | undefined {
+    if (!exclude) return undefined;
+    return sortedDistinct(exclude.map((id) => this.items.index(id)).filter((i): i is number => i !== undefined));
+  }
+
+  /** `exclude` / `candidates` ids as ascending rows of `ids` (unknown excluded ids ignored; unknown candidates throw through `index`). */
+  private idFilter(opts: { exclude?: Id[]; candidates?: Id[] }, ids: IdMap, index: (id: Id) => number): { exclude?: Int32Array; candidates?: Int32Array } | undefined {
+    if (!opts.exclude && !opts.candidates) return undefined;
+    return {
+      exclude: opts.exclude ? sortedDistinct(opts.exclude.map((id) => ids.index(id)).filter((i): i is number => i !== undefined)) : undefined,
+      candidates: opts.candidates ? sortedDistinct(opts.candidates.map(index)) : undefined,
+    };
+  }
+
+  /** User factors and biases copied into the kernels' memory once, above the model's buffers. */
+  private userRows(): TargetRows {
+    if (!this.userRowsInMemory) {
+      const { arena } = this.rt;
+      arena.release(this.base);
+      const ptr = arena.putF64(this.params.userFactors);
+      const biasPtr = this.params.userBiases ? arena.putF64(this.params.userBiases) : 0;
+      this.base = arena.mark();
+      this.userRowsInMemory = { ptr, rows: this.users.size, f: this.factors, biasPtr };
+    }
+    return this.userRowsInMemory;
   }
 
   /**
@@ -564,8 +793,24 @@ export class AlsModel {
 
 /** Every option of {@link RecommendOptions} (typed: a new option fails to compile until listed). */
 const RECOMMEND_OPTION_NAMES = Object.keys({ filterSeen: 1, exclude: 1, candidates: 1 } satisfies Record<keyof RecommendOptions, 1>);
-/** Every option of {@link SimilarItemsOptions} (none yet; typed, so a new one fails to compile until listed). */
-const SIMILAR_OPTION_NAMES = Object.keys({} satisfies Record<keyof SimilarItemsOptions, 1>);
+/** Every option of {@link RecommendManyOptions} (typed: a new option fails to compile until listed). */
+const RECOMMEND_MANY_OPTION_NAMES = Object.keys({ filterSeen: 1, exclude: 1, candidates: 1, unknownUsers: 1 } satisfies Record<keyof RecommendManyOptions, 1>);
+/** Every option of {@link SimilarItemsOptions} (typed, so a new one fails to compile until listed). */
+const SIMILAR_OPTION_NAMES = Object.keys({ exclude: 1, candidates: 1 } satisfies Record<keyof SimilarItemsOptions, 1>);
+/** Every option of {@link UsersForItemOptions}. */
+const USERS_FOR_ITEM_OPTION_NAMES = Object.keys({ filterSeen: 1, exclude: 1, candidates: 1 } satisfies Record<keyof UsersForItemOptions, 1>);
+/** Every option of {@link PopularOptions}. */
+const POPULAR_OPTION_NAMES = Object.keys({ exclude: 1, candidates: 1 } satisfies Record<keyof PopularOptions, 1>);
+/** Users per `topKRows` call of recommendMany: their heaps and factors stay in L1/L2. */
+const BLOCK_USERS = 256;
+
+/** Validates an options object of id lists (`exclude`, `candidates`, and whatever else `names` allows). */
+function checkIdFilter(opts: { exclude?: Id[]; candidates?: Id[] }, names: string[]): void {
+  if (typeof opts !== 'object' || opts === null) throw badOption('options', opts, `an object { ${names.map((n) => `${n}?`).join(', ')} }`);
+  checkOptions(opts, names);
+  if (opts.exclude !== undefined && !Array.isArray(opts.exclude)) throw badOption('exclude', opts.exclude, 'an array of ids');
+  if (opts.candidates !== undefined && !Array.isArray(opts.candidates)) throw badOption('candidates', opts.candidates, 'an array of ids');
+}
 /** The fields of a {@link HistoryEntry}: `{ item, rating }` would otherwise fold in the value 1 silently. */
 const HISTORY_ENTRY_NAMES = Object.keys({ item: 1, value: 1 } satisfies Record<keyof HistoryEntry, 1>);
 

@@ -4,7 +4,7 @@
  * with the entry's shared helpers, so reading files, opening models and writing them atomically
  * behave the same in every command.
  */
-import type { AlsModel } from '../als/model.js';
+import type { AlsModel, ScoredItem } from '../als/model.js';
 import type { Interactions } from '../data/types.js';
 
 /** What a command's `run` gets: its arguments and the entry's helpers. */
@@ -27,6 +27,12 @@ export interface CliContext {
   refuseOutOverInputs(out: string, inputs: string[]): Promise<void>;
   /** Writes a model file atomically (`IO_ERROR` naming the path otherwise). */
   saveModelFile(out: string, model: AlsModel): Promise<void>;
+  /** `--k`, an integer ≥ 1 (default 10); a bad value is a usage error. */
+  k(): number;
+  /** Prints a ranked list of ids and scores to stdout (nothing with `--json`). */
+  printItems(items: ScoredItem[]): void;
+  /** Text from user files with control characters escaped (safe for a terminal). */
+  escape(text: string): string;
 }
 
 /** A CLI command defined in its own module and registered in src/cli.ts. */
@@ -39,6 +45,9 @@ export interface CliCommand {
   booleanFlags?: string[];
   /** Its lines of the usage text. */
   usage: string;
-  /** Runs it; the value is printed as the last stdout line with `--json`. */
+  /**
+   * Runs it; the value is printed as the last stdout line with `--json` — unless it is
+   * `undefined`: the command wrote its JSON output itself (e.g. one line per user).
+   */
   run(ctx: CliContext): Promise<unknown>;
 }

@@ -125,6 +125,8 @@ function startEvaluation(model: AlsModel, test: Interactions, opts: EvaluateOpti
     score: (uu, out) => {
       model.scoreUser(uu, out);
     },
+    // Blocks of users through the WASM top-k kernel: the same scores and order as score + topK.
+    scoreBlock: (rows, kk, withScores) => model.topKRows(rows, kk, { exclude: model.seen, withScores }),
     numItems: model.items.size,
     train: model.seen,
     test: matrix,

@@ -24,6 +24,13 @@ export interface RankingInput {
   users?: Int32Array;
   /** Skip the full-ranking metrics (AUC and MPR are NaN): the @k metrics alone cost about half. */
   atKOnly?: boolean;
+  /**
+   * A faster scorer for blocks of users (e.g. `AlsModel.topKRows` over the WASM kernel): for
+   * the user rows given, the top `k` items with each user's `train` row left out, and, when
+   * `withScores`, every score (users × numItems). It must rank exactly as `score` + {@link topK}
+   * would (the same scores, ties by lower index); the metrics are then the same bits.
+   */
+  scoreBlock?: (rows: Int32Array, k: number, withScores: boolean) => { indices: Int32Array; counts: Int32Array; all?: Float64Array };
 }
 
 /** Ranking quality; see {@link rankingMetrics} for the definitions. */
@@ -108,6 +115,8 @@ export class RankingAccumulator {
   private readonly histLower: Int32Array;
   private readonly histUpper: Int32Array;
   private readonly bucketStart = new Int32Array(257);
+  /** The current block of {@link RankingInput.scoreBlock}: visit positions [blockFrom, blockTo), user row → slot. */
+  private block: { from: number; to: number; slot: Map<number, number>; indices: Int32Array; counts: Int32Array; all?: Float64Array } | null = null;
   private users = 0;
   private precision = 0;
   private recall = 0;
@@ -146,7 +155,7 @@ export class RankingAccumulator {
   /** Adds the `t`-th user (row `users[t]`, or row t). */
   add(t: number): void {
     const { numItems, train, test, k } = this.input;
-    const { scores, inTrain, isPositive, positives, weights } = this;
+    const { inTrain, isPositive, positives, weights } = this;
     const u = this.input.users ? this.input.users[t] : t;
     const trainLo = train.indptr[u];
     const trainHi = train.indptr[u + 1];
@@ -164,10 +173,17 @@ export class RankingAccumulator {
 
     if (npos > 0) {
       this.users++;
-      this.input.score(u, scores);
-
-      // @k metrics from the top k of the candidates (train row is sorted: a merge, not a lookup).
-      const top = topK(scores, k, train.indices.subarray(trainLo, trainHi)).indices;
+      let top: Int32Array;
+      let scores = this.scores;
+      if (this.input.scoreBlock) {
+        const got = this.fromBlock(t, u);
+        top = got.top;
+        if (got.scores) scores = got.scores;
+      } else {
+        this.input.score(u, scores);
+        // @k metrics from the top k of the candidates (train row is sorted: a merge, not a lookup).
+        top = topK(scores, k, train.indices.subarray(trainLo, trainHi)).indices;
+      }
       let hits = 0;
       let ap = 0;
       let dcg = 0;
@@ -271,6 +287,39 @@ export class RankingAccumulator {
     for (let j = 0; j < npos; j++) isPositive[positives[j]] = 0;
   }
 
+  /**
+   * User `u` (visit position t) from the current block, scoring the next block first when t is
+   * past it: up to {@link BLOCK_USERS} of the following users that have a held-out positive.
+   */
+  private fromBlock(t: number, u: number): { top: Int32Array; scores?: Float64Array } {
+    const { test, numItems, k } = this.input;
+    if (!this.block || t < this.block.from || t >= this.block.to || !this.block.slot.has(u)) {
+      const withScores = !this.input.atKOnly;
+      // With every score kept, a block holds at most ~1 M of them (8 MB).
+      const size = withScores ? Math.max(1, Math.min(BLOCK_USERS, Math.floor(SCORES_PER_BLOCK / Math.max(1, numItems)))) : BLOCK_USERS;
+      const rows: number[] = [];
+      const slot = new Map<number, number>();
+      let to = t;
+      for (; to < this.count && rows.length < size; to++) {
+        const v = this.input.users ? this.input.users[to] : to;
+        if (slot.has(v)) continue;
+        let positive = false;
+        for (let p = test.indptr[v]; p < test.indptr[v + 1] && !positive; p++) positive = test.values[p] > 0;
+        if (!positive && v !== u) continue;
+        slot.set(v, rows.length);
+        rows.push(v);
+      }
+      const r = this.input.scoreBlock!(Int32Array.from(rows), k, withScores);
+      this.block = { from: t, to, slot, ...r };
+    }
+    const q = this.block.slot.get(u)!;
+    const b = this.block;
+    return {
+      top: b.indices.subarray(q * k, q * k + b.counts[q]),
+      scores: b.all ? b.all.subarray(q * numItems, (q + 1) * numItems) : undefined,
+    };
+  }
+
   /** The metrics over the users added so far. */
   result(): RankingMetrics {
     const users = this.users;
@@ -287,6 +336,11 @@ export class RankingAccumulator {
     };
   }
 }
+
+/** Users per {@link RankingInput.scoreBlock} call. */
+const BLOCK_USERS = 128;
+/** Scores per block when every score is kept (AUC, MPR). */
+const SCORES_PER_BLOCK = 1 << 20;
 
 /** NaN ranks last: map it to −∞ so sorting and comparisons stay a total order. */
 function finiteOrder(s: number): number {

@@ -36,6 +36,7 @@ export function rowNorms(M: Float64Array, n: number, f: number): Float64Array {
  * @param item - the query row, 0 ≤ item < n
  * @param k - how many (an integer ≥ 0)
  * @param norms - cached {@link rowNorms} of Y (computed when omitted)
+ * @param filter - rows to leave out (`exclude`) and the only rows to rank (`candidates`), any order
  * @returns item indices and their similarities, most similar first (ties: lower index)
  * @throws RangeError if `item` is out of range or Y / norms are too short
  * @throws AlsError `BAD_OPTION` if k is not an integer ≥ 0
@@ -46,7 +47,15 @@ export function rowNorms(M: Float64Array, n: number, f: number): Float64Array {
  * {@link topK} never returns. Entries are assumed to be of ordinary magnitude (|y| between
  * about 1e-150 and 1e150), where squares neither underflow nor overflow. O(n·f + n log k).
  */
-export function similarItems(Y: Float64Array, n: number, f: number, item: number, k: number, norms?: Float64Array): TopK {
+export function similarItems(
+  Y: Float64Array,
+  n: number,
+  f: number,
+  item: number,
+  k: number,
+  norms?: Float64Array,
+  filter?: { exclude?: Int32Array; candidates?: Int32Array },
+): TopK {
   checkShape(Y, n, f);
   if (!Number.isInteger(item) || item < 0 || item >= n) throw new RangeError(`item ${item} out of range [0, ${n})`);
   if (!Number.isInteger(k) || k < 0) throw badOption('k', k, 'an integer ≥ 0');
@@ -65,7 +74,9 @@ export function similarItems(Y: Float64Array, n: number, f: number, item: number
       scores[i] = c > 1 ? 1 : c < -1 ? -1 : c; // NaN passes through unchanged
     }
   }
-  return topK(scores, k, (i) => i === item);
+  // The query joins the sorted exclusions (a merge with the scan, not a lookup per row).
+  const excluded = filter?.exclude ? Int32Array.from(new Set([...filter.exclude, item])).sort() : Int32Array.of(item);
+  return topK(scores, k, excluded, filter?.candidates);
 }
 
 function checkShape(M: Float64Array, n: number, f: number): void {

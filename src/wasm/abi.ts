@@ -131,6 +131,24 @@ export interface KernelExports {
 
   /** `out[i]` = y_iᵀ x for the n rows of `Y` (stride f). */
   scoreRows(Y: number, n: number, f: number, x: number, out: number): void;
+
+  /**
+   * Batch scoring with top-k selection. For each of the `b` query vectors of `Q` (stride f),
+   * the `k` rows t of `T` (stride f) with the highest s = qᵀt — plus `qConst[q] + tBias[t]`
+   * (added as s + (qConst[q] + tBias[t])) when `tBias` ≠ 0 — best first, ties by lower row,
+   * into `outIdx[q·k …]` (i32), `outVal[q·k …]` (f64) and `outCount[q]` (i32, ≤ k: fewer when
+   * fewer rows qualify). NaN scores are never returned. Rows scanned: the `m` ascending,
+   * distinct i32 rows at `list`, or rows 0 … m − 1 when `list` = 0. Rows left out: per query
+   * the ascending i32 rows `exIdx[exPtr[q] … exPtr[q+1])` (`exPtr` = 0: none) and, for every
+   * query, the ascending `common[0 … nCommon)`. With `scores` ≠ 0 every scanned score is also
+   * stored at `scores[q·n + t]` (f64; excluded rows too). Each s is summed in the same order
+   * as {@link KernelExports.scoreRows}, so the scores are the same bits.
+   */
+  topKRows(
+    Q: number, b: number, T: number, f: number, list: number, m: number,
+    qConst: number, tBias: number, exPtr: number, exIdx: number, common: number, nCommon: number,
+    k: number, outIdx: number, outVal: number, outCount: number, scores: number, n: number,
+  ): void;
 }
 
 /** Which implementation of the kernels is running. */

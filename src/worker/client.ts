@@ -1,5 +1,7 @@
 import * as Comlink from 'comlink';
+import type { RecommendManyOptions, UserRecommendations } from '../als/model.js';
 import type { TrainProgress } from '../als/options.js';
+import type { Id } from '../data/types.js';
 import type { InteractionSource } from '../data/parse.js';
 import { Engine, type CrossValidationSummary, type DatasetHandle, type EngineCrossValidateOptions, type EngineTrainOptions, type LoadOptions, type TrainSummary, type UpdateSummary } from '../engine/engine.js';
 import type { UpdateOptions, UpdateProgress } from '../als/update.js';
@@ -71,6 +73,14 @@ export interface Recommender {
   crossValidate(data: DatasetHandle | number, opts?: EngineCrossValidateOptions): Promise<CrossValidationSummary>;
   /** Top-k for a known user. */
   recommend: Engine['recommend'];
+  /** Top-k for many known users in one call (blocked WASM scoring); `signal` cancels between slices of users. */
+  recommendMany(users: Id[], k?: number, opts?: RecommendManyOptions & { signal?: AbortSignal }): Promise<UserRecommendations[]>;
+  /** The users most likely to want an item. */
+  usersForItem: Engine['usersForItem'];
+  /** Similar users by cosine. */
+  similarUsers: Engine['similarUsers'];
+  /** The most popular training items (the cold-user fallback). */
+  popular: Engine['popular'];
   /** Top-k for a new user's history by fold-in; nothing stored. */
   recommendForNewUser: Engine['recommendForNewUser'];
   /** A new user's factors by fold-in. */
@@ -352,6 +362,11 @@ export async function createRecommender(options: RecommenderOptions = {}): Promi
       onlyCloneable(rest);
       return withAbort(signal, (remote, runId) => remote.evaluate(test, { ...rest, runId }, onProgress ? Comlink.proxy(onProgress as (p: EvaluateProgress) => void) : undefined) as Promise<RatingEvaluation | RankingEvaluation>);
     },
+    async recommendMany(users, k, opts = {}) {
+      const { signal, ...rest } = opts;
+      onlyCloneable(rest);
+      return withAbort(signal, (remote, runId) => remote.recommendMany(users, k, { ...rest, runId }));
+    },
     async importFactors(source, opts) {
       const info = await call((remote) => remote.importFactors(source, opts));
       await keepCurrentModel();
@@ -468,6 +483,10 @@ function bind(e: Engine, dispose: () => Promise<void>): Recommender {
     update: (d, o) => e.update(d, o),
     crossValidate: (d, o) => e.crossValidate(d, o),
     recommend: (u, k, o) => e.recommend(u, k, o),
+    recommendMany: (u, k, o) => e.recommendMany(u, k, o),
+    usersForItem: (i, k, o) => e.usersForItem(i, k, o),
+    similarUsers: (u, k, o) => e.similarUsers(u, k, o),
+    popular: (k, o) => e.popular(k, o),
     recommendForNewUser: (h, k, o) => e.recommendForNewUser(h, k, o),
     foldIn: (h) => e.foldIn(h),
     similarItems: (i, k, o) => e.similarItems(i, k, o),
