@@ -269,6 +269,7 @@ export class Engine {
     const model = this.current();
     return this.withRun(opts, async (signal) => {
       const { runId: _r, signal: _s, ...rest } = opts;
+      throwIfAborted(signal);
       if (!Array.isArray(users)) throw badOption('users', typeof users, 'an array of user ids');
       // Everything is checked before the first slice: a bad id or option fails at once, not half-way.
       model.recommendMany([], k, rest);
