@@ -11,6 +11,7 @@ import { benchBrowser } from './browser.mjs';
 import { benchParallel } from './parallel.mjs';
 import { benchExplicitCG, explicitCGSection } from './explicit-cg.mjs';
 import { scaleSection } from './scale-section.mjs';
+import { benchServe } from './serve.mjs';
 
 const quick = process.argv.includes('--quick');
 const flag = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
@@ -153,6 +154,9 @@ log('serving latency …');
     `### Serving (Node, ${model.kernels} kernels)\n\n| what | ms (median) | target |\n|---|---:|---|\n| fold-in, f = 64, 100 interactions | ${median(fold.slice(5)).toFixed(3)} | well under 1 ms |\n| top-10 over 100 000 items, f = 64 | ${median(top.slice(5)).toFixed(3)} | < 5 ms |`,
   );
 }
+
+// 4b. Serving many users: recommendMany against the per-user loop, and the evaluator (issue 16).
+sections.push(`### Serving many users (Node; \`npm run bench:serve\` alone)\n\nTarget (issue 16): top-10 for all 6 040 users × 3 706 items at f = 64 in ≤ 0.5 s on 2 cores.\n\n${await benchServe({ lib, runs: quick ? 3 : 7, log })}`);
 
 /** The "workers 1 vs 2" table with the issue's targets next to the numbers. */
 function parallelSection(where, rows) {
