@@ -1,14 +1,14 @@
 // Batch scoring with per-query top-k selection: S = Q·Tᵀ for a block of query vectors (users,
 // or one item for "users for an item") against the rows of T (items, or users), each score
 // offered at once to its query's bounded min-heap, so S is never stored unless asked for.
-// Blocking: T is scanned in chunks of ~128 KiB (they stay in L2 while every query pair of the
+// Blocking: T is scanned in chunks of ~32 KiB (they stay in L1 while every query pair of the
 // block passes over them); the register tile is 2 queries × 2 rows, eight f64x2 accumulators.
 // Every score is summed in exactly the order of vec.ts's `dot` (the same chains, the same
 // multiply-add, the same tail), so scores are bit-identical to `scoreRows`, one user at a time.
 // see: Goto & van de Geijn 2008 (blocked GEMM: panels kept in cache, a register tile).
 import { dot, madd } from './vec';
 
-/** Target rows per chunk: about 128 KiB of T. */
+/** Target rows per chunk: about 32 KiB of T (64 rows at f = 64), so a chunk stays in L1 while each query pair passes over it. */
 // @ts-ignore: decorator
 @inline function chunkRows(f: i32): i32 {
   const r = (4096 / max(f, 1)) & ~1;
