@@ -238,6 +238,32 @@ export function recommenderScenarios(name: string, make: () => Promise<Recommend
       }
     });
 
+    it('serves many users, users for an item, similar users and popular items (issue 16)', async () => {
+      const rec = await make();
+      try {
+        const data = await rec.load(asSource(eventsCsv(), 'events.csv') as string);
+        await rec.train(data, { feedback: 'implicit', eventWeights: { view: 1, basket: 4, purchase: 10 }, factors: 8, iterations: 3 });
+        const users = ['user1', 'user2', 'user3', 'nobody'];
+        const many = await rec.recommendMany(users, 5, { exclude: ['m1'], unknownUsers: 'popular' });
+        expect(many.map((r) => [r.user, r.fallback])).toEqual([['user1', null], ['user2', null], ['user3', null], ['nobody', 'popular']]);
+        for (const r of many.slice(0, 3)) expect(r.items).toEqual(await rec.recommend(r.user, 5, { exclude: ['m1'] }));
+        expect(many[3].items).toEqual(await rec.popular(5, { exclude: ['m1'] }));
+        await expect(rec.recommendMany(users, 5)).rejects.toMatchObject({ code: 'UNKNOWN_USER', details: { user: 'nobody' } });
+        const fans = await rec.usersForItem('m1', 4);
+        expect(fans).toHaveLength(4);
+        const similar = await rec.similarUsers('user1', 3, { exclude: ['user2'] });
+        expect(similar.map((r) => r.id)).not.toContain('user1');
+        expect(similar.map((r) => r.id)).not.toContain('user2');
+        const sims = await rec.similarItems('m1', 3, { candidates: ['m2', 'm3', 'm4', 'm5'] });
+        expect(sims.every((r) => ['m2', 'm3', 'm4', 'm5'].includes(String(r.id)))).toBe(true);
+        const controller = new AbortController();
+        controller.abort();
+        await expect(rec.recommendMany(users.slice(0, 3), 5, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+      } finally {
+        await rec.dispose();
+      }
+    });
+
     it('keeps error codes and details across the boundary', async () => {
       const rec = await make();
       try {
