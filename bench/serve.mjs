@@ -2,8 +2,8 @@
 // (1) recommendMany: top-10 for all 6 040 users × 3 706 items at f = 64 (MovieLens-1M shape,
 //     1 M training interactions left out), median of several runs, GFLOP/s (2·m·n·f), against
 //     the per-user loop (`recommend` per user) in the same run.
-// (2) The evaluator on MovieLens-100K (real; skipped with a notice when absent) and on the
-//     1 M set: evaluateModel (blocked WASM top-k) against the per-user path it replaced
+// (2) The evaluator on MovieLens-100K (real; skipped with a notice when absent), the 1 M set
+//     and the 17 600-item play-count set: evaluateModel (blocked WASM top-k) against the per-user path it replaced
 //     (`rankingMetrics` with a per-user score callback), results compared bit for bit.
 // (3) With `--calibration`: the λ calibration of the defaults on the 17 600-item play-count set
 //     (its seconds against the training's), for comparing against an older build.
@@ -85,6 +85,8 @@ export async function benchServe({ lib, runs = 7, calibration = false, log = () 
   if (existsSync(ml100k)) evalSets.push({ name: 'MovieLens-100K (real), f = 64', data: lib.parseText(readFileSync(ml100k, 'utf8'), { source: 'u.data' }) });
   else log('notice: ../shared/data/ml-100k is absent — its evaluator row is skipped');
   evalSets.push({ name: '1 M generated (6 040 × 3 706), f = 64', data: lib.generateSynthetic({ users: 6040, items: 3706, interactions: 1_000_000, feedback: 'implicit', rank: 10, seed: 3 }) });
+  // The set whose λ calibration was 5–7× its training because of scoring (BENCHMARKS.md, "Quality on real data").
+  evalSets.push({ name: 'play counts (1 903 × 17 600), f = 64', data: lib.generateHeavyTailed({ users: 1900, items: 17600, meanPerUser: 49, activitySpread: 0.3, countMedian: 250, countSpread: 1.6, whales: 3, whaleItems: 8000, whaleCountScale: 10, seed: 7 }) });
   for (const set of evalSets) {
     log(`serving: the evaluator on ${set.name} …`);
     const split = lib.splitInteractions(set.data, { method: 'per-user', fraction: 0.2, seed: 1 });

@@ -611,6 +611,8 @@ export class AlsModel {
    * The users most likely to want `item`: the top-k of its column of X·Yᵀ (plus biases), by
    * the same kernel as {@link AlsModel.recommendMany} with the roles of users and items swapped.
    * Users who interacted with the item in training are left out unless `filterSeen` is false.
+   * The first call copies the user factors into the kernels' memory (users × f × 8 bytes, kept
+   * with the model).
    * @param item - a known item
    * @param k - how many (default 10)
    * @param opts - `filterSeen`, `exclude` / `candidates` (user ids)
