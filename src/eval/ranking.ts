@@ -115,7 +115,7 @@ export class RankingAccumulator {
   private readonly histLower: Int32Array;
   private readonly histUpper: Int32Array;
   private readonly bucketStart = new Int32Array(257);
-  /** The current block of {@link RankingInput.scoreBlock}: visit positions [blockFrom, blockTo), user row → slot. */
+  /** The current block of {@link RankingInput.scoreBlock}: visit positions [from, to), user row → its slot in the block. */
   private block: { from: number; to: number; slot: Map<number, number>; indices: Int32Array; counts: Int32Array; all?: Float64Array } | null = null;
   private users = 0;
   private precision = 0;
