@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The als-wasm command line: train / evaluate / cv / recommend / similar / update / demo.
+ * The als-wasm command line: train / evaluate / cv / recommend (also --users, a batch) / similar /
+ * similar-users / users-for-item / update / demo.
  * Progress and tables go to stderr (tables to stdout without --json); with --json the last
  * line of stdout is one JSON object. Bad input exits 1 with a one-line message naming the
  * file and line; bad usage exits 2.
