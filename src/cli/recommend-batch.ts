@@ -6,7 +6,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { AlsError, isAlsError } from '../errors.js';
-import type { CliContext } from './command.js';
+import { kFlag, str, UsageError, type Parsed } from './args.js';
+import { escapeControl, openModel, printItems } from './shared.js';
 
 /** The flags `recommend` gains for batches. */
 export const RECOMMEND_BATCH_FLAGS = ['users', 'unknown-users'];
@@ -22,7 +23,7 @@ export const RECOMMEND_BATCH_USAGE = `  als-wasm recommend --model MODEL --users
  * The user ids of `--users`: a comma-separated list, or `@FILE` with one id per line (blank
  * lines and surrounding spaces ignored).
  */
-export async function readUserList(spec: string, ctx: CliContext): Promise<string[]> {
+export async function readUserList(spec: string): Promise<string[]> {
   let words: string[];
   if (spec.startsWith('@')) {
     const path = spec.slice(1);
@@ -37,19 +38,19 @@ export async function readUserList(spec: string, ctx: CliContext): Promise<strin
     words = spec.split(',');
   }
   const users = words.map((w) => w.trim()).filter((w) => w !== '');
-  if (users.length === 0) throw ctx.usageError(`--users ${spec} names no user`);
+  if (users.length === 0) throw new UsageError(`--users ${spec} names no user`);
   return users;
 }
 
 /** Runs the batch form of `recommend`; writes its own output (returns undefined). */
-export async function recommendBatch(ctx: CliContext): Promise<undefined> {
-  if (ctx.has('user')) throw ctx.usageError('give either --user ID or --users a,b,c|@FILE, not both');
-  const spec = ctx.str('users', true)!;
-  const policy = ctx.str('unknown-users') ?? 'error';
-  if (policy !== 'error' && policy !== 'popular') throw ctx.usageError(`--unknown-users must be error or popular, got "${String(policy)}"`);
-  const k = ctx.k();
-  const users = await readUserList(spec, ctx);
-  const model = await ctx.openModel();
+export async function recommendBatch(p: Parsed): Promise<undefined> {
+  if (p.flags.has('user')) throw new UsageError('give either --user ID or --users a,b,c|@FILE, not both');
+  const spec = str(p, 'users', true)!;
+  const policy = str(p, 'unknown-users') ?? 'error';
+  if (policy !== 'error' && policy !== 'popular') throw new UsageError(`--unknown-users must be error or popular, got "${String(policy)}"`);
+  const k = kFlag(p);
+  const users = await readUserList(spec);
+  const model = await openModel(p);
   let results;
   try {
     results = model.recommendMany(users, k, { unknownUsers: policy });
@@ -60,14 +61,14 @@ export async function recommendBatch(ctx: CliContext): Promise<undefined> {
     }
     throw e;
   }
-  const json = ctx.has('json');
+  const json = p.flags.has('json');
   for (const r of results) {
     if (json) {
       const line = { user: r.user, items: r.items, ...(r.fallback ? { fallback: r.fallback } : {}) };
-      process.stdout.write(ctx.escape(JSON.stringify(line)) + '\n');
+      process.stdout.write(escapeControl(JSON.stringify(line)) + '\n');
     } else {
-      process.stdout.write(`${ctx.escape(String(r.user))}${r.fallback ? ' (unknown: most popular items)' : ''}\n`);
-      ctx.printItems(r.items);
+      process.stdout.write(`${escapeControl(String(r.user))}${r.fallback ? ' (unknown: most popular items)' : ''}\n`);
+      printItems(r.items, json);
     }
   }
   return undefined;

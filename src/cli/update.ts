@@ -3,38 +3,30 @@
  * the interactions of FILE to a model and re-solves only the rows they touch (see updateModel).
  */
 import type { UpdateOptions, UpdateProgress } from '../als/update.js';
-import type { CliCommand } from './command.js';
+import { READ_FLAGS, str, UsageError, type Parsed } from './args.js';
+import type { Command } from './command.js';
+import { openModel, readInteractions, refuseOutOverInputs, saveModelFile } from './shared.js';
 
-/** The `update` command. */
-export const updateCommand: CliCommand = {
-  name: 'update',
-  flags: ['model', 'out', 'users', 'items', 'skip-bad-rows', 'delimiter', 'decimal', 'max-line-length', 'json'],
-  usage: `  als-wasm update --model MODEL FILE [--out MODEL2] [--items solve|keep] [--users solve|keep]
-      [--skip-bad-rows] [--json]
-      adds FILE's interactions to MODEL (new users and items get rows; repeated pairs follow
-      the model's duplicate policy) and re-solves only the users (and, unless --items keep,
-      the items) they touch; writes MODEL2 (default: MODEL, replaced atomically)`,
-  async run(ctx) {
-    const file = ctx.positional[0];
-    if (!file || ctx.positional.length > 1) throw ctx.usageError('update needs exactly one FILE');
-    const side = (name: 'users' | 'items'): UpdateOptions['users'] => {
-      const v = ctx.str(name);
-      if (v !== undefined && v !== 'solve' && v !== 'keep') throw ctx.usageError(`--${name} must be solve or keep, got "${v}"`);
-      return v;
-    };
-    const options: UpdateOptions = { users: side('users'), items: side('items'), onProgress: printer() };
-    const modelPath = ctx.modelPath();
-    const out = ctx.str('out') ?? modelPath;
-    // Replacing MODEL itself is the point (atomically); writing over the data file is refused.
-    await ctx.refuseOutOverInputs(out, [file]);
-    const model = await ctx.openModel();
-    const data = await ctx.readInteractions(file);
-    const { model: next, report } = await model.update(data, options);
-    await ctx.saveModelFile(out, next);
-    process.stderr.write(`updated: ${report.pairsAdded} new pairs, ${report.pairsMerged} merged, ${report.newUsers} new users, ${report.newItems} new items; re-solved ${report.usersSolved} users and ${report.itemsSolved} items in ${report.seconds.toFixed(3)} s; saved ${out}\n`);
-    return { ...report, users: next.users.size, items: next.items.size, interactions: next.seen.indptr[next.users.size], out };
-  },
-};
+async function run(p: Parsed): Promise<unknown> {
+  const file = p.positional[0];
+  if (!file || p.positional.length > 1) throw new UsageError('update needs exactly one FILE');
+  const side = (name: 'users' | 'items'): UpdateOptions['users'] => {
+    const v = str(p, name);
+    if (v !== undefined && v !== 'solve' && v !== 'keep') throw new UsageError(`--${name} must be solve or keep, got "${v}"`);
+    return v;
+  };
+  const options: UpdateOptions = { users: side('users'), items: side('items'), onProgress: printer() };
+  const modelPath = str(p, 'model', true)!;
+  const out = str(p, 'out') ?? modelPath;
+  // Replacing MODEL itself is the point (atomically); writing over the data file is refused.
+  await refuseOutOverInputs(out, [file]);
+  const model = await openModel(p);
+  const data = await readInteractions(file, false, p);
+  const { model: next, report } = await model.update(data, options);
+  await saveModelFile(out, next);
+  process.stderr.write(`updated: ${report.pairsAdded} new pairs, ${report.pairsMerged} merged, ${report.newUsers} new users, ${report.newItems} new items; re-solved ${report.usersSolved} users and ${report.itemsSolved} items in ${report.seconds.toFixed(3)} s; saved ${out}\n`);
+  return { ...report, users: next.users.size, items: next.items.size, interactions: next.seen.indptr[next.users.size], out };
+}
 
 /** Progress on stderr, at most twice a second. */
 function printer(): (p: UpdateProgress) => void {
@@ -46,3 +38,15 @@ function printer(): (p: UpdateProgress) => void {
     process.stderr.write(`solving ${p.side}: ${p.rowsDone}/${p.rowsTotal}\n`);
   };
 }
+
+/** The `update` command. */
+export const updateCommand: Command = {
+  name: 'update',
+  flags: ['model', 'out', 'users', 'items', ...READ_FLAGS, 'json'],
+  usage: `  als-wasm update --model MODEL FILE [--out MODEL2] [--items solve|keep] [--users solve|keep]
+      [--skip-bad-rows] [--json]
+      adds FILE's interactions to MODEL (new users and items get rows; repeated pairs follow
+      the model's duplicate policy) and re-solves only the users (and, unless --items keep,
+      the items) they touch; writes MODEL2 (default: MODEL, replaced atomically)`,
+  run,
+};

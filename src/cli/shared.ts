@@ -1,0 +1,136 @@
+/**
+ * What several commands share: reading a ratings file with progress, opening and saving model
+ * files, checking training options before any file is read, printing progress and items, and
+ * making text from user files safe for a terminal.
+ */
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { AlsModel, ScoredItem } from '../als/model.js';
+import { resolveTrainOptions, type TrainOptions } from '../als/options.js';
+import { parseChunks } from '../data/parse.js';
+import type { Interactions } from '../data/types.js';
+import { AlsError, isAlsError } from '../errors.js';
+import { isSameFile, writeFileAtomic } from '../io/atomic-write.js';
+import { loadModel, saveModel } from '../io/model-file.js';
+import { readFlags, str, UsageError, type Parsed } from './args.js';
+
+/**
+ * Validates training options before any file is read, so that an out-of-range value is a usage
+ * error at once. Without `--feedback` the data decides it later: accepted if valid for either.
+ * @throws AlsError `BAD_OPTION` (exit 2)
+ */
+export function checkTrainOptions(options: TrainOptions): void {
+  const probe = { ...options, onProgress: undefined };
+  if (options.feedback !== undefined) {
+    resolveTrainOptions(probe, options.feedback);
+    return;
+  }
+  try {
+    resolveTrainOptions(probe, 'explicit');
+  } catch {
+    resolveTrainOptions(probe, 'implicit');
+  }
+}
+
+/**
+ * Refuses an `--out` that names an input file — the same path, a hard link or a symbolic
+ * link to it — before any work: writing the model there would destroy the data.
+ * @throws UsageError (exit 2)
+ */
+export async function refuseOutOverInputs(out: string, inputs: string[]): Promise<void> {
+  for (const input of inputs) {
+    if (await isSameFile(out, input)) {
+      throw new UsageError(`--out ${out} is the input file ${input}${out === input ? '' : ' (the same file through a link)'}; writing the model there would destroy the data. Choose another --out path.`);
+    }
+  }
+}
+
+/** Saves a model file atomically: the previous file at `out` stays intact if writing fails. */
+export async function saveModelFile(out: string, model: AlsModel): Promise<void> {
+  try {
+    await writeFileAtomic(out, saveModel(model));
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new AlsError('IO_ERROR', `Cannot write the model to ${out}: ${err.message}. Nothing was changed at ${out}; free some space or choose another --out path.`, { path: out, errno: err.code });
+  }
+}
+
+/** Reads the model file named by `--model`; errors name the path. */
+export async function openModel(p: Parsed): Promise<AlsModel> {
+  const path = str(p, 'model', true)!;
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new AlsError('IO_ERROR', `Cannot read ${path}: ${(e as Error).message}`, { path });
+  }
+  try {
+    return await loadModel(bytes);
+  } catch (e) {
+    if (isAlsError(e)) throw new AlsError(e.code, `${path}: ${e.message}`, e.details);
+    throw e;
+  }
+}
+
+/**
+ * Shows control characters (C0, DEL, C1) and bidirectional overrides as `\uXXXX`, so that text
+ * from user files (ids, lines quoted in errors) cannot drive the terminal: no title changes,
+ * no cleared screen, no reordered text.
+ */
+export function escapeControl(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Reads a delimited file as a stream, reporting parse progress on stderr. With `--skip-bad-rows`
+ * (the library's `onBadRow: 'skip'`) bad rows are skipped and their count reported on stderr.
+ */
+export async function readInteractions(path: string, quiet: boolean, p: Parsed): Promise<Interactions> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (e) {
+    throw new AlsError('IO_ERROR', `Cannot read ${path}: ${(e as Error).message}`, { path });
+  }
+  let lastReport = 0;
+  const data = await parseChunks(createReadStream(path), {
+    source: basename(path),
+    bytesTotal: size,
+    onBadRow: p.flags.has('skip-bad-rows') ? 'skip' : 'error',
+    ...readFlags(p),
+    onProgress: (p) => {
+      const t = Date.now();
+      if (quiet || t - lastReport < 500) return;
+      lastReport = t;
+      process.stderr.write(`parsing ${basename(path)}: ${p.rows} rows, ${Math.round((100 * p.bytesRead) / Math.max(1, size))} %\n`);
+    },
+  });
+  if (data.skipped.count > 0) {
+    const first = data.skipped.examples[0];
+    process.stderr.write(`skipped ${data.skipped.count} bad rows of ${basename(path)}${first ? ` (first: line ${first.line}: ${escapeControl(first.reason)})` : ''}\n`);
+  }
+  return data;
+}
+
+/** Training progress on stderr: the set-up line, one line per iteration, one per tuning run. */
+export function progressPrinter(): TrainOptions['onProgress'] {
+  return (p) => {
+    if (p.stage === 'init') {
+      process.stderr.write(`training: ${p.users} users × ${p.items} items, ${p.interactions} interactions, f = ${p.factors}, kernels: ${p.kernels}${p.restart > 0 ? `, restart ${p.restart + 1}` : ''}\n`);
+    } else if (p.stage === 'iteration') {
+      process.stderr.write(`iteration ${String(p.iteration).padStart(3)}  loss ${p.loss.toExponential(6)}  ${p.seconds.toFixed(3)} s  ${p.gflops.toFixed(1)} GFLOP/s\n`);
+    } else if (p.stage === 'tune') {
+      const q = p.params;
+      const what = [`f ${q.factors}`, `λ ${q.regularization.toPrecision(3)}`, q.confidence && `${q.confidence} α ${q.alpha!.toPrecision(3)}`, q.weighting === 'bm25' && 'BM25', q.biases !== undefined && (q.biases ? 'biases' : 'no biases')].filter(Boolean).join(', ');
+      process.stderr.write(`tune run ${String(p.trial).padStart(2)} (rung ${p.rung}): ${what} → ${Number.isNaN(p.score) ? 'failed' : p.score.toFixed(4)} after ${q.iterations} its, ${p.seconds.toFixed(1)} s\n`);
+    }
+  };
+}
+
+/** Ranked items on stdout (nothing with `--json`: the result line carries them). */
+export function printItems(items: ScoredItem[], json: boolean): void {
+  if (json) return;
+  // Ids come from user files: control characters (terminal escapes) are shown escaped, never sent raw.
+  for (const [rank, it] of items.entries()) process.stdout.write(`${String(rank + 1).padStart(3)}. ${escapeControl(String(it.id)).padEnd(16)} ${it.score.toFixed(4)}\n`);
+}

@@ -1,0 +1,92 @@
+/** `als-wasm train FILE --out MODEL`: trains (optionally tuning first) and saves the model. */
+import { train } from '../als/fit.js';
+import type { TrainOptions } from '../als/options.js';
+import { TUNE_DEFAULT_BUDGET_SECONDS } from '../eval/tune.js';
+import { biasesFlag, num, READ_FLAGS, str, UsageError, workersFlag, type Parsed } from './args.js';
+import type { Command } from './command.js';
+import { checkTrainOptions, progressPrinter, readInteractions, refuseOutOverInputs, saveModelFile } from './shared.js';
+
+const usage = `  als-wasm train FILE --out MODEL [--feedback explicit|implicit] [--factors 64]
+      [--regularization 0.1|auto] [--weighted-regularization | --no-weighted-regularization]
+      [--biases | --no-biases] [--alpha 2] [--confidence log|linear|scaled] [--epsilon auto]
+      [--weighting none|bm25]
+      [--iterations 15] [--tolerance 0] [--seed 42]
+      [--restarts 1] [--solver cholesky|cg] [--workers CORES] [--skip-bad-rows] [--json]
+      [--tune [--tune-budget 60]]
+      --tune searches λ, α, the confidence form, factors (biases) and iterations on a
+      held-out part of FILE within the budget (seconds, search and refit), then trains on
+      all of FILE with the winner; options you give stay fixed. With --json the last line
+      has "regularization" (the λ used) and "tuned": {"params", "score", "trials", "seconds"}`;
+
+async function run(p: Parsed): Promise<unknown> {
+  const file = p.positional[0];
+  if (!file || p.positional.length > 1) throw new UsageError('train needs exactly one FILE');
+  const out = str(p, 'out', true)!;
+  await refuseOutOverInputs(out, [file]);
+  const options: TrainOptions = {
+    feedback: str(p, 'feedback') as TrainOptions['feedback'],
+    factors: num(p, 'factors'),
+    regularization: str(p, 'regularization') === 'auto' ? 'auto' : num(p, 'regularization'),
+    // ALS-WR is the default for explicit feedback; --no-weighted-regularization turns it off.
+    weightedRegularization: p.flags.has('no-weighted-regularization') ? false : p.flags.has('weighted-regularization') || undefined,
+    biases: biasesFlag(p),
+    alpha: num(p, 'alpha'),
+    confidence: str(p, 'confidence') as TrainOptions['confidence'],
+    weighting: str(p, 'weighting') as TrainOptions['weighting'],
+    epsilon: str(p, 'epsilon') === 'auto' ? 'auto' : num(p, 'epsilon'),
+    iterations: num(p, 'iterations'),
+    tolerance: num(p, 'tolerance'),
+    seed: num(p, 'seed'),
+    restarts: num(p, 'restarts'),
+    solver: str(p, 'solver') as TrainOptions['solver'],
+    workers: workersFlag(p),
+    onProgress: progressPrinter(),
+  };
+  // Out-of-range values are usage errors: refused before the file is read.
+  checkTrainOptions(options);
+  const budget = num(p, 'tune-budget');
+  if (budget !== undefined && !(budget > 0)) throw new UsageError(`--tune-budget must be a number of seconds > 0, got ${budget}`);
+  const tune = p.flags.has('tune') || budget !== undefined ? { budgetSeconds: budget ?? TUNE_DEFAULT_BUDGET_SECONDS } : undefined;
+  const data = await readInteractions(file, false, p);
+  const { model, report } = await train(data, { ...options, tune });
+  if (report.workersNote) process.stderr.write(`note: trained on ${report.workersNote}\n`);
+  await saveModelFile(out, model);
+  process.stderr.write(`saved ${out}\n`);
+  return {
+    users: model.users.size,
+    items: model.items.size,
+    interactions: model.seen.indptr[model.users.size],
+    iterations: report.iterations,
+    secondsPerIteration: report.secondsPerIteration,
+    loss: report.loss,
+    feedback: model.options.feedback,
+    kernels: report.kernels,
+    workers: report.workersUsed,
+    // The λ (and confidence) actually used, whoever chose them.
+    regularization: report.regularization,
+    ...(report.confidence ? { confidence: report.confidence } : {}),
+    biases: model.options.feedback === 'explicit' ? model.options.biases : undefined,
+    factors: model.options.factors,
+    ...(report.regularizationCalibration ? { regularizationCalibration: report.regularizationCalibration } : {}),
+    ...(report.tuned
+      ? {
+          tuned: {
+            params: report.tuned.params,
+            score: report.tuned.score,
+            metric: report.tuned.metric,
+            k: report.tuned.k,
+            trials: report.tuned.trials.map((t) => ({ params: t.params, rung: t.rung, solver: t.solver, score: t.score, seconds: t.seconds, ...(t.error ? { error: t.error } : {}) })),
+            seconds: report.tuned.seconds,
+          },
+        }
+      : {}),
+  };
+}
+
+/** The `train` command. */
+export const trainCommand: Command = {
+  name: 'train',
+  flags: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', ...READ_FLAGS, 'json'],
+  usage,
+  run,
+};
