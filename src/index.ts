@@ -22,8 +22,10 @@ export {
 } from './als/options.js';
 export { autoRegularization, largestSingularValue, tameHeavyRows } from './als/auto-regularization.js';
 export { medianPositive, toConfidence } from './als/confidence.js';
-export { train, defaultFeedback, type TrainResult, type FitOptions, type FitReport } from './als/fit.js';
-export { trainFactors, estimateTrainingBytes, type Factors, type TrainReport, type TrainHooks } from './als/train.js';
+export { train, defaultFeedback, type TrainResult, type FitOptions, type FitReport } from './eval/fit.js';
+export { trainFactors, type Factors, type TrainReport, type TrainHooks } from './als/train.js';
+export { estimateTrainingBytes } from './als/budget.js';
+export type { FactorView, IterationObserver } from './als/factors.js';
 export { PoolKeeper } from './parallel/lease.js';
 export { defaultWorkers, maxWorkers } from './parallel/cores.js';
 export {

@@ -1,4 +1,4 @@
-import { ln } from './rng.js';
+import { ln } from '../util/rng.js';
 import type { ConfidenceForm } from './options.js';
 
 /**

@@ -1,4 +1,4 @@
-import { Rng } from './rng.js';
+import { Rng } from '../util/rng.js';
 
 /**
  * Fills `out` (rows × f, row-major) with the "first quadrant of the unit sphere" start used by

@@ -10,7 +10,9 @@ import { toConfidence } from './confidence.js';
 import { bm25Row, type Bm25Statistics } from './weighting.js';
 import type { ResolvedTrainOptions } from './options.js';
 import { updateModel, type UpdateOptions, type UpdateResult } from './update.js';
-import { MAX_VALUE_MAGNITUDE, MIN_VALUE_MAGNITUDE, underflowsF32, type Factors, type TrainReport } from './train.js';
+import type { Factors } from './factors.js';
+import type { TrainReport } from './train.js';
+import { MAX_VALUE_MAGNITUDE, MIN_VALUE_MAGNITUDE, underflowsF32 } from './values.js';
 
 /** One recommended (or similar) item with its score. */
 export interface ScoredItem {

@@ -5,7 +5,7 @@
  * on options whose values are already valid.
  */
 import { AlsError } from '../errors.js';
-import type { Feedback, ResolvedTrainOptions, Solver, TrainOptions } from './options.js';
+import type { Feedback, ResolvedTrainOptions, Solver, TrainOptions } from './option-types.js';
 
 /** Why an option applies only in some settings, and where. */
 interface Rule {

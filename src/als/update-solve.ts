@@ -10,8 +10,9 @@ import type { KernelRuntime } from '../wasm/kernels.js';
 import { align } from '../wasm/arena.js';
 import { toConfidence } from './confidence.js';
 import type { ResolvedTrainOptions } from './options.js';
-import { chunkRows, MAX_VALUE_MAGNITUDE, VALUE_BYTES } from './train.js';
-import { Yielder } from './yield.js';
+import { chunkRows, VALUE_BYTES } from './budget.js';
+import { MAX_VALUE_MAGNITUDE } from './values.js';
+import { Yielder } from '../util/yield.js';
 
 /** Progress of an update: rows solved on one side. */
 export interface UpdateProgress {

@@ -9,7 +9,7 @@ import { loadKernels, type KernelRuntime } from '../wasm/kernels.js';
 import { AlsModel } from './model.js';
 import { mergeInteractions, takeColumns, takeRows } from './update-data.js';
 import { solveRows, type UpdateProgress } from './update-solve.js';
-import { now } from './yield.js';
+import { now } from '../util/yield.js';
 
 export type { UpdateProgress } from './update-solve.js';
 

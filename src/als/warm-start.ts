@@ -9,8 +9,8 @@ import { badOption } from '../errors.js';
 import { initFactors } from './init.js';
 import type { AlsModel } from './model.js';
 import type { ResolvedTrainOptions, TrainOptions } from './options.js';
-import { Rng } from './rng.js';
-import type { Factors } from './train.js';
+import { Rng } from '../util/rng.js';
+import type { Factors } from './factors.js';
 
 /**
  * The caller's options with the model's factor count and feedback where the caller left them

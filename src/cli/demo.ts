@@ -1,5 +1,5 @@
 /** `als-wasm demo`: trains on the built-in catalogue and shows that the recommendations follow each user's tastes. */
-import { train } from '../als/fit.js';
+import { train } from '../eval/fit.js';
 import type { ScoredItem } from '../als/model.js';
 import { builtinDataset, type CatalogueItem } from '../data/builtin.js';
 import { fromRecords } from '../data/parse.js';

@@ -1,5 +1,5 @@
 /** `als-wasm train FILE --out MODEL`: trains (optionally tuning first) and saves the model. */
-import { train } from '../als/fit.js';
+import { train } from '../eval/fit.js';
 import type { TrainOptions } from '../als/options.js';
 import { TUNE_DEFAULT_BUDGET_SECONDS } from '../eval/tune.js';
 import { biasesFlag, num, READ_FLAGS, str, UsageError, workersFlag, type Parsed } from './args.js';

@@ -1,4 +1,4 @@
-import { Rng } from '../als/rng.js';
+import { Rng } from '../util/rng.js';
 import type { InteractionRecord } from './types.js';
 
 /** A catalogue item of the built-in dataset. */

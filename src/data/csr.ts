@@ -6,7 +6,15 @@ import { badOption, checkOptions } from '../errors.js';
 import type { Csr, Interactions, RatingMatrix } from './types.js';
 
 /** How repeated (row, column) pairs combine: add, keep the last in input order, or keep the largest. */
-export type Duplicates = 'sum' | 'last' | 'max';
+export type DuplicatePolicy = 'sum' | 'last' | 'max';
+
+/** Every {@link DuplicatePolicy}, in the order error messages list them. */
+export const DUPLICATE_POLICIES: readonly DuplicatePolicy[] = ['sum', 'last', 'max'];
+
+/** @throws AlsError `BAD_OPTION` unless `duplicates` is a {@link DuplicatePolicy} */
+function checkDuplicatePolicy(duplicates: DuplicatePolicy): void {
+  if (!DUPLICATE_POLICIES.includes(duplicates)) throw badOption('duplicates', duplicates, '"sum", "last" or "max"');
+}
 
 /** Every option of {@link BuildMatrixOptions} (typed: a new option fails to compile until listed). */
 const BUILD_MATRIX_OPTION_NAMES = Object.keys({ duplicates: 1, eventWeights: 1, dropZeros: 1 } satisfies Record<keyof BuildMatrixOptions, 1>);
@@ -14,14 +22,12 @@ const BUILD_MATRIX_OPTION_NAMES = Object.keys({ duplicates: 1, eventWeights: 1, 
 /** Options of {@link buildMatrix}. */
 export interface BuildMatrixOptions {
   /** Repeated (user, item) pairs: `sum` (default; implicit counts), `last` in input order (explicit re-ratings), or `max`. */
-  duplicates?: Duplicates;
+  duplicates?: DuplicatePolicy;
   /** Per-event-type weights: each entry's value becomes weight[event] × value, before merging. */
   eventWeights?: Record<string, number>;
   /** Drop stored entries whose merged value is exactly 0 (default false). */
   dropZeros?: boolean;
 }
-
-const DUPLICATES: readonly Duplicates[] = ['sum', 'last', 'max'];
 
 /**
  * Builds a CSR from triplets in O(nnz + rows + cols). Two stable counting sorts — by column,
@@ -49,13 +55,13 @@ export function csrFromTriplets(
   r: Int32Array,
   c: Int32Array,
   v: Float64Array,
-  duplicates: Duplicates,
+  duplicates: DuplicatePolicy,
   t?: Float64Array,
   dropZeros = false,
 ): Csr & { merged: number; timestamps?: Float64Array } {
   const n = r.length;
   if (c.length !== n || v.length !== n || (t && t.length !== n)) throw new RangeError(`triplet arrays differ in length (${n}, ${c.length}, ${v.length}${t ? `, ${t.length}` : ''})`);
-  if (!DUPLICATES.includes(duplicates)) throw badOption('duplicates', duplicates, '"sum", "last" or "max"');
+  checkDuplicatePolicy(duplicates);
 
   // Counting sort by column (stable: input order within a column).
   const colStart = new Int32Array(cols + 1);
@@ -139,9 +145,7 @@ export function csrFromTriplets(
  */
 export function transpose(a: Csr): Csr {
   const nnz = a.indptr[a.rows];
-  const indptr = new Int32Array(a.cols + 1);
-  for (let p = 0; p < nnz; p++) indptr[a.indices[p] + 1]++;
-  for (let k = 0; k < a.cols; k++) indptr[k + 1] += indptr[k];
+  const indptr = columnOffsets(a);
   const fill = indptr.slice(0, a.cols);
   const indices = new Int32Array(nnz);
   const values = new Float64Array(nnz);
@@ -160,13 +164,27 @@ export function transpose(a: Csr): Csr {
  * @param a - the matrix
  * @returns max over rows of indptr[r+1] − indptr[r]; 0 for no rows
  */
-export function maxRowNnz(a: Csr): number {
+export function maxRowNnz(a: Pick<Csr, 'indptr' | 'rows'>): number {
   let best = 0;
   for (let r = 0; r < a.rows; r++) {
     const d = a.indptr[r + 1] - a.indptr[r];
     if (d > best) best = d;
   }
   return best;
+}
+
+/**
+ * The CSR offsets of the transpose of `a` without building it: entries per column, as prefix
+ * sums (the first pass of {@link transpose}).
+ * @param a - the matrix
+ * @returns `a.cols + 1` offsets
+ */
+export function columnOffsets(a: Csr): Int32Array {
+  const nnz = a.indptr[a.rows];
+  const out = new Int32Array(a.cols + 1);
+  for (let p = 0; p < nnz; p++) out[a.indices[p] + 1]++;
+  for (let c = 0; c < a.cols; c++) out[c + 1] += out[c];
+  return out;
 }
 
 /**
@@ -191,7 +209,7 @@ export function maxRowNnz(a: Csr): number {
 export function buildMatrix(data: Interactions, opts: BuildMatrixOptions = {}): RatingMatrix {
   checkOptions(opts, BUILD_MATRIX_OPTION_NAMES);
   const duplicates = opts.duplicates ?? 'sum';
-  if (!DUPLICATES.includes(duplicates)) throw badOption('duplicates', duplicates, '"sum", "last" or "max"');
+  checkDuplicatePolicy(duplicates);
   if (opts.dropZeros !== undefined && typeof opts.dropZeros !== 'boolean') throw badOption('dropZeros', opts.dropZeros, 'true or false');
   const n = data.length;
   let values = data.value.subarray(0, n);

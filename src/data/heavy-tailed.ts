@@ -1,4 +1,4 @@
-import { Rng } from '../als/rng.js';
+import { Rng } from '../util/rng.js';
 import { badOption } from '../errors.js';
 import { createIdMap } from './id-map.js';
 import { lowerBound } from './synthetic.js';

@@ -2,7 +2,7 @@
  * K-fold splits by distinct (user, item) pair, for cross-validation.
  * see: scikit-learn `KFold` / `StratifiedKFold` (each sample in exactly one test fold).
  */
-import { Rng } from '../als/rng.js';
+import { Rng } from '../util/rng.js';
 import { AlsError, badOption, checkOptions } from '../errors.js';
 import { distinctPairs, partitionByPairs, type PairPartition } from './pairs.js';
 import type { Interactions } from './types.js';

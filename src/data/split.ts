@@ -1,4 +1,4 @@
-import { Rng } from '../als/rng.js';
+import { Rng } from '../util/rng.js';
 import { AlsError, badOption, checkOptions } from '../errors.js';
 import { distinctPairs, partitionByPairs, type PairPartition } from './pairs.js';
 import type { Interactions } from './types.js';

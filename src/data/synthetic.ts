@@ -1,4 +1,4 @@
-import { Rng } from '../als/rng.js';
+import { Rng } from '../util/rng.js';
 import { badOption, checkOptions } from '../errors.js';
 import { createIdMap } from './id-map.js';
 import type { Interactions } from './types.js';

@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import { train as trainModel, type FitOptions, type FitReport } from '../als/fit.js';
+import { train as trainModel, type FitOptions, type FitReport } from '../eval/fit.js';
 import type {
   AlsModel,
   Explanation,
@@ -14,7 +14,7 @@ import type {
   UserRecommendations,
   UsersForItemOptions,
 } from '../als/model.js';
-import { nextMacrotask } from '../als/yield.js';
+import { nextMacrotask } from '../util/yield.js';
 import type { TrainOptions, TrainProgress } from '../als/options.js';
 import { loadInteractions, type InteractionSource, type ParseOptions, type ParseProgress } from '../data/parse.js';
 import { splitInteractions, type SplitOptions } from '../data/split.js';

@@ -4,11 +4,11 @@
  * folds, best by mean, optional refit on all data); Bergstra & Bengio 2012 for random search
  * with log-uniform ranges.
  */
-import { defaultFeedback, train } from '../als/fit.js';
+import { defaultFeedback, train } from './fit.js';
 import type { AlsModel } from '../als/model.js';
 import type { TrainHooks } from '../als/train.js';
 import { resolveTrainOptions, type TrainOptions } from '../als/options.js';
-import { Rng } from '../als/rng.js';
+import { Rng } from '../util/rng.js';
 import { kFoldSplits, type Fold, type KFoldMethod } from '../data/kfold.js';
 import type { Interactions } from '../data/types.js';
 import { AlsError, badOption, checkOptions, isAlsError, throwIfAborted } from '../errors.js';

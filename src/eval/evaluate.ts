@@ -1,7 +1,7 @@
 import { csrFromTriplets } from '../data/csr.js';
-import type { Csr, Interactions } from '../data/types.js';
+import type { Csr, IdMap, Interactions } from '../data/types.js';
 import type { AlsModel } from '../als/model.js';
-import { nextMacrotask, now } from '../als/yield.js';
+import { nextMacrotask, now } from '../util/yield.js';
 import { AlsError, badOption, checkOptions, throwIfAborted } from '../errors.js';
 import type { RankingMetrics, RatingMetrics } from './metrics.js';
 import { RankingAccumulator } from './ranking.js';
@@ -35,11 +35,37 @@ export interface RankingEvaluation extends RankingMetrics {
   unknown: number;
 }
 
+/** What scoring needs of a model: its ids, feedback, training pairs and scores by row. `AlsModel` is one. */
+export interface Scorer {
+  /** User ids ↔ rows. */
+  users: IdMap;
+  /** Item ids ↔ rows. */
+  items: IdMap;
+  /** Its feedback (in `options`, as on a model). */
+  options: { feedback: 'explicit' | 'implicit' };
+  /** Training interactions by user row (excluded from rankings). */
+  seen: Csr;
+  /** Predicted score of user row `u` for item row `i`. */
+  predictIndex(u: number, i: number): number;
+  /** Scores of every item for user row `u`, into `out`. */
+  scoreUser(u: number, out: Float64Array): unknown;
+  /** Blocks of users through the WASM top-k kernel (a model has it; training's factor views score user by user). */
+  topKRows?: AlsModel['topKRows'];
+}
+
+/** Held-out interactions in a scorer's rows, aligned once (see {@link alignToModel}). */
+export interface AlignedTest {
+  /** The test matrix: users × items of the model, repeated pairs merged. */
+  matrix: Csr;
+  /** Test rows left out because their user or item is not in the model. */
+  unknown: number;
+}
+
 /**
  * Maps held-out interactions into the model's index space.
  * @returns the test matrix (users × items of the model, duplicates summed) and how many rows were unknown
  */
-export function alignToModel(model: AlsModel, test: Interactions): { matrix: Csr; unknown: number } {
+export function alignToModel(model: Pick<Scorer, 'users' | 'items' | 'options'>, test: Interactions): AlignedTest {
   const u = new Int32Array(test.length);
   const i = new Int32Array(test.length);
   const v = new Float64Array(test.length);
@@ -111,12 +137,23 @@ interface EvaluationRun {
 /** Every option of {@link EvaluateOptions} (typed: a new option fails to compile until listed): `{ K: 5 }` is refused, not ignored. */
 const EVALUATE_OPTION_NAMES = Object.keys({ k: 1, onProgress: 1, signal: 1, atKOnly: 1 } satisfies Record<keyof EvaluateOptions, 1>);
 
-function startEvaluation(model: AlsModel, test: Interactions, opts: EvaluateOptions): EvaluationRun {
+function startEvaluation(model: Scorer, test: Interactions, opts: EvaluateOptions): EvaluationRun {
+  const k = checkEvaluateOptions(opts);
+  checkHasRatings(test, model.options.feedback, 'test');
+  return scoreAligned(model, alignToModel(model, test), k, opts.atKOnly === true);
+}
+
+/** Checks {@link EvaluateOptions}; returns k. */
+function checkEvaluateOptions(opts: EvaluateOptions): number {
   checkOptions(opts, EVALUATE_OPTION_NAMES);
   const k = opts.k ?? 10;
   if (!Number.isInteger(k) || k < 1) throw badOption('k', k, 'an integer ≥ 1');
-  checkHasRatings(test, model.options.feedback, 'test');
-  const { matrix, unknown } = alignToModel(model, test);
+  return k;
+}
+
+/** An evaluation of a scorer on a test set already in its rows. */
+function scoreAligned(model: Scorer, aligned: AlignedTest, k: number, atKOnly: boolean): EvaluationRun {
+  const { matrix, unknown } = aligned;
   if (model.options.feedback === 'explicit') {
     const acc = new RatingAccumulator((uu, ii) => model.predictIndex(uu, ii), matrix);
     return { count: acc.count, add: (t) => acc.add(t), result: () => ({ ...acc.result(), unknown }) };
@@ -126,12 +163,12 @@ function startEvaluation(model: AlsModel, test: Interactions, opts: EvaluateOpti
       model.scoreUser(uu, out);
     },
     // Blocks of users through the WASM top-k kernel: the same scores and order as score + topK.
-    scoreBlock: (rows, kk, withScores) => model.topKRows(rows, kk, { exclude: model.seen, withScores }),
+    scoreBlock: model.topKRows && ((rows, kk, withScores) => model.topKRows!(rows, kk, { exclude: model.seen, withScores })),
     numItems: model.items.size,
     train: model.seen,
     test: matrix,
     k,
-    atKOnly: opts.atKOnly === true,
+    atKOnly,
   });
   return { count: acc.count, add: (t) => acc.add(t), result: () => ({ ...acc.result(), unknown }) };
 }
@@ -140,11 +177,11 @@ function startEvaluation(model: AlsModel, test: Interactions, opts: EvaluateOpti
  * Evaluates a model on held-out data: RMSE/MAE for explicit models, ranking metrics at `k`
  * (training items excluded from each user's ranking) for implicit ones. Runs in one
  * synchronous step: in a worker or a page use {@link evaluateModelAsync}, which yields.
- * @param model - the trained model
+ * @param model - the trained model (or any {@link Scorer})
  * @param test - held-out interactions (ids as in the training data)
  * @param opts - `k` (default 10)
  */
-export function evaluateModel(model: AlsModel, test: Interactions, opts: EvaluateOptions = {}): RatingEvaluation | RankingEvaluation {
+export function evaluateModel(model: Scorer, test: Interactions, opts: EvaluateOptions = {}): RatingEvaluation | RankingEvaluation {
   const run = startEvaluation(model, test, opts);
   for (let t = 0; t < run.count; t++) run.add(t);
   return run.result();
@@ -156,10 +193,23 @@ export function evaluateModel(model: AlsModel, test: Interactions, opts: Evaluat
  * the same bits as {@link evaluateModel}.
  * @throws AbortError when `signal` fires (checked between chunks)
  */
-export async function evaluateModelAsync(model: AlsModel, test: Interactions, opts: EvaluateOptions = {}): Promise<RatingEvaluation | RankingEvaluation> {
+export async function evaluateModelAsync(model: Scorer, test: Interactions, opts: EvaluateOptions = {}): Promise<RatingEvaluation | RankingEvaluation> {
+  throwIfAborted(opts.signal);
+  return runInSlices(startEvaluation(model, test, opts), opts);
+}
+
+/**
+ * {@link evaluateModelAsync} of a test set already aligned to the scorer's rows (validation
+ * aligns once and scores every iteration).
+ */
+export async function evaluateAligned(model: Scorer, aligned: AlignedTest, opts: EvaluateOptions = {}): Promise<RatingEvaluation | RankingEvaluation> {
+  throwIfAborted(opts.signal);
+  return runInSlices(scoreAligned(model, aligned, checkEvaluateOptions(opts), opts.atKOnly === true), opts);
+}
+
+/** Runs an evaluation user by user, yielding about every {@link YIELD_MS} with progress; the same bits as one synchronous pass. */
+async function runInSlices(run: EvaluationRun, opts: EvaluateOptions): Promise<RatingEvaluation | RankingEvaluation> {
   const { signal, onProgress } = opts;
-  throwIfAborted(signal);
-  const run = startEvaluation(model, test, opts);
   let last = now();
   for (let t = 0; t < run.count; t++) {
     run.add(t);

@@ -7,12 +7,10 @@
  * LightGBM): the same idea applied to ALS iterations.
  */
 import type { Csr, IdMap, Interactions } from '../data/types.js';
-import type { ResolvedTrainOptions, TrainProgress } from '../als/options.js';
-import type { Factors } from '../als/train.js';
-import { AlsModel } from '../als/model.js';
-import { loadKernels, type KernelRuntime } from '../wasm/kernels.js';
+import type { Factors, FactorView } from '../als/factors.js';
+import type { Feedback, TrainProgress } from '../als/options.js';
 import { badOption, checkOptions } from '../errors.js';
-import { checkHasRatings, evaluateModelAsync, isLowerBetter, metricsFor, type QualityMetric } from './evaluate.js';
+import { alignToModel, checkHasRatings, evaluateAligned, isLowerBetter, metricsFor, type AlignedTest, type QualityMetric } from './evaluate.js';
 
 /** Options of held-out validation during training (`validation` in `train`'s options). */
 export interface ValidationOptions {
@@ -71,7 +69,7 @@ interface ResolvedValidation {
  * Checks validation options against the feedback type.
  * @throws AlsError `BAD_OPTION` naming `validation.<field>` and the allowed values
  */
-export function resolveValidation(v: ValidationOptions, feedback: ResolvedTrainOptions['feedback']): ResolvedValidation {
+export function resolveValidation(v: ValidationOptions, feedback: Feedback): ResolvedValidation {
   if (typeof v !== 'object' || v === null) throw badOption('validation', v, 'an object { data, metric?, k?, every?, patience? }');
   checkOptions(v, VALIDATION_OPTION_NAMES, 'validation');
   const d = v.data as Partial<Interactions> | undefined;
@@ -90,7 +88,23 @@ export function resolveValidation(v: ValidationOptions, feedback: ResolvedTrainO
   return { data: v.data, metric, k: int(v.k, 'k', 10, 1), every: int(v.every, 'every', 1, 1), patience: int(v.patience, 'patience', 0, 0) };
 }
 
-/** Watches one training run: plug {@link afterIteration} and {@link restartScore} into `trainFactors`'s hooks. */
+/** What the model is trained on: its feedback, ids and seen-items matrix (the rows the factor views use). */
+export interface ValidatedRun {
+  /** The run's feedback. */
+  feedback: Feedback;
+  /** User ids ↔ rows. */
+  users: IdMap;
+  /** Item ids ↔ rows. */
+  items: IdMap;
+  /** Training interactions by user row (left out of rankings). */
+  seen: Csr;
+}
+
+/**
+ * Watches one training run: plug {@link Validator.observe} and {@link Validator.restartScore}
+ * into `trainFactors`'s hooks. The held-out set is put in the run's rows once; each
+ * evaluation scores the run's factor views in place (no model, no copy but the best factors).
+ */
 export class Validator {
   private readonly history: ValidationPoint[] = [];
   private best: ValidationPoint | null = null;
@@ -98,47 +112,43 @@ export class Validator {
   /** Per restart: best signed score and evaluations since it improved. */
   private readonly perRestart = new Map<number, { best: number; stale: number }>();
   private stoppedEarly = false;
-  private runtime?: KernelRuntime;
   private readonly sign: number;
+  private readonly aligned: AlignedTest;
 
   /**
    * @param v - resolved validation options
-   * @param train - what the model is trained on: ids, options and the seen-items matrix
+   * @param run - what the model is trained on
    * @param emit - progress sink for `validation` and `validating` events
    * @param signal - cancels a running evaluation between chunks of users
    */
   constructor(
     private readonly v: ResolvedValidation,
-    private readonly train: { options: ResolvedTrainOptions; users: IdMap; items: IdMap; seen: Csr },
+    private readonly run: ValidatedRun,
     private readonly emit: (p: TrainProgress) => void,
     private readonly signal?: AbortSignal,
   ) {
     this.sign = isLowerBetter(v.metric) ? 1 : -1;
+    this.aligned = alignToModel({ users: run.users, items: run.items, options: { feedback: run.feedback } }, v.data);
   }
 
   /**
    * Scores the current factors (every `every` iterations); returns true to stop this restart.
-   * @param s - the restart, iteration and views of the current factors (copied if kept)
+   * @param view - the restart, iteration and read-only views of the current factors
    */
-  async afterIteration(s: { restart: number; iteration: number; factors: Factors }): Promise<boolean> {
-    if (s.iteration % this.v.every !== 0) return false;
-    const factors = copyFactors(s.factors);
-    // One kernel memory for every evaluation of the run, not one per iteration.
-    this.runtime ??= await loadKernels({ variant: this.train.options.kernels });
-    this.runtime.arena.reset();
-    // Scoring never solves, so λ and the weighting of new users' histories do not matter here; while training measures an 'auto' λ the options still hold NaN.
-    const options = { ...this.train.options, weighting: 'none' as const, ...(Number.isFinite(this.train.options.regularization) ? {} : { regularization: 0 }) };
-    const model = await AlsModel.create({ ...this.train, options, factors }, this.train.options.kernels, this.runtime);
+  async observe(view: FactorView): Promise<boolean> {
+    if (view.iteration % this.v.every !== 0) return false;
+    const { restart, iteration } = view;
+    const scorer = { ...this.run, options: { feedback: this.run.feedback }, predictIndex: view.predict, scoreUser: view.scoreUser };
     // In chunks of users that yield (progress `validating`): a big validation set must not stall the worker.
-    const onProgress = (p: { usersDone: number; usersTotal: number }) => this.emit({ stage: 'validating', restart: s.restart, iteration: s.iteration, usersDone: p.usersDone, usersTotal: p.usersTotal });
+    const onProgress = (p: { usersDone: number; usersTotal: number }) => this.emit({ stage: 'validating', restart, iteration, usersDone: p.usersDone, usersTotal: p.usersTotal });
     // Watching an @k metric: the full-ranking ones (AUC, MPR) are not computed.
     const atKOnly = ['precision', 'recall', 'map', 'ndcg'].includes(this.v.metric);
-    const r = (await evaluateModelAsync(model, this.v.data, { k: this.v.k, signal: this.signal, onProgress, atKOnly })) as unknown as Record<string, number>;
+    const r = (await evaluateAligned(scorer, this.aligned, { k: this.v.k, signal: this.signal, onProgress, atKOnly })) as unknown as Record<string, number>;
     const value = r[this.v.metric];
-    const point = { restart: s.restart, iteration: s.iteration, value };
+    const point = { restart, iteration, value };
     this.history.push(point);
-    const state = this.perRestart.get(s.restart) ?? { best: Infinity, stale: 0 };
-    this.perRestart.set(s.restart, state);
+    const state = this.perRestart.get(restart) ?? { best: Infinity, stale: 0 };
+    this.perRestart.set(restart, state);
     if (!Number.isNaN(value) && this.sign * value < state.best) {
       state.best = this.sign * value;
       state.stale = 0;
@@ -147,9 +157,9 @@ export class Validator {
     }
     if (!Number.isNaN(value) && (this.best === null || this.sign * value < this.sign * this.best.value)) {
       this.best = point;
-      this.bestFactors = factors;
+      this.bestFactors = view.copy();
     }
-    this.emit({ stage: 'validation', restart: s.restart, iteration: s.iteration, metric: this.v.metric, value, best: this.best?.value ?? NaN });
+    this.emit({ stage: 'validation', restart, iteration, metric: this.v.metric, value, best: this.best?.value ?? NaN });
     const stop = this.v.patience > 0 && state.stale >= this.v.patience;
     if (stop) this.stoppedEarly = true;
     return stop;
@@ -170,15 +180,4 @@ export class Validator {
   report(): ValidationReport {
     return { metric: this.v.metric, k: this.v.k, history: this.history, best: this.best, stoppedEarly: this.stoppedEarly };
   }
-}
-
-function copyFactors(f: Factors): Factors {
-  return {
-    factors: f.factors,
-    userFactors: f.userFactors.slice(),
-    itemFactors: f.itemFactors.slice(),
-    userBiases: f.userBiases?.slice(),
-    itemBiases: f.itemBiases?.slice(),
-    globalMean: f.globalMean,
-  };
 }

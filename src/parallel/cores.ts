@@ -1,10 +1,22 @@
 /** How many threads this machine offers, and the default `workers` of a training run. */
 
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+import { isNode } from '../util/env.js';
 
-// Node's core count needs node:os; a variable specifier keeps browser bundlers away from it.
-const nodeOsName = 'node:os';
-const nodeOs = isNode ? ((await import(/* @vite-ignore */ nodeOsName)) as typeof import('node:os')) : undefined;
+type NodeOs = typeof import('node:os');
+
+/**
+ * Node's core count needs node:os. No top-level await (bundlers' default worker format, iife,
+ * refuses it): `process.getBuiltinModule` (Node ≥ 20.16) reads it synchronously; older Node
+ * starts a dynamic import whose result is used from the next tick on (one core until then).
+ * A variable specifier keeps browser bundlers away from it.
+ */
+let nodeOs: NodeOs | undefined;
+if (isNode) {
+  const nodeOsName = 'node:os';
+  const getBuiltin = (process as { getBuiltinModule?: (name: string) => unknown }).getBuiltinModule;
+  if (typeof getBuiltin === 'function') nodeOs = getBuiltin(nodeOsName) as NodeOs;
+  else void import(/* @vite-ignore */ nodeOsName).then((m: NodeOs) => (nodeOs = m));
+}
 
 /** Cores here: `navigator.hardwareConcurrency` in browsers, `os.availableParallelism()` in Node (≥ 1). */
 export function hardwareThreads(): number {

@@ -12,49 +12,56 @@ import type { HelperInit, Protocol } from './protocol.js';
 export type ChunkKernels = Record<string, (...args: number[]) => number>;
 
 /**
+ * Solves rows [r0, r1) with the kernel of solve job `job` — the one dispatch of feedback ×
+ * solver, used by the engine thread's single-thread sweep and by every pool thread.
+ * @param p - the job parameters (see PROTOCOL.PARAMS for the order)
+ * @param lossOut - implicit solves: where to leave the rows' share of the loss (0 = not asked)
+ * @returns the kernel status: −1, or the first row whose system is not positive definite
+ */
+export function solveChunk(K: ChunkKernels, C: Protocol, job: number, p: ArrayLike<number>, r0: number, r1: number, scratch: number, lossOut: number): number {
+  const out = p[0], other = p[1], gram = p[2], indptr = p[3], indices = p[4], values = p[5], f = p[6], lambda = p[7];
+  if (job === C.JOB_IMPLICIT) return K.solveImplicitRows(out, other, gram, indptr, indices, values, f, lambda, r0, r1, scratch, lossOut);
+  if (job === C.JOB_CG) return K.solveImplicitRowsCG(out, other, gram, indptr, indices, values, f, lambda, p[16], r0, r1, scratch, lossOut);
+  if (job === C.JOB_EXPLICIT) return K.solveExplicitRows(out, other, indptr, indices, values, f, lambda, p[8], p[9], p[10], p[11], r0, r1, scratch);
+  if (job === C.JOB_EXPLICIT_CG) return K.solveExplicitRowsCG(out, other, indptr, indices, values, f, lambda, p[8], p[9], p[10], p[11], p[16], r0, r1, scratch);
+  throw new Error(`unknown pool job ${job}`);
+}
+
+/** Index of the first non-finite value of `v`, or −1. */
+export function firstNonFinite(v: Float64Array): number {
+  for (let j = 0; j < v.length; j++) if (!Number.isFinite(v[j])) return j;
+  return -1;
+}
+
+/**
  * Runs chunk `c` of the current job on thread `thread` and stores its result (loss, status,
  * first non-finite output) in the job's results array. Chunk results do not depend on the
  * thread that ran them: each thread has its own scratch and rows are independent.
+ * @param solve - {@link solveChunk}, and `nonFinite` - {@link firstNonFinite} (passed in: this function stays self-contained)
  * @returns true when the chunk failed (a row not positive definite, or non-finite output)
  */
-export function runChunk(K: ChunkKernels, memory: WebAssembly.Memory, ctl: Int32Array, params: Float64Array, C: Protocol, c: number, thread: number): boolean {
+export function runChunk(K: ChunkKernels, memory: WebAssembly.Memory, ctl: Int32Array, params: Float64Array, C: Protocol, c: number, thread: number, solve: typeof solveChunk, nonFinite: typeof firstNonFinite): boolean {
   const job = ctl[C.JOB];
-  const [out, other, gram, indptr, indices, values, f, lambda, weighted, mu, biasA, biasB, bounds, results, scratchBase, stride, steps] = params;
+  const out = params[0], other = params[1], gram = params[2], f = params[6], bounds = params[12], results = params[13];
   if (job === C.JOB_GRAM) {
     // (Y, n, k, out) in the first four parameters; chunk c = output block row c.
-    K.gramianBlocks(out, other, gram, indptr, c, c + 1);
+    K.gramianBlocks(out, other, gram, params[3], c, c + 1);
     return false;
   }
   const i32 = new Int32Array(memory.buffer);
   const r0 = i32[(bounds >>> 2) + c];
   const r1 = i32[(bounds >>> 2) + c + 1];
-  const scratch = scratchBase + thread * stride;
   let status = -1;
   let loss = 0;
-  if (job === C.JOB_IMPLICIT || job === C.JOB_CG) {
-    // μ ≠ 0 asks for the chunk's share of the loss (the item side, after the user side).
-    const lossOut = mu !== 0 ? results + c * C.RESULT_BYTES : 0;
-    status =
-      job === C.JOB_CG
-        ? K.solveImplicitRowsCG(out, other, gram, indptr, indices, values, f, lambda, steps, r0, r1, scratch, lossOut)
-        : K.solveImplicitRows(out, other, gram, indptr, indices, values, f, lambda, r0, r1, scratch, lossOut);
-    if (lossOut !== 0) loss = new Float64Array(memory.buffer, lossOut, 1)[0];
-  }
-  else if (job === C.JOB_EXPLICIT) status = K.solveExplicitRows(out, other, indptr, indices, values, f, lambda, weighted, mu, biasA, biasB, r0, r1, scratch);
-  else if (job === C.JOB_EXPLICIT_CG) status = K.solveExplicitRowsCG(out, other, indptr, indices, values, f, lambda, weighted, mu, biasA, biasB, steps, r0, r1, scratch);
-  else if (job === C.JOB_IMPLICIT_LOSS) loss = K.implicitLossRows(out, other, gram, indptr, indices, values, f, r0, r1);
-  else if (job === C.JOB_EXPLICIT_LOSS) loss = K.explicitLossRows(out, other, indptr, indices, values, f, mu, biasA, biasB, r0, r1);
-  else throw new Error(`unknown pool job ${job}`);
   let bad = -1;
-  if ((job <= C.JOB_EXPLICIT || job === C.JOB_EXPLICIT_CG) && status < 0) {
+  if (job === C.JOB_EXPLICIT_LOSS) {
+    loss = K.explicitLossRows(out, other, params[3], params[4], params[5], f, params[9], params[10], params[11], r0, r1);
+  } else {
+    const lossOut = params[17] !== 0 ? results + c * C.RESULT_BYTES : 0;
+    status = solve(K, C, job, params, r0, r1, params[14] + thread * params[15], lossOut);
+    if (lossOut !== 0) loss = new Float64Array(memory.buffer, lossOut, 1)[0];
     // The check the single-thread sweep does on the engine thread, here in parallel.
-    const v = new Float64Array(memory.buffer, out + r0 * f * 8, (r1 - r0) * f);
-    for (let j = 0; j < v.length; j++) {
-      if (!Number.isFinite(v[j])) {
-        bad = j;
-        break;
-      }
-    }
+    if (status < 0) bad = nonFinite(new Float64Array(memory.buffer, out + r0 * f * 8, (r1 - r0) * f));
   }
   new Float64Array(memory.buffer, results + c * C.RESULT_BYTES, 1)[0] = loss;
   const r = (results + c * C.RESULT_BYTES) >>> 2;
@@ -70,9 +77,10 @@ export function runChunk(K: ChunkKernels, memory: WebAssembly.Memory, ctl: Int32
  * written to the control buffer (first thread wins) and stop the job; they never hang it.
  * @param init - module, memory, control buffer, protocol, thread index
  * @param post - sends `{ ready }` or `{ fatal }` to the engine thread
- * @param run - {@link runChunk} (passed in, so that this function stays self-contained)
+ * @param run - {@link runChunk}, `solve` - {@link solveChunk}, `nonFinite` - {@link firstNonFinite}
+ *   (passed in, so that this function stays self-contained)
  */
-export function helperMain(init: HelperInit, post: (message: unknown) => void, run: typeof runChunk): void {
+export function helperMain(init: HelperInit, post: (message: unknown) => void, run: typeof runChunk, solve: typeof solveChunk, nonFinite: typeof firstNonFinite): void {
   const { module, memory, control, protocol: C, index } = init;
   const ctl = new Int32Array(control, 0, C.CTL_INTS);
   const params = new Float64Array(control, C.PARAMS_BYTE, C.PARAMS);
@@ -105,7 +113,7 @@ export function helperMain(init: HelperInit, post: (message: unknown) => void, r
         if (Atomics.load(ctl, C.STOP) !== 0) break;
         const c = Atomics.add(ctl, C.NEXT, 1);
         if (c >= count) break;
-        if (run(K, memory, ctl, params, C, c, index)) Atomics.store(ctl, C.STOP, 1);
+        if (run(K, memory, ctl, params, C, c, index, solve, nonFinite)) Atomics.store(ctl, C.STOP, 1);
       }
     } catch (e) {
       Atomics.store(ctl, C.STOP, 1);

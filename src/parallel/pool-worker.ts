@@ -1,8 +1,8 @@
 /// <reference lib="webworker" />
 // A pool helper's entry in browsers: no logic, it hands the first message to helperMain.
-import { helperMain, runChunk } from './helper.js';
+import { firstNonFinite, helperMain, runChunk, solveChunk } from './helper.js';
 
 self.onmessage = (e: MessageEvent) => {
   self.onmessage = null;
-  helperMain(e.data, (m) => self.postMessage(m), runChunk);
+  helperMain(e.data, (m) => self.postMessage(m), runChunk, solveChunk, firstNonFinite);
 };

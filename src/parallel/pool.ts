@@ -13,11 +13,11 @@
 import { AlsError, abortError } from '../errors.js';
 import type { KernelVariant } from '../wasm/abi.js';
 import { loadKernels, type KernelRuntime } from '../wasm/kernels.js';
-import { nextMacrotask, type Yielder } from '../als/yield.js';
-import { helperMain, runChunk, type ChunkKernels } from './helper.js';
+import { nextMacrotask, type Yielder } from '../util/yield.js';
+import { firstNonFinite, helperMain, runChunk, solveChunk, type ChunkKernels } from './helper.js';
 import { PROTOCOL as C, type HelperInit } from './protocol.js';
+import { isNode } from '../util/env.js';
 
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
 /** A started helper thread, whatever runs it. */
 interface HelperThread {
@@ -47,9 +47,11 @@ const spawnNodeThread: SpawnHelper = async (init, onMessage, onError) => {
   const name = 'node:worker_threads';
   const { Worker: NodeWorker } = (await import(/* @vite-ignore */ name)) as typeof import('node:worker_threads');
   const source = `const { parentPort } = require('node:worker_threads');
+const solveChunk = ${solveChunk.toString()};
+const firstNonFinite = ${firstNonFinite.toString()};
 const runChunk = ${runChunk.toString()};
 const helperMain = ${helperMain.toString()};
-parentPort.once('message', (init) => helperMain(init, (m) => parentPort.postMessage(m), runChunk));`;
+parentPort.once('message', (init) => helperMain(init, (m) => parentPort.postMessage(m), runChunk, solveChunk, firstNonFinite));`;
   const worker = new NodeWorker(source, { eval: true, name: `als-wasm-pool-${init.index}` });
   worker.on('message', (m: { ready?: number }) => {
     // Referenced until ready (the engine awaits that message), then idle helpers must not hold the process.
@@ -209,7 +211,7 @@ export class WorkerPool {
         if (c >= job.count) break;
         let failed: boolean;
         try {
-          failed = runChunk(K, this.runtime.memory, ctl, params, C, c, 0);
+          failed = runChunk(K, this.runtime.memory, ctl, params, C, c, 0, solveChunk, firstNonFinite);
         } catch (e) {
           // A trap on the engine thread is the same kind of failure as one in a helper.
           throw new AlsError('WORKER_FAILED', `A kernel failed on the engine thread: ${(e as Error)?.message ?? e}. This is a bug; please report it.`, { worker: 0, message: String((e as Error)?.message ?? e) });

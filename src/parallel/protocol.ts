@@ -1,6 +1,6 @@
 /**
  * The wire between a worker pool and its helper threads: one small SharedArrayBuffer holding
- * an Int32 control block, 16 f64 job parameters and room for an error message, plus the job
+ * an Int32 control block, the f64 job parameters and room for an error message, plus the job
  * codes. Everything else (factors, CSR, chunk bounds, per-chunk results, scratch) lives in the
  * shared `WebAssembly.Memory`, laid out by the engine thread.
  *
@@ -38,14 +38,21 @@ export const PROTOCOL = {
   CTL_INTS: 16,
   /** Byte offset of the f64 job parameters. */
   PARAMS_BYTE: 64,
-  /** Number of f64 job parameters. */
-  PARAMS: 17,
+  /**
+   * Number of f64 job parameters. Solve and loss jobs, by index: 0 out/X, 1 other/Y, 2 YᵀY,
+   * 3 indptr, 4 indices, 5 values, 6 f, 7 λ, 8 weighted (explicit: ALS-WR), 9 μ (explicit),
+   * 10 biasOther | biasRow, 11 biasOut | biasCol, 12 chunk bounds (i32, COUNT + 1), 13 results
+   * (RESULT_BYTES per chunk), 14 scratch, 15 scratch bytes per thread, 16 CG steps, 17 whether
+   * an implicit solve also leaves each chunk's share of the loss in its result (1 or 0).
+   * Gram: Y, n, k, out.
+   */
+  PARAMS: 18,
   /** Byte offset of the error message (UTF-16). */
-  ERROR_BYTE: 200,
+  ERROR_BYTE: 208,
   /** Maximum UTF-16 units of the error message. */
   ERROR_CHARS: 512,
   /** Total bytes of the control buffer. */
-  BYTES: 200 + 2 * 512,
+  BYTES: 208 + 2 * 512,
   /** Bytes per chunk in the results array: f64 loss, i32 status (−1 or the failing row), i32 first non-finite offset (−1 none, −2 not run). */
   RESULT_BYTES: 16,
   /** Job: helpers return. */
@@ -56,8 +63,6 @@ export const PROTOCOL = {
   JOB_CG: 2,
   /** Job: explicit half-step (solveExplicitRows). */
   JOB_EXPLICIT: 3,
-  /** Job: implicit partial losses (implicitLossRows), one per chunk. */
-  JOB_IMPLICIT_LOSS: 4,
   /** Job: explicit partial losses (explicitLossRows), one per chunk. */
   JOB_EXPLICIT_LOSS: 5,
   /** Job: YᵀY, one 4-row block of the output per chunk (gramianBlocks). */
@@ -68,18 +73,6 @@ export const PROTOCOL = {
 
 /** The protocol table's type (what helpers receive). */
 export type Protocol = typeof PROTOCOL;
-
-/**
- * Job parameters, by f64 index. Solve and loss jobs: out/X, other/Y, YᵀY, indptr, indices,
- * values, f, λ, weighted (explicit: ALS-WR), μ (implicit: 1 = also the chunk's share of the loss), biasOther | biasRow, biasOut | biasCol, chunk bounds
- * (i32, COUNT + 1), results (RESULT_BYTES per chunk), scratch, scratch bytes per thread, and
- * the CG steps (both CG jobs).
- * Gram: Y, n, k, out.
- */
-export const P = {
-  OUT: 0, OTHER: 1, GRAM: 2, INDPTR: 3, INDICES: 4, VALUES: 5, F: 6, LAMBDA: 7, WEIGHTED: 8,
-  MU: 9, BIAS_A: 10, BIAS_B: 11, BOUNDS: 12, RESULTS: 13, SCRATCH: 14, SCRATCH_STRIDE: 15, STEPS: 16,
-} as const;
 
 /** What a pool helper receives once, at start-up. */
 export interface HelperInit {

@@ -3,6 +3,7 @@ import { AlsError } from '../errors.js';
 import type { KernelExports, KernelVariant } from './abi.js';
 import { Arena, MAX_PAGES, PAGE_BYTES, align } from './arena.js';
 import { createReferenceKernels } from './reference-kernels.js';
+import { isNode } from '../util/env.js';
 
 /** Kernels ready to run: the exports, their memory and the arena that lays out buffers in it. */
 export interface KernelRuntime {
@@ -39,7 +40,6 @@ export interface LoadKernelsOptions {
 type WasmVariant = Exclude<KernelVariant, 'reference'>;
 const WASM_ORDER: readonly WasmVariant[] = ['relaxed', 'simd', 'scalar'];
 
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
 // Literal `new URL('…', import.meta.url)` forms, one per build, so that bundlers (Vite,
 // webpack, …) see them and emit the .wasm files as assets. `../../build/` is right from both

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { autoRegularization, AUTO_REGULARIZATION_SCALE, largestSingularValue, regularizationTransferExponent } from '../../src/als/auto-regularization.js';
-import { train } from '../../src/als/fit.js';
+import { train } from '../../src/eval/fit.js';
 import { csrFromTriplets } from '../../src/data/csr.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
 

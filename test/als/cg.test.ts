@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { resolveTrainOptions } from '../../src/als/options.js';
-import { Rng } from '../../src/als/rng.js';
+import { Rng } from '../../src/util/rng.js';
 import { trainFactors } from '../../src/als/train.js';
 import type { KernelVariant } from '../../src/wasm/abi.js';
 import { kernelVariantsAvailable, loadKernels, type KernelRuntime } from '../../src/wasm/kernels.js';

@@ -8,9 +8,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { largestSingularValue } from '../../src/als/auto-regularization.js';
-import { train } from '../../src/als/fit.js';
+import { train } from '../../src/eval/fit.js';
 import type { AlsModel } from '../../src/als/model.js';
-import { Rng } from '../../src/als/rng.js';
+import { Rng } from '../../src/util/rng.js';
 import { fromRecords } from '../../src/data/parse.js';
 import { buildMatrix } from '../../src/data/csr.js';
 import type { InteractionRecord, Interactions } from '../../src/data/types.js';

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { toConfidence } from '../../src/als/confidence.js';
 import { resolveTrainOptions, type TrainOptions } from '../../src/als/options.js';
-import { estimateTrainingBytes, trainFactors, VALUE_BYTES } from '../../src/als/train.js';
+import { trainFactors } from '../../src/als/train.js';
+import { estimateTrainingBytes, VALUE_BYTES } from '../../src/als/budget.js';
 import { buildMatrix } from '../../src/data/csr.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
 import type { RatingMatrix } from '../../src/data/types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { train } from '../../src/als/fit.js';
+import { train } from '../../src/eval/fit.js';
 import { fromRecords } from '../../src/data/parse.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
 import { evaluateModel } from '../../src/eval/evaluate.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { initFactors } from '../../src/als/init.js';
-import { ln, Rng } from '../../src/als/rng.js';
+import { ln, Rng } from '../../src/util/rng.js';
 
 describe('Rng', () => {
   it('is reproducible and seed-dependent', () => {

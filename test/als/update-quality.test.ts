@@ -5,8 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { train, type FitOptions } from '../../src/als/fit.js';
-import { Rng } from '../../src/als/rng.js';
+import { train, type FitOptions } from '../../src/eval/fit.js';
+import { Rng } from '../../src/util/rng.js';
 import { fromRecords, parseText } from '../../src/data/parse.js';
 import { splitInteractions } from '../../src/data/split.js';
 import type { InteractionRecord, Interactions } from '../../src/data/types.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { train, type FitOptions } from '../../src/als/fit.js';
+import { train, type FitOptions } from '../../src/eval/fit.js';
 import type { AlsModel } from '../../src/als/model.js';
-import { Rng } from '../../src/als/rng.js';
+import { Rng } from '../../src/util/rng.js';
 import { toConfidence } from '../../src/als/confidence.js';
 import { fromRecords } from '../../src/data/records.js';
 import type { InteractionRecord } from '../../src/data/types.js';

@@ -3,7 +3,7 @@
  * kept, early stopping with patience, restarts compared on the held-out score, options checked.
  */
 import { describe, expect, it } from 'vitest';
-import { train } from '../../src/als/fit.js';
+import { train } from '../../src/eval/fit.js';
 import type { TrainProgress } from '../../src/als/options.js';
 import { splitInteractions } from '../../src/data/split.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { train } from '../../src/als/fit.js';
+import { train } from '../../src/eval/fit.js';
 import { BM25_B, BM25_K1, bm25Row, bm25Statistics, MIN_IDF } from '../../src/als/weighting.js';
 import { csrFromTriplets } from '../../src/data/csr.js';
 import { fromRecords } from '../../src/data/parse.js';

@@ -4,7 +4,7 @@
  * refit with the winner (issue 13).
  */
 import { describe, expect, it } from 'vitest';
-import { train } from '../../src/als/fit.js';
+import { train } from '../../src/eval/fit.js';
 import type { TrainProgress } from '../../src/als/options.js';
 import { generateHeavyTailed } from '../../src/data/heavy-tailed.js';
 import { splitInteractions } from '../../src/data/split.js';

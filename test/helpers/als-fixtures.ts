@@ -1,5 +1,5 @@
 /** Small matrices for ALS tests: random sparse, planted low-rank, checkerboard. */
-import { Rng } from '../../src/als/rng.js';
+import { Rng } from '../../src/util/rng.js';
 import { csrFromTriplets, transpose } from '../../src/data/csr.js';
 import type { RatingMatrix } from '../../src/data/types.js';
 import type { RefEntry } from './reference-als.js';

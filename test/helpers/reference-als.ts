@@ -5,7 +5,7 @@
  * the YᵀY + Yᵀ(Cᵘ − I)Y trick of the real implementation. Only for small problems.
  */
 import { initFactors } from '../../src/als/init.js';
-import { ln, Rng } from '../../src/als/rng.js';
+import { ln, Rng } from '../../src/util/rng.js';
 
 export interface RefEntry {
   u: number;

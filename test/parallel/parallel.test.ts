@@ -201,11 +201,11 @@ describe('WorkerPool', () => {
       const { arena, exports: K } = pool.runtime;
       const bounds = arena.putI32([0, 1, 2, 3, 4]);
       const results = arena.alloc(4 * PROTOCOL.RESULT_BYTES);
-      // A pointer far outside the memory: the loss kernel traps (out of bounds) in the helper,
+      // A pointer far outside the memory: the explicit loss kernel traps (out of bounds) in the helper,
       // the only thread computing here.
       const bad = 2 ** 32 - 64;
       const params = [bad, bad, bad, bad, bad, bad, 8, 0, 0, 0, 0, 0, bounds, results, 0, 0];
-      const err = await pool.run({ kind: PROTOCOL.JOB_IMPLICIT_LOSS, params, count: 4 }, { threads: 2, engineComputes: false }).catch((e: unknown) => e);
+      const err = await pool.run({ kind: PROTOCOL.JOB_EXPLICIT_LOSS, params, count: 4 }, { threads: 2, engineComputes: false }).catch((e: unknown) => e);
       expect(isAlsError(err) && err.code, String(err)).toBe('WORKER_FAILED');
       expect((err as Error).message).toMatch(/pool worker 1: .*out of bounds/);
       // The same pool then runs a good job (a Gram) on both threads.
@@ -228,7 +228,7 @@ describe('WorkerPool', () => {
       const bounds = pool.runtime.arena.putI32([0, 1]);
       const results = pool.runtime.arena.alloc(PROTOCOL.RESULT_BYTES);
       const bad = 2 ** 32 - 64;
-      const err = await pool.run({ kind: PROTOCOL.JOB_IMPLICIT_LOSS, params: [bad, bad, bad, bad, bad, bad, 8, 0, 0, 0, 0, 0, bounds, results, 0, 0], count: 1 }, { threads: 1 }).catch((e: unknown) => e);
+      const err = await pool.run({ kind: PROTOCOL.JOB_EXPLICIT_LOSS, params: [bad, bad, bad, bad, bad, bad, 8, 0, 0, 0, 0, 0, bounds, results, 0, 0], count: 1 }, { threads: 1 }).catch((e: unknown) => e);
       expect(isAlsError(err) && err.code, String(err)).toBe('WORKER_FAILED');
     } finally {
       pool.terminate();

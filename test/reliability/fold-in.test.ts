@@ -5,7 +5,7 @@
  * saved model file, and through the recommender.
  */
 import { describe, expect, it } from 'vitest';
-import { train } from '../../src/als/fit.js';
+import { train } from '../../src/eval/fit.js';
 import type { TrainOptions } from '../../src/als/options.js';
 import { parseText } from '../../src/data/parse.js';
 import { importFactors } from '../../src/io/factors-import.js';

@@ -5,9 +5,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { train } from '../../src/als/fit.js';
+import { train } from '../../src/eval/fit.js';
 import { resolveTrainOptions } from '../../src/als/options.js';
-import { estimateTrainingBytes, trainFactors } from '../../src/als/train.js';
+import { trainFactors } from '../../src/als/train.js';
+import { estimateTrainingBytes } from '../../src/als/budget.js';
 import { parseText } from '../../src/data/parse.js';
 import type { Csr, RatingMatrix } from '../../src/data/types.js';
 import { isAlsError } from '../../src/errors.js';

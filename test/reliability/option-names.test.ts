@@ -5,7 +5,7 @@
  * explicit model is not scored against the implied 1s of a file without ratings.
  */
 import { describe, expect, it } from 'vitest';
-import { train } from '../../src/als/fit.js';
+import { train } from '../../src/eval/fit.js';
 import type { AlsModel } from '../../src/als/model.js';
 import { resolveTrainOptions, type TrainOptions } from '../../src/als/options.js';
 import { fromRecords, parseText } from '../../src/data/parse.js';

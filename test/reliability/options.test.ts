@@ -4,7 +4,7 @@
  * row names the row and asks for λ > 0.
  */
 import { describe, expect, it } from 'vitest';
-import { train } from '../../src/als/fit.js';
+import { train } from '../../src/eval/fit.js';
 import type { TrainOptions } from '../../src/als/options.js';
 import { parseText } from '../../src/data/parse.js';
 import type { ParseOptions } from '../../src/data/parse-options.js';

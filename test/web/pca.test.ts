@@ -1,7 +1,7 @@
 /** The demo map's PCA against known answers. */
 import { describe, expect, it } from 'vitest';
 import { pca2 } from '../../web/pca.js';
-import { Rng } from '../../src/als/rng.js';
+import { Rng } from '../../src/util/rng.js';
 
 describe('pca2', () => {
   it('finds the two directions of largest variance of rotated, axis-scaled data', () => {

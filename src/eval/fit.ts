@@ -1,52 +1,21 @@
+/**
+ * `train`: the public training call — options checked, the matrix built, tuning or the λ
+ * calibration when asked for, held-out validation watching the run, and the model built.
+ */
 import { buildMatrix } from '../data/csr.js';
-import { weightMatrix } from './weighting.js';
+import { weightMatrix } from '../als/weighting.js';
 import type { Interactions } from '../data/types.js';
 import { badOption } from '../errors.js';
-import { AlsModel } from './model.js';
-import { resolveTrainOptions, type Feedback, type TrainOptions } from './options.js';
-import { trainFactors, type TrainHooks, type TrainReport } from './train.js';
-import { resolveValidation, Validator, type ValidationOptions } from '../eval/validation.js';
-import { calibrateRegularization, resolveTuneOptions, tuneOptions, type RegularizationCalibration, type TuneOptions, type TuneReport } from '../eval/tune.js';
-import { medianPositive } from './confidence.js';
-import { warmStartFactors, withWarmStartDefaults } from './warm-start.js';
+import { AlsModel } from '../als/model.js';
+import { resolveTrainOptions, type Feedback } from '../als/options.js';
+import { trainFactors, type TrainHooks } from '../als/train.js';
+import { medianPositive } from '../als/confidence.js';
+import type { FitOptions, FitReport, TrainResult } from './fit-types.js';
+import { resolveValidation, Validator } from './validation.js';
+import { calibrateRegularization, resolveTuneOptions, tuneOptions, type RegularizationCalibration, type TuneOptions } from './tune.js';
 
-/** Options of {@link train}: the training options, plus held-out validation (in-process only). */
-export interface FitOptions extends TrainOptions {
-  /**
-   * Score held-out data after each iteration (progress `validation` events), keep the factors
-   * of the best score, and optionally stop a restart early when it stops improving.
-   */
-  validation?: ValidationOptions;
-  /**
-   * Choose the options first: search λ, α, the confidence form, the factor count (biases for
-   * ratings) and the iteration count on a held-out part of `data` (successive halving, within
-   * `budgetSeconds`, default 60), then train on all of `data` with the winner. Options you set
-   * are kept fixed. `report.tuned` lists the chosen options and every run of the search.
-   */
-  tune?: boolean | TuneOptions;
-  /**
-   * Continue from this model's factors instead of the seeded random init: users and items it
-   * knows (by id) start from its rows (and biases), new ones from the usual init. `factors` and
-   * `feedback` default to the model's and must match it. Not combined with `tune`.
-   */
-  warmStart?: AlsModel;
-}
-
-/** The training report, plus how `train` chose options that were left to it. */
-export type FitReport = TrainReport & {
-  /** With `tune`: the search and its winner. */
-  tuned?: TuneReport;
-  /** Implicit feedback with the default λ: how it was measured on held-out pairs. */
-  regularizationCalibration?: RegularizationCalibration;
-};
-
-/** A trained model and how training went. */
-export interface TrainResult {
-  /** The model, ready to recommend. */
-  model: AlsModel;
-  /** Loss per iteration, seconds per iteration, restarts, kernel build; the tuning or λ calibration done. */
-  report: FitReport;
-}
+export type { FitOptions, FitReport, TrainResult } from './fit-types.js';
+import { warmStartFactors, withWarmStartDefaults } from '../als/warm-start.js';
 
 /**
  * The feedback a dataset suggests when the caller did not say: ratings (a value column, no
@@ -98,13 +67,13 @@ export async function train(data: Interactions, options: FitOptions = {}, hooks:
     }
   }
   const emit = options.onProgress ?? (() => {});
-  const validator = validation && new Validator(validation, { options: opts, users: data.users, items: data.items, seen: matrix.byUser }, emit, options.signal);
+  const validator = validation && new Validator(validation, { feedback: opts.feedback, users: data.users, items: data.items, seen: matrix.byUser }, emit, options.signal);
   const run = await trainFactors(matrix, opts, {
     onProgress: options.onProgress,
     signal: options.signal,
     users: data.users,
     items: data.items,
-    afterIteration: validator && ((s) => validator.afterIteration(s)),
+    observe: validator && ((view) => validator.observe(view)),
     restartScore: validator && ((r) => validator.restartScore(r)),
     runtime: hooks.runtime,
     pool: hooks.pool,
