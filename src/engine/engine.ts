@@ -140,15 +140,15 @@ export interface EngineInfo {
 /**
  * The whole engine: datasets, training, the current model and everything that uses it. It
  * runs unchanged in-thread (Node, tests) and inside the Web Worker, where Comlink forwards
- * the same method names. Cancellation: a run given `runId` can be stopped by {@link abort}.
+ * the same method names (worker/adapter.ts maps `signal` and `onProgress` onto messages).
+ * Long calls take `(data, options)` with `signal` and `onProgress` in the options.
  */
 export class Engine {
   private readonly datasets = new Map<number, { data: Interactions; handle: DatasetHandle }>();
   private nextDataset = 1;
   private model: AlsModel | null = null;
-  private readonly runs = new Map<number, AbortController>();
-  /** Keys of runs started without a `runId` (in-thread calls), so that dispose() stops them too. */
-  private nextLocalRun = -1;
+  /** The runs in progress, so that dispose() stops them. */
+  private readonly runs = new Set<AbortController>();
   /** Datasets that lived in a worker that died (see {@link restore}). */
   private readonly lostDatasets = new Set<number>();
   private restoredState: EngineInfo['restored'];
@@ -164,9 +164,9 @@ export class Engine {
    * Parses and indexes interactions and keeps them in the engine.
    * @returns a handle to pass to `train`, `split` or `evaluate`
    */
-  async load(source: InteractionSource, opts: LoadOptions & { runId?: number } = {}, onProgress = opts.onProgress): Promise<DatasetHandle> {
-    return this.withRun(opts, async (signal) => {
-      const { runId: _r, ...rest } = opts;
+  async load(source: InteractionSource, opts: LoadOptions = {}): Promise<DatasetHandle> {
+    return this.withRun(opts.signal, async (signal) => {
+      const { onProgress, signal: _s, ...rest } = opts;
       const data = await loadInteractions(source, { ...rest, signal, onProgress: onProgress as ParseOptions['onProgress'] });
       onProgress?.({ stage: 'index', rows: data.length, users: data.users.size, items: data.items.size });
       return this.keep(data);
@@ -188,11 +188,11 @@ export class Engine {
    * Trains a model on a dataset. The previous model stays in place until the new one is
    * complete, so a cancelled or failed run leaves it usable.
    */
-  async train(data: DatasetHandle | number, opts: EngineTrainOptions & { runId?: number } = {}, onProgress = opts.onProgress): Promise<TrainSummary> {
+  async train(data: DatasetHandle | number, opts: EngineTrainOptions = {}): Promise<TrainSummary> {
     const interactions = this.dataset(data);
     const validation = opts.validation && { ...opts.validation, data: this.dataset(opts.validation.data) };
-    return this.withRun(opts, async (signal) => {
-      const { runId: _r, warmStart, ...rest } = opts;
+    return this.withRun(opts.signal, async (signal) => {
+      const { onProgress, signal: _s, warmStart, ...rest } = opts;
       if (warmStart !== undefined && typeof warmStart !== 'boolean') throw badOption('warmStart', warmStart, 'true (continue from the current model) or false');
       const start = warmStart ? this.current() : undefined;
       // One run at a time uses the kept training memory; a concurrent run gets its own.
@@ -220,11 +220,11 @@ export class Engine {
    * @param data - a dataset handle, or records `{ user, item, value?, event? }`
    * @param opts - `users` / `items`: `'solve'` (default) or `'keep'`; progress (`update`) and cancel
    */
-  async update(data: DatasetHandle | number | InteractionRecord[], opts: UpdateOptions & { runId?: number } = {}, onProgress = opts.onProgress): Promise<UpdateSummary> {
+  async update(data: DatasetHandle | number | InteractionRecord[], opts: UpdateOptions = {}): Promise<UpdateSummary> {
     const model = this.current();
     const interactions = Array.isArray(data) ? data : this.dataset(data);
-    return this.withRun(opts, async (signal) => {
-      const { runId: _r, onProgress: _p, signal: _s, ...rest } = opts;
+    return this.withRun(opts.signal, async (signal) => {
+      const { onProgress, signal: _s, ...rest } = opts;
       // The kept training memory when it is free and of the model's build: repeated updates do not add memories.
       const reuse = !this.trainRuntimeBusy && this.trainRuntime?.variant === model.kernels;
       if (reuse) this.trainRuntimeBusy = true;
@@ -245,10 +245,10 @@ export class Engine {
    * `crossValidate`). With `refit`, the model trained on all the data with the best options
    * becomes the engine's model; otherwise the current model stays.
    */
-  async crossValidate(data: DatasetHandle | number, opts: EngineCrossValidateOptions & { runId?: number } = {}, onProgress = opts.onProgress): Promise<CrossValidationSummary> {
+  async crossValidate(data: DatasetHandle | number, opts: EngineCrossValidateOptions = {}): Promise<CrossValidationSummary> {
     const interactions = this.dataset(data);
-    return this.withRun(opts, async (signal) => {
-      const { runId: _r, ...rest } = opts;
+    return this.withRun(opts.signal, async (signal) => {
+      const { onProgress, signal: _s, ...rest } = opts;
       const { model, ...result } = await crossValidate(interactions, { ...rest, signal, onProgress }, { pool: this.pool });
       if (model) this.model = model;
       return { ...result, model: model ? this.modelInfo() : undefined };
@@ -263,12 +263,12 @@ export class Engine {
   /**
    * Top-k items for many known users (see `AlsModel.recommendMany`): blocks of users scored
    * against every item in WASM. Runs in slices of {@link SERVE_SLICE_USERS} users with a yield
-   * between them, so a worker keeps answering and `signal` (or `abort(runId)`) stops it.
+   * between them, so a worker keeps answering and `signal` stops it.
    */
-  async recommendMany(users: Id[], k = 10, opts: RecommendManyOptions & { runId?: number; signal?: AbortSignal } = {}): Promise<UserRecommendations[]> {
+  async recommendMany(users: Id[], k = 10, opts: RecommendManyOptions & { signal?: AbortSignal } = {}): Promise<UserRecommendations[]> {
     const model = this.current();
-    return this.withRun(opts, async (signal) => {
-      const { runId: _r, signal: _s, ...rest } = opts;
+    return this.withRun(opts.signal, async (signal) => {
+      const { signal: _s, ...rest } = opts;
       throwIfAborted(signal);
       if (!Array.isArray(users)) throw badOption('users', typeof users, 'an array of user ids');
       // Everything is checked before the first slice: a bad id or option fails at once, not half-way.
@@ -331,11 +331,11 @@ export class Engine {
   }
 
   /** Quality on held-out data: RMSE/MAE (explicit) or ranking metrics at k (implicit). */
-  async evaluate(test: DatasetHandle | number, opts: EvaluateOptions & { runId?: number } = {}, onProgress = opts.onProgress): Promise<RatingEvaluation | RankingEvaluation> {
+  async evaluate(test: DatasetHandle | number, opts: EvaluateOptions = {}): Promise<RatingEvaluation | RankingEvaluation> {
     const data = this.dataset(test);
     const model = this.current();
-    return this.withRun(opts, async (signal) => {
-      const { runId: _r, signal: _s, onProgress: _p, ...rest } = opts;
+    return this.withRun(opts.signal, async (signal) => {
+      const { signal: _s, onProgress, ...rest } = opts;
       // In chunks of users that yield: a worker keeps answering liveness pings and cancel.
       return evaluateModelAsync(model, data, { ...rest, signal, onProgress });
     });
@@ -381,11 +381,6 @@ export class Engine {
     };
   }
 
-  /** Answers at once: the client's liveness check while calls are pending. */
-  ping(): true {
-    return true;
-  }
-
   /**
    * Called by the worker client on a fresh worker that replaces one that died: loads the last
    * model's bytes (kept by the client), continues dataset ids after the dead worker's (so an
@@ -400,17 +395,12 @@ export class Engine {
     return this.restoredState;
   }
 
-  /** Cancels the run started with `runId` (its promise rejects with an AbortError). */
-  abort(runId: number): void {
-    this.runs.get(runId)?.abort();
-  }
-
   /** Drops the model and every dataset; stops the worker pool's threads (a later run starts new ones). */
   async dispose(): Promise<void> {
     this.model = null;
     this.datasets.clear();
     this.trainRuntime = null;
-    for (const c of this.runs.values()) c.abort();
+    for (const c of this.runs) c.abort();
     this.runs.clear();
     this.pool.terminate();
   }
@@ -466,20 +456,18 @@ export class Engine {
     return handle;
   }
 
-  /** Runs `fn` with a signal that fires on `opts.signal` (in-thread) or on `abort(opts.runId)`. */
-  private async withRun<T>(opts: { runId?: number; signal?: AbortSignal }, fn: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
-    // In-thread calls have no runId: they are registered too, so that dispose() stops them.
-    const key = opts.runId ?? this.nextLocalRun--;
+  /** Runs `fn` with a signal that fires on the caller's `signal` or on dispose(). */
+  private async withRun<T>(callerSignal: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
-    this.runs.set(key, controller);
-    const forward = () => controller.abort(opts.signal?.reason);
-    if (opts.signal?.aborted) forward();
-    opts.signal?.addEventListener('abort', forward);
+    this.runs.add(controller);
+    const forward = () => controller.abort(callerSignal?.reason);
+    if (callerSignal?.aborted) forward();
+    callerSignal?.addEventListener('abort', forward);
     try {
       return await fn(controller.signal);
     } finally {
-      this.runs.delete(key);
-      opts.signal?.removeEventListener('abort', forward);
+      this.runs.delete(controller);
+      callerSignal?.removeEventListener('abort', forward);
     }
   }
 }

@@ -1,11 +1,10 @@
 /// <reference lib="webworker" />
-// The worker entry: no logic, it only exposes the engine (see src/engine/engine.ts).
+// The worker entry: no logic, it only exposes the engine (see src/engine/engine.ts, adapter.ts).
 import * as Comlink from 'comlink';
 import { Engine } from '../engine/engine.js';
+import { workerApi } from './adapter.js';
 import './errors-transfer.js';
 
-const engine = new Engine();
-Comlink.expose(engine);
+Comlink.expose(workerApi(new Engine()));
 
-/** The API the worker exposes, derived from the code rather than restated. */
-export type WorkerApi = typeof engine;
+export type { WorkerApi } from './adapter.js';

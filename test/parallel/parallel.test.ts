@@ -10,6 +10,7 @@ import { trainFactors, type TrainHooks } from '../../src/als/train.js';
 import { buildMatrix } from '../../src/data/csr.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
 import { Engine } from '../../src/engine/engine.js';
+import { workerApi } from '../../src/worker/adapter.js';
 import { isAlsError } from '../../src/errors.js';
 import { defaultWorkers } from '../../src/parallel/cores.js';
 import { PoolKeeper } from '../../src/parallel/lease.js';
@@ -172,11 +173,9 @@ describe('the engine and its pool', () => {
     for (let j = 0; j < data.length; j++) lines.push(`${data.users.id(data.user[j])}\t${data.items.id(data.item[j])}\t${data.value[j]}`);
     const handle = await engine.load(lines.join('\n'), { format: 'tsv' });
     let sweeps = 0;
-    const run = engine.train(handle, {
-      feedback: 'implicit', factors: 32, iterations: 10_000, workers: 2, runId: 1, // as the worker client calls it
-      onProgress: (p) => {
-        if (p.stage === 'sweep' && ++sweeps === 3) void engine.dispose();
-      },
+    // As the worker calls it: through the adapter, with a run id and the callback apart.
+    const run = workerApi(engine).train(handle, { feedback: 'implicit', factors: 32, iterations: 10_000, workers: 2, runId: 1 }, (p) => {
+      if (p.stage === 'sweep' && ++sweeps === 3) void engine.dispose();
     });
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
     // A run without a run id (an in-thread call) is stopped by dispose() too (issue 14: it used to
