@@ -1,9 +1,11 @@
 /**
  * A consumer app (test/fixtures/consumer) imports the built package by name, is bundled by
- * Vite, and runs in headless Chromium: the worker is found, the .wasm files are emitted as
- * assets and load, and recommendations come back. `npm test` builds dist/ first.
+ * Vite with its defaults (no worker format: iife, which refuses top-level await), and runs in
+ * headless Chromium: the worker is found, the .wasm files are emitted as assets and load,
+ * recommendations come back, and the page's own bundle does not carry the engine. `npm test`
+ * builds dist/ first.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +32,17 @@ describe('a Vite consumer app that imports als-wasm by name', () => {
     expect(assets.filter((f) => f.endsWith('.wasm')).length).toBe(6); // 3 builds, plain and shared-memory
     expect(assets.some((f) => /pool-worker/i.test(f) && f.endsWith('.js'))).toBe(true);
     expect(assets.some((f) => /worker/i.test(f) && f.endsWith('.js'))).toBe(true);
+    // The page's own bundle (its entry and what that imports statically) holds the client only:
+    // the engine is in the worker, and in a chunk only in-thread mode imports.
+    const entry = /src="\/assets\/([^"]+\.js)"/.exec(readFileSync(join(app, 'dist/index.html'), 'utf8'))![1];
+    const main = new Set<string>();
+    const visit = (f: string) => {
+      if (main.has(f)) return;
+      main.add(f);
+      for (const m of readFileSync(join(app, 'dist/assets', f), 'utf8').matchAll(/(?:from|import)\s*"\.\/([^"]+\.js)"/g)) visit(m[1]);
+    };
+    visit(entry);
+    for (const f of main) expect(readFileSync(join(app, 'dist/assets', f), 'utf8'), f).not.toContain('solveImplicitRows');
 
     const server = await preview({ root: app, configFile: join(app, 'vite.config.ts'), preview: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
     const url = server.resolvedUrls!.local[0];

@@ -2,7 +2,7 @@
 // overhead per iteration, fold-in and top-10 latency. Results go to window.__results.
 import { AlsModel } from '../../src/als/model.js';
 import { resolveTrainOptions } from '../../src/als/options.js';
-import { Rng } from '../../src/als/rng.js';
+import { Rng } from '../../src/util/rng.js';
 import { createIdMap } from '../../src/data/id-map.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
 import { createRecommender } from '../../src/worker/client.js';

@@ -16,7 +16,7 @@
 import { autoRegularization, regularizationTransferExponent } from '../als/auto-regularization.js';
 import { weightMatrix, type Weighting } from '../als/weighting.js';
 import { medianPositive, toConfidence } from '../als/confidence.js';
-import type { RegularizationCalibration, TrainOnce, TunedParams, TuneOptions, TuneProgress, TuneReport, TuneTrial } from './tune-types.js';
+import type { RegularizationCalibration, TrainOnce, TunedParams, TuneOptions, TuneProgress, TuneReport, TuneTrial } from './fit-types.js';
 import { ALPHA_DEFAULT_LINEAR, TRAIN_DEFAULTS, type ConfidenceForm, type Feedback, type TrainOptions, type TrainProgress } from '../als/options.js';
 import { Rng } from '../util/rng.js';
 import { now } from '../util/yield.js';
@@ -27,7 +27,7 @@ import type { Interactions, RatingMatrix } from '../data/types.js';
 import { AlsError, badOption, checkOptions, isAlsError, throwIfAborted } from '../errors.js';
 import { isLowerBetter, metricsFor, type QualityMetric } from './evaluate.js';
 
-export type { RegularizationCalibration, TrainOnce, TunedParams, TuneOptions, TuneProgress, TuneReport, TuneTrial } from './tune-types.js';
+export type { RegularizationCalibration, TrainOnce, TunedParams, TuneOptions, TuneProgress, TuneReport, TuneTrial } from './fit-types.js';
 
 /** Every option of {@link TuneOptions} (typed: a new option fails to compile until listed). */
 const TUNE_OPTION_NAMES = Object.keys({ budgetSeconds: 1, metric: 1, k: 1 } satisfies Record<keyof TuneOptions, 1>);

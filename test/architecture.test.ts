@@ -1,0 +1,101 @@
+/**
+ * The module structure of src/: no import cycles, and no import from a lower layer into a
+ * higher one, with the layers as README.md writes them down ("### Layers"). Every import
+ * counts: value and type-only, static, re-exports and literal dynamic `import()`.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+}
+
+/** Relative imports of a module's text (comments stripped), resolved to repository paths. */
+export function importsOf(file: string, text: string): string[] {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const specs = [...code.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g), ...code.matchAll(/(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g), ...code.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]);
+  return specs.filter((s) => s.startsWith('.')).map((s) => relative(root, join(dirname(file), s)).replace(/\.js$/, '.ts'));
+}
+
+/** The layers of README.md, lowest first: each a list of path prefixes (`src/als/`) or files (`src/index.ts`). */
+export function readmeLayers(readme: string): string[][] {
+  const block = /<!-- layers: lowest first -->([\s\S]*?)<!-- \/layers -->/.exec(readme);
+  if (!block) throw new Error('README.md has no <!-- layers --> list');
+  return block[1]
+    .split('\n')
+    .filter((l) => /^\d+\. /.test(l))
+    .map((l) => [...l.split(' — ')[0].matchAll(/`([^`]+)`/g)].map((m) => m[1]));
+}
+
+/** The layer of a path: the index of the layer whose entry names it (a folder prefix or the file). */
+function layerOf(layers: string[][], path: string): number {
+  const i = layers.findIndex((entries) => entries.some((e) => (e.endsWith('/') ? path.startsWith(e) : path === e)));
+  if (i < 0) throw new Error(`${path} is in no layer of README.md: add it to the list`);
+  return i;
+}
+
+/** Strongly connected components with more than one module, or a module importing itself (Tarjan). */
+export function cycles(graph: Map<string, string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const on = new Set<string>();
+  const out: string[][] = [];
+  let next = 0;
+  const visit = (v: string) => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    on.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (on.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const scc: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        on.delete(w);
+        scc.push(w);
+      } while (w !== v);
+      if (scc.length > 1 || (graph.get(v) ?? []).includes(v)) out.push(scc.sort());
+    }
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return out;
+}
+
+const graph = new Map(sources(join(root, 'src')).map((f) => [relative(root, f), importsOf(f, readFileSync(f, 'utf8'))]));
+const layers = readmeLayers(readFileSync(join(root, 'README.md'), 'utf8'));
+
+describe('module structure', () => {
+  it('reads imports of every kind, and finds a cycle (the checks can fail)', () => {
+    const text = "import type { A } from './a.js';\nexport { b } from '../b.js';\nimport './side.js';\nconst m = await import('./lazy.js');\n// import { no } from './comment.js';\n";
+    expect(importsOf(join(root, 'src/x/y.ts'), text)).toEqual(['src/x/a.ts', 'src/b.ts', 'src/x/side.ts', 'src/x/lazy.ts']);
+    expect(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]))).toEqual([['a', 'b', 'c']]);
+  });
+
+  it('the README lists the layers', () => {
+    expect(layers.length).toBeGreaterThanOrEqual(8);
+    expect(layers[0]).toContain('src/util/');
+  });
+
+  it('has no import cycle', () => {
+    expect(cycles(graph)).toEqual([]);
+  });
+
+  it('has no import from a lower layer into a higher one', () => {
+    const upward: string[] = [];
+    for (const [from, targets] of graph) {
+      for (const to of targets) if (layerOf(layers, to) > layerOf(layers, from)) upward.push(`${from} (layer ${layerOf(layers, from) + 1}) → ${to} (layer ${layerOf(layers, to) + 1})`);
+    }
+    expect(upward).toEqual([]);
+  });
+});
