@@ -136,7 +136,7 @@ describe('als-wasm CLI', () => {
     expect(j.trials.map((t) => [t.factors, t.regularization])).toEqual([[1, 0.1], [1, 1], [3, 0.1], [3, 1]]);
     for (const t of j.trials) {
       expect(t.mean).toBeGreaterThan(0);
-      expect(t.std).toBeGreaterThanOrEqual(0);
+      expect(t.std).toBeGreaterThan(0); // the folds' scores differ
     }
     expect(j.best.score).toBe(Math.min(...j.trials.map((t) => t.mean)));
     expect(r.stderr.split('\n').filter((l) => /^\s+\d+\s.*±/.test(l))).toHaveLength(4);

@@ -41,19 +41,9 @@ export class Arena {
     return this.top - this.base;
   }
 
-  /** The highest end address handed out since construction or {@link Arena.resetPeak} (a high-water mark, in bytes from 0). */
+  /** The highest end address handed out since construction (a high-water mark, in bytes from 0). */
   get peak(): number {
     return this.high;
-  }
-
-  /** Restarts the high-water mark from the current top. */
-  resetPeak(): void {
-    this.high = this.top;
-  }
-
-  /** Bytes the memory could still grow to hold. */
-  get available(): number {
-    return this.maxPages * PAGE_BYTES - this.top;
   }
 
   /** Reserves `bytes` (aligned to `alignment`), growing the memory if needed; returns the pointer. */
