@@ -74,6 +74,7 @@ export {
   type EngineCrossValidateOptions,
   type CrossValidationSummary,
 } from './engine/engine.js';
+export type { ModelView } from './engine/model-view.js';
 export { resolveTuneOptions, tuneOptions, calibrateRegularization, TUNE_DEFAULT_BUDGET_SECONDS, type TuneOptions, type TuneReport, type TuneTrial, type TunedParams, type RegularizationCalibration } from './eval/tune.js';
 export { Validator, resolveValidation, type ValidationOptions, type ValidationReport, type ValidationPoint } from './eval/validation.js';
 export { metricsFor, isLowerBetter, type QualityMetric } from './eval/evaluate.js';

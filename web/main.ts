@@ -7,10 +7,9 @@ import {
   createRecommender,
   isAlsError,
   loadFromIndexedDB,
-  loadModel,
   saveToIndexedDB,
-  type AlsModel,
   type DatasetHandle,
+  type ModelView,
   type CrossValidationSummary,
   type Recommender,
   type ScoredItem,
@@ -23,7 +22,7 @@ import { byId, el, fmt, showError } from './ui/dom.js';
 import { genreColour, ItemMap } from './ui/item-map.js';
 import { LossChart } from './ui/loss-chart.js';
 
-/** What the page holds on this thread: ids, titles and a read-only copy of the model for drawing. */
+/** What the page holds on this thread: ids, titles and what the worker sent to draw the model. */
 interface PageState {
   rec: Recommender;
   /** The full dataset, and its train/test halves when a run held out data. */
@@ -32,8 +31,8 @@ interface PageState {
   items: Map<string, ItemInfo>;
   tastes: Map<string, [string, string]>;
   genres: string[];
-  /** The current model decoded here (reference kernels, nothing compiled): ids, history, factors for the map. */
-  model: AlsModel | null;
+  /** The current model as the worker describes it (ids, item factors for the map, popularity), and its ids as strings. */
+  model: (ModelView & { userIds: string[]; itemIds: string[] }) | null;
   busy: AbortController | null;
   myPicks: Map<string, number>;
   /** Whether `items` are the built-in catalogue's titles (dropped when a user file is loaded). */
@@ -449,18 +448,18 @@ function showCv(cv: CrossValidationSummary): void {
 
 // ---------- the model on this thread ----------
 
-/** After any model change: decode a read-only copy here, then redraw every panel. */
+/** After any model change: ask the worker for its view of the model, then redraw every panel. */
 async function modelChanged(): Promise<void> {
-  const bytes = await state.rec.save();
-  state.model = await loadModel(bytes, 'reference');
+  const view = await state.rec.modelView();
+  const users = view.users.map(String);
+  const items = view.items.map(String);
+  state.model = { ...view, userIds: users, itemIds: items };
   const m = state.model;
-  const users = m.users.ids().map(String);
-  const items = m.items.ids().map(String);
   $.userList.replaceChildren(...users.slice(0, 2000).map((u) => el('option', { attrs: { value: u } })));
   $.itemList.replaceChildren(...items.slice(0, 5000).map((i) => el('option', { attrs: { value: i, label: title(i) } })));
   // Rows scaled to unit length first: the map shows direction (taste), the same geometry as
   // "similar items" (cosine); a vector's length mostly tracks popularity and would dominate PC 1.
-  const { coords, explained } = pca2(unitRows(m.params.itemFactors, m.items.size, m.factors), m.items.size, m.factors);
+  const { coords, explained } = pca2(unitRows(m.itemFactors, items.length, m.factors), items.length, m.factors);
   map.setPoints(items.map((id, k) => ({ id, x: coords[2 * k], y: coords[2 * k + 1] })), (id) => state.items.get(id), state.genres);
   byId('map').setAttribute('aria-label', `Scatter plot of ${items.length} items by the first two principal components of their factors (${Math.round(explained * 100)} % of the variance); hover or use arrow keys for titles`);
   $.legend.replaceChildren(...state.genres.map((g) => el('li', null, el('span', { class: 'swatch', vars: { '--c': genreColour(g, state.genres) } }), g)));
@@ -492,9 +491,8 @@ function unitRows(M: Float64Array, rows: number, f: number): Float64Array {
 /** Item ids by number of training interactions, most first. */
 function popularItems(k: number): string[] {
   const m = state.model!;
-  const counts = new Int32Array(m.items.size);
-  for (let j = 0; j < m.seen.indices.length; j++) counts[m.seen.indices[j]]++;
-  return [...counts.keys()].sort((a, b) => counts[b] - counts[a] || a - b).slice(0, k).map((i) => String(m.items.id(i)));
+  const counts = m.itemCounts;
+  return [...counts.keys()].sort((a, b) => counts[b] - counts[a] || a - b).slice(0, k).map((i) => m.itemIds[i]);
 }
 
 // ---------- 3 · a user ----------
@@ -503,19 +501,17 @@ async function showUser(user: string): Promise<void> {
   const m = state.model;
   if (!m) return;
   $.user.value = user;
-  const u = m.users.index(user) ?? m.users.index(Number(user));
-  if (u === undefined) {
+  if (!m.userIds.includes(user)) {
     fill($.history, [], `No user “${user}” in the model.`);
     fill($.recs, []);
     return;
   }
   const taste = state.tastes.get(user);
   $.userTaste.textContent = taste ? `Planted taste of ${user}: ${taste[0]} and ${taste[1]} — the recommendations should be mostly these.` : '';
-  const rows: { i: number; v: number }[] = [];
-  for (let j = m.seen.indptr[u]; j < m.seen.indptr[u + 1]; j++) rows.push({ i: m.seen.indices[j], v: m.seen.values[j] });
-  rows.sort((a, b) => b.v - a.v);
-  const explicit = m.options.feedback === 'explicit';
-  fill($.history, rows.slice(0, 15).map((r) => itemRow(String(m.items.id(r.i)), undefined, 1, explicit ? `${'★'.repeat(Math.round(r.v))}` : `×${fmt(r.v, 3)}`)));
+  // Ids that look numeric were read as numbers: ask with the id as the model holds it.
+  const rows = await state.rec.history(m.users[m.userIds.indexOf(user)]);
+  const explicit = m.feedback === 'explicit';
+  fill($.history, rows.slice(0, 15).map((r) => itemRow(String(r.item), undefined, 1, explicit ? `${'★'.repeat(Math.round(r.value))}` : `×${fmt(r.value, 3)}`)));
   if (rows.length > 15) $.history.append(el('li', { class: 'empty' }, `… and ${rows.length - 15} more`));
   const top = await state.rec.recommend(user, 10);
   renderScored($.recs, top, (id) => void explainItem(user, id));
@@ -552,7 +548,7 @@ async function explainItem(user: string, item: string): Promise<void> {
 $.user.addEventListener('change', () => void showUser($.user.value.trim()));
 $.randomUser.addEventListener('click', () => {
   const m = state.model;
-  if (m && m.users.size) void showUser(String(m.users.id(Math.floor(Math.random() * m.users.size))));
+  if (m && m.userIds.length) void showUser(m.userIds[Math.floor(Math.random() * m.userIds.length)]);
 });
 
 // ---------- 4 · items ----------
@@ -561,7 +557,8 @@ async function showItem(item: string | undefined): Promise<void> {
   if (!state.model || item === undefined) return;
   $.item.value = item;
   try {
-    const sims = await state.rec.similarItems(isNaN(Number(item)) || state.model.items.index(item) !== undefined ? item : Number(item), 10);
+    const at = state.model.itemIds.indexOf(item);
+    const sims = await state.rec.similarItems(at >= 0 ? state.model.items[at] : isNaN(Number(item)) ? item : Number(item), 10);
     renderScored($.similar, sims, (id) => void showItem(id));
   } catch (e) {
     fill($.similar, [], (e as Error).message);
@@ -576,7 +573,7 @@ function renderPicks(): void {
   if (!m) return;
   const q = $.meSearch.value.trim().toLowerCase();
   const ids = q
-    ? m.items.ids().map(String).filter((id) => `${title(id)} ${state.items.get(id)?.genre ?? ''} ${id}`.toLowerCase().includes(q)).slice(0, 40)
+    ? m.itemIds.filter((id) => `${title(id)} ${state.items.get(id)?.genre ?? ''} ${id}`.toLowerCase().includes(q)).slice(0, 40)
     : popularItems(30);
   $.meItems.replaceChildren(
     ...ids.map((id) => {
@@ -586,7 +583,7 @@ function renderPicks(): void {
       // Kept in the model: a pick is an interaction now (an update adds, it cannot take back).
       if (state.me && state.myPicks.has(id)) b.disabled = true;
       b.addEventListener('click', () => {
-        const value = m.options.feedback === 'explicit' ? 5 : 1;
+        const value = m.feedback === 'explicit' ? 5 : 1;
         if (state.me) {
           state.myPicks.set(id, value);
           b.setAttribute('aria-pressed', 'true');
@@ -615,7 +612,7 @@ async function keepMe(picks = [...state.myPicks].map(([item, value]) => ({ item,
     return;
   }
   let id = state.me?.id ?? 'you';
-  for (let k = 2; !state.me && (m.users.index(id) !== undefined || m.users.index(Number(id)) !== undefined); k++) id = `you-${k}`;
+  for (let k = 2; !state.me && m.userIds.includes(id); k++) id = `you-${k}`;
   $.meAdd.disabled = true;
   try {
     const t0 = performance.now();
@@ -633,7 +630,7 @@ async function keepMe(picks = [...state.myPicks].map(([item, value]) => ({ item,
 async function updateMe(): Promise<void> {
   if (!state.model) return;
   // A retrained or loaded model does not know "you" any more: back to fold-in.
-  if (state.me && state.model.users.index(state.me.id) === undefined) state.me = null;
+  if (state.me && !state.model.userIds.includes(state.me.id)) state.me = null;
   $.meAdd.textContent = state.me ? `You are “${state.me.id}” in the model` : 'Add me to the model';
   $.meAdd.disabled = state.me !== null;
   if (state.me) {
@@ -652,7 +649,7 @@ async function updateMe(): Promise<void> {
   const top = await state.rec.recommendForNewUser(history, 10);
   const ms = performance.now() - t0;
   const unknown = top.unknownItems.length ? ` · ${top.unknownItems.length} not in this model` : '';
-  const how = top.fallback === 'popular' ? 'no pick is in this model: the most popular items' : `fold-in + top 10 over ${state.model.items.size} items`;
+  const how = top.fallback === 'popular' ? 'no pick is in this model: the most popular items' : `fold-in + top 10 over ${state.model.itemIds.length} items`;
   $.meStats.textContent = `${history.length} pick${history.length > 1 ? 's' : ''}${unknown} · ${how}: ${fmt(ms, 2)} ms (round trip to the worker).`;
   renderScored($.meRecs, top);
 }

@@ -30,6 +30,7 @@ import type { KernelVariant } from '../wasm/abi.js';
 import { kernelVariantsAvailable, loadKernels, type KernelRuntime } from '../wasm/kernels.js';
 import { defaultWorkers } from '../parallel/cores.js';
 import { PoolKeeper } from '../parallel/lease.js';
+import { modelView, userHistory, type ModelView } from './model-view.js';
 import { parallelSupport } from '../parallel/pool.js';
 
 /** A dataset held by the engine, referred to by `id` (the data itself stays where the engine runs). */
@@ -317,6 +318,17 @@ export class Engine {
   /** Items most similar to an item (cosine on item factors; `exclude` / `candidates` filter them). */
   async similarItems(item: Id, k = 10, opts: SimilarItemsOptions = {}): Promise<ScoredItem[]> {
     return this.current().similarItems(item, k, opts);
+  }
+
+  /** What a page needs to draw the current model: ids, item factors (a copy, transferred), popularity. */
+  async modelView(): Promise<ModelView> {
+    const view = modelView(this.current());
+    return Comlink.transfer(view, [view.itemFactors.buffer, view.itemCounts.buffer]);
+  }
+
+  /** A known user's training interactions, largest value first. */
+  async history(user: Id): Promise<{ item: Id; value: number }[]> {
+    return userHistory(this.current(), user);
   }
 
   /** Predicted score of a (user, item) pair. */
