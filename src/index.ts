@@ -44,7 +44,7 @@ export {
   type Explanation,
   type Contribution,
 } from './als/model.js';
-export { updateModel, type UpdateOptions, type UpdateReport, type UpdateResult, type UpdateProgress } from './als/update.js';
+export { updateModel, type UpdateOptions, type UpdateReport, type UpdateResult, type UpdateProgress, type UpdatableModel } from './als/update.js';
 export { topKBatch, type TopKBatch, type TargetRows, type BatchSelection } from './recommend/batch.js';
 export { evaluateModel, alignToModel, type RatingEvaluation, type RankingEvaluation } from './eval/evaluate.js';
 export { saveModel, loadModel } from './io/model-file.js';

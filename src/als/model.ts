@@ -119,8 +119,13 @@ export class AlsModel {
    * @example
    * const { model: next, report } = await model.update([{ user: 'ann', item: 'tea', value: 4 }]);
    */
-  update(data: Interactions | InteractionRecord[], options: UpdateOptions = {}): Promise<UpdateResult> {
+  update(data: Interactions | InteractionRecord[], options: UpdateOptions = {}): Promise<UpdateResult<AlsModel>> {
     return updateModel(this, data, options);
+  }
+
+  /** A model from new parts, served by this model's kernel build (what `update` makes its result with). */
+  withParts(parts: ModelParts): Promise<AlsModel> {
+    return AlsModel.create(parts, this.kernels);
   }
 
   /** Bytes of the WebAssembly memory this model scores in (reported by the engine's `info()`). */

@@ -6,12 +6,34 @@ import { fromRecords } from '../data/records.js';
 import type { InteractionRecord, Interactions } from '../data/types.js';
 import { AlsError, badOption, checkOptions, throwIfAborted } from '../errors.js';
 import { loadKernels, type KernelRuntime } from '../wasm/kernels.js';
-import { AlsModel } from './model.js';
+import type { Csr, IdMap } from '../data/types.js';
+import type { KernelVariant } from '../wasm/abi.js';
+import type { Factors } from './factors.js';
+import type { ModelParts } from './model-types.js';
+import type { ResolvedTrainOptions } from './options.js';
+import type { TrainReport } from './train.js';
 import { mergeInteractions, takeColumns, takeRows } from './update-data.js';
 import { solveRows, type UpdateProgress } from './update-solve.js';
 import { now } from '../util/yield.js';
 
 export type { UpdateProgress } from './update-solve.js';
+
+/**
+ * What an update reads of a model, and how it makes the next one — `AlsModel` is one. Named
+ * structurally so that this module does not import the model's (which offers `update`).
+ */
+export interface UpdatableModel<M> {
+  interactionsStored: boolean;
+  options: ResolvedTrainOptions;
+  users: IdMap;
+  items: IdMap;
+  params: Factors;
+  seen: Csr;
+  report?: TrainReport;
+  kernels: KernelVariant;
+  /** A model of the same kind from new parts, served by the same kernel build. */
+  withParts(parts: ModelParts): Promise<M>;
+}
 
 /** Options of {@link updateModel} (and `AlsModel.update`). */
 export interface UpdateOptions {
@@ -52,9 +74,9 @@ export interface UpdateReport {
 }
 
 /** The updated model and what the update did. */
-export interface UpdateResult {
+export interface UpdateResult<M> {
   /** A new model; the one updated is left as it was. */
-  model: AlsModel;
+  model: M;
   /** Counts and time. */
   report: UpdateReport;
 }
@@ -82,7 +104,7 @@ const UPDATE_OPTION_NAMES = Object.keys({ users: 1, items: 1, onProgress: 1, sig
  * const { model: next } = await model.update(await fromRecords([{ user: 'ann', item: 'tea', value: 4 }]));
  * next.recommend('ann', 10);
  */
-export async function updateModel(model: AlsModel, data: Interactions | InteractionRecord[], options: UpdateOptions = {}, hooks: { runtime?: KernelRuntime } = {}): Promise<UpdateResult> {
+export async function updateModel<M>(model: UpdatableModel<M>, data: Interactions | InteractionRecord[], options: UpdateOptions = {}, hooks: { runtime?: KernelRuntime } = {}): Promise<UpdateResult<M>> {
   checkOptions(options, UPDATE_OPTION_NAMES);
   for (const side of ['users', 'items'] as const) {
     const v = options[side];
@@ -146,18 +168,15 @@ export async function updateModel(model: AlsModel, data: Interactions | Interact
     if (bi) scatter(bi, items, 1, solved.biases!);
   }
   throwIfAborted(options.signal);
-  const next = await AlsModel.create(
-    {
-      options: opts,
-      users: merged.users,
-      items: merged.items,
-      factors: { factors: f, userFactors: X, itemFactors: Y, userBiases: bu, itemBiases: bi, globalMean: p.globalMean },
-      seen: merged.seen,
-      report: model.report,
-      interactionsStored: true,
-    },
-    model.kernels,
-  );
+  const next = await model.withParts({
+    options: opts,
+    users: merged.users,
+    items: merged.items,
+    factors: { factors: f, userFactors: X, itemFactors: Y, userBiases: bu, itemBiases: bi, globalMean: p.globalMean },
+    seen: merged.seen,
+    report: model.report,
+    interactionsStored: true,
+  });
   return {
     model: next,
     report: {

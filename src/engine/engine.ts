@@ -19,7 +19,7 @@ import type { TrainOptions, TrainProgress } from '../als/options.js';
 import { loadInteractions, type InteractionSource, type ParseOptions, type ParseProgress } from '../data/parse.js';
 import { splitInteractions, type SplitOptions } from '../data/split.js';
 import type { Id, InteractionRecord, Interactions, SkippedRows } from '../data/types.js';
-import { updateModel, type UpdateOptions, type UpdateReport } from '../als/update.js';
+import { updateModel, type UpdateOptions, type UpdateResult } from '../als/update.js';
 import { AlsError, badOption, checkOptions, throwIfAborted } from '../errors.js';
 import { evaluateModelAsync, type EvaluateOptions, type RankingEvaluation, type RatingEvaluation } from '../eval/evaluate.js';
 import { crossValidate, type CrossValidateOptions, type CrossValidationResult, type CvProgress } from '../eval/cross-validate.js';
@@ -127,7 +127,7 @@ export class Engine {
       // The kept training memory when it is free and of the model's build: repeated updates do not add memories.
       const reuse = !this.trainRuntimeBusy && this.trainRuntime?.variant === model.kernels;
       if (reuse) this.trainRuntimeBusy = true;
-      let result: Awaited<ReturnType<typeof updateModel>>;
+      let result: UpdateResult<AlsModel>;
       try {
         result = await updateModel(model, interactions, { ...rest, signal, onProgress }, { runtime: reuse ? this.trainRuntime! : undefined });
       } finally {
