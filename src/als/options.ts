@@ -19,6 +19,18 @@ export type ConfidenceForm = 'linear' | 'log' | 'scaled';
  * reaching the same loss and held-out quality after a few iterations.
  */
 export type Solver = 'cholesky' | 'cg';
+/**
+ * Number format of the implicit conjugate-gradient steps' products. `f64` throughout, or
+ * `mixed`: the row's gathered factor vectors stored once as f32 (half the bytes each step
+ * reads) and the steps' multiply-adds in f32 within blocks of four entries, their partial sums
+ * added in f64; x, r, p and the residual b − A·x (from the f64 factors and YᵀY) stay f64, so
+ * the warm-started steps head for the f64 solution (BENCHMARKS.md, "f32 panels for CG").
+ */
+export type Precision = 'f64' | 'mixed';
+
+/** The kernel's precision code (assembly/panel32.ts): 0 the f64 panel, 2 the f32 panel with f64 partial sums (MIXED_F32_ACC). */
+export const PRECISION_CODES: Record<Precision, number> = { f64: 0, mixed: 2 };
+
 /** How repeated (user, item) pairs combine. */
 export type DuplicatePolicy = 'sum' | 'last' | 'max';
 
@@ -88,6 +100,8 @@ export interface TrainOptions {
   solver?: Solver;
   /** Conjugate-gradient steps per row and half-step (`solver: 'cg'`, 1 … 100). Default 3. */
   cgSteps?: number;
+  /** Implicit feedback with `solver: 'cg'` only: the products' number format ({@link Precision}). Default `f64`. */
+  precision?: Precision;
   /**
    * Threads for the sweeps (1 … 256), the engine thread included: > 1 runs a pool of workers on
    * one shared WebAssembly memory, with results bit-identical to 1. Needs SharedArrayBuffer (a
@@ -130,6 +144,8 @@ export interface ResolvedTrainOptions {
   restarts: number;
   solver: Solver;
   cgSteps: number;
+  /** `f64` wherever `precision` does not apply. */
+  precision: Precision;
   workers: number;
   kernels: KernelVariant | 'auto';
 }
@@ -154,6 +170,7 @@ export const TRAIN_DEFAULTS = {
   restarts: 1,
   solver: 'cholesky' as Solver,
   cgSteps: 3,
+  precision: 'f64' as Precision,
   /** The cores here, at most 8 (resolved per call: see `defaultWorkers`). */
   workers: 'cores' as const,
   kernels: 'auto' as const,
@@ -202,6 +219,7 @@ export function resolveTrainOptions(opts: TrainOptions, defaultFeedback: Feedbac
     restarts: int(opts.restarts, 'restarts', TRAIN_DEFAULTS.restarts, 1, 1000),
     solver: oneOf(opts.solver, 'solver', TRAIN_DEFAULTS.solver, ['cholesky', 'cg'] as const),
     cgSteps: int(opts.cgSteps, 'cgSteps', TRAIN_DEFAULTS.cgSteps, 1, 100),
+    precision: oneOf(opts.precision, 'precision', TRAIN_DEFAULTS.precision, ['f64', 'mixed'] as const),
     workers: int(opts.workers, 'workers', defaultWorkers(), 1, 256),
     kernels: oneOf(opts.kernels, 'kernels', TRAIN_DEFAULTS.kernels, ['auto', 'relaxed', 'simd', 'scalar', 'reference'] as const),
   };
@@ -222,7 +240,7 @@ export function resolveTrainOptions(opts: TrainOptions, defaultFeedback: Feedbac
 /** Every option {@link TrainOptions} has (typed, so a new option fails to compile until listed): anything else is a typo, refused rather than ignored. */
 const TRAIN_OPTION_NAMES = Object.keys({
   feedback: 1, factors: 1, regularization: 1, weightedRegularization: 1, biases: 1, alpha: 1, confidence: 1, epsilon: 1, eventWeights: 1, weighting: 1,
-  duplicates: 1, iterations: 1, tolerance: 1, seed: 1, restarts: 1, solver: 1, cgSteps: 1, workers: 1, kernels: 1, onProgress: 1, signal: 1,
+  duplicates: 1, iterations: 1, tolerance: 1, seed: 1, restarts: 1, solver: 1, cgSteps: 1, precision: 1, workers: 1, kernels: 1, onProgress: 1, signal: 1,
 } satisfies Record<keyof TrainOptions, 1>);
 
 function num(v: unknown, name: string, dflt: number, min: number, exclusiveMin: boolean): number {

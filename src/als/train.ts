@@ -9,7 +9,7 @@ import { medianPositive, toConfidence } from './confidence.js';
 import { autoRegularization } from './auto-regularization.js';
 import { initFactors } from './init.js';
 import { heavyFirstOrder, inversePermutation, permutedIndptr, unpermuteRows } from './locality.js';
-import type { ResolvedTrainOptions, TrainProgress } from './options.js';
+import { PRECISION_CODES, type ResolvedTrainOptions, type TrainProgress } from './options.js';
 import { Rng } from './rng.js';
 import { now, Yielder } from './yield.js';
 import type { ValidationReport } from '../eval/validation.js';
@@ -214,6 +214,8 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
   const biases = explicit && opts.biases;
   const k = biases ? f + 1 : f;
   const cg = opts.solver === 'cg';
+  // The implicit CG kernel's panel: f64, or f32 with f64 accumulation (assembly/panel32.ts).
+  const precisionCode = PRECISION_CODES[opts.precision];
 
   const lease = workers.lease;
   const rt = lease?.pool.runtime ?? hooks.runtime ?? (await loadKernels({ variant: opts.kernels }));
@@ -393,7 +395,7 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
           ? K.solveExplicitRowsCG(out, other, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, weighted, globalMean, biasOther, biasOut, opts.cgSteps, r0, r1, scratch)
           : K.solveExplicitRows(out, other, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, weighted, globalMean, biasOther, biasOut, r0, r1, scratch)
         : cg
-          ? K.solveImplicitRowsCG(out, other, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, opts.cgSteps, r0, r1, scratch, lossOut)
+          ? K.solveImplicitRowsCG(out, other, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, opts.cgSteps, r0, r1, scratch, lossOut, precisionCode)
           : K.solveImplicitRows(out, other, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, r0, r1, scratch, lossOut);
       if (status >= 0) throw notPositiveDefinite(side, status, it);
       const bad = firstNonFinite(rt.arena.f64(out + r0 * f * 8, (r1 - r0) * f));
@@ -447,7 +449,7 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
     const weighted = explicit && opts.weightedRegularization ? 1 : 0;
     // The implicit item side also leaves each chunk's share of the loss in the results (μ = 1 asks for it).
     const mu = explicit ? globalMean : side === 'items' ? 1 : 0;
-    const params = [out, other, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, weighted, mu, biasOther, biasOut, s.boundsPtr, s.resultsPtr, scratch, scratchStride, opts.cgSteps];
+    const params = [out, other, Gp, s.indptrPtr, s.indicesPtr, s.valuesPtr, f, opts.regularization, weighted, mu, biasOther, biasOut, s.boundsPtr, s.resultsPtr, scratch, scratchStride, opts.cgSteps, precisionCode];
     await lease!.pool.run({ kind, params, count }, {
       threads,
       signal: hooks.signal,

@@ -19,7 +19,7 @@ export type ChunkKernels = Record<string, (...args: number[]) => number>;
  */
 export function runChunk(K: ChunkKernels, memory: WebAssembly.Memory, ctl: Int32Array, params: Float64Array, C: Protocol, c: number, thread: number): boolean {
   const job = ctl[C.JOB];
-  const [out, other, gram, indptr, indices, values, f, lambda, weighted, mu, biasA, biasB, bounds, results, scratchBase, stride, steps] = params;
+  const [out, other, gram, indptr, indices, values, f, lambda, weighted, mu, biasA, biasB, bounds, results, scratchBase, stride, steps, precision] = params;
   if (job === C.JOB_GRAM) {
     // (Y, n, k, out) in the first four parameters; chunk c = output block row c.
     K.gramianBlocks(out, other, gram, indptr, c, c + 1);
@@ -36,7 +36,7 @@ export function runChunk(K: ChunkKernels, memory: WebAssembly.Memory, ctl: Int32
     const lossOut = mu !== 0 ? results + c * C.RESULT_BYTES : 0;
     status =
       job === C.JOB_CG
-        ? K.solveImplicitRowsCG(out, other, gram, indptr, indices, values, f, lambda, steps, r0, r1, scratch, lossOut)
+        ? K.solveImplicitRowsCG(out, other, gram, indptr, indices, values, f, lambda, steps, r0, r1, scratch, lossOut, precision)
         : K.solveImplicitRows(out, other, gram, indptr, indices, values, f, lambda, r0, r1, scratch, lossOut);
     if (lossOut !== 0) loss = new Float64Array(memory.buffer, lossOut, 1)[0];
   }

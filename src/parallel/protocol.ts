@@ -39,13 +39,13 @@ export const PROTOCOL = {
   /** Byte offset of the f64 job parameters. */
   PARAMS_BYTE: 64,
   /** Number of f64 job parameters. */
-  PARAMS: 17,
+  PARAMS: 18,
   /** Byte offset of the error message (UTF-16). */
-  ERROR_BYTE: 200,
+  ERROR_BYTE: 208,
   /** Maximum UTF-16 units of the error message. */
   ERROR_CHARS: 512,
   /** Total bytes of the control buffer. */
-  BYTES: 200 + 2 * 512,
+  BYTES: 208 + 2 * 512,
   /** Bytes per chunk in the results array: f64 loss, i32 status (−1 or the failing row), i32 first non-finite offset (−1 none, −2 not run). */
   RESULT_BYTES: 16,
   /** Job: helpers return. */
@@ -73,12 +73,12 @@ export type Protocol = typeof PROTOCOL;
  * Job parameters, by f64 index. Solve and loss jobs: out/X, other/Y, YᵀY, indptr, indices,
  * values, f, λ, weighted (explicit: ALS-WR), μ (implicit: 1 = also the chunk's share of the loss), biasOther | biasRow, biasOut | biasCol, chunk bounds
  * (i32, COUNT + 1), results (RESULT_BYTES per chunk), scratch, scratch bytes per thread, and
- * the CG steps (both CG jobs).
+ * the CG steps (both CG jobs), the implicit CG panel's precision code (0 f64, 1 mixed).
  * Gram: Y, n, k, out.
  */
 export const P = {
   OUT: 0, OTHER: 1, GRAM: 2, INDPTR: 3, INDICES: 4, VALUES: 5, F: 6, LAMBDA: 7, WEIGHTED: 8,
-  MU: 9, BIAS_A: 10, BIAS_B: 11, BOUNDS: 12, RESULTS: 13, SCRATCH: 14, SCRATCH_STRIDE: 15, STEPS: 16,
+  MU: 9, BIAS_A: 10, BIAS_B: 11, BOUNDS: 12, RESULTS: 13, SCRATCH: 14, SCRATCH_STRIDE: 15, STEPS: 16, PRECISION: 17,
 } as const;
 
 /** What a pool helper receives once, at start-up. */
