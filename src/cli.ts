@@ -44,7 +44,9 @@ Usage:
       [--weighting none|bm25]
       [--iterations 15] [--tolerance 0] [--seed 42]
       [--restarts 1] [--solver cholesky|cg] [--workers CORES] [--skip-bad-rows] [--json]
-      [--tune [--tune-budget 60]]
+      [--precision f64|mixed] [--tune [--tune-budget 60]]
+      --precision (implicit, --solver cg): mixed keeps the CG steps' gathered factors in
+      f32 (faster; x, r and the residual stay f64); with --json the last line has "precision"
       --tune searches λ, α, the confidence form, factors (biases) and iterations on a
       held-out part of FILE within the budget (seconds, search and refit), then trains on
       all of FILE with the winner; options you give stay fixed. With --json the last line
@@ -82,7 +84,7 @@ const BOOLEAN_FLAGS = new Set(['json', 'weighted-regularization', 'no-weighted-r
 const READ_FLAGS = ['skip-bad-rows', 'delimiter', 'decimal', 'max-line-length'];
 /** Every flag each command accepts. */
 const COMMAND_FLAGS: Record<string, string[]> = {
-  train: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', ...READ_FLAGS, 'json'],
+  train: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'precision', 'workers', ...READ_FLAGS, 'json'],
   evaluate: ['model', 'test', 'k', ...READ_FLAGS, 'json'],
   cv: ['feedback', 'folds', 'grid', 'metric', 'k', 'iterations', 'restarts', 'biases', 'no-biases', 'seed', 'patience', 'factors', 'regularization', 'alpha', 'confidence', 'weighting', 'solver', 'out', ...READ_FLAGS, 'json'],
   recommend: ['model', 'user', 'k', ...RECOMMEND_BATCH_FLAGS, 'json'],
@@ -322,6 +324,7 @@ async function cmdTrain(p: Parsed): Promise<unknown> {
     seed: num(p, 'seed'),
     restarts: num(p, 'restarts'),
     solver: str(p, 'solver') as TrainOptions['solver'],
+    precision: str(p, 'precision') as TrainOptions['precision'],
     workers: workersFlag(p),
     onProgress: progressPrinter(),
   };
@@ -348,6 +351,7 @@ async function cmdTrain(p: Parsed): Promise<unknown> {
     // The λ (and confidence) actually used, whoever chose them.
     regularization: report.regularization,
     ...(report.confidence ? { confidence: report.confidence } : {}),
+    ...(report.precision ? { precision: report.precision } : {}),
     biases: model.options.feedback === 'explicit' ? model.options.biases : undefined,
     factors: model.options.factors,
     ...(report.regularizationCalibration ? { regularizationCalibration: report.regularizationCalibration } : {}),

@@ -54,6 +54,8 @@ export interface TrainReport {
   regularization: number;
   /** Implicit feedback: the confidence trained with (ε measured from the data when `epsilon` was `'auto'`). */
   confidence?: { form: ResolvedTrainOptions['confidence']; alpha: number; epsilon: number };
+  /** Implicit CG: the number format of the steps' products (`precision`). */
+  precision?: ResolvedTrainOptions['precision'];
   /** WASM memory the run laid out (= the arena's high-water mark; see `estimateTrainingBytes`). */
   memoryBytes: number;
   /** Held-out validation during training, when asked for (see `train`'s `validation`). */
@@ -360,6 +362,7 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
           ...(workers.note ? { workersNote: workers.note } : {}),
           regularization: opts.regularization,
           ...(explicit ? {} : { confidence: { form: opts.confidence, alpha: opts.alpha, epsilon: opts.epsilon } }),
+          ...(cg && !explicit ? { precision: opts.precision } : {}),
           memoryBytes: need,
         },
       };
