@@ -45,8 +45,9 @@ Usage:
       [--iterations 15] [--tolerance 0] [--seed 42]
       [--restarts 1] [--solver cholesky|cg] [--workers CORES] [--skip-bad-rows] [--json]
       [--precision f64|mixed] [--tune [--tune-budget 60]]
-      --precision (implicit, --solver cg): mixed keeps the CG steps' gathered factors in
-      f32 (faster; x, r and the residual stay f64); with --json the last line has "precision"
+      --precision (implicit, --solver cg; default mixed): mixed keeps the CG steps' gathered
+      factors in f32 (faster; x, r and the residual stay f64), f64 all in f64; with --json
+      the last line has "precision"
       --tune searches λ, α, the confidence form, factors (biases) and iterations on a
       held-out part of FILE within the budget (seconds, search and refit), then trains on
       all of FILE with the winner; options you give stay fixed. With --json the last line
