@@ -4,7 +4,8 @@
 // constant offsets serves four vectors. The loops keep to four accumulators and pointer bounds:
 // V8 neither folds loads into multiply-adds nor keeps more than that in registers without
 // spilling (bench/experiments/cg-kernel.mjs; BENCHMARKS.md, "Conjugate-gradient kernel").
-import { gramTimes32, MIXED_F64_ACC, MIXED_F32_ACC, panelProduct32, toF32 } from './panel32';
+import { MIXED_F64_ACC, MIXED_F32_ACC, toF32 } from './pack32';
+import { gramTimes32, panelProduct32 } from './panel32';
 import { axpy, copy, dot, madd, scale } from './vec';
 
 /** Bytes of one packed vector: f rounded up to a whole f64 pair. */
@@ -198,7 +199,7 @@ export function gramTimes(out: usize, G4: usize, v: usize, f: i32, lambda: f64, 
  * x, r, p, Ap have k lanes (p and Ap packed: a whole number of pairs, the padding lane 0).
  * With dk ≠ 0 each product's dots y_jᵀp are kept there, and sv (y_jᵀx of the `entries`
  * entries) follows x. With mode MIXED_F64_ACC or MIXED_F32_ACC the panel is the f32 one of
- * panel32.ts (p and Ap then have whole quads of lanes; v32: quadBytes(k) of scratch); with
+ * pack32.ts (p and Ap then have whole quads of lanes; v32: quadBytes(k) of scratch); with
  * MIXED_F32_ACC and G32 ≠ 0, YᵀY·p comes from that f32 copy of YᵀY (packGram32) instead of G4.
  * Returns false when pᵀAp ≤ 0 (A is not positive definite).
  */

@@ -14,7 +14,7 @@
 // feedback collaborative filtering"; benfred/implicit `_als.pyx` (least_squares_cg).
 import { entryLoss } from './loss';
 import { addBlock, cgSteps, gramTimes, packGram, packPairs, pairBytes } from './panel';
-import { addRows, MIXED_F32_ACC, packGram32, packQuads, PRECISION_F64, quadBytes } from './panel32';
+import { addRows, MIXED_F32_ACC, packGram32, packQuads, PRECISION_F64, quadBytes } from './pack32';
 import { copy, scale, zero } from './vec';
 
 /** Bytes of scratch {@link solveImplicitRowsCG} needs for f factors and rows of ≤ maxRowNnz entries. */
@@ -102,7 +102,7 @@ function gatherResidual(
 }
 
 /**
- * {@link gatherResidual} for the f32 panel (panel32.ts): the same r, w and sv, with the dots
+ * {@link gatherResidual} for the f32 panel (pack32.ts): the same r, w and sv, with the dots
  * y_jᵀx and the residual's sum taken in f64 from the f64 rows, so that b − A·x is exact.
  */
 function gatherResidual32(
@@ -162,7 +162,7 @@ function rowLoss(sv: usize, conf: usize, lo: i32, hi: i32): f64 {
  * the new factors, Σ_rows Σ_j (|c|(p − s)² − s²), from the panels already in cache; adding
  * Σ_rows xᵀ·YᵀY·x gives implicitLossRows over the same rows.
  * `precision`: 0 the f64 panel; MIXED_F64_ACC (1) or MIXED_F32_ACC (2) the f32 panel of
- * panel32.ts (x, r, p, the residual and YᵀY stay f64).
+ * pack32.ts (x, r, p, the residual and YᵀY stay f64).
  * Scratch: {@link scratchBytesCG}(f, longest row).
  */
 export function solveImplicitRowsCG(

@@ -28,7 +28,7 @@ export type Solver = 'cholesky' | 'cg';
  */
 export type Precision = 'f64' | 'mixed';
 
-/** The kernel's precision code (assembly/panel32.ts): 0 the f64 panel, 2 the f32 panel with f64 partial sums (MIXED_F32_ACC). */
+/** The kernel's precision code (assembly/pack32.ts): 0 the f64 panel, 2 the f32 panel with f64 partial sums (MIXED_F32_ACC). */
 export const PRECISION_CODES: Record<Precision, number> = { f64: 0, mixed: 2 };
 
 /** How repeated (user, item) pairs combine. */

@@ -216,7 +216,7 @@ async function trainOn(matrix: RatingMatrix, opts: ResolvedTrainOptions, hooks: 
   const biases = explicit && opts.biases;
   const k = biases ? f + 1 : f;
   const cg = opts.solver === 'cg';
-  // The implicit CG kernel's panel: f64, or f32 with f64 accumulation (assembly/panel32.ts).
+  // The implicit CG kernel's panel: f64, or f32 with f64 partial sums (assembly/pack32.ts, panel32.ts).
   const precisionCode = PRECISION_CODES[opts.precision];
 
   const lease = workers.lease;
