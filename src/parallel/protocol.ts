@@ -73,7 +73,7 @@ export type Protocol = typeof PROTOCOL;
  * Job parameters, by f64 index. Solve and loss jobs: out/X, other/Y, YᵀY, indptr, indices,
  * values, f, λ, weighted (explicit: ALS-WR), μ (implicit: 1 = also the chunk's share of the loss), biasOther | biasRow, biasOut | biasCol, chunk bounds
  * (i32, COUNT + 1), results (RESULT_BYTES per chunk), scratch, scratch bytes per thread, and
- * the CG steps (both CG jobs), the implicit CG panel's precision code (0 f64, 1 mixed).
+ * the CG steps (both CG jobs), the implicit CG panel's precision code (PRECISION_CODES: 0 f64, 2 mixed).
  * Gram: Y, n, k, out.
  */
 export const P = {
