@@ -9,9 +9,11 @@ import { resolveValidation, Validator, type ValidationOptions } from '../eval/va
 import { calibrateRegularization, resolveTuneOptions, tuneOptions, type RegularizationCalibration, type TuneOptions, type TuneReport } from '../eval/tune.js';
 import { medianPositive } from './confidence.js';
 import { warmStartFactors, withWarmStartDefaults } from './warm-start.js';
+import { trainWithFeatures } from '../features/fit.js';
+import type { FeatureOptions } from '../features/types.js';
 
 /** Options of {@link train}: the training options, plus held-out validation (in-process only). */
-export interface FitOptions extends TrainOptions {
+export interface FitOptions extends TrainOptions, FeatureOptions {
   /**
    * Score held-out data after each iteration (progress `validation` events), keep the factors
    * of the best score, and optionally stop a restart early when it stops improving.
@@ -71,7 +73,11 @@ export function defaultFeedback(data: Pick<Interactions, 'hasValue' | 'event'>):
  */
 export async function train(data: Interactions, options: FitOptions = {}, hooks: Pick<TrainHooks, 'runtime' | 'pool'> = {}): Promise<TrainResult> {
   if (typeof options !== 'object' || options === null) throw badOption('options', options, 'an object of training options');
-  const { validation: validationOptions, tune, warmStart, ...given } = options;
+  if (options.itemFeatures !== undefined || options.userFeatures !== undefined || options.featureWeight !== undefined) {
+    // Side information: the data gains the features' pseudo rows, then trains as below (features/fit.ts).
+    return trainWithFeatures(data, options, defaultFeedback(data), (d, o) => train(d, o, hooks));
+  }
+  const { validation: validationOptions, tune, warmStart, itemFeatures: _i, userFeatures: _u, featureWeight: _w, ...given } = options;
   if (warmStart !== undefined && !(warmStart instanceof AlsModel)) throw badOption('warmStart', warmStart, 'a trained model (AlsModel)');
   if (warmStart && tune !== undefined && tune !== false) throw badOption('warmStart', 'with tune', 'not combined with tune (the search starts from the seeded init; warm-start the refit instead)');
   const trainOptions = warmStart ? withWarmStartDefaults(given, warmStart) : given;

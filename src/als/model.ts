@@ -11,6 +11,8 @@ import { bm25Row, type Bm25Statistics } from './weighting.js';
 import type { ResolvedTrainOptions } from './options.js';
 import { updateModel, type UpdateOptions, type UpdateResult } from './update.js';
 import { MAX_VALUE_MAGNITUDE, MIN_VALUE_MAGNITUDE, underflowsF32, type Factors, type TrainReport } from './train.js';
+import type { ModelFeatures } from '../features/types.js';
+import { explainByFeatures, type FeatureExplanation } from '../features/explain.js';
 
 /** One recommended (or similar) item with its score. */
 export interface ScoredItem {
@@ -135,6 +137,8 @@ export interface Explanation {
   baseline: number;
   /** Sum of the contributions not listed in `contributions`. */
   rest: number;
+  /** Models trained with item features: the score split over the item's features ("because of genre=Thriller") and its users. */
+  byFeatures?: FeatureExplanation;
 }
 
 /** Everything a model is made of. */
@@ -158,6 +162,8 @@ export interface ModelParts {
    * re-solve rows. Default: whether there is a `report` (trained here; imported factors are not).
    */
   interactionsStored?: boolean;
+  /** The features' factors and which rows carry them (models trained with features). */
+  features?: ModelFeatures;
 }
 
 /**
@@ -181,6 +187,8 @@ export class AlsModel {
   readonly bm25?: Bm25Statistics;
   /** Whether {@link AlsModel.seen} holds all the training interactions (then {@link AlsModel.update} works). */
   readonly interactionsStored: boolean;
+  /** Item and user features, when trained with them (see features/augment.ts). */
+  readonly features?: ModelFeatures;
 
   private readonly rt: KernelRuntime;
   private readonly Yp: number;
@@ -208,6 +216,7 @@ export class AlsModel {
     this.report = parts.report;
     this.bm25 = parts.bm25;
     this.interactionsStored = parts.interactionsStored ?? !!parts.report;
+    this.features = parts.features;
     this.rt = rt;
     const { factors: f, itemFactors } = parts.factors;
     const n = this.items.size;
@@ -475,6 +484,16 @@ export class AlsModel {
     const fold = this.solveHistory(cols, vals);
     const ranked = this.rank(this.scoresInMemory(fold.factors, fold.bias), k, excluded, opts);
     return Object.assign(ranked, { unknownItems, fallback: null });
+  }
+
+  /**
+   * The top-k items for given user factors (and bias), e.g. folded in from a history and features.
+   * @param excludeRows - item rows to leave out (besides `opts.exclude`)
+   */
+  recommendForFactors(x: Float64Array, bias: number, k = 10, opts: RecommendOptions = {}, excludeRows: Iterable<number> = []): ScoredItem[] {
+    checkK(k);
+    checkRecommendOptions(opts);
+    return this.rank(this.scoresInMemory(x, bias), k, new Set(excludeRows), opts);
   }
 
   /**
@@ -777,7 +796,8 @@ export class AlsModel {
     contributions.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
     const listed = contributions.slice(0, topN);
     const rest = contributions.slice(topN).reduce((s, c) => s + c.contribution, 0);
-    return { score: score + baseline, contributions: listed, baseline, rest };
+    const byFeatures = explainByFeatures(this, u, target);
+    return { score: score + baseline, contributions: listed, baseline, rest, ...(byFeatures && { byFeatures }) };
   }
 
   private rank(scores: Float64Array, k: number, excluded: Set<number>, opts: RecommendOptions): ScoredItem[] {

@@ -1,5 +1,5 @@
 import { csrFromTriplets } from '../data/csr.js';
-import type { Csr, Interactions } from '../data/types.js';
+import type { Csr, Id, Interactions } from '../data/types.js';
 import type { AlsModel } from '../als/model.js';
 import { nextMacrotask, now } from '../als/yield.js';
 import { AlsError, badOption, checkOptions, throwIfAborted } from '../errors.js';
@@ -99,6 +99,8 @@ export interface EvaluateOptions {
   signal?: AbortSignal;
   /** Implicit: compute only the @k metrics (AUC and MPR are then NaN) — about half the cost per user, for validation and tuning on an @k metric. Default false. */
   atKOnly?: boolean;
+  /** Implicit: rank only these items for every user (cold-start protocols: the held-out items); unknown ids are `UNKNOWN_ITEM`. Default every item. */
+  candidates?: Id[];
 }
 
 /** One evaluation, user row by user row. */
@@ -109,7 +111,7 @@ interface EvaluationRun {
 }
 
 /** Every option of {@link EvaluateOptions} (typed: a new option fails to compile until listed): `{ K: 5 }` is refused, not ignored. */
-const EVALUATE_OPTION_NAMES = Object.keys({ k: 1, onProgress: 1, signal: 1, atKOnly: 1 } satisfies Record<keyof EvaluateOptions, 1>);
+const EVALUATE_OPTION_NAMES = Object.keys({ k: 1, onProgress: 1, signal: 1, atKOnly: 1, candidates: 1 } satisfies Record<keyof EvaluateOptions, 1>);
 
 function startEvaluation(model: AlsModel, test: Interactions, opts: EvaluateOptions): EvaluationRun {
   checkOptions(opts, EVALUATE_OPTION_NAMES);
@@ -132,8 +134,17 @@ function startEvaluation(model: AlsModel, test: Interactions, opts: EvaluateOpti
     test: matrix,
     k,
     atKOnly: opts.atKOnly === true,
+    candidates: opts.candidates && candidateMask(model, opts.candidates),
   });
   return { count: acc.count, add: (t) => acc.add(t), result: () => ({ ...acc.result(), unknown }) };
+}
+
+/** A mask over the model's items of the candidate ids. */
+function candidateMask(model: AlsModel, ids: Id[]): Uint8Array {
+  if (!Array.isArray(ids)) throw badOption('candidates', ids, 'an array of item ids');
+  const mask = new Uint8Array(model.items.size);
+  for (const id of ids) mask[model.itemIndex(id)] = 1;
+  return mask;
 }
 
 /**
