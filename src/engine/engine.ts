@@ -31,6 +31,8 @@ import { kernelVariantsAvailable, loadKernels, type KernelRuntime } from '../was
 import { defaultWorkers } from '../parallel/cores.js';
 import { PoolKeeper } from '../parallel/lease.js';
 import { parallelSupport } from '../parallel/pool.js';
+import { addItems, recommendForNewUserWithFeatures, type FeatureValue } from '../features/cold.js';
+import type { FeatureInput, FeatureOptions } from '../features/types.js';
 
 /** A dataset held by the engine, referred to by `id` (the data itself stays where the engine runs). */
 export interface DatasetHandle {
@@ -63,7 +65,7 @@ export type LoadOptions = Omit<ParseOptions, 'onProgress' | 'signal'> & {
 };
 
 /** Options of a train call: the training options, `tune` (see `train`), plus held-out validation on a dataset the engine holds. */
-export type EngineTrainOptions = TrainOptions & {
+export type EngineTrainOptions = TrainOptions & FeatureOptions & {
   /** Search the options on held-out pairs of the data first, then refit (progress: one `tune` event per run; `signal` cancels). */
   tune?: FitOptions['tune'];
   /** Score this held-out dataset during training (see `train`'s `validation`); `data` is a handle. */
@@ -115,7 +117,16 @@ export interface EngineInfo {
   /** Kernel builds this engine can run, best first. */
   kernelsAvailable: KernelVariant[];
   /** Whether a model is loaded, and its shape. */
-  model: null | { users: number; items: number; factors: number; feedback: 'explicit' | 'implicit'; kernels: KernelVariant; trainedHere: boolean };
+  model: null | {
+    users: number;
+    items: number;
+    factors: number;
+    feedback: 'explicit' | 'implicit';
+    kernels: KernelVariant;
+    trainedHere: boolean;
+    /** The feature names the model was trained with (item features, user features), when any. */
+    features?: { item: string[]; user: string[] };
+  };
   /** Datasets held. */
   datasets: DatasetHandle[];
   /** Threads a training run uses by default (the cores here, at most 8), or 1 where no worker pool can run. */
@@ -305,8 +316,27 @@ export class Engine {
    * Top-k items for a new user from their history, by fold-in; nothing is stored. The array
    * also carries `unknownItems` and `fallback` (`'popular'` when no history item is known).
    */
-  async recommendForNewUser(history: HistoryEntry[], k = 10, opts: RecommendOptions = {}): Promise<HistoryRecommendations> {
-    return this.current().recommendForHistory(history, k, opts);
+  async recommendForNewUser(history: HistoryEntry[], k = 10, opts: RecommendOptions & { features?: FeatureValue[] } = {}): Promise<HistoryRecommendations & { unknownFeatures?: string[] }> {
+    const { features, ...rest } = opts ?? {};
+    // With user features (a model trained with userFeatures): fold in the history and the features together.
+    if (features !== undefined) {
+      if (!Array.isArray(features)) throw badOption('features', features, 'an array of { feature, value? }');
+      return recommendForNewUserWithFeatures(this.current(), history, features, k, rest);
+    }
+    return this.current().recommendForHistory(history, k, rest);
+  }
+
+  /**
+   * Adds items to the current model from their features, without retraining (the model must
+   * have been trained with `itemFeatures`). The new items are recommended, scored, explained
+   * and found by `similarItems` at once.
+   * @param features - `{ id, feature, value? }` records of the new items
+   * @returns the model's shape, the ids added and the features it did not know (ignored)
+   */
+  async addItems(features: FeatureInput): Promise<{ model: EngineInfo['model']; added: Id[]; unknownFeatures: string[] }> {
+    const { model, added, unknownFeatures } = await addItems(this.current(), features);
+    this.model = model;
+    return { model: this.modelInfo(), added, unknownFeatures };
   }
 
   /** The factors of a new user from their history (fold-in). */
@@ -432,7 +462,9 @@ export class Engine {
 
   private modelInfo(): EngineInfo['model'] {
     const m = this.model;
-    return m ? { users: m.users.size, items: m.items.size, factors: m.factors, feedback: m.options.feedback, kernels: m.kernels, trainedHere: !!m.report } : null;
+    if (!m) return null;
+    const fe = m.features && { features: { item: m.features.item?.names ?? [], user: m.features.user?.names ?? [] } };
+    return { users: m.users.size, items: m.items.size, factors: m.factors, feedback: m.options.feedback, kernels: m.kernels, trainedHere: !!m.report, ...fe };
   }
 
   private current(): AlsModel {

@@ -104,6 +104,8 @@ export interface Recommender {
   loadModel(bytes: Uint8Array | ArrayBuffer, opts?: { transfer?: boolean }): ReturnType<Engine['loadModel']>;
   /** Imports factors trained elsewhere (.npy/.npz/JSON/CSV). */
   importFactors: Engine['importFactors'];
+  /** Adds items to the model from their features, without retraining. */
+  addItems: Engine['addItems'];
   /** Frees a dataset. */
   releaseDataset: Engine['releaseDataset'];
   /** Engine facts: kernels, model, datasets, environment. */
@@ -372,6 +374,11 @@ export async function createRecommender(options: RecommenderOptions = {}): Promi
       await keepCurrentModel();
       return info;
     },
+    async addItems(features) {
+      const result = await call((remote) => remote.addItems(features));
+      await keepCurrentModel();
+      return result;
+    },
     async releaseDataset(data) {
       await call((remote) => remote.releaseDataset(data));
       liveDatasets.delete(typeof data === 'number' ? data : data.id);
@@ -496,6 +503,7 @@ function bind(e: Engine, dispose: () => Promise<void>): Recommender {
     save: () => e.save(),
     loadModel: (b) => e.loadModel(b),
     importFactors: (s, o) => e.importFactors(s, o),
+    addItems: (f) => e.addItems(f),
     releaseDataset: (d) => e.releaseDataset(d),
     info: () => e.info(),
     dispose,
