@@ -28,6 +28,7 @@ import { updateCommand } from './cli/update.js';
 import { RECOMMEND_BATCH_FLAGS, RECOMMEND_BATCH_USAGE, recommendBatch } from './cli/recommend-batch.js';
 import { similarUsersCommand } from './cli/similar-users.js';
 import { usersForItemCommand } from './cli/users-for-item.js';
+import { candidatesOption, FEATURE_FLAGS, FEATURE_USAGE, featureSummary, featureTrainOptions, withItemFeatures } from './cli/features.js';
 
 /** A usage mistake (exit code 2). */
 class UsageError extends Error {}
@@ -69,6 +70,7 @@ ${RECOMMEND_BATCH_USAGE}
   als-wasm similar --model MODEL --item ID [--k 10] [--json]
 ${MODULE_COMMANDS.map((c) => c.usage).join('\n')}
   als-wasm demo            train on the built-in dataset and show recommendations
+${FEATURE_USAGE}
 
 FILE: CSV (with or without header), TSV, MovieLens u.data / ratings.dat / ratings.csv,
 auto-detected. Columns: user, item[, value[, timestamp]]. train, evaluate, cv and update also take
@@ -85,10 +87,10 @@ const BOOLEAN_FLAGS = new Set(['json', 'weighted-regularization', 'no-weighted-r
 const READ_FLAGS = ['skip-bad-rows', 'delimiter', 'decimal', 'max-line-length'];
 /** Every flag each command accepts. */
 const COMMAND_FLAGS: Record<string, string[]> = {
-  train: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'precision', 'workers', ...READ_FLAGS, 'json'],
-  evaluate: ['model', 'test', 'k', ...READ_FLAGS, 'json'],
+  train: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'precision', 'workers', ...READ_FLAGS, 'json', ...FEATURE_FLAGS.train],
+  evaluate: ['model', 'test', 'k', ...READ_FLAGS, 'json', ...FEATURE_FLAGS.evaluate],
   cv: ['feedback', 'folds', 'grid', 'metric', 'k', 'iterations', 'restarts', 'biases', 'no-biases', 'seed', 'patience', 'factors', 'regularization', 'alpha', 'confidence', 'weighting', 'solver', 'out', ...READ_FLAGS, 'json'],
-  recommend: ['model', 'user', 'k', ...RECOMMEND_BATCH_FLAGS, 'json'],
+  recommend: ['model', 'user', 'k', ...RECOMMEND_BATCH_FLAGS, 'json', ...FEATURE_FLAGS.recommend],
   similar: ['model', 'item', 'k', 'json'],
   demo: ['json'],
   ...Object.fromEntries(MODULE_COMMANDS.map((c) => [c.name, c.flags])),
@@ -334,8 +336,9 @@ async function cmdTrain(p: Parsed): Promise<unknown> {
   const budget = num(p, 'tune-budget');
   if (budget !== undefined && !(budget > 0)) throw new UsageError(`--tune-budget must be a number of seconds > 0, got ${budget}`);
   const tune = p.flags.has('tune') || budget !== undefined ? { budgetSeconds: budget ?? TUNE_DEFAULT_BUDGET_SECONDS } : undefined;
+  const features = await featureTrainOptions(p.flags); // read (and checked) before the ratings
   const data = await readInteractions(file, false, p);
-  const { model, report } = await train(data, { ...options, tune });
+  const { model, report } = await train(data, { ...options, tune, ...features });
   if (report.workersNote) process.stderr.write(`note: trained on ${report.workersNote}\n`);
   await saveModelFile(out, model);
   process.stderr.write(`saved ${out}\n`);
@@ -355,6 +358,7 @@ async function cmdTrain(p: Parsed): Promise<unknown> {
     ...(report.precision ? { precision: report.precision } : {}),
     biases: model.options.feedback === 'explicit' ? model.options.biases : undefined,
     factors: model.options.factors,
+    ...featureSummary(model),
     ...(report.regularizationCalibration ? { regularizationCalibration: report.regularizationCalibration } : {}),
     ...(report.tuned
       ? {
@@ -397,7 +401,7 @@ async function cmdEvaluate(p: Parsed): Promise<unknown> {
   const k = kFlag(p);
   const model = await openModel(p);
   const test = await readInteractions(str(p, 'test', true)!, true, p);
-  const r = evaluateModel(model, test, { k });
+  const r = evaluateModel(model, test, { k, ...(await candidatesOption(p.flags)) });
   if (r.unknown > 0) process.stderr.write(`note: ${r.unknown} test rows have a user or item the model does not know; left out\n`);
   if ('rmse' in r) {
     process.stderr.write(`RMSE ${r.rmse.toFixed(4)}  MAE ${r.mae.toFixed(4)}  over ${r.count} ratings\n`);
@@ -503,7 +507,7 @@ async function cmdRecommend(p: Parsed): Promise<unknown> {
   if (p.flags.has('users')) return recommendBatch(cliContext(p));
   const user = str(p, 'user', true)!;
   const k = kFlag(p);
-  const model = await openModel(p);
+  const model = await withItemFeatures(await openModel(p), p.flags);
   let items: ScoredItem[];
   try {
     items = model.recommend(user, k);

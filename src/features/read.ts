@@ -90,7 +90,7 @@ function readUUser(lines: string[], bad: (n: number, what: string) => AlsError):
   return { records, format: 'u.user' };
 }
 
-/** `id,feature[,value]` rows; a first row whose value is not a number, or that names its columns, is a header. */
+/** `id,feature[,value]` rows; a first row whose value is not a number, or whose columns are named (`item_id`, `feature`, `tag` …), is a header. */
 function readRows(lines: string[], bad: (n: number, what: string) => AlsError): FeatureRecord[] {
   const records: FeatureRecord[] = [];
   const sample = lines.slice(0, 5).join('\n');
@@ -99,7 +99,11 @@ function readRows(lines: string[], bad: (n: number, what: string) => AlsError): 
   for (let n = 0; n < lines.length; n++) {
     if (lines[n].trim() === '') continue;
     const f = lines[n].split(delimiter).map((x) => unquote(x.trim()));
-    const header = firstRow && f[0] !== '' && (/^(id|item|user|movie)?[_ ]?(id)?$/i.test(f[0]) || (f.length > 2 && f[2] !== '' && !Number.isFinite(Number(f[2]))));
+    const header =
+      firstRow &&
+      (/^(features?|tags?|genres?|attributes?|categor(y|ies)|labels?)$/i.test(f[1] ?? '') ||
+        /^((item|user|movie|film|product)[_ ]?)?id$/i.test(f[0]) ||
+        (f.length > 2 && f[2] !== '' && !Number.isFinite(Number(f[2]))));
     firstRow = false;
     if (header) continue;
     if (f.length < 2 || f.length > 3 || f[0] === '' || f[1] === '') throw bad(n, `found ${JSON.stringify(lines[n].slice(0, 80))}`);

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { parseFeatures, scaleFeatures } from '../../src/features/read.js';
 import { normalizeFeatures } from '../../src/features/augment.js';
 
-const token = fc.stringMatching(/^[A-Za-z0-9_=.-]{1,12}$/).filter((s) => !/^(id|item|user|movie)?[_ ]?(id)?$/i.test(s));
+const token = fc.stringMatching(/^[A-Za-z0-9_=.-]{1,12}$/).filter((s) => !/^((item|user|movie|film|product)[_ ]?)?id$/i.test(s) && !/^(features?|tags?|genres?|attributes?|categor(y|ies)|labels?)$/i.test(s));
 
 describe('parseFeatures: rows', () => {
   it('reads back what was written, any delimiter, with or without a header (fast-check)', () => {
