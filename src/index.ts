@@ -82,6 +82,6 @@ export { rankingMetrics, ratingMetrics, rmse, mae, type RankingMetrics, type Ran
 export { topK, type TopK } from './recommend/top-k.js';
 export { similarItems as similarRows, rowNorms } from './recommend/similar.js';
 export { parseFeatures, scaleFeatures, ML100K_GENRES, type ParsedFeatures, type FeatureFileFormat } from './features/read.js';
-export { addItems, foldInItem, recommendForNewUserWithFeatures, type AddItemsResult, type FeatureValue } from './features/cold.js';
+export { addItems, itemFromFeatures, recommendForNewUserWithFeatures, type AddItemsResult, type FeatureValue } from './features/cold.js';
 export { explainByFeatures, type FeatureExplanation, type FeatureContribution } from './features/explain.js';
 export type { FeatureRecord, FeatureInput, FeatureOptions, ModelFeatures, FeatureSide } from './features/types.js';

@@ -42,9 +42,9 @@ export interface Augmented {
   /** Items (real, then cold ones from the item features) before the pseudo-items. */
   items: number;
   /** Item features: names and which items carry them (values as trained). */
-  item?: Omit<FeatureSide, 'factors' | 'biases'>;
+  item?: Carriers;
   /** User features: names and which users carry them. */
-  user?: Omit<FeatureSide, 'factors' | 'biases'>;
+  user?: Carriers;
 }
 
 /**
@@ -113,6 +113,9 @@ export function augment(data: Interactions, itemFeatures: FeatureRecord[] | unde
   return { data: out, users: m, items: n, item, user };
 }
 
+/** A side's features before training: names, and which rows carry them. */
+export type Carriers = Omit<FeatureSide, 'factors' | 'biases' | 'mapping'>;
+
 /** Event name of pseudo entries when the data has an event column (weight 1). */
 export const PSEUDO_EVENT = `${PSEUDO_PREFIX}event`;
 
@@ -120,7 +123,7 @@ export const PSEUDO_EVENT = `${PSEUDO_PREFIX}event`;
  * Appends one side's pseudo entries: feature g becomes row `others.size` (a pseudo-user for
  * item features) whose entries are the carriers; returns the carriers' CSR (rows = carriers' side).
  */
-function addSide(records: FeatureRecord[], carriers: DenseIdMap, carrierCount: number, others: DenseIdMap, rng: Rng, pv: PseudoValues, push: (pseudo: number, carrier: number, value: number) => void): Omit<FeatureSide, 'factors' | 'biases'> {
+function addSide(records: FeatureRecord[], carriers: DenseIdMap, carrierCount: number, others: DenseIdMap, rng: Rng, pv: PseudoValues, push: (pseudo: number, carrier: number, value: number) => void): Carriers {
   const names = createIdMap();
   const perFeature: { carrier: number; value: number }[][] = [];
   for (const r of records) {
@@ -130,7 +133,7 @@ function addSide(records: FeatureRecord[], carriers: DenseIdMap, carrierCount: n
   const explicit = pv.feedback === 'explicit';
   const delta = pv.weight * pv.unit;
   const rowOf: number[] = [];
-  const byCarrier: { g: number; value: number }[][] = Array.from({ length: carrierCount }, () => []);
+  const byCarrier: { g: number; value: number; strength: number }[][] = Array.from({ length: carrierCount }, () => []);
   for (let g = 0; g < names.size; g++) {
     const row = others.intern(PSEUDO_PREFIX + String(names.id(g)));
     rowOf.push(row);
@@ -140,7 +143,7 @@ function addSide(records: FeatureRecord[], carriers: DenseIdMap, carrierCount: n
       const val = explicit ? pv.mean + delta * (2 * value - 1) : pv.weight * value * pv.unit;
       has[carrier] = 1;
       push(row, carrier, val);
-      byCarrier[carrier].push({ g, value: val });
+      byCarrier[carrier].push({ g, value: val, strength: value });
     }
     if (explicit) {
       // As many non-carriers as carriers (when there are that many), drawn without repeats.
@@ -158,8 +161,9 @@ function addSide(records: FeatureRecord[], carriers: DenseIdMap, carrierCount: n
   for (let c = 0; c < carrierCount; c++) indptr[c + 1] = indptr[c] + byCarrier[c].length;
   const indices = new Int32Array(indptr[carrierCount]);
   const values = new Float64Array(indptr[carrierCount]);
-  byCarrier.forEach((list, c) => list.forEach((e, t) => ((indices[indptr[c] + t] = e.g), (values[indptr[c] + t] = e.value))));
-  return { names: names.ids().map(String), indptr, indices, values };
+  const strengths = new Float64Array(indptr[carrierCount]);
+  byCarrier.forEach((list, c) => list.forEach((e, t) => ((indices[indptr[c] + t] = e.g), (values[indptr[c] + t] = e.value), (strengths[indptr[c] + t] = e.strength))));
+  return { names: names.ids().map(String), indptr, indices, values, strengths };
 }
 
 function copyIds(map: IdMap, what: string): DenseIdMap {

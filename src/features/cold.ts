@@ -9,6 +9,7 @@ import type { Id } from '../data/types.js';
 import { AlsError, badOption } from '../errors.js';
 import { normalizeFeatures } from './augment.js';
 import { rowSystem, solveRow } from './fold.js';
+import { applyMapping } from './mapping.js';
 import { otherRows, pseudoValue } from './rows.js';
 import type { FeatureInput, FeatureSide } from './types.js';
 
@@ -31,9 +32,10 @@ export interface AddItemsResult {
 }
 
 /** Feature rows (offset by `offset`) and pseudo values for a list of features; unknown names collected. */
-function featureEntries(model: AlsModel, side: FeatureSide, list: readonly FeatureValue[], offset: number, unknown: string[]): { cols: number[]; vals: number[] } {
+function featureEntries(model: AlsModel, side: FeatureSide, list: readonly FeatureValue[], offset: number, unknown: string[]): { cols: number[]; vals: number[]; strengths: number[] } {
   const index = new Map(side.names.map((name, g) => [name, g]));
   const merged = new Map<number, number>();
+  const strength = new Map<number, number>();
   list.forEach((e, t) => {
     if (typeof e !== 'object' || e === null || typeof e.feature !== 'string') throw badOption(`features[${t}]`, e, 'an object { feature, value? }');
     const v = e.value ?? 1;
@@ -41,10 +43,13 @@ function featureEntries(model: AlsModel, side: FeatureSide, list: readonly Featu
     const g = index.get(e.feature);
     if (g === undefined) {
       if (!unknown.includes(e.feature)) unknown.push(e.feature);
-    } else merged.set(offset + g, pseudoValue(model, v));
+    } else {
+      merged.set(offset + g, pseudoValue(model, v));
+      strength.set(offset + g, v);
+    }
   });
   const cols = [...merged.keys()].sort((a, b) => a - b);
-  return { cols, vals: cols.map((c) => merged.get(c)!) };
+  return { cols, vals: cols.map((c) => merged.get(c)!), strengths: cols.map((c) => strength.get(c)!) };
 }
 
 function requireSide(model: AlsModel, side: 'item' | 'user'): FeatureSide {
@@ -54,23 +59,22 @@ function requireSide(model: AlsModel, side: 'item' | 'user'): FeatureSide {
 }
 
 /**
- * Factors of an item from its features alone (a cold item), with Y's counterpart fixed.
+ * Factors of an item from its features alone (a cold item): the attribute-to-factor mapping
+ * fitted on the warm items after training (mapping.ts), w₀ + Σ v_g·w_g.
  * @returns the factors, the bias (explicit with biases) and the features the model does not know
  */
-export function foldInItem(model: AlsModel, features: readonly FeatureValue[]): { factors: Float64Array; bias: number; unknownFeatures: string[] } {
+export function itemFromFeatures(model: AlsModel, features: readonly FeatureValue[]): { factors: Float64Array; bias: number; unknownFeatures: string[] } {
   const side = requireSide(model, 'item');
-  const other = otherRows(model, 'item');
   const unknownFeatures: string[] = [];
-  const { cols, vals } = featureEntries(model, side, features, other.real, unknownFeatures);
-  if (cols.length === 0) return { factors: new Float64Array(other.f), bias: 0, unknownFeatures };
-  const sys = rowSystem(other, cols, Float64Array.from(vals), model.options, !!model.params.itemBiases, model.options.feedback === 'implicit' ? other.gram() : null, model.params.globalMean);
-  const { x, bias } = solveRow(other, cols, sys);
-  return { factors: x, bias, unknownFeatures };
+  const { cols, strengths } = featureEntries(model, side, features, 0, unknownFeatures);
+  const k = side.mapping.length / (side.names.length + 1);
+  const y = applyMapping({ k, weights: side.mapping }, cols, strengths);
+  return { factors: y.slice(0, model.factors), bias: k > model.factors ? y[model.factors] : 0, unknownFeatures };
 }
 
 /**
  * Adds items to a trained model from their features, without retraining: each new item's
- * factors are the item half-step's solution over its features' pseudo-users.
+ * factors come from the attribute-to-factor mapping (as the cold items' of training do).
  * @param model - a model trained with `itemFeatures`
  * @param features - records `{ id, feature, value? }` of the new items (or `parseFeatures`' result)
  * @returns a new model with the items appended (recommendable, scorable, explainable, similar)
@@ -97,9 +101,9 @@ export async function addItems(model: AlsModel, features: FeatureInput): Promise
   const bi = model.params.itemBiases && new Float64Array(n + added.length);
   bi?.set(model.params.itemBiases!);
   const unknownFeatures: string[] = [];
-  const rows: { cols: number[]; vals: number[] }[] = [];
+  const rows: { cols: number[]; vals: number[]; strengths: number[] }[] = [];
   added.forEach((id, t) => {
-    const fold = foldInItem(model, byId.get(id)!);
+    const fold = itemFromFeatures(model, byId.get(id)!);
     for (const u of fold.unknownFeatures) if (!unknownFeatures.includes(u)) unknownFeatures.push(u);
     Y.set(fold.factors, (n + t) * f);
     if (bi) bi[n + t] = fold.bias;
@@ -110,9 +114,11 @@ export async function addItems(model: AlsModel, features: FeatureInput): Promise
   rows.forEach((r, t) => (indptr[n + t + 1] = indptr[n + t] + r.cols.length));
   const indices = new Int32Array(indptr[n + added.length]);
   const values = new Float64Array(indices.length);
+  const strengths = new Float64Array(indices.length);
   indices.set(side.indices);
   values.set(side.values);
-  rows.forEach((r, t) => (indices.set(r.cols, indptr[n + t]), values.set(r.vals, indptr[n + t])));
+  strengths.set(side.strengths);
+  rows.forEach((r, t) => (indices.set(r.cols, indptr[n + t]), values.set(r.vals, indptr[n + t]), strengths.set(r.strengths, indptr[n + t])));
   const next = await AlsModel.create(
     {
       options: model.options,
@@ -121,7 +127,7 @@ export async function addItems(model: AlsModel, features: FeatureInput): Promise
       factors: { ...model.params, itemFactors: Y, itemBiases: bi },
       seen: { ...model.seen, cols: n + added.length },
       report: model.report,
-      features: { ...model.features!, item: { ...side, indptr, indices, values } },
+      features: { ...model.features!, item: { ...side, indptr, indices, values, strengths } },
     },
     model.kernels,
   );
@@ -138,7 +144,7 @@ export function recommendForNewUserWithFeatures(model: AlsModel, history: Histor
   const side = requireSide(model, 'user');
   const other = otherRows(model, 'user');
   const unknownFeatures: string[] = [];
-  const { cols: fcols, vals: fvals } = featureEntries(model, side, features, other.real, unknownFeatures);
+  const { cols: fcols, vals: fvals, strengths: fstrengths } = featureEntries(model, side, features, other.real, unknownFeatures);
   const unknownItems: Id[] = [];
   const hist = new Map<number, number>();
   for (const h of history) {
@@ -147,6 +153,13 @@ export function recommendForNewUserWithFeatures(model: AlsModel, history: Histor
     else hist.set(i, h.value ?? 1);
   }
   const hcols = [...hist.keys()].sort((a, b) => a - b);
+  if (hcols.length === 0 && fcols.length > 0) {
+    // Features only: a cold user, placed by the user mapping like the cold users of training.
+    const lanes = side.mapping.length / (side.names.length + 1);
+    const x = applyMapping({ k: lanes, weights: side.mapping }, fcols.map((c) => c - other.real), fstrengths);
+    const ranked = model.recommendForFactors(x.subarray(0, model.factors), lanes > model.factors ? x[model.factors] : 0, k, opts);
+    return Object.assign(ranked, { unknownItems, fallback: null, unknownFeatures });
+  }
   const cols = [...hcols, ...fcols];
   const vals = Float64Array.from([...hcols.map((c) => hist.get(c)!), ...fvals]);
   if (cols.length === 0) return Object.assign(model.recommendForHistory(history, k, opts), { unknownFeatures });

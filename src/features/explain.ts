@@ -2,8 +2,9 @@
  * "Because of genre=Thriller": the score of an item for a user split over the item's side of
  * the model. The item's factors solve ỹ_i = A_i⁻¹ Σ_j w_j x̃_j over the rows it was learned
  * from — the users who interacted with it and its features' pseudo-users — so
- * x̃_uᵀỹ_i = Σ_j w_j·(x̃_uᵀA_i⁻¹x̃_j): one share per feature, and one for the users. For a
- * cold item the users' share is 0 and the features explain the whole score.
+ * x̃_uᵀỹ_i = Σ_j w_j·(x̃_uᵀA_i⁻¹x̃_j): one share per feature, and one for the users. A cold
+ * item's factors come from the attribute-to-factor mapping, ỹ_i = w₀ + Σ_g v_g·w_g, so its
+ * score splits exactly into v_g·x̃_uᵀw_g per feature plus the intercept's x̃_uᵀw₀.
  */
 import type { AlsModel } from '../als/model.js';
 import { otherRows } from './rows.js';
@@ -27,6 +28,8 @@ export interface FeatureExplanation {
   interactions: number;
   /** μ + b_u (explicit with biases), else 0. */
   baseline: number;
+  /** A cold item's share of the mapping's intercept (the "average item" part of its factors), else 0. */
+  intercept: number;
 }
 
 /**
@@ -51,11 +54,12 @@ export function explainByFeatures(model: AlsModel, u: number, i: number): Featur
     }
   }
   const users = cols.length;
+  if (users === 0) return byMapping(model, u, i);
   for (let j = side.indptr[i]; j < side.indptr[i + 1]; j++) {
     cols.push(other.real + side.indices[j]);
     vals.push(side.values[j]);
   }
-  if (cols.length === 0) return { score: 0, features: [], interactions: 0, baseline: 0 };
+
   const p = model.params;
   const f = p.factors;
   const explicit = model.options.feedback === 'explicit';
@@ -75,5 +79,24 @@ export function explainByFeatures(model: AlsModel, u: number, i: number): Featur
   const features = cols.slice(users).map((c, t) => ({ feature: side.names[c - other.real], contribution: share(users + t) }));
   features.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
   const baseline = p.itemBiases ? p.globalMean + (p.userBiases ? p.userBiases[u] : 0) : 0;
-  return { score: baseline + interactions + features.reduce((s, c) => s + c.contribution, 0), features, interactions, baseline };
+  return { score: baseline + interactions + features.reduce((s, c) => s + c.contribution, 0), features, interactions, baseline, intercept: 0 };
+}
+
+/** A cold item's score split over the mapping's rows: v_g·x̃_uᵀw_g per feature, and x̃_uᵀw₀. */
+function byMapping(model: AlsModel, u: number, i: number): FeatureExplanation {
+  const side = model.features!.item!;
+  const p = model.params;
+  const f = p.factors;
+  const lanes = side.mapping.length / (side.names.length + 1);
+  const dot = (row: number) => {
+    let d = lanes > f ? side.mapping[row * lanes + f] : 0;
+    for (let a = 0; a < f; a++) d += p.userFactors[u * f + a] * side.mapping[row * lanes + a];
+    return d;
+  };
+  const features: FeatureContribution[] = [];
+  for (let j = side.indptr[i]; j < side.indptr[i + 1]; j++) features.push({ feature: side.names[side.indices[j]], contribution: side.strengths[j] * dot(side.indices[j]) });
+  features.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
+  const intercept = dot(side.names.length);
+  const baseline = p.itemBiases ? p.globalMean + (p.userBiases ? p.userBiases[u] : 0) : 0;
+  return { score: baseline + intercept + features.reduce((s, c) => s + c.contribution, 0), features, interactions: 0, baseline, intercept };
 }

@@ -12,7 +12,7 @@ export function featureBlocks(features: ModelFeatures | undefined): { header: Re
     const s = features[key];
     if (!s) continue;
     header[key] = { names: s.names, biases: !!s.biases };
-    blocks.push({ name: `${key}FeatureFactors`, data: s.factors }, { name: `${key}FeatureIndptr`, data: s.indptr }, { name: `${key}FeatureIndices`, data: s.indices }, { name: `${key}FeatureValues`, data: s.values });
+    blocks.push({ name: `${key}FeatureFactors`, data: s.factors }, { name: `${key}FeatureIndptr`, data: s.indptr }, { name: `${key}FeatureIndices`, data: s.indices }, { name: `${key}FeatureValues`, data: s.values }, { name: `${key}FeatureStrengths`, data: s.strengths }, { name: `${key}FeatureMapping`, data: s.mapping });
     if (s.biases) blocks.push({ name: `${key}FeatureBiases`, data: s.biases });
   }
   return { header, blocks };
@@ -51,11 +51,14 @@ export function readFeatureBlocks(header: unknown, blocks: Map<string, ModelBloc
       indices,
       values: get('FeatureValues', Float64Array, indices.length),
       biases: s.biases ? get('FeatureBiases', Float64Array, p) : undefined,
+      strengths: get('FeatureStrengths', Float64Array, indices.length),
+      mapping: get('FeatureMapping', Float64Array, null),
     };
+    if (side.mapping.length !== (p + 1) * f && side.mapping.length !== (p + 1) * (f + 1)) throw bad(`block "${key}FeatureMapping" has ${side.mapping.length} values, not (features + 1) × (factors [+ 1])`);
     if (indptr[0] !== 0 || indptr[rows[key]] !== indices.length) throw bad(`the ${key} feature offsets do not cover the entries`);
     for (let r = 0; r < rows[key]; r++) if (indptr[r + 1] < indptr[r]) throw bad(`the ${key} feature offsets decrease at row ${r}`);
     for (const g of indices) if (!(g >= 0 && g < p)) throw bad(`${key} feature index ${g} is outside [0, ${p})`);
-    if (!side.factors.every(Number.isFinite) || !side.values.every(Number.isFinite) || (side.biases && !side.biases.every(Number.isFinite))) throw bad(`the ${key} features hold NaN or infinite values`);
+    if (!side.factors.every(Number.isFinite) || !side.values.every(Number.isFinite) || !side.strengths.every(Number.isFinite) || !side.mapping.every(Number.isFinite) || (side.biases && !side.biases.every(Number.isFinite))) throw bad(`the ${key} features hold NaN or infinite values`);
     out[key] = side;
   }
   return out;

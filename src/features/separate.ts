@@ -2,12 +2,15 @@
 import { AlsModel } from '../als/model.js';
 import { idMapFromIds } from '../data/id-map.js';
 import type { Csr } from '../data/types.js';
-import type { Augmented } from './augment.js';
+import type { Augmented, Carriers } from './augment.js';
+import { applyMapping, fitMapping } from './mapping.js';
 import type { FeatureSide, ModelFeatures } from './types.js';
 
 /**
  * The model of the real users and items (cold ones included) with the pseudo rows' factors
- * kept as `features`: no pseudo row is a user or an item of the result, nor in its seen matrix.
+ * kept as `features`: no pseudo row is a user or an item of the result, nor in its seen
+ * matrix. Rows without interactions (cold items and users) get their factors from the
+ * attribute-to-factor mapping fitted on the warm rows (mapping.ts).
  * @param trained - the model trained on `aug.data`
  * @param aug - where the real and pseudo rows are
  * @param unit - the feature weight and value unit used
@@ -17,28 +20,37 @@ export async function separate(trained: AlsModel, aug: Augmented, unit: { weight
   const { factors: f, userFactors, itemFactors, userBiases, itemBiases, globalMean } = trained.params;
   const m = aug.users;
   const n = aug.items;
-  const side = (s: Augmented['item'], X: Float64Array, b: Float64Array | undefined, from: number): FeatureSide | undefined =>
-    s && { ...s, factors: X.slice(from * f, (from + s.names.length) * f), biases: b?.slice(from, from + s.names.length) };
+  const seen = realPart(trained.seen, m, n);
+  const X = userFactors.slice(0, m * f);
+  const Y = itemFactors.slice(0, n * f);
+  const bu = userBiases?.slice(0, m);
+  const bi = itemBiases?.slice(0, n);
+  const itemCount = new Int32Array(n);
+  for (const i of seen.indices) itemCount[i]++;
+  const side = (s: Carriers | undefined, pseudo: Float64Array, pseudoBiases: Float64Array | undefined, from: number, own: Float64Array, ownBiases: Float64Array | undefined, warm: (r: number) => boolean): FeatureSide | undefined => {
+    if (!s) return undefined;
+    const mapping = fitMapping(s, own, f, ownBiases, warm);
+    for (let r = 0; r < s.indptr.length - 1; r++) {
+      if (warm(r) || s.indptr[r] === s.indptr[r + 1]) continue;
+      const y = applyMapping(mapping, s.indices.subarray(s.indptr[r], s.indptr[r + 1]), s.strengths.subarray(s.indptr[r], s.indptr[r + 1]));
+      own.set(y.subarray(0, f), r * f);
+      if (ownBiases) ownBiases[r] = y[f];
+    }
+    return { ...s, factors: pseudo.slice(from * f, (from + s.names.length) * f), biases: pseudoBiases?.slice(from, from + s.names.length), mapping: mapping.weights };
+  };
   const features: ModelFeatures = {
     weight: unit.weight,
     unit: unit.unit,
-    item: side(aug.item, userFactors, userBiases, m),
-    user: side(aug.user, itemFactors, itemBiases, n),
+    item: side(aug.item, userFactors, userBiases, m, Y, bi, (i) => itemCount[i] > 0),
+    user: side(aug.user, itemFactors, itemBiases, n, X, bu, (u) => seen.indptr[u + 1] > seen.indptr[u]),
   };
   return AlsModel.create(
     {
       options: { ...trained.options, ...flags },
       users: idMapFromIds(trained.users.ids().slice(0, m)),
       items: idMapFromIds(trained.items.ids().slice(0, n)),
-      factors: {
-        factors: f,
-        userFactors: userFactors.slice(0, m * f),
-        itemFactors: itemFactors.slice(0, n * f),
-        userBiases: userBiases?.slice(0, m),
-        itemBiases: itemBiases?.slice(0, n),
-        globalMean,
-      },
-      seen: realPart(trained.seen, m, n),
+      factors: { factors: f, userFactors: X, itemFactors: Y, userBiases: bu, itemBiases: bi, globalMean },
+      seen,
       report: trained.report,
       features,
     },

@@ -50,6 +50,13 @@ export interface FeatureSide {
   indices: Int32Array;
   /** Pseudo value per entry. */
   values: Float64Array;
+  /** The feature's strength (0–1) per entry, as given. */
+  strengths: Float64Array;
+  /**
+   * The attribute-to-factor mapping fitted on the warm rows (see mapping.ts): (p + 1) × k,
+   * k = f (+ 1 with biases), the last row the intercept. Rows without interactions get their factors from it.
+   */
+  mapping: Float64Array;
 }
 
 /** The features a model was trained with. */
