@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { train } from '../../src/als/fit.js';
 import type { AlsModel } from '../../src/als/model.js';
 import { fromRecords } from '../../src/data/records.js';
-import { addItems } from '../../src/features/cold.js';
+import { addItems, recommendForNewUserWithFeatures } from '../../src/features/cold.js';
 import { PSEUDO_PREFIX, type FeatureRecord } from '../../src/features/types.js';
 import { loadModel, saveModel } from '../../src/io/model-file.js';
 import { evaluateModel } from '../../src/eval/evaluate.js';
@@ -132,6 +132,17 @@ describe('serving with features', () => {
     const added = await engine.addItems([{ id: 'x', feature: 'genre=g0' }]);
     expect(added.model?.items).toBe(ITEMS + 1);
     await engine.dispose();
+  });
+
+  it('a new user from a history together with attributes (fold-in over items and the attributes\' pseudo-items)', async () => {
+    const { model } = await train(await planted(false), { ...o, itemFeatures, userFeatures });
+    const recs = recommendForNewUserWithFeatures(model, [{ item: 'i0' }, { item: 'i4' }], [{ feature: 'likes=g0' }], 6);
+    expect(recs.fallback).toBeNull();
+    expect(recs.map((s) => s.id)).not.toContain('i0'); // the history is left out
+    expect(recs.filter((s) => genreOf(Number(String(s.id).slice(1))) === 0).length).toBeGreaterThanOrEqual(5);
+    // Without attributes it is plain fold-in.
+    const plain = recommendForNewUserWithFeatures(model, [{ item: 'i0' }], [], 3);
+    expect(plain.map((s) => s.id)).toEqual(model.recommendForHistory([{ item: 'i0' }], 3).map((s) => s.id));
   });
 
   it('evaluate with candidates ranks only those items', async () => {
