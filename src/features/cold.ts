@@ -1,7 +1,8 @@
 /**
- * Cold items and users at serving time: factors from features (and, for a new user, a
- * history too) by the half-step solve training runs for them, over the real rows and the
- * features' pseudo rows; and new items added to a trained model without retraining.
+ * Cold items and users at serving time: factors from features by the attribute-to-factor
+ * mapping (mapping.ts), or, for a new user with a history and attributes, by the half-step
+ * solve over the real items and the attributes' pseudo-items; and new items added to a
+ * trained model without retraining.
  */
 import { AlsModel, type HistoryEntry, type HistoryRecommendations, type RecommendOptions } from '../als/model.js';
 import { idMapFromIds } from '../data/id-map.js';

@@ -1,7 +1,7 @@
 /**
  * One row's half-step solve in plain TypeScript, over "other" rows that live in two arrays
- * (the real rows and the features' pseudo rows): fold-in of cold items and users from their
- * features, and the item-side systems of feature explanations. f×f per call, so no kernel
+ * (the real rows and the features' pseudo rows): fold-in of a new user from a history and
+ * attributes, and the item-side systems of feature explanations. f×f per call, so no kernel
  * memory is needed (f = 64: ~0.1 ms).
  */
 import { toConfidence } from '../als/confidence.js';
