@@ -7,6 +7,7 @@ import { buildMatrix } from '../data/csr.js';
 import type { Interactions } from '../data/types.js';
 import { badOption } from '../errors.js';
 import { medianPositive } from '../als/confidence.js';
+import { weightMatrix } from '../als/weighting.js';
 import { resolveTrainOptions, type Feedback } from '../als/options.js';
 import { calibrateRegularization, resolveTuneOptions, tuneOptions, type RegularizationCalibration, type TuneOptions } from '../eval/tune.js';
 import type { FitOptions, TrainResult } from '../als/fit.js';
@@ -48,7 +49,8 @@ export async function trainWithFeatures(
     return result;
   }
   const opts = resolveTrainOptions(rest, feedback);
-  const matrix = buildMatrix(data, { duplicates: opts.duplicates, eventWeights: opts.eventWeights });
+  // The values as training will see them (BM25-weighted with weighting: 'bm25'), for ε and the unit of a pseudo value.
+  const { matrix } = weightMatrix(buildMatrix(data, { duplicates: opts.duplicates, eventWeights: opts.eventWeights }), opts.feedback === 'implicit' ? opts.weighting : 'none');
   const values = matrix.byUser.values;
   let unit: number;
   let mean = 0;

@@ -52,6 +52,8 @@ export async function separate(trained: AlsModel, aug: Augmented, unit: { weight
       factors: { factors: f, userFactors: X, itemFactors: Y, userBiases: bu, itemBiases: bi, globalMean },
       seen,
       report: trained.report,
+      // BM25 (weighting: 'bm25'): the idf of the real items (the pseudo entries were weighted like any row).
+      bm25: trained.bm25 && { ...trained.bm25, idf: trained.bm25.idf.slice(0, n) },
       features,
     },
     trained.options.kernels,

@@ -7,7 +7,6 @@ import { AlsError } from '../errors.js';
 import type { KernelVariant } from '../wasm/abi.js';
 import type { Bm25Statistics } from '../als/weighting.js';
 import { decodeModel, encodeModel, type ModelBlock } from './model-format.js';
-import { decodeModel, encodeModel } from './model-format.js';
 import { featureBlocks, readFeatureBlocks } from '../features/model-io.js';
 
 /** Identifies als-wasm model headers (the container may carry other kinds later). */

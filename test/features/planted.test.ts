@@ -155,6 +155,16 @@ describe('serving with features', () => {
     expect(() => evaluateModel(model, test, { candidates: ['nope'] })).toThrow(/Unknown item/);
   });
 
+  it('BM25 weighting with features: the model keeps one idf per real item, also after addItems and a save/load', async () => {
+    const { model } = await train(await planted(false), { ...o, weighting: 'bm25', itemFeatures });
+    expect(model.bm25?.idf.length).toBe(ITEMS);
+    const { model: next } = await addItems(model, [{ id: 'n', feature: 'genre=g1' }]);
+    expect(next.bm25?.idf.length).toBe(ITEMS + 1);
+    const back = await loadModel(saveModel(next));
+    expect(back.recommend('u1', 5)).toEqual(next.recommend('u1', 5));
+    expect(coldAuc(model)).toBeGreaterThan(0.9);
+  });
+
   it('round-trips the features through the model file (format v2)', async () => {
     const { model } = await train(await planted(true), { feedback: 'explicit', factors: 6, iterations: 5, itemFeatures, userFeatures, workers: 1 });
     const back = await loadModel(saveModel(model));
