@@ -9,6 +9,7 @@ import { loadKernels, type KernelRuntime } from '../wasm/kernels.js';
 import { AlsModel } from './model.js';
 import { mergeInteractions, takeColumns, takeRows } from './update-data.js';
 import { solveRows, type UpdateProgress } from './update-solve.js';
+import { featuresForRows } from '../features/rows.js';
 import { now } from './yield.js';
 
 export type { UpdateProgress } from './update-solve.js';
@@ -155,6 +156,8 @@ export async function updateModel(model: AlsModel, data: Interactions | Interact
       seen: merged.seen,
       report: model.report,
       interactionsStored: true,
+      // Side information stays as trained (rows re-solved here see their interactions only); new rows carry no features.
+      features: featuresForRows(model.features, n, m),
     },
     model.kernels,
   );

@@ -38,17 +38,19 @@ export async function trainWithFeatures(
   if (typeof weight !== 'number' || !Number.isFinite(weight) || weight <= 0) throw badOption('featureWeight', weight, 'a finite number > 0');
   const items = itemFeatures === undefined ? undefined : normalizeFeatures(itemFeatures, 'itemFeatures');
   const users = userFeatures === undefined ? undefined : normalizeFeatures(userFeatures, 'userFeatures');
+  // `validation` and `warmStart` go to the training run as they are; the rest are training options.
+  const { validation: _v, warmStart: _s, ...trainOnly } = rest;
   let params: FitOptions = { ...rest };
   // The options are chosen on the real data alone: pseudo rows are no users to score.
   if (tune !== undefined && tune !== false) {
-    const fb = resolveTrainOptions(rest, feedback).feedback;
+    const fb = resolveTrainOptions(trainOnly, feedback).feedback;
     const spec = resolveTuneOptions(tune as true | TuneOptions, fb);
-    const tuned = await tuneOptions(data, { ...rest, feedback: fb }, fb, spec, trainPlain, { onProgress: options.onProgress, signal: options.signal });
+    const tuned = await tuneOptions(data, { ...trainOnly, feedback: fb }, fb, spec, trainPlain, { onProgress: options.onProgress, signal: options.signal });
     const result = await trainWithFeatures(data, { ...options, tune: undefined, ...tuned.params }, feedback, trainPlain);
     result.report.tuned = tuned;
     return result;
   }
-  const opts = resolveTrainOptions(rest, feedback);
+  const opts = resolveTrainOptions(trainOnly, feedback);
   // The values as training will see them (BM25-weighted with weighting: 'bm25'), for ε and the unit of a pseudo value.
   const { matrix } = weightMatrix(buildMatrix(data, { duplicates: opts.duplicates, eventWeights: opts.eventWeights }), opts.feedback === 'implicit' ? opts.weighting : 'none');
   const values = matrix.byUser.values;
@@ -59,7 +61,7 @@ export async function trainWithFeatures(
     unit = medianPositive(values);
     if (opts.autoEpsilon) params.epsilon = unit;
     if (opts.autoRegularization) {
-      const base = { ...rest, feedback: 'implicit' as const, confidence: opts.confidence, alpha: opts.alpha, epsilon: (params.epsilon as number) ?? opts.epsilon };
+      const base = { ...trainOnly, feedback: 'implicit' as const, confidence: opts.confidence, alpha: opts.alpha, epsilon: (params.epsilon as number) ?? opts.epsilon };
       const c = await calibrateRegularization(data, base, matrix, trainPlain, options.signal);
       if (c) {
         params.regularization = c.regularization;

@@ -1,6 +1,7 @@
 /** The rows a cold item's or user's half-step reads, from a trained model and its features. */
 import type { AlsModel } from '../als/model.js';
 import { gramOf, type OtherRows } from './fold.js';
+import type { FeatureSide, ModelFeatures } from './types.js';
 
 const grams = new WeakMap<AlsModel, { item?: Float64Array; user?: Float64Array }>();
 
@@ -26,6 +27,21 @@ export function otherRows(model: AlsModel, side: 'item' | 'user'): OtherRows & {
       return (cache[side] ??= fs ? gramOf(f, X, fs.factors) : gramOf(f, X));
     },
   };
+}
+
+/**
+ * The features of a model whose rows grew (an incremental update added users or items): the
+ * new rows carry no features; everything else is kept.
+ */
+export function featuresForRows(features: ModelFeatures | undefined, items: number, users: number): ModelFeatures | undefined {
+  if (!features) return undefined;
+  const grow = (s: FeatureSide | undefined, rows: number): FeatureSide | undefined => {
+    if (!s || s.indptr.length - 1 >= rows) return s;
+    const indptr = new Int32Array(rows + 1).fill(s.indptr[s.indptr.length - 1]);
+    indptr.set(s.indptr);
+    return { ...s, indptr };
+  };
+  return { ...features, item: grow(features.item, items), user: grow(features.user, users) };
 }
 
 /** The pseudo value of a feature of strength v, as training made it (see augment.ts). */

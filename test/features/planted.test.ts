@@ -165,6 +165,18 @@ describe('serving with features', () => {
     expect(coldAuc(model)).toBeGreaterThan(0.9);
   });
 
+  it('with held-out validation, and through an incremental update (features kept; a new item by update carries none)', async () => {
+    const data = await planted(false);
+    const test = await fromRecords(Array.from({ length: USERS }, (_, u) => ({ user: `u${u}`, item: `i${genreOf(u) + 36}` })), { source: 'held out' });
+    const { model, report } = await train(data, { ...o, itemFeatures, validation: { data: test } });
+    expect(report.validation?.history.length).toBeGreaterThan(0);
+    const { model: next } = await model.update([{ user: 'u1', item: 'i41', value: 1 }, { user: 'u2', item: 'brand-new', value: 1 }]);
+    expect(next.features?.item?.names).toEqual(model.features?.item?.names);
+    expect(next.features!.item!.indptr.length).toBe(next.items.size + 1);
+    expect(next.explain('u3', 'i45').byFeatures?.features[0].feature).toBe('genre=g1');
+    expect(next.explain('u3', 'brand-new').byFeatures).toBeDefined();
+  });
+
   it('round-trips the features through the model file (format v2)', async () => {
     const { model } = await train(await planted(true), { feedback: 'explicit', factors: 6, iterations: 5, itemFeatures, userFeatures, workers: 1 });
     const back = await loadModel(saveModel(model));
