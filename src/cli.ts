@@ -504,6 +504,7 @@ function printItems(items: ScoredItem[], json: boolean): void {
 }
 
 async function cmdRecommend(p: Parsed): Promise<unknown> {
+  if (p.flags.has('users') && p.flags.has('item-features')) throw new UsageError('--item-features takes one --user (add the items with a single recommend first, or retrain with them)');
   if (p.flags.has('users')) return recommendBatch(cliContext(p));
   const user = str(p, 'user', true)!;
   const k = kFlag(p);

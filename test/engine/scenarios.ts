@@ -259,6 +259,11 @@ export function recommenderScenarios(name: string, make: () => Promise<Recommend
         const controller = new AbortController();
         controller.abort();
         await expect(rec.recommendMany(users.slice(0, 3), 5, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+      } finally {
+        await rec.dispose();
+      }
+    });
+
     it('side information (issue 17): trains with genres, adds a film by its genres, explains it and keeps it across save/load', async () => {
       const rec = await make();
       try {
