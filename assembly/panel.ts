@@ -4,6 +4,8 @@
 // constant offsets serves four vectors. The loops keep to four accumulators and pointer bounds:
 // V8 neither folds loads into multiply-adds nor keeps more than that in registers without
 // spilling (bench/experiments/cg-kernel.mjs; BENCHMARKS.md, "Conjugate-gradient kernel").
+import { MIXED_F64_ACC, MIXED_F32_ACC, toF32 } from './pack32';
+import { gramTimes32, panelProduct32 } from './panel32';
 import { axpy, copy, dot, madd, scale } from './vec';
 
 /** Bytes of one packed vector: f rounded up to a whole f64 pair. */
@@ -196,23 +198,30 @@ export function gramTimes(out: usize, G4: usize, v: usize, f: i32, lambda: f64, 
  * `blocks` panel blocks, plus YᵀY·v from the packed G4 when G4 ≠ 0 (implicit feedback).
  * x, r, p, Ap have k lanes (p and Ap packed: a whole number of pairs, the padding lane 0).
  * With dk ≠ 0 each product's dots y_jᵀp are kept there, and sv (y_jᵀx of the `entries`
- * entries) follows x. Returns false when pᵀAp ≤ 0 (A is not positive definite).
+ * entries) follows x. With mode MIXED_F64_ACC or MIXED_F32_ACC the panel is the f32 one of
+ * pack32.ts (p and Ap then have whole quads of lanes; v32: quadBytes(k) of scratch); with
+ * MIXED_F32_ACC and G32 ≠ 0, YᵀY·p comes from that f32 copy of YᵀY (packGram32) instead of G4.
+ * Returns false when pᵀAp ≤ 0 (A is not positive definite).
  */
 export function cgSteps(
   x: usize, r: usize, p: usize, Ap: usize, t: usize, G4: usize, lambda: f64, panel: usize,
-  w: usize, blocks: i32, k: i32, steps: i32, dk: usize, sv: usize, entries: i32,
+  w: usize, blocks: i32, k: i32, steps: i32, dk: usize, sv: usize, entries: i32, mode: i32, v32: usize, G32: usize,
 ): bool {
   copy(p, r, k);
   let rsold = dot(r, r, k);
   for (let it = 0; it < steps; it++) {
     if (rsold < 1e-20) break; // converged: further steps would divide by ~0
-    if (G4 != 0) {
+    if (mode == MIXED_F32_ACC) toF32(v32, p, (k + 3) >> 2);
+    if (G32 != 0 && mode == MIXED_F32_ACC) {
+      gramTimes32(Ap, G32, v32, p, k, lambda, t);
+    } else if (G4 != 0) {
       gramTimes(Ap, G4, p, k, lambda, t);
     } else {
       copy(Ap, p, k);
       scale(Ap, lambda, k);
     }
-    panelProduct(Ap, p, panel, w, blocks, k, t, dk);
+    if (mode == MIXED_F64_ACC || mode == MIXED_F32_ACC) panelProduct32(Ap, p, v32, panel, w, blocks, k, t, dk, mode);
+    else panelProduct(Ap, p, panel, w, blocks, k, t, dk);
     const pAp = dot(p, Ap, k);
     if (!(pAp > 0)) return false;
     const alpha = rsold / pAp;

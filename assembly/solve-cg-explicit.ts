@@ -128,7 +128,7 @@ export function solveExplicitRowsCG(
     copy(r, xv, k);
     scale(r, -reg, k);
     gatherExplicit(r, xv, Y, indices, ratings, lo, hi, f, withBias, mu, biasOther, panel, w, zeroRow);
-    if (!cgSteps(xv, r, p, Ap, t, 0, reg, panel, w, blocks, k, steps, 0, 0, 0)) return u;
+    if (!cgSteps(xv, r, p, Ap, t, 0, reg, panel, w, blocks, k, steps, 0, 0, 0, 0, 0, 0)) return u;
     copy(x, xv, f);
     if (withBias) store<f64>(biasOut + (<usize>u << 3), load<f64>(xv + fBytes));
   }

@@ -14,16 +14,25 @@
 // feedback collaborative filtering"; benfred/implicit `_als.pyx` (least_squares_cg).
 import { entryLoss } from './loss';
 import { addBlock, cgSteps, gramTimes, packGram, packPairs, pairBytes } from './panel';
+import { addRows, MIXED_F32_ACC, packGram32, packQuads, PRECISION_F64, quadBytes } from './pack32';
 import { copy, scale, zero } from './vec';
 
 /** Bytes of scratch {@link solveImplicitRowsCG} needs for f factors and rows of ≤ maxRowNnz entries. */
 export function scratchBytesCG(f: i32, maxRowNnz: i32): usize {
   const vb = pairBytes(f);
+  const vq = vectorBytes(f);
   const blocks = <usize>((max(maxRowNnz, 1) + 3) >> 2);
   const gramBlocks = <usize>((f + 3) >> 2);
-  // x, r, p, A·p, a zero vector, four dots; packed YᵀY; per entry its weight, yᵀx and yᵀp
-  // (the last two for the loss); the row's panel.
-  return 16 + 5 * vb + 32 + gramBlocks * 4 * vb + 3 * (blocks << 5) + blocks * 4 * vb;
+  // x, r, p, A·p, a zero vector (whole quads), four dots, p and an accumulator in f32; packed YᵀY in f64 and f32;
+  // per entry its weight, yᵀx and yᵀp (the last two for the loss); the row's panel (the f64
+  // one is the larger).
+  return 16 + 5 * vq + 32 + 2 * quadBytes(f) + gramBlocks * 4 * (vb + quadBytes(f)) + 3 * (blocks << 5) + blocks * 4 * vb;
+}
+
+/** Bytes of one f64 vector of the steps: f lanes rounded up to a quad (the f32 panel's unit). */
+// @ts-ignore: decorator
+@inline function vectorBytes(f: i32): usize {
+  return <usize>((f + 3) >> 2) << 5;
 }
 
 /** The weight of entry c in A: |c| − 1 (c < 0 is preference 0 with confidence |c|). */
@@ -93,6 +102,46 @@ function gatherResidual(
 }
 
 /**
+ * {@link gatherResidual} for the f32 panel (pack32.ts): the same r, w and sv, with the dots
+ * y_jᵀx and the residual's sum taken in f64 from the f64 rows, so that b − A·x is exact.
+ */
+function gatherResidual32(
+  r: usize, x: usize, Y: usize, indices: usize, conf: usize, lo: i32, hi: i32, f: i32,
+  panel: usize, w: usize, zeroRow: usize, sv: usize,
+): void {
+  const fBytes = <usize>f << 3;
+  const blockBytes = quadBytes(f) << 2;
+  let block = panel;
+  for (let j = lo; j < hi; j += 4) {
+    const n = min(4, hi - j);
+    const ij = indices + (<usize>j << 2);
+    const p0 = Y + <usize>load<i32>(ij) * fBytes;
+    const p1 = n > 1 ? Y + <usize>load<i32>(ij, 4) * fBytes : zeroRow;
+    const p2 = n > 2 ? Y + <usize>load<i32>(ij, 8) * fBytes : zeroRow;
+    const p3 = n > 3 ? Y + <usize>load<i32>(ij, 12) * fBytes : zeroRow;
+    const t = w + (<usize>(j - lo) << 3);
+    packQuads(block, x, p0, p1, p2, p3, f, t);
+    const cj = conf + (<usize>j << 2);
+    const c0 = <f64>load<f32>(cj);
+    const c1: f64 = n > 1 ? <f64>load<f32>(cj, 4) : 1;
+    const c2: f64 = n > 2 ? <f64>load<f32>(cj, 8) : 1;
+    const c3: f64 = n > 3 ? <f64>load<f32>(cj, 12) : 1;
+    const w0 = weight(c0), w1 = weight(c1), w2 = weight(c2), w3 = weight(c3);
+    if (sv != 0) copy(sv + (<usize>(j - lo) << 3), t, 4);
+    const s0 = (c0 > 0 ? c0 : 0) - w0 * load<f64>(t);
+    const s1 = (n > 1 && c1 > 0 ? c1 : 0) - w1 * load<f64>(t, 8);
+    const s2 = (n > 2 && c2 > 0 ? c2 : 0) - w2 * load<f64>(t, 16);
+    const s3 = (n > 3 && c3 > 0 ? c3 : 0) - w3 * load<f64>(t, 24);
+    store<f64>(t, w0);
+    store<f64>(t, w1, 8);
+    store<f64>(t, w2, 16);
+    store<f64>(t, w3, 24);
+    addRows(r, p0, p1, p2, p3, s0, s1, s2, s3, f);
+    block += blockBytes;
+  }
+}
+
+/**
  * The observed entries' part of the implicit loss at the row's final x:
  * Σ_j (|c_j|(p_j − s_j)² − s_j²), p_j = [c_j > 0], from s_j = y_jᵀx kept per entry in sv (the
  * residual pass's y_jᵀx₀ plus α_k·y_jᵀp_k from each step's product: no pass over the panel).
@@ -112,27 +161,37 @@ function rowLoss(sv: usize, conf: usize, lo: i32, hi: i32): f64 {
  * With lossOut ≠ 0, also stores there (f64) the observed entries' part of the implicit loss at
  * the new factors, Σ_rows Σ_j (|c|(p − s)² − s²), from the panels already in cache; adding
  * Σ_rows xᵀ·YᵀY·x gives implicitLossRows over the same rows.
+ * `precision`: 0 the f64 panel; MIXED_F64_ACC (1) or MIXED_F32_ACC (2) the f32 panel of
+ * pack32.ts (x, r, p, the residual and YᵀY stay f64).
  * Scratch: {@link scratchBytesCG}(f, longest row).
  */
 export function solveImplicitRowsCG(
   X: usize, Y: usize, YtY: usize, indptr: usize, indices: usize, conf: usize,
-  f: i32, lambda: f64, steps: i32, r0: i32, r1: i32, scratch: usize, lossOut: usize,
+  f: i32, lambda: f64, steps: i32, r0: i32, r1: i32, scratch: usize, lossOut: usize, precision: i32,
 ): i32 {
   const fBytes = <usize>f << 3;
   const vb = pairBytes(f);
+  const vq = vectorBytes(f);
   const xv = (scratch + 15) & ~(<usize>15);
-  const r = xv + vb;
-  const p = r + vb;
-  const Ap = p + vb;
-  const zeroRow = Ap + vb;
-  const t = zeroRow + vb;
-  const G4 = t + 32;
-  const w = G4 + <usize>((f + 3) >> 2) * (vb << 2);
-  // Padding lanes (odd f) of the packed vectors meet the panel's zero padding: keep them 0.
-  zero(xv, (f + 1) & ~1);
-  zero(p, (f + 1) & ~1);
-  zero(zeroRow, f);
+  const r = xv + vq;
+  const p = r + vq;
+  const Ap = p + vq;
+  const zeroRow = Ap + vq;
+  const t = zeroRow + vq;
+  const v32 = t + 32;
+  const G4 = v32 + 2 * quadBytes(f);
+  const G32 = G4 + <usize>((f + 3) >> 2) * (vb << 2);
+  const w = G32 + <usize>((f + 3) >> 2) * (quadBytes(f) << 2);
+  const mixed = precision != PRECISION_F64;
+  // Padding lanes (f not a multiple of 4) of the vectors meet the panels' zero padding: keep them 0.
+  const lanes = (f + 3) & ~3;
+  zero(xv, lanes);
+  zero(p, lanes);
+  zero(Ap, lanes);
+  zero(zeroRow, lanes);
   packGram(G4, YtY, f);
+  // The steps' YᵀY·p in f32 too (the residual's stays f64).
+  if (precision == MIXED_F32_ACC) packGram32(G32, YtY, f);
   let loss: f64 = 0;
   for (let u = r0; u < r1; u++) {
     const lo = load<i32>(indptr + (<usize>u << 2));
@@ -150,9 +209,10 @@ export function solveImplicitRowsCG(
     // r = b − A·x = −(YᵀY + λI)x + Σ_j (c⁺_j − w_j·y_jᵀx)·y_j, packing the panel as it goes.
     gramTimes(r, G4, xv, f, lambda, t);
     scale(r, -1, f);
-    gatherResidual(r, xv, Y, indices, conf, lo, hi, f, panel, w, zeroRow, sv);
+    if (mixed) gatherResidual32(r, xv, Y, indices, conf, lo, hi, f, panel, w, zeroRow, sv);
+    else gatherResidual(r, xv, Y, indices, conf, lo, hi, f, panel, w, zeroRow, sv);
     // y_jᵀx follows x through the steps (dk, sv ≠ 0 on the item side, for the loss).
-    if (!cgSteps(x, r, p, Ap, t, G4, lambda, panel, w, blocks, f, steps, dk, sv, hi - lo)) return u;
+    if (!cgSteps(x, r, p, Ap, t, G4, lambda, panel, w, blocks, f, steps, dk, sv, hi - lo, precision, v32, precision == MIXED_F32_ACC ? G32 : 0)) return u;
     if (lossOut != 0) loss += rowLoss(sv, conf, lo, hi);
   }
   if (lossOut != 0) store<f64>(lossOut, loss);

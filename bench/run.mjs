@@ -1,7 +1,8 @@
 // `npm run bench`: measures the built library (dist/) in Node and writes the results into
 // BENCHMARKS.md between the generated-section markers. Medians of several runs; ratios are
 // taken within one run. Usage: node --experimental-wasm-relaxed-simd bench/run.mjs [--quick]
-// [--only scale | --skip scale] (the MovieLens-20M-scale part takes several minutes).
+// [--only scale | --skip scale] (the MovieLens-20M-scale part takes several minutes)
+// [--only precision] (CG f64 vs mixed, alternating, printed only).
 import { cpus, totalmem } from 'node:os';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +10,7 @@ import * as lib from '../dist/index.js';
 import { benchKernels } from './kernels.mjs';
 import { benchBrowser } from './browser.mjs';
 import { benchParallel } from './parallel.mjs';
+import { benchPrecision, precisionTable } from './precision.mjs';
 import { benchExplicitCG, explicitCGSection } from './explicit-cg.mjs';
 import { scaleSection } from './scale-section.mjs';
 import { benchServe } from './serve.mjs';
@@ -18,6 +20,11 @@ const flag = (name) => (process.argv.includes(name) ? process.argv[process.argv.
 if (flag('--only') === 'scale') {
   const parts = flag('--parts')?.split(','); // e.g. --parts chromium: re-run one part, keep the others' last results
   console.log(await scaleSection({ quick, parts, command: `npm run bench -- --only scale${quick ? ' --quick' : ''}${parts ? ` --parts ${parts.join(',')}` : ''}` }));
+  process.exit(0);
+}
+if (flag('--only') === 'precision') {
+  const r = flag('--rounds');
+  console.log(precisionTable(await benchPrecision({ rounds: r ? Number(r) : quick ? 2 : 5, log: (s) => process.stderr.write(s + '\n') })));
   process.exit(0);
 }
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -106,6 +113,13 @@ if (target) sections.push(`Target (issue 2): ≤ 0.5 s per implicit iteration at
 log('workers 1 vs 2 …');
 const parallelRows = await benchParallel({ matrix: matrixImplicit, quick, log });
 sections.push(parallelSection('Node', parallelRows));
+
+// 2b'. CG precision: f64 vs mixed (f32 panels), alternating, 2 workers and 1 (issue 18).
+log('CG precision: f64 vs mixed …');
+sections.push(
+  '### CG precision: f64 vs mixed (implicit, f = 64, 3 steps, MovieLens-1M shape; same run, alternating, medians after a warm-up iteration)\n\n' +
+    precisionTable(await benchPrecision({ matrix: matrixImplicit, rounds: quick ? 2 : 5, log })),
+);
 
 // 2c. Explicit feedback: CG against Cholesky, speed and held-out RMSE per iteration (issue 4).
 log('explicit: CG vs Cholesky …');

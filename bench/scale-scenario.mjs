@@ -10,7 +10,7 @@ const now = () => performance.now();
  * event (building CSR + CSC and laying them out in WASM memory).
  * @returns {Promise<Record<string, number | string>>}
  */
-export async function runScale(rec, source, { factors = 64, iterations = 15, workers = 2, log = () => {}, cpu = () => NaN } = {}) {
+export async function runScale(rec, source, { factors = 64, iterations = 15, workers = 2, precision = 'f64', log = () => {}, cpu = () => NaN } = {}) {
   // `cpu`: this process's CPU seconds (Node), to separate the work from waiting on a shared machine.
   const c0 = cpu();
   const t0 = now();
@@ -22,7 +22,7 @@ export async function runScale(rec, source, { factors = 64, iterations = 15, wor
   let initAt = 0;
   const t1 = now();
   const s = await rec.train(data, {
-    feedback: 'implicit', solver: 'cg', cgSteps: 3, factors, iterations, tolerance: 0, workers, alpha: 1, regularization: 0.05,
+    feedback: 'implicit', solver: 'cg', cgSteps: 3, precision, factors, iterations, tolerance: 0, workers, alpha: 1, regularization: 0.05,
     onProgress: (p) => {
       if (p.stage === 'init' && initAt === 0) (initAt = now()), (cInit = cpu());
       if (p.stage === 'iteration') log(`iteration ${p.iteration}: ${p.seconds.toFixed(2)} s, loss ${p.loss.toExponential(4)}`);
@@ -41,6 +41,7 @@ export async function runScale(rec, source, { factors = 64, iterations = 15, wor
     factors,
     iterations: iters.length,
     workersAsked: workers,
+    precision,
     workersUsed: s.workersUsed,
     kernels: s.kernels,
     loadSeconds,

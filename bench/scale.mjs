@@ -1,6 +1,6 @@
 // The MovieLens-20M-scale benchmark in Node: a child process (so its VmHWM is the scenario's
 // alone) loads a generated TSV file from disk as a stream and trains 15 CG iterations at f = 64.
-// Standalone: node --experimental-wasm-relaxed-simd bench/scale.mjs [--interactions N] [--child]
+// Standalone: node --experimental-wasm-relaxed-simd bench/scale.mjs [--interactions N] [--precision f64|mixed] [--child]
 import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, openSync, readFileSync, renameSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,10 +41,10 @@ export function shapeFor(interactions) {
 }
 
 /** Runs the scenario in a fresh Node process and returns its results (with peak memory). */
-export function benchScaleNode({ interactions = ML20M.interactions, factors = 64, iterations = 15 } = {}) {
+export function benchScaleNode({ interactions = ML20M.interactions, factors = 64, iterations = 15, precision = 'f64' } = {}) {
   const shape = shapeFor(interactions);
   const file = scaleFile(shape);
-  const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', join(here, 'scale.mjs'), '--child', file, String(factors), String(iterations)], {
+  const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', join(here, 'scale.mjs'), '--child', file, String(factors), String(iterations), precision], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 1 << 20,
@@ -53,7 +53,7 @@ export function benchScaleNode({ interactions = ML20M.interactions, factors = 64
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
-async function child(file, factors, iterations) {
+async function child(file, factors, iterations, precision) {
   const lib = await import('../dist/index.js');
   const rec = await lib.createRecommender({ inThread: true });
   const log = (s) => process.stderr.write(`  [node] ${s}\n`);
@@ -61,7 +61,7 @@ async function child(file, factors, iterations) {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1e6;
   };
-  const r = await runScale(rec, createReadStream(file, { highWaterMark: 1 << 20 }), { factors, iterations, workers: 2, log, cpu });
+  const r = await runScale(rec, createReadStream(file, { highWaterMark: 1 << 20 }), { factors, iterations, workers: 2, precision, log, cpu });
   const mem = procMemory();
   const mu = process.memoryUsage();
   console.log(JSON.stringify({ ...r, peakBytes: mem.hwm, rssBytes: mem.rss, heapUsedBytes: mu.heapUsed, arrayBuffersBytes: mu.arrayBuffers, memorySource: 'VmHWM of the Node process (/proc/self/status)' }));
@@ -71,9 +71,10 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const a = process.argv;
   if (a.includes('--child')) {
     const k = a.indexOf('--child');
-    await child(a[k + 1], Number(a[k + 2]), Number(a[k + 3]));
+    await child(a[k + 1], Number(a[k + 2]), Number(a[k + 3]), a[k + 4] ?? 'f64');
   } else {
     const k = a.indexOf('--interactions');
-    console.log(benchScaleNode({ interactions: k > 0 ? Number(a[k + 1]) : undefined }));
+    const p = a.indexOf('--precision');
+    console.log(benchScaleNode({ interactions: k > 0 ? Number(a[k + 1]) : undefined, precision: p > 0 ? a[p + 1] : undefined }));
   }
 }

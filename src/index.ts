@@ -84,3 +84,7 @@ export { importFactors, parseNpy, DEFAULT_MAX_FACTOR_BYTES, type ImportFactorsOp
 export { rankingMetrics, ratingMetrics, rmse, mae, type RankingMetrics, type RankingInput } from './eval/metrics.js';
 export { topK, type TopK } from './recommend/top-k.js';
 export { similarItems as similarRows, rowNorms } from './recommend/similar.js';
+export { parseFeatures, scaleFeatures, ML100K_GENRES, type ParsedFeatures, type FeatureFileFormat } from './features/read.js';
+export { addItems, itemFromFeatures, recommendForNewUserWithFeatures, type AddItemsResult, type FeatureValue } from './features/cold.js';
+export { explainByFeatures, type FeatureExplanation, type FeatureContribution } from './features/explain.js';
+export type { FeatureRecord, FeatureInput, FeatureOptions, ModelFeatures, FeatureSide } from './features/types.js';

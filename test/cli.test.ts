@@ -126,6 +126,18 @@ describe('als-wasm CLI', () => {
     expect(human.stdout.trim().split('\n')).toHaveLength(2);
   });
 
+  it('--precision mixed trains implicit CG with f32 panels and says so; without --solver cg it is a usage error', async () => {
+    const out = join(dir, 'mixed.alsm');
+    const t = await run(['train', data, '--out', out, '--feedback', 'implicit', '--factors', '8', '--iterations', '3', '--solver', 'cg', '--precision', 'mixed', '--workers', '1', '--json']);
+    expect(t.code, t.stderr).toBe(0);
+    const j = lastJson(t.stdout);
+    expect(j.precision).toBe('mixed');
+    expect((j.loss as number[]).every(Number.isFinite)).toBe(true);
+    const bad = await run(['train', data, '--out', out, '--feedback', 'implicit', '--precision', 'mixed', '--json']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--precision.*--solver cg/);
+  });
+
   it('cross-validates a grid: one table row per trial on stderr, the contract JSON last', async () => {
     // FILE after the grid words: --grid stops at the first word without "=".
     const r = await run(['cv', '--feedback', 'explicit', '--folds', '3', '--grid', 'factors=1,3', 'regularization=0.1,1', data, '--iterations', '4', '--biases', '--seed', '2', '--json']);

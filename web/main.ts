@@ -8,6 +8,7 @@ import {
   isAlsError,
   loadFromIndexedDB,
   saveToIndexedDB,
+  type FeatureRecord,
   type DatasetHandle,
   type ModelView,
   type CrossValidationSummary,
@@ -16,7 +17,9 @@ import {
   type TrainProgress,
 } from '../src/index.js';
 import { demoDataset } from './data/builtin.js';
-import { parseTitles, type ItemInfo } from './data/titles.js';
+import type { ItemInfo } from './data/titles.js';
+import { genreFeatures, movieLensKind, readSideFile } from './data/side-files.js';
+import { NewFilmPanel } from './ui/new-film.js';
 import { pca2 } from './pca.js';
 import { byId, el, fmt, showError } from './ui/dom.js';
 import { genreColour, ItemMap } from './ui/item-map.js';
@@ -39,6 +42,11 @@ interface PageState {
   builtinTitles: boolean;
   /** "You" kept in the model as a real user (Add me to the model): the user id, and what the last update did. */
   me: { id: string; last: string } | null;
+  /** Side information trained with (when the form's box is ticked): item genres, user attributes. */
+  itemFeatures: FeatureRecord[] | null;
+  userFeatures: FeatureRecord[] | null;
+  /** Whether the loaded data is a file of the user's (then a titles or attributes file dropped later retrains with them). */
+  dataFromFile: boolean;
 }
 
 const $ = {
@@ -95,9 +103,24 @@ const $ = {
 
 performance.mark('demo:script');
 const chart = new LossChart(byId('chart'));
-const state: PageState = { rec: await createRecommender(), data: null, split: null, items: new Map(), tastes: new Map(), genres: [], model: null, busy: null, myPicks: new Map(), builtinTitles: false, me: null };
+const state: PageState = { rec: await createRecommender(), data: null, split: null, items: new Map(), tastes: new Map(), genres: [], model: null, busy: null, myPicks: new Map(), builtinTitles: false, me: null, itemFeatures: null, userFeatures: null, dataFromFile: false };
 const map = new ItemMap(byId<HTMLCanvasElement>('map'), byId('map-tip'), (id) => state.items.get(id), []);
 map.onPick = (id) => void showItem(id);
+const newFilm = new NewFilmPanel(
+  { form: byId<HTMLFormElement>('new-film-form'), title: byId<HTMLInputElement>('new-film-title'), genres: byId('new-film-genres'), status: byId('new-film-status'), error: byId('new-film-error'), fans: byId('new-film-fans') },
+  {
+    rec: state.rec,
+    onAdded: async (id, title, genre) => {
+      state.items.set(id, { title, genre });
+      await modelChanged();
+      await showItem(id);
+    },
+    describeUser: (user) => {
+      const t = state.tastes.get(user);
+      return t ? `loves ${t[0]} and ${t[1]}` : '';
+    },
+  },
+);
 
 // ---------- small helpers ----------
 
@@ -150,15 +173,20 @@ async function useBuiltin(kind: 'events' | 'ratings'): Promise<boolean> {
   state.tastes = ds.tastes;
   state.genres = ds.genres;
   state.builtinTitles = true;
+  state.itemFeatures = genreFeatures(ds.items);
+  state.userFeatures = null;
+  state.dataFromFile = false;
   setField('feedback', ds.feedback);
   return loadData(ds.text, kind === 'events' ? 'built-in film club events' : 'built-in film club ratings');
 }
 
 async function loadFile(file: File): Promise<boolean> {
   state.tastes = new Map();
-  if (state.builtinTitles) [state.items, state.genres, state.builtinTitles] = [new Map(), [], false];
+  if (state.builtinTitles) [state.items, state.genres, state.builtinTitles, state.itemFeatures] = [new Map(), [], false, null];
   state.myPicks.clear();
-  return loadData(file, file.name);
+  const ok = await loadData(file, file.name);
+  if (ok) state.dataFromFile = true;
+  return ok;
 }
 
 async function loadData(source: Parameters<Recommender['load']>[0], name: string): Promise<boolean> {
@@ -209,32 +237,66 @@ $.file.addEventListener('change', async () => {
 $.titlesFile.addEventListener('change', async () => {
   const f = $.titlesFile.files?.[0];
   $.titlesFile.value = '';
-  if (!f) return;
+  if (f && (await useSideFile(f)) && state.data && state.dataFromFile) await trainNow();
+});
+
+/** Text of a file: UTF-8, or Latin-1 when it is not valid UTF-8 (MovieLens-100K's u.item). */
+async function fileText(f: Blob): Promise<string> {
+  const bytes = new Uint8Array(await f.arrayBuffer());
   try {
-    state.items = parseTitles(await f.text(), f.name);
-    state.builtinTitles = false;
-    state.genres = [...new Set([...state.items.values()].map((i) => i.genre).filter(Boolean))].slice(0, 10);
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('latin1').decode(bytes);
+  }
+}
+
+/** Titles, u.item (titles + genres), u.user (user attributes) or a feature file; true when it changed what training uses. */
+async function useSideFile(f: File): Promise<boolean> {
+  try {
+    const side = readSideFile(await fileText(f), f.name);
     showError($.dataError, null);
-    $.dataSummary.textContent += ` Titles: ${state.items.size.toLocaleString('en')} from ${f.name}.`;
-    await modelChanged();
+    if (side.kind === 'u.user') {
+      state.userFeatures = side.userFeatures;
+      $.dataSummary.textContent += ` User attributes: ${new Set(side.userFeatures.map((r) => r.id)).size.toLocaleString('en')} users from ${f.name}.`;
+      return true;
+    }
+    if (side.kind === 'features') {
+      state.itemFeatures = side.itemFeatures;
+      $.dataSummary.textContent += ` Item features: ${side.itemFeatures.length.toLocaleString('en')} from ${f.name}.`;
+      return true;
+    }
+    state.items = side.items;
+    state.builtinTitles = false;
+    state.itemFeatures = side.kind === 'u.item' ? side.itemFeatures : genreFeatures(side.items);
+    if (state.itemFeatures.length === 0) state.itemFeatures = null;
+    state.genres = [...new Set([...state.items.values()].map((i) => i.genre).filter(Boolean))].slice(0, 10);
+    $.dataSummary.textContent += ` Titles: ${state.items.size.toLocaleString('en')} from ${f.name}${state.itemFeatures ? ', with genres' : ''}.`;
+    if (state.model) await modelChanged();
+    return state.itemFeatures !== null;
   } catch (e) {
     showError($.dataError, e);
+    return false;
   }
-});
+}
+
+/** Whether a dropped file is a titles or attributes file rather than ratings (by name, or MovieLens u.item / u.user by content). */
+async function isSideFile(f: File): Promise<boolean> {
+  return /movies|titles|items?\b|users?\b|feature|attribute/i.test(f.name.replace(/^u\.data$/, '')) || movieLensKind(await f.slice(0, 4096).text()) !== null;
+}
+
 for (const ev of ['dragenter', 'dragover']) $.drop.addEventListener(ev, (e) => (e.preventDefault(), $.drop.classList.add('over')));
 for (const ev of ['dragleave', 'drop']) $.drop.addEventListener(ev, () => $.drop.classList.remove('over'));
 $.drop.addEventListener('drop', async (e) => {
   e.preventDefault();
   const files = [...((e as DragEvent).dataTransfer?.files ?? [])];
-  const titles = files.find((f) => /movies|titles|items/i.test(f.name));
-  const ratings = files.find((f) => f !== titles);
-  if (titles) {
-    const dt = new DataTransfer();
-    dt.items.add(titles);
-    $.titlesFile.files = dt.files;
-    $.titlesFile.dispatchEvent(new Event('change'));
-  }
-  if (ratings && (await loadFile(ratings))) await trainNow();
+  const side: File[] = [];
+  let ratings: File | undefined;
+  for (const f of files) if (await isSideFile(f)) side.push(f); else ratings ??= f;
+  let retrain = false;
+  for (const f of side) retrain = (await useSideFile(f)) || retrain;
+  if (ratings) {
+    if (await loadFile(ratings)) await trainNow();
+  } else if (retrain && state.data && state.dataFromFile) await trainNow();
 });
 $.drop.addEventListener('keydown', (e) => {
   if (e.key === 'Enter' || e.key === ' ') (e.preventDefault(), $.file.click());
@@ -257,7 +319,14 @@ function readTrainForm(): Record<string, unknown> {
     iterations: num('iterations'),
     workers: num('workers'),
     holdout: f.get('holdout') === 'on',
+    useFeatures: f.get('features') === 'on',
   };
+}
+
+/** The side information to train with (the form's box ticked, and the page has some). */
+function featureOptions(use: unknown): { itemFeatures?: FeatureRecord[]; userFeatures?: FeatureRecord[] } {
+  if (!use) return {};
+  return { ...(state.itemFeatures ? { itemFeatures: state.itemFeatures } : {}), ...(state.userFeatures ? { userFeatures: state.userFeatures } : {}) };
 }
 
 /** The λ field: a number, or undefined for the library's default (blank or "auto"). */
@@ -269,7 +338,7 @@ function regularizationField(f: FormData): number | undefined {
 /** Trains with the form's options; `quick` (the run as the page opens) skips the held-out scoring so recommendations show sooner. */
 async function trainNow(quick = false): Promise<void> {
   if (!state.data || state.busy) return;
-  const { holdout: wanted, ...opts } = readTrainForm();
+  const { holdout: wanted, useFeatures, ...opts } = readTrainForm();
   const holdout = wanted && !quick;
   const controller = new AbortController();
   setBusy(controller, 'train');
@@ -287,6 +356,7 @@ async function trainNow(quick = false): Promise<void> {
     const t0 = performance.now();
     const summary = await state.rec.train(data, {
       ...(opts as object),
+      ...featureOptions(useFeatures),
       validation: holdout ? { data: state.split!.test } : undefined,
       signal: controller.signal,
       onProgress: (p) => {
@@ -361,6 +431,7 @@ async function tuneNow(): Promise<void> {
       feedback: form.feedback as 'implicit',
       workers: form.workers as number,
       tune: { budgetSeconds: 30 },
+      ...featureOptions(form.useFeatures),
       signal: controller.signal,
       onProgress: (p) => {
         if (p.stage === 'tune') {
@@ -473,6 +544,7 @@ async function modelChanged(): Promise<void> {
   await showItem(items.includes($.item.value) ? $.item.value : popularItems(1)[0] ?? items[0]);
   renderPicks();
   await updateMe();
+  newFilm.setFeatures(m.itemFeatures);
   await showEnvironment();
 }
 
@@ -542,7 +614,14 @@ async function explainItem(user: string, item: string): Promise<void> {
     el('p', null, parts.length ? 'Because you liked:' : 'No single item in the history explains this score.'),
     el('ol', { class: 'items' }, ...x.contributions.map((c) => itemRow(String(c.item), c.contribution, Math.abs(x.contributions[0]?.contribution ?? 1)))),
     el('p', { class: 'hint' }, `Contributions c·yᵢᵀWʸⱼ add up to the score${x.rest ? `; the rest of the history adds ${fmt(x.rest, 3)}` : ''}${x.baseline ? `; baseline ${fmt(x.baseline, 3)}` : ''}.`),
+    ...(x.byFeatures ? [becauseOf(x.byFeatures)] : []),
   );
+}
+
+/** The item side of a score: its features' shares ("because of genre=Thriller") and its viewers'. */
+function becauseOf(b: NonNullable<Awaited<ReturnType<Recommender['explain']>>['byFeatures']>): HTMLElement {
+  const parts = b.features.filter((c) => c.contribution > 0).map((c) => `${c.feature} (+${fmt(c.contribution, 2)})`);
+  return el('p', { class: 'because' }, parts.length ? `From the film's side: because of ${parts.join(', ')}` : 'From the film\'s side: no feature raises this score', b.interactions ? `; people who watched it add ${fmt(b.interactions, 2)}.` : ' (nobody has watched it yet: its features are all the model knows).');
 }
 
 $.user.addEventListener('change', () => void showUser($.user.value.trim()));

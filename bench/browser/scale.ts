@@ -1,6 +1,6 @@
 // MovieLens-20M-scale page (driven by bench/browser.mjs): the TSV is generated here as a Blob
 // built from chunks (a 20 M-line string would be near V8's maximum string length), then loaded
-// and trained through the worker. Query: ?interactions=N&workers=W. Results go to window.__results.
+// and trained through the worker. Query: ?interactions=N&workers=W&precision=f64|mixed. Results go to window.__results.
 import { ML20M, tsvChunks } from '../scale-data.mjs';
 import { runScale } from '../scale-scenario.mjs';
 import { createRecommender } from '../../src/worker/client.js';
@@ -8,6 +8,7 @@ import { createRecommender } from '../../src/worker/client.js';
 const q = new URLSearchParams(location.search);
 const interactions = Number(q.get('interactions') ?? ML20M.interactions);
 const workers = Number(q.get('workers') ?? 2);
+const precision = (q.get('precision') ?? 'f64') as 'f64' | 'mixed';
 const log = (s: string) => {
   document.getElementById('log')!.textContent += s + '\n';
   console.log(s);
@@ -37,7 +38,7 @@ try {
   log(`generated ${(blob.size / 2 ** 20).toFixed(0)} MiB of TSV in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   w.__phase = 'run';
   const rec = await createRecommender();
-  const r = await runScale(rec, blob, { factors: 64, iterations: 15, workers, log });
+  const r = await runScale(rec, blob, { factors: 64, iterations: 15, workers, precision, log });
   w.__phase = 'done';
   w.__results = { ...r, blobBytes: blob.size, crossOriginIsolated: String(crossOriginIsolated) };
   await rec.dispose();

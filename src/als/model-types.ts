@@ -4,6 +4,8 @@ import type { Factors } from './factors.js';
 import type { ResolvedTrainOptions } from './options.js';
 import type { TrainReport } from './train.js';
 import type { Bm25Statistics } from './weighting.js';
+import type { FeatureExplanation } from '../features/explain.js';
+import type { ModelFeatures } from '../features/types.js';
 
 /** One recommended (or similar) item with its score. */
 export interface ScoredItem {
@@ -128,6 +130,8 @@ export interface Explanation {
   baseline: number;
   /** Sum of the contributions not listed in `contributions`. */
   rest: number;
+  /** Models trained with item features: the score split over the item's features ("because of genre=Thriller") and its users. */
+  byFeatures?: FeatureExplanation;
 }
 
 /** Everything a model is made of. */
@@ -151,4 +155,6 @@ export interface ModelParts {
    * re-solve rows. Default: whether there is a `report` (trained here; imported factors are not).
    */
   interactionsStored?: boolean;
+  /** The features' factors and which rows carry them (models trained with features). */
+  features?: ModelFeatures;
 }

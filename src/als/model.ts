@@ -14,6 +14,8 @@ import type { Factors } from './factors.js';
 import type { TrainReport } from './train.js';
 import { MAX_VALUE_MAGNITUDE, MIN_VALUE_MAGNITUDE, underflowsF32 } from './values.js';
 import { explainScore } from './explain.js';
+import type { ModelFeatures } from '../features/types.js';
+import { explainByFeatures } from '../features/explain.js';
 
 export type { ScoredItem, HistoryRecommendations, RecommendOptions, RecommendManyOptions, UserRecommendations, SimilarItemsOptions, UsersForItemOptions, PopularOptions, HistoryEntry, FoldInResult, Contribution, Explanation, ModelParts } from './model-types.js';
 import type { ScoredItem, HistoryRecommendations, RecommendOptions, RecommendManyOptions, UserRecommendations, SimilarItemsOptions, UsersForItemOptions, PopularOptions, HistoryEntry, FoldInResult, Contribution, Explanation, ModelParts } from './model-types.js';
@@ -40,6 +42,8 @@ export class AlsModel {
   readonly bm25?: Bm25Statistics;
   /** Whether {@link AlsModel.seen} holds all the training interactions (then {@link AlsModel.update} works). */
   readonly interactionsStored: boolean;
+  /** Item and user features, when trained with them (see features/augment.ts). */
+  readonly features?: ModelFeatures;
 
   private readonly rt: KernelRuntime;
   private readonly Yp: number;
@@ -67,6 +71,7 @@ export class AlsModel {
     this.report = parts.report;
     this.bm25 = parts.bm25;
     this.interactionsStored = parts.interactionsStored ?? !!parts.report;
+    this.features = parts.features;
     this.rt = rt;
     const { factors: f, itemFactors } = parts.factors;
     const n = this.items.size;
@@ -342,6 +347,16 @@ export class AlsModel {
   }
 
   /**
+   * The top-k items for given user factors (and bias), e.g. folded in from a history and features.
+   * @param excludeRows - item rows to leave out (besides `opts.exclude`)
+   */
+  recommendForFactors(x: Float64Array, bias: number, k = 10, opts: RecommendOptions = {}, excludeRows: Iterable<number> = []): ScoredItem[] {
+    checkK(k);
+    checkRecommendOptions(opts);
+    return this.rank(this.scoresInMemory(x, bias), k, new Set(excludeRows), opts);
+  }
+
+  /**
    * Per item, how many training users interacted with it (implicit: with a positive value),
    * from the training interactions the model keeps (and its file stores), computed once.
    * @throws AlsError `EMPTY_DATA` when the model has none (imported factors)
@@ -576,7 +591,9 @@ export class AlsModel {
     checkK(topN);
     const u = this.userIndex(user);
     const target = this.itemIndex(item);
-    return explainScore({ rt: this.rt, base: this.base, gram: this.Gp, model: this }, user, u, target, topN);
+    const explanation = explainScore({ rt: this.rt, base: this.base, gram: this.Gp, model: this }, user, u, target, topN);
+    const byFeatures = explainByFeatures(this, u, target);
+    return byFeatures ? { ...explanation, byFeatures } : explanation;
   }
 
   private rank(scores: Float64Array, k: number, excluded: Set<number>, opts: RecommendOptions): ScoredItem[] {

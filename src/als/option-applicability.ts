@@ -27,6 +27,7 @@ const RULES: { [K in keyof TrainOptions]?: Rule } = {
   eventWeights: { applies: (f) => f === 'implicit', where: 'implicit feedback', what: 'it turns event types into implicit strengths r = Σ weight(event); explicit ratings come from the value column' },
   weighting: { applies: (f) => f === 'implicit', where: 'implicit feedback', what: 'it weights implicit counts (BM25) before the confidence form' },
   cgSteps: { applies: (_f, s) => s === 'cg', where: 'solver: "cg"', what: 'it is the number of conjugate-gradient steps; the Cholesky solver solves each row exactly' },
+  precision: { applies: (f, s) => f === 'implicit' && s === 'cg', where: 'implicit feedback with solver: "cg"', what: 'it is the number format of the implicit conjugate-gradient products' },
 };
 
 /**
@@ -39,7 +40,10 @@ export function checkApplicable(opts: TrainOptions, resolved: Pick<ResolvedTrain
   for (const [name, rule] of Object.entries(RULES) as [keyof TrainOptions, Rule][]) {
     const value = opts[name];
     if (value === undefined || rule.applies(resolved.feedback, resolved.solver)) continue;
-    const here = name === 'cgSteps' ? `solver: "${resolved.solver}"` : `${resolved.feedback} feedback`;
+    const here =
+      name === 'cgSteps' ? `solver: "${resolved.solver}"`
+      : name === 'precision' ? `${resolved.feedback} feedback with solver: "${resolved.solver}"`
+      : `${resolved.feedback} feedback`;
     const allowed = `omitted with ${here} (it applies only to ${rule.where})`;
     throw new AlsError(
       'BAD_OPTION',

@@ -18,6 +18,14 @@ export type ConfidenceForm = 'linear' | 'log' | 'scaled';
  * reaching the same loss and held-out quality after a few iterations.
  */
 export type Solver = 'cholesky' | 'cg';
+/**
+ * Number format of the implicit conjugate-gradient steps' products. `f64` throughout, or
+ * `mixed`: the row's gathered factor vectors stored once as f32 (half the bytes each step
+ * reads) and the steps' multiply-adds in f32 within blocks of four entries, their partial sums
+ * added in f64; x, r, p and the residual b − A·x (from the f64 factors and YᵀY) stay f64, so
+ * the warm-started steps head for the f64 solution (BENCHMARKS.md, "f32 panels for CG").
+ */
+export type Precision = 'f64' | 'mixed';
 /** How repeated (user, item) pairs combine. */
 export type { DuplicatePolicy };
 
@@ -88,6 +96,11 @@ export interface TrainOptions {
   /** Conjugate-gradient steps per row and half-step (`solver: 'cg'`, 1 … 100). Default 3. */
   cgSteps?: number;
   /**
+   * Implicit feedback with `solver: 'cg'` only: the steps' number format ({@link Precision}).
+   * Default `mixed` (same held-out NDCG@10 as `f64`, 1.27–1.37× faster per iteration: BENCHMARKS.md).
+   */
+  precision?: Precision;
+  /**
    * Threads for the sweeps (1 … 256), the engine thread included: > 1 runs a pool of workers on
    * one shared WebAssembly memory, with results bit-identical to 1. Needs SharedArrayBuffer (a
    * cross-origin isolated page); elsewhere runs on 1 and says why in the report's `workersNote`.
@@ -129,6 +142,8 @@ export interface ResolvedTrainOptions {
   restarts: number;
   solver: Solver;
   cgSteps: number;
+  /** `f64` wherever `precision` does not apply. */
+  precision: Precision;
   workers: number;
   kernels: KernelVariant | 'auto';
 }

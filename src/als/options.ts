@@ -2,10 +2,13 @@ import { DUPLICATE_POLICIES } from '../data/csr.js';
 import { badOption, checkKnownKeys } from '../errors.js';
 import { defaultWorkers } from '../parallel/cores.js';
 import { checkApplicable } from './option-applicability.js';
-import type { ConfidenceForm, Feedback, ResolvedTrainOptions, Solver, TrainOptions } from './option-types.js';
+import type { ConfidenceForm, Feedback, Precision, ResolvedTrainOptions, Solver, TrainOptions } from './option-types.js';
 import type { Weighting } from './weighting.js';
 
 export type * from './option-types.js';
+
+/** The kernel's precision code (assembly/pack32.ts): 0 the f64 panel, 2 the f32 panel with f64 partial sums (MIXED_F32_ACC). */
+export const PRECISION_CODES: Record<Precision, number> = { f64: 0, mixed: 2 };
 
 /** The defaults, in one place. */
 export const TRAIN_DEFAULTS = {
@@ -27,6 +30,8 @@ export const TRAIN_DEFAULTS = {
   restarts: 1,
   solver: 'cholesky' as Solver,
   cgSteps: 3,
+  /** Of implicit CG; `f64` wherever `precision` does not apply. */
+  precision: 'mixed' as Precision,
   /** The cores here, at most 8 (resolved per call: see `defaultWorkers`). */
   workers: 'cores' as const,
   kernels: 'auto' as const,
@@ -75,6 +80,7 @@ export function resolveTrainOptions(opts: TrainOptions, defaultFeedback: Feedbac
     restarts: int(opts.restarts, 'restarts', TRAIN_DEFAULTS.restarts, 1, 1000),
     solver: oneOf(opts.solver, 'solver', TRAIN_DEFAULTS.solver, ['cholesky', 'cg'] as const),
     cgSteps: int(opts.cgSteps, 'cgSteps', TRAIN_DEFAULTS.cgSteps, 1, 100),
+    precision: oneOf(opts.precision, 'precision', feedback === 'implicit' && opts.solver === 'cg' ? TRAIN_DEFAULTS.precision : 'f64', ['f64', 'mixed'] as const),
     workers: int(opts.workers, 'workers', defaultWorkers(), 1, 256),
     kernels: oneOf(opts.kernels, 'kernels', TRAIN_DEFAULTS.kernels, ['auto', 'relaxed', 'simd', 'scalar', 'reference'] as const),
   };
@@ -95,7 +101,7 @@ export function resolveTrainOptions(opts: TrainOptions, defaultFeedback: Feedbac
 /** Every option {@link TrainOptions} has (typed, so a new option fails to compile until listed): anything else is a typo, refused rather than ignored. */
 const TRAIN_OPTION_NAMES = Object.keys({
   feedback: 1, factors: 1, regularization: 1, weightedRegularization: 1, biases: 1, alpha: 1, confidence: 1, epsilon: 1, eventWeights: 1, weighting: 1,
-  duplicates: 1, iterations: 1, tolerance: 1, seed: 1, restarts: 1, solver: 1, cgSteps: 1, workers: 1, kernels: 1, onProgress: 1, signal: 1,
+  duplicates: 1, iterations: 1, tolerance: 1, seed: 1, restarts: 1, solver: 1, cgSteps: 1, precision: 1, workers: 1, kernels: 1, onProgress: 1, signal: 1,
 } satisfies Record<keyof TrainOptions, 1>);
 
 function num(v: unknown, name: string, dflt: number, min: number, exclusiveMin: boolean): number {

@@ -11,7 +11,7 @@ import { PROTOCOL } from '../parallel/protocol.js';
 import type { Yielder } from '../util/yield.js';
 import type { KernelRuntime } from '../wasm/kernels.js';
 import type { Layout, SideLayout } from './layout.js';
-import type { TrainProgress } from './options.js';
+import { PRECISION_CODES, type TrainProgress } from './options.js';
 import type { RowErrors, Side } from './row-errors.js';
 import type { SolverRow } from './solvers.js';
 
@@ -69,7 +69,7 @@ export class Sweeper {
     const weighted = explicit && L.opts.weightedRegularization ? 1 : 0;
     // The implicit item half-step also leaves each chunk's share of the loss in its result.
     const wantLoss = this.solver.loss === 'item-sweep' && side === 'items' ? 1 : 0;
-    return [out, other, L.G, s.indptrPtr, s.indicesPtr, s.valuesPtr, L.f, L.opts.regularization, weighted, explicit ? L.globalMean : 0, biasOther, biasOut, s.boundsPtr, s.resultsPtr, L.scratch, L.scratchStride, L.opts.cgSteps, wantLoss];
+    return [out, other, L.G, s.indptrPtr, s.indicesPtr, s.valuesPtr, L.f, L.opts.regularization, weighted, explicit ? L.globalMean : 0, biasOther, biasOut, s.boundsPtr, s.resultsPtr, L.scratch, L.scratchStride, L.opts.cgSteps, wantLoss, PRECISION_CODES[L.opts.precision]];
   }
 
   /** Solves every row of one side, checking each chunk's status and output. */

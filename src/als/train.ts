@@ -45,6 +45,8 @@ export interface TrainReport {
   regularization: number;
   /** Implicit feedback: the confidence trained with (ε measured from the data when `epsilon` was `'auto'`). */
   confidence?: { form: ResolvedTrainOptions['confidence']; alpha: number; epsilon: number };
+  /** Implicit CG: the number format of the steps' products (`precision`). */
+  precision?: ResolvedTrainOptions['precision'];
   /** WASM memory the run laid out (= the arena's high-water mark; see `estimateTrainingBytes`). */
   memoryBytes: number;
   /** Why fewer workers than asked ran, e.g. "1 — page not cross-origin isolated …". */
@@ -182,6 +184,7 @@ async function trainOn(matrix: RatingMatrix, options: ResolvedTrainOptions, hook
           ...(workers.note ? { workersNote: workers.note } : {}),
           regularization: opts.regularization,
           ...(explicit ? {} : { confidence: { form: opts.confidence, alpha: opts.alpha, epsilon: opts.epsilon } }),
+          ...(opts.solver === 'cg' && !explicit ? { precision: opts.precision } : {}),
           memoryBytes: L.bytes,
         },
       };

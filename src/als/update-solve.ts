@@ -9,7 +9,7 @@ import type { Csr, IdMap } from '../data/types.js';
 import type { KernelRuntime } from '../wasm/kernels.js';
 import { align } from '../wasm/arena.js';
 import { toConfidence } from './confidence.js';
-import type { ResolvedTrainOptions } from './options.js';
+import { PRECISION_CODES, type ResolvedTrainOptions } from './options.js';
 import { chunkRows, VALUE_BYTES } from './budget.js';
 import { MAX_VALUE_MAGNITUDE } from './values.js';
 import { Yielder } from '../util/yield.js';
@@ -102,7 +102,7 @@ export async function solveRows(
         ? K.solveExplicitRowsCG(outP, otherP, indptrP, indicesP, valuesP, f, opts.regularization, weighted, job.globalMean, biasOtherP, biasOutP, opts.cgSteps, r0, r1, scratch)
         : K.solveExplicitRows(outP, otherP, indptrP, indicesP, valuesP, f, opts.regularization, weighted, job.globalMean, biasOtherP, biasOutP, r0, r1, scratch)
       : cg
-        ? K.solveImplicitRowsCG(outP, otherP, Gp, indptrP, indicesP, valuesP, f, opts.regularization, opts.cgSteps, r0, r1, scratch, 0)
+        ? K.solveImplicitRowsCG(outP, otherP, Gp, indptrP, indicesP, valuesP, f, opts.regularization, opts.cgSteps, r0, r1, scratch, 0, PRECISION_CODES[opts.precision])
         : K.solveImplicitRows(outP, otherP, Gp, indptrP, indicesP, valuesP, f, opts.regularization, r0, r1, scratch, 0);
     if (status >= 0) throw notPositiveDefinite(job, status, opts);
     const out = rt.arena.f64(outP + 8 * r0 * f, (r1 - r0) * f);

@@ -10,10 +10,12 @@ import type { Csr, IdMap } from '../data/types.js';
 import type { KernelVariant } from '../wasm/abi.js';
 import type { Factors } from './factors.js';
 import type { ModelParts } from './model-types.js';
+import type { ModelFeatures } from '../features/types.js';
 import type { ResolvedTrainOptions } from './options.js';
 import type { TrainReport } from './train.js';
 import { mergeInteractions, takeColumns, takeRows } from './update-data.js';
 import { solveRows, type UpdateProgress } from './update-solve.js';
+import { featuresForRows } from '../features/rows.js';
 import { now } from '../util/yield.js';
 
 export type { UpdateProgress } from './update-solve.js';
@@ -31,6 +33,8 @@ export interface UpdatableModel<M> {
   seen: Csr;
   report?: TrainReport;
   kernels: KernelVariant;
+  /** Side information, when trained with it. */
+  features?: ModelFeatures;
   /** A model of the same kind from new parts, served by the same kernel build. */
   withParts(parts: ModelParts): Promise<M>;
 }
@@ -176,6 +180,8 @@ export async function updateModel<M>(model: UpdatableModel<M>, data: Interaction
     seen: merged.seen,
     report: model.report,
     interactionsStored: true,
+    // Side information stays as trained (rows re-solved here see their interactions only); new rows carry no features.
+    features: featuresForRows(model.features, n, m),
   });
   return {
     model: next,

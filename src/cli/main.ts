@@ -6,6 +6,7 @@
 import { isAlsError } from '../errors.js';
 import { parseArgs, UsageError, type Parsed } from './args.js';
 import { COMMANDS } from './commands.js';
+import { FEATURE_USAGE } from './features.js';
 import { escapeControl } from './shared.js';
 
 const HEADER = `als-wasm — on-device ALS recommender (WebAssembly)
@@ -22,8 +23,8 @@ model is written to a temporary file and renamed over MODEL, so a failed write l
 previous MODEL intact. Bad usage (an unknown flag, a value out of range) exits 2; bad input
 or a failed run exits 1.`;
 
-/** The usage text: the header, each command's lines in order, the notes on files and exit codes. */
-export const USAGE = [HEADER, ...COMMANDS.map((c) => c.usage), FOOTER].join('\n');
+/** The usage text: the header, each command's lines in order, the side-information flags, the notes on files and exit codes. */
+export const USAGE = [HEADER, ...COMMANDS.map((c) => c.usage), FEATURE_USAGE, FOOTER].join('\n');
 
 const BY_NAME = new Map(COMMANDS.map((c) => [c.name, c]));
 const FLAGS = new Map(COMMANDS.map((c) => [c.name, c.flags]));

@@ -4,6 +4,7 @@ import type { TrainOptions } from '../als/options.js';
 import { TUNE_DEFAULT_BUDGET_SECONDS } from '../eval/tune.js';
 import { biasesFlag, num, READ_FLAGS, str, UsageError, workersFlag, type Parsed } from './args.js';
 import type { Command } from './command.js';
+import { FEATURE_FLAGS, featureSummary, featureTrainOptions } from './features.js';
 import { checkTrainOptions, progressPrinter, readInteractions, refuseOutOverInputs, saveModelFile } from './shared.js';
 
 const usage = `  als-wasm train FILE --out MODEL [--feedback explicit|implicit] [--factors 64]
@@ -12,7 +13,10 @@ const usage = `  als-wasm train FILE --out MODEL [--feedback explicit|implicit] 
       [--weighting none|bm25]
       [--iterations 15] [--tolerance 0] [--seed 42]
       [--restarts 1] [--solver cholesky|cg] [--workers CORES] [--skip-bad-rows] [--json]
-      [--tune [--tune-budget 60]]
+      [--precision f64|mixed] [--tune [--tune-budget 60]]
+      --precision (implicit, --solver cg; default mixed): mixed keeps the CG steps' gathered
+      factors in f32 (faster; x, r and the residual stay f64), f64 all in f64; with --json
+      the last line has "precision"
       --tune searches λ, α, the confidence form, factors (biases) and iterations on a
       held-out part of FILE within the budget (seconds, search and refit), then trains on
       all of FILE with the winner; options you give stay fixed. With --json the last line
@@ -39,6 +43,7 @@ async function run(p: Parsed): Promise<unknown> {
     seed: num(p, 'seed'),
     restarts: num(p, 'restarts'),
     solver: str(p, 'solver') as TrainOptions['solver'],
+    precision: str(p, 'precision') as TrainOptions['precision'],
     workers: workersFlag(p),
     onProgress: progressPrinter(),
   };
@@ -47,8 +52,9 @@ async function run(p: Parsed): Promise<unknown> {
   const budget = num(p, 'tune-budget');
   if (budget !== undefined && !(budget > 0)) throw new UsageError(`--tune-budget must be a number of seconds > 0, got ${budget}`);
   const tune = p.flags.has('tune') || budget !== undefined ? { budgetSeconds: budget ?? TUNE_DEFAULT_BUDGET_SECONDS } : undefined;
+  const features = await featureTrainOptions(p.flags); // read (and checked) before the ratings
   const data = await readInteractions(file, false, p);
-  const { model, report } = await train(data, { ...options, tune });
+  const { model, report } = await train(data, { ...options, tune, ...features });
   if (report.workersNote) process.stderr.write(`note: trained on ${report.workersNote}\n`);
   await saveModelFile(out, model);
   process.stderr.write(`saved ${out}\n`);
@@ -65,8 +71,10 @@ async function run(p: Parsed): Promise<unknown> {
     // The λ (and confidence) actually used, whoever chose them.
     regularization: report.regularization,
     ...(report.confidence ? { confidence: report.confidence } : {}),
+    ...(report.precision ? { precision: report.precision } : {}),
     biases: model.options.feedback === 'explicit' ? model.options.biases : undefined,
     factors: model.options.factors,
+    ...featureSummary(model),
     ...(report.regularizationCalibration ? { regularizationCalibration: report.regularizationCalibration } : {}),
     ...(report.tuned
       ? {
@@ -86,7 +94,7 @@ async function run(p: Parsed): Promise<unknown> {
 /** The `train` command. */
 export const trainCommand: Command = {
   name: 'train',
-  flags: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', ...READ_FLAGS, 'json'],
+  flags: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'precision', 'workers', ...READ_FLAGS, 'json', ...FEATURE_FLAGS.train],
   usage,
   run,
 };

@@ -32,6 +32,8 @@ import { defaultWorkers } from '../parallel/cores.js';
 import { PoolKeeper } from '../parallel/lease.js';
 import { modelView, userHistory, type ModelView } from './model-view.js';
 import { parallelSupport } from '../parallel/pool.js';
+import { addItems, recommendForNewUserWithFeatures, type FeatureValue } from '../features/cold.js';
+import type { FeatureInput } from '../features/types.js';
 
 export type { CrossValidationSummary, DatasetHandle, EngineCrossValidateOptions, EngineInfo, EngineTrainOptions, LoadOptions, TrainSummary, UpdateSummary } from './types.js';
 import type { CrossValidationSummary, DatasetHandle, EngineCrossValidateOptions, EngineInfo, EngineTrainOptions, LoadOptions, TrainSummary, UpdateSummary } from './types.js';
@@ -204,8 +206,27 @@ export class Engine {
    * Top-k items for a new user from their history, by fold-in; nothing is stored. The array
    * also carries `unknownItems` and `fallback` (`'popular'` when no history item is known).
    */
-  async recommendForNewUser(history: HistoryEntry[], k = 10, opts: RecommendOptions = {}): Promise<HistoryRecommendations> {
-    return this.current().recommendForHistory(history, k, opts);
+  async recommendForNewUser(history: HistoryEntry[], k = 10, opts: RecommendOptions & { features?: FeatureValue[] } = {}): Promise<HistoryRecommendations & { unknownFeatures?: string[] }> {
+    const { features, ...rest } = opts ?? {};
+    // With user features (a model trained with userFeatures): fold in the history and the features together.
+    if (features !== undefined) {
+      if (!Array.isArray(features)) throw badOption('features', features, 'an array of { feature, value? }');
+      return recommendForNewUserWithFeatures(this.current(), history, features, k, rest);
+    }
+    return this.current().recommendForHistory(history, k, rest);
+  }
+
+  /**
+   * Adds items to the current model from their features, without retraining (the model must
+   * have been trained with `itemFeatures`). The new items are recommended, scored, explained
+   * and found by `similarItems` at once.
+   * @param features - `{ id, feature, value? }` records of the new items
+   * @returns the model's shape, the ids added and the features it did not know (ignored)
+   */
+  async addItems(features: FeatureInput): Promise<{ model: EngineInfo['model']; added: Id[]; unknownFeatures: string[] }> {
+    const { model, added, unknownFeatures } = await addItems(this.current(), features);
+    this.model = model;
+    return { model: this.modelInfo(), added, unknownFeatures };
   }
 
   /** The factors of a new user from their history (fold-in). */
@@ -332,7 +353,9 @@ export class Engine {
 
   private modelInfo(): EngineInfo['model'] {
     const m = this.model;
-    return m ? { users: m.users.size, items: m.items.size, factors: m.factors, feedback: m.options.feedback, kernels: m.kernels, trainedHere: !!m.report } : null;
+    if (!m) return null;
+    const fe = m.features && { features: { item: m.features.item?.names ?? [], user: m.features.user?.names ?? [] } };
+    return { users: m.users.size, items: m.items.size, factors: m.factors, feedback: m.options.feedback, kernels: m.kernels, trainedHere: !!m.report, ...fe };
   }
 
   private current(): AlsModel {

@@ -20,6 +20,8 @@ export interface ModelView {
   itemFactors: Float64Array;
   /** Training users per item row (popularity). */
   itemCounts: Int32Array;
+  /** The item features the model was trained with (empty without), e.g. for a form that adds items by them. */
+  itemFeatures: string[];
 }
 
 /** The drawing view of `model`. */
@@ -34,6 +36,7 @@ export function modelView(model: AlsModel): ModelView {
     items: model.items.ids(),
     itemFactors: model.params.itemFactors.slice(),
     itemCounts: counts,
+    itemFeatures: model.features?.item?.names.slice() ?? [],
   };
 }
 

@@ -7,6 +7,7 @@ import type { Id, SkippedRows } from '../data/types.js';
 import type { CrossValidateOptions, CrossValidationResult, CvProgress } from '../eval/cross-validate.js';
 import type { ValidationOptions } from '../eval/validation.js';
 import type { KernelVariant } from '../wasm/abi.js';
+import type { FeatureOptions } from '../features/types.js';
 import type { UpdateReport } from '../als/update.js';
 
 /** A dataset held by the engine, referred to by `id` (the data itself stays where the engine runs). */
@@ -40,7 +41,7 @@ export type LoadOptions = Omit<ParseOptions, 'onProgress' | 'signal'> & {
 };
 
 /** Options of a train call: the training options, `tune` (see `train`), plus held-out validation on a dataset the engine holds. */
-export type EngineTrainOptions = TrainOptions & {
+export type EngineTrainOptions = TrainOptions & FeatureOptions & {
   /** Search the options on held-out pairs of the data first, then refit (progress: one `tune` event per run; `signal` cancels). */
   tune?: FitOptions['tune'];
   /** Score this held-out dataset during training (see `train`'s `validation`); `data` is a handle. */
@@ -92,7 +93,16 @@ export interface EngineInfo {
   /** Kernel builds this engine can run, best first. */
   kernelsAvailable: KernelVariant[];
   /** Whether a model is loaded, and its shape. */
-  model: null | { users: number; items: number; factors: number; feedback: 'explicit' | 'implicit'; kernels: KernelVariant; trainedHere: boolean };
+  model: null | {
+    users: number;
+    items: number;
+    factors: number;
+    feedback: 'explicit' | 'implicit';
+    kernels: KernelVariant;
+    trainedHere: boolean;
+    /** The feature names the model was trained with (item features, user features), when any. */
+    features?: { item: string[]; user: string[] };
+  };
   /** Datasets held. */
   datasets: DatasetHandle[];
   /** Threads a training run uses by default (the cores here, at most 8), or 1 where no worker pool can run. */

@@ -1,5 +1,5 @@
 import { csrFromTriplets } from '../data/csr.js';
-import type { Csr, IdMap, Interactions } from '../data/types.js';
+import type { Csr, Id, IdMap, Interactions } from '../data/types.js';
 import type { AlsModel } from '../als/model.js';
 import { nextMacrotask, now } from '../util/yield.js';
 import { AlsError, badOption, checkOptions, throwIfAborted } from '../errors.js';
@@ -125,6 +125,8 @@ export interface EvaluateOptions {
   signal?: AbortSignal;
   /** Implicit: compute only the @k metrics (AUC and MPR are then NaN) — about half the cost per user, for validation and tuning on an @k metric. Default false. */
   atKOnly?: boolean;
+  /** Implicit: rank only these items for every user (cold-start protocols: the held-out items); unknown ids are `UNKNOWN_ITEM`. Default every item. */
+  candidates?: Id[];
 }
 
 /** One evaluation, user row by user row. */
@@ -135,12 +137,12 @@ interface EvaluationRun {
 }
 
 /** Every option of {@link EvaluateOptions} (typed: a new option fails to compile until listed): `{ K: 5 }` is refused, not ignored. */
-const EVALUATE_OPTION_NAMES = Object.keys({ k: 1, onProgress: 1, signal: 1, atKOnly: 1 } satisfies Record<keyof EvaluateOptions, 1>);
+const EVALUATE_OPTION_NAMES = Object.keys({ k: 1, onProgress: 1, signal: 1, atKOnly: 1, candidates: 1 } satisfies Record<keyof EvaluateOptions, 1>);
 
 function startEvaluation(model: Scorer, test: Interactions, opts: EvaluateOptions): EvaluationRun {
   const k = checkEvaluateOptions(opts);
   checkHasRatings(test, model.options.feedback, 'test');
-  return scoreAligned(model, alignToModel(model, test), k, opts.atKOnly === true);
+  return scoreAligned(model, alignToModel(model, test), k, opts.atKOnly === true, opts.candidates);
 }
 
 /** Checks {@link EvaluateOptions}; returns k. */
@@ -152,7 +154,7 @@ function checkEvaluateOptions(opts: EvaluateOptions): number {
 }
 
 /** An evaluation of a scorer on a test set already in its rows. */
-function scoreAligned(model: Scorer, aligned: AlignedTest, k: number, atKOnly: boolean): EvaluationRun {
+function scoreAligned(model: Scorer, aligned: AlignedTest, k: number, atKOnly: boolean, candidates?: Id[]): EvaluationRun {
   const { matrix, unknown } = aligned;
   if (model.options.feedback === 'explicit') {
     const acc = new RatingAccumulator((uu, ii) => model.predictIndex(uu, ii), matrix);
@@ -169,8 +171,21 @@ function scoreAligned(model: Scorer, aligned: AlignedTest, k: number, atKOnly: b
     test: matrix,
     k,
     atKOnly,
+    candidates: candidates && candidateMask(model, candidates),
   });
   return { count: acc.count, add: (t) => acc.add(t), result: () => ({ ...acc.result(), unknown }) };
+}
+
+/** A mask over the model's items of the candidate ids. */
+function candidateMask(model: Pick<Scorer, 'items'>, ids: Id[]): Uint8Array {
+  if (!Array.isArray(ids)) throw badOption('candidates', ids, 'an array of item ids');
+  const mask = new Uint8Array(model.items.size);
+  for (const id of ids) {
+    const i = model.items.index(id);
+    if (i === undefined) throw new AlsError('UNKNOWN_ITEM', `Unknown item ${JSON.stringify(id)}: not in the training data.`, { item: id });
+    mask[i] = 1;
+  }
+  return mask;
 }
 
 /**
@@ -204,7 +219,7 @@ export async function evaluateModelAsync(model: Scorer, test: Interactions, opts
  */
 export async function evaluateAligned(model: Scorer, aligned: AlignedTest, opts: EvaluateOptions = {}): Promise<RatingEvaluation | RankingEvaluation> {
   throwIfAborted(opts.signal);
-  return runInSlices(scoreAligned(model, aligned, checkEvaluateOptions(opts), opts.atKOnly === true), opts);
+  return runInSlices(scoreAligned(model, aligned, checkEvaluateOptions(opts), opts.atKOnly === true, opts.candidates), opts);
 }
 
 /** Runs an evaluation user by user, yielding about every {@link YIELD_MS} with progress; the same bits as one synchronous pass. */

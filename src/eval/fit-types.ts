@@ -3,12 +3,13 @@ import type { AlsModel } from '../als/model.js';
 import type { ConfidenceForm, TrainOptions, TrainProgress } from '../als/options.js';
 import type { Weighting } from '../als/weighting.js';
 import type { Interactions } from '../data/types.js';
+import type { FeatureOptions } from '../features/types.js';
 import type { QualityMetric } from './evaluate.js';
 import type { TrainReport } from '../als/train.js';
 import type { ValidationOptions, ValidationReport } from './validation.js';
 
 /** Options of {@link train}: the training options, plus held-out validation (in-process only). */
-export interface FitOptions extends TrainOptions {
+export interface FitOptions extends TrainOptions, FeatureOptions {
   /**
    * Score held-out data after each iteration (progress `validation` events), keep the factors
    * of the best score, and optionally stop a restart early when it stops improving.

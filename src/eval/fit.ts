@@ -16,6 +16,7 @@ import { calibrateRegularization, resolveTuneOptions, tuneOptions, type Regulari
 
 export type { FitOptions, FitReport, TrainResult } from './fit-types.js';
 import { warmStartFactors, withWarmStartDefaults } from '../als/warm-start.js';
+import { trainWithFeatures } from './fit-features.js';
 
 /**
  * The feedback a dataset suggests when the caller did not say: ratings (a value column, no
@@ -40,7 +41,11 @@ export function defaultFeedback(data: Pick<Interactions, 'hasValue' | 'event'>):
  */
 export async function train(data: Interactions, options: FitOptions = {}, hooks: Pick<TrainHooks, 'runtime' | 'pool'> = {}): Promise<TrainResult> {
   if (typeof options !== 'object' || options === null) throw badOption('options', options, 'an object of training options');
-  const { validation: validationOptions, tune, warmStart, ...given } = options;
+  if (options.itemFeatures !== undefined || options.userFeatures !== undefined || options.featureWeight !== undefined) {
+    // Side information: the data gains the features' pseudo rows, then trains as below (fit-features.ts).
+    return trainWithFeatures(data, options, defaultFeedback(data), (d, o) => train(d, o, hooks));
+  }
+  const { validation: validationOptions, tune, warmStart, itemFeatures: _i, userFeatures: _u, featureWeight: _w, ...given } = options;
   if (warmStart !== undefined && !(warmStart instanceof AlsModel)) throw badOption('warmStart', warmStart, 'a trained model (AlsModel)');
   if (warmStart && tune !== undefined && tune !== false) throw badOption('warmStart', 'with tune', 'not combined with tune (the search starts from the seeded init; warm-start the refit instead)');
   const trainOptions = warmStart ? withWarmStartDefaults(given, warmStart) : given;

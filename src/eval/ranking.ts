@@ -31,6 +31,8 @@ export interface RankingInput {
    * would (the same scores, ties by lower index); the metrics are then the same bits.
    */
   scoreBlock?: (rows: Int32Array, k: number, withScores: boolean) => { indices: Int32Array; counts: Int32Array; all?: Float64Array };
+  /** Rank only the items marked 1 (cold-start protocols: only the held-out films); default every item. */
+  candidates?: Uint8Array;
 }
 
 /** Ranking quality; see {@link rankingMetrics} for the definitions. */
@@ -160,10 +162,11 @@ export class RankingAccumulator {
     const trainLo = train.indptr[u];
     const trainHi = train.indptr[u + 1];
     for (let p = trainLo; p < trainHi; p++) inTrain[train.indices[p]] = 1;
+    const mask = this.input.candidates;
     let npos = 0;
     for (let p = test.indptr[u]; p < test.indptr[u + 1]; p++) {
       const i = test.indices[p];
-      if (test.values[p] > 0 && !inTrain[i] && !isPositive[i]) {
+      if (test.values[p] > 0 && !inTrain[i] && !isPositive[i] && (!mask || mask[i])) {
         isPositive[i] = 1;
         positives[npos] = i;
         weights[npos] = test.values[p];
@@ -175,14 +178,17 @@ export class RankingAccumulator {
       this.users++;
       let top: Int32Array;
       let scores = this.scores;
-      if (this.input.scoreBlock) {
+      // Candidates (a cold-start protocol) rank through the per-user scorer: the block scorer ranks every item.
+      if (this.input.scoreBlock && !mask) {
         const got = this.fromBlock(t, u);
         top = got.top;
         if (got.scores) scores = got.scores;
       } else {
         this.input.score(u, scores);
         // @k metrics from the top k of the candidates (train row is sorted: a merge, not a lookup).
-        top = topK(scores, k, train.indices.subarray(trainLo, trainHi)).indices;
+        top = mask
+          ? topK(scores, k, (i) => inTrain[i] === 1 || mask[i] === 0).indices
+          : topK(scores, k, train.indices.subarray(trainLo, trainHi)).indices;
       }
       let hits = 0;
       let ap = 0;
@@ -233,7 +239,7 @@ export class RankingAccumulator {
         let underAll = 0; // negatives below every positive: the common case for a good model
         let overAll = 0; // negatives above every positive
         for (let i = 0; i < numItems; i++) {
-          if (inTrain[i] || isPositive[i]) continue;
+          if (inTrain[i] || isPositive[i] || (mask && !mask[i])) continue;
           nneg++;
           const s = finiteOrder(scores[i]);
           if (s < lowest) {

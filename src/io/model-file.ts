@@ -7,6 +7,7 @@ import { AlsError } from '../errors.js';
 import type { KernelVariant } from '../wasm/abi.js';
 import type { Bm25Statistics } from '../als/weighting.js';
 import { decodeModel, encodeModel, type ModelBlock } from './model-format.js';
+import { featureBlocks, readFeatureBlocks } from './feature-blocks.js';
 
 /** Identifies als-wasm model headers (the container may carry other kinds later). */
 const KIND = 'als-wasm/model';
@@ -32,6 +33,9 @@ export function saveModel(model: AlsModel): Uint8Array {
   if (p.userBiases) blocks.push({ name: 'userBiases', data: p.userBiases });
   if (p.itemBiases) blocks.push({ name: 'itemBiases', data: p.itemBiases });
   if (model.bm25) blocks.push({ name: 'bm25Idf', data: model.bm25.idf });
+  // Format v2: the features (names in the header, factors and carriers as blocks); v1 files have none.
+  const features = featureBlocks(model.features);
+  blocks.push(...features.blocks);
   return encodeModel({
     header: {
       kind: KIND,
@@ -46,6 +50,7 @@ export function saveModel(model: AlsModel): Uint8Array {
       ...(model.bm25 ? { bm25: { k1: model.bm25.k1, b: model.bm25.b, averageRowSum: model.bm25.averageRowSum } } : {}),
       // Whether seen* are all the training interactions (update needs them); files before this field: trained here ⇔ a report.
       interactions: model.interactionsStored,
+      ...(features.header && { features: features.header }),
       savedAt: new Date().toISOString(),
     },
     blocks,
@@ -127,6 +132,7 @@ export async function loadModel(bytes: Uint8Array, kernels: KernelVariant | 'aut
       report: (header.report as AlsModel['report']) ?? undefined,
       bm25: readBm25(header, blocks, n, contents),
       interactionsStored: typeof header.interactions === 'boolean' ? header.interactions : header.report != null,
+      features: readFeatureBlocks(header.features, blocks, { item: n, user: m }, f),
     },
     kernels,
   );

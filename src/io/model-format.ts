@@ -4,7 +4,8 @@
  *
  *     offset  size  field
  *     0       8     magic "ALSWASM\0"
- *     8       4     u32 LE format version (1)
+ *     8       4     u32 LE format version (2; 1 is read too: v2 added the features' header
+ *                   fields and blocks, which a v1 file simply lacks)
  *     12      4     u32 LE flags (0; a set bit is a feature this build does not know)
  *     16      4     u32 LE JSON length L
  *     20      L     UTF-8 JSON { "blocks": [{ name, dtype, offset, length }], "dataLength": D, "header": {…} }
@@ -21,8 +22,10 @@ export { crc32 } from './checksum.js';
 
 /** The 8 magic bytes that open every model file. */
 export const MODEL_MAGIC = 'ALSWASM\0';
-/** The format version this build writes and reads. */
-export const MODEL_FORMAT_VERSION = 1;
+/** The format version this build writes (and the newest it reads). */
+export const MODEL_FORMAT_VERSION = 2;
+/** The oldest format version this build reads. */
+export const MODEL_FORMAT_OLDEST = 1;
 
 /** A typed block stored in a model file. */
 export type ModelBlock = Float64Array | Float32Array | Int32Array;
@@ -39,7 +42,7 @@ export interface ModelContents {
 
 /** What {@link decodeModel} returns. */
 export interface DecodedModel {
-  /** The file's format version (always {@link MODEL_FORMAT_VERSION} when decoding succeeds). */
+  /** The file's format version ({@link MODEL_FORMAT_OLDEST} … {@link MODEL_FORMAT_VERSION}). */
   version: number;
   /** The header object as encoded. */
   header: Record<string, unknown>;
@@ -136,12 +139,12 @@ export function decodeModel(bytes: Uint8Array): DecodedModel {
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
-  if (version !== MODEL_FORMAT_VERSION) {
+  if (version < MODEL_FORMAT_OLDEST || version > MODEL_FORMAT_VERSION) {
     throw bad(
       'version',
       version > MODEL_FORMAT_VERSION
         ? `This model file was written by a newer als-wasm (format v${version}); this build reads v${MODEL_FORMAT_VERSION}. Upgrade als-wasm to load it.`
-        : `This model file has format v${version}, which this build does not read (it reads v${MODEL_FORMAT_VERSION}).`,
+        : `This model file has format v${version}, which this build does not read (it reads v${MODEL_FORMAT_OLDEST}–v${MODEL_FORMAT_VERSION}).`,
       { version, supported: MODEL_FORMAT_VERSION },
     );
   }

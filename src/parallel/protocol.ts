@@ -43,16 +43,17 @@ export const PROTOCOL = {
    * 3 indptr, 4 indices, 5 values, 6 f, 7 λ, 8 weighted (explicit: ALS-WR), 9 μ (explicit),
    * 10 biasOther | biasRow, 11 biasOut | biasCol, 12 chunk bounds (i32, COUNT + 1), 13 results
    * (RESULT_BYTES per chunk), 14 scratch, 15 scratch bytes per thread, 16 CG steps, 17 whether
-   * an implicit solve also leaves each chunk's share of the loss in its result (1 or 0).
+   * an implicit solve also leaves each chunk's share of the loss in its result (1 or 0), 18 the
+   * implicit CG panel's precision code (PRECISION_CODES: 0 f64, 2 mixed).
    * Gram: Y, n, k, out.
    */
-  PARAMS: 18,
+  PARAMS: 19,
   /** Byte offset of the error message (UTF-16). */
-  ERROR_BYTE: 208,
+  ERROR_BYTE: 216,
   /** Maximum UTF-16 units of the error message. */
   ERROR_CHARS: 512,
   /** Total bytes of the control buffer. */
-  BYTES: 208 + 2 * 512,
+  BYTES: 216 + 2 * 512,
   /** Bytes per chunk in the results array: f64 loss, i32 status (−1 or the failing row), i32 first non-finite offset (−1 none, −2 not run). */
   RESULT_BYTES: 16,
   /** Job: helpers return. */

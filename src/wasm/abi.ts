@@ -75,10 +75,13 @@ export interface KernelExports {
    * With `lossOut` ≠ 0, also stores there (f64) the observed entries' part of the implicit loss
    * at the new factors, Σ_rows Σ_j (|c|(p − s)² − s²), s = x·y_j; plus Σ_rows x·YtY·x it is
    * {@link KernelExports.implicitLossRows} over the same rows. Returns -1 or the first row where pᵀAp ≤ 0.
+   * `precision`: 0 products over an f64 panel; 1 the row's vectors stored as f32, products
+   * accumulated in f64; 2 f32 multiply-adds within each block of four entries, the blocks'
+   * partial sums in f64 (x, r, p, YtY and the residual stay f64 in every mode).
    */
   solveImplicitRowsCG(
     X: number, Y: number, YtY: number, indptr: number, indices: number, conf: number,
-    f: number, lambda: number, steps: number, r0: number, r1: number, scratch: number, lossOut: number,
+    f: number, lambda: number, steps: number, r0: number, r1: number, scratch: number, lossOut: number, precision: number,
   ): number;
 
   /**

@@ -147,13 +147,15 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
       return 8 * (3 * f + 2 * Math.max(1, maxRowNnz) + Math.max(1, maxRowNnz) * f) + 64;
     },
 
-    solveImplicitRowsCG(X, Y, YtY, indptr, indices, conf, f, lambda, steps, r0, r1, _scratch, lossOut) {
+    solveImplicitRowsCG(X, Y, YtY, indptr, indices, conf, f, lambda, steps, r0, r1, _scratch, lossOut, precision) {
       const M = F();
       const V = F32();
       const N = I();
       const y = (i: number) => (Y >>> 3) + i * f;
+      // Mixed precision: the products see each y rounded to f32; the residual keeps the f64 y.
+      const round = precision ? Math.fround : (v: number) => v;
       /** A·v = YtY·v + λv + Σ (|c|−1)(yᵀv) y, textbook loops. */
-      const applyA = (v: number[], lo: number, hi: number): number[] => {
+      const applyA = (v: number[], lo: number, hi: number, rnd: (v: number) => number): number[] => {
         const out = new Array<number>(f).fill(0);
         for (let a = 0; a < f; a++) {
           for (let d = 0; d < f; d++) out[a] += M[(YtY >>> 3) + a * f + d] * v[d];
@@ -163,8 +165,8 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
           const i = N[(indices >>> 2) + j];
           const w = Math.abs(V[(conf >>> 2) + j]) - 1;
           let s = 0;
-          for (let a = 0; a < f; a++) s += M[y(i) + a] * v[a];
-          for (let a = 0; a < f; a++) out[a] += w * s * M[y(i) + a];
+          for (let a = 0; a < f; a++) s += rnd(M[y(i) + a]) * v[a];
+          for (let a = 0; a < f; a++) out[a] += w * s * rnd(M[y(i) + a]);
         }
         return out;
       };
@@ -177,13 +179,13 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
           continue;
         }
         const x = Array.from({ length: f }, (_, a) => M[xo + a]);
-        const Ax = applyA(x, lo, hi);
+        const Ax = applyA(x, lo, hi, (v) => v);
         const r = Ax.map((v) => -v);
         for (let j = lo; j < hi; j++) {
           const c = V[(conf >>> 2) + j];
           if (c > 0) for (let a = 0; a < f; a++) r[a] += c * M[y(N[(indices >>> 2) + j]) + a];
         }
-        if (!conjugateGradient((v) => applyA(v, lo, hi), x, r, steps)) return u;
+        if (!conjugateGradient((v) => applyA(v, lo, hi, round), x, r, steps)) return u;
         for (let a = 0; a < f; a++) M[xo + a] = x[a];
       }
       if (lossOut) F()[lossOut >>> 3] = implicitLoss(X, Y, 0, indptr, indices, conf, f, r0, r1);

@@ -136,6 +136,11 @@ function workerRecommender(link: WorkerLink, keepModel: boolean): Recommender {
       await keepCurrentModel();
       return info;
     },
+    async addItems(features) {
+      const result = await link.call((remote) => remote.addItems(features));
+      await keepCurrentModel();
+      return result;
+    },
     async releaseDataset(data) {
       await link.call((remote) => remote.releaseDataset(data));
       link.liveDatasets.delete(typeof data === 'number' ? data : data.id);

@@ -46,7 +46,7 @@ export interface RecommenderOptions {
   heartbeatMs?: number;
   /**
    * Worker mode: keep the current model's bytes on the calling thread (fetched with `save()`
-   * after each successful `train`, `update`, `loadModel`, `importFactors` and `crossValidate` refit), so
+   * after each successful `train`, `update`, `loadModel`, `importFactors`, `addItems` and `crossValidate` refit), so
    * that after a worker death the next call restores the model into the fresh worker. Costs a
    * copy of the model file in memory and one `save()` per new model. Default true.
    */

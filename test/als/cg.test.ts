@@ -49,7 +49,7 @@ function problem(rt: KernelRuntime, f: number, seed: number) {
       const status =
         kind === 'cholesky'
           ? rt.exports.solveImplicitRows(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, 0, rows, scratch, 0)
-          : rt.exports.solveImplicitRowsCG(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, kind, 0, rows, scratch, 0);
+          : rt.exports.solveImplicitRowsCG(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, kind, 0, rows, scratch, 0, 0);
       expect(status).toBe(-1);
       return a.f64(X, rows * f).slice();
     },
@@ -65,7 +65,7 @@ function problem(rt: KernelRuntime, f: number, seed: number) {
         const status =
           kind === 'cholesky'
             ? rt.exports.solveImplicitRows(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, r0, r1, scratch, out)
-            : rt.exports.solveImplicitRowsCG(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, kind, r0, r1, scratch, out);
+            : rt.exports.solveImplicitRowsCG(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, kind, r0, r1, scratch, out, 0);
         expect(status).toBe(-1);
         return a.f64(out, 1)[0];
       });

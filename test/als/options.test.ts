@@ -7,15 +7,18 @@ describe('resolveTrainOptions', () => {
     // Implicit: λ is measured from the data at training time ('auto').
     // ε too: the median of the positive values ('auto'), with the log confidence and α = 2.
     const r = resolveTrainOptions({}, 'implicit');
-    expect(r).toMatchObject({ ...TRAIN_DEFAULTS, workers: defaultWorkers(), regularization: NaN, autoRegularization: true, epsilon: NaN, autoEpsilon: true, biases: false, feedback: 'implicit', duplicates: 'sum' });
+    expect(r).toMatchObject({ ...TRAIN_DEFAULTS, precision: 'f64', workers: defaultWorkers(), regularization: NaN, autoRegularization: true, epsilon: NaN, autoEpsilon: true, biases: false, feedback: 'implicit', duplicates: 'sum' });
     expect(r).toMatchObject({ confidence: 'log', alpha: 2 });
     // The linear form keeps α = 1 and needs no ε.
     expect(resolveTrainOptions({ confidence: 'linear' }, 'implicit')).toMatchObject({ alpha: 1, autoEpsilon: false });
     // Explicit: λ = 0.1 with ALS-WR, and biases.
     const e = resolveTrainOptions({}, 'explicit');
-    expect(e).toMatchObject({ ...TRAIN_DEFAULTS, workers: defaultWorkers(), autoRegularization: false, autoEpsilon: false, epsilon: 1, feedback: 'explicit', duplicates: 'last' });
+    expect(e).toMatchObject({ ...TRAIN_DEFAULTS, precision: 'f64', workers: defaultWorkers(), autoRegularization: false, autoEpsilon: false, epsilon: 1, feedback: 'explicit', duplicates: 'last' });
     expect(e).toMatchObject({ regularization: 0.1, weightedRegularization: true, biases: true });
     expect(resolveTrainOptions({ regularization: 'auto' }, 'implicit').autoRegularization).toBe(true);
+    // precision: mixed is the default of implicit CG only (f64 wherever it does not apply).
+    expect(resolveTrainOptions({ solver: 'cg' }, 'implicit').precision).toBe(TRAIN_DEFAULTS.precision);
+    expect(resolveTrainOptions({ solver: 'cg' }, 'explicit').precision).toBe('f64');
     expect(resolveTrainOptions({ regularization: 0.5 }, 'implicit')).toMatchObject({ regularization: 0.5, autoRegularization: false });
     expect(() => resolveTrainOptions({ regularization: 'auto' }, 'explicit')).toThrow(/"auto" is for implicit/);
   });

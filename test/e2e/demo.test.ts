@@ -3,7 +3,7 @@
  * preview, as any static host would serve it) and the dev server. Screenshots go to
  * test-output/screenshots/. Needs build/*.wasm (`npm run build:wasm`, part of `npm test`).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -245,6 +245,64 @@ describe('the demo page (static build)', () => {
     expect(new Set(await fresh.locator('#me-recs li .genre').allTextContents())).toEqual(new Set(['Comedy']));
     await fresh.close();
   });
+
+  it('adds a new film by its genres: who would like it, and why; recommendations explain the film side by its genres', async () => {
+    const page = await context.newPage();
+    await openReady(page, server.resolvedUrls!.local[0]);
+    const requests = watchNetwork(page);
+    await waitCount(page, '#new-film-genres input[name=feature]', 10);
+    await page.fill('#new-film-title', 'Night Train');
+    await page.check('#new-film-genres input[value="genre=Thriller"]');
+    await page.click('#new-film-add');
+    await waitText(page, '#new-film-status', 'Added “Night Train” (Thriller) as item new-1');
+    await waitCount(page, '#new-film-fans li', 5);
+    const fans = await page.locator('#new-film-fans li').allTextContents();
+    // The built-in club's planted tastes: the five users who would like it most love thrillers, because of its genre.
+    for (const f of fans) expect(f).toMatch(/loves (Thriller and|.* and Thriller).*because of genre=Thriller/);
+    // It is an item like any other now: similar items (shown at once), a title in the lists.
+    expect(await page.inputValue('#item')).toBe('new-1');
+    const similarGenres = await page.locator('#similar li .genre').allTextContents();
+    expect(similarGenres.filter((g) => g === 'Thriller').length).toBeGreaterThanOrEqual(7);
+    // Explaining a recommendation shows the film side too.
+    await page.locator('#recs li[data-id]').first().click();
+    await waitText(page, '#explain', 'From the film');
+    expect(await page.textContent('#explain')).toMatch(/because of genre=/);
+    await page.locator('#new-film-card').screenshot({ path: join(shots, 'demo-new-film.png') });
+    expect(requests.map((r) => r.url())).toEqual([]);
+    await page.close();
+  });
+
+  it.skipIf(!existsSync(join(root, '../shared/data/ml-100k/u.item')))('takes MovieLens-100K u.data, then u.item as titles + genres, then u.user (dropped) as user attributes', async () => {
+    const ml = join(root, '../shared/data/ml-100k');
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await openReady(page, server.resolvedUrls!.local[0]);
+    await page.uncheck('#train-form [name=holdout]');
+    await page.fill('#train-form [name=iterations]', '5');
+    await page.setInputFiles('#file', join(ml, 'u.data'));
+    await page.waitForFunction(() => /Trained 943 users × 1682 items/.test(document.getElementById('train-stats')!.textContent!), null, { timeout: 90_000 });
+    await page.setInputFiles('#titles-file', join(ml, 'u.item'));
+    await waitText(page, '#data-summary', 'Titles: 1,682 from u.item, with genres');
+    expect(await page.isVisible('#data-error')).toBe(false);
+    await page.waitForFunction(() => document.querySelectorAll('#new-film-genres input[name=feature]').length === 19, null, { timeout: 90_000 });
+    // Titles, not bare numbers, in every list.
+    const titles = await page.locator('#recs li .title').allTextContents();
+    expect(titles.length).toBe(10);
+    for (const t of titles) expect(t).toMatch(/\(\d{4}\)$|[A-Za-z]/);
+    expect(titles.some((t) => /^\d+$/.test(t))).toBe(false);
+    // u.user, dropped on the page (sniffed by content): user attributes, training again with them.
+    const userText = readFileSync(join(ml, 'u.user'), 'latin1');
+    await page.evaluate((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'u.user'));
+      document.getElementById('drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, userText);
+    await waitText(page, '#data-summary', 'User attributes: 943 users from u.user');
+    await page.waitForFunction(() => /Trained 943 users × 1682 items/.test(document.getElementById('train-stats')!.textContent!), null, { timeout: 90_000 });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 240_000);
 
   it('shows a CSV error on the page, renders titles and ids from files as text, and the CSP blocks inline script', async () => {
     const url = server.resolvedUrls!.local[0];

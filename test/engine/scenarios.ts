@@ -264,6 +264,32 @@ export function recommenderScenarios(name: string, make: () => Promise<Recommend
       }
     });
 
+    it('side information (issue 17): trains with genres, adds a film by its genres, explains it and keeps it across save/load', async () => {
+      const rec = await make();
+      try {
+        const ds = builtinDataset();
+        const data = await rec.load(asSource(eventsCsv(), 'events.csv') as string);
+        const itemFeatures = ds.catalogue.map((c) => ({ id: c.id, feature: `genre=${c.genre}` }));
+        const summary = await rec.train(data, { feedback: 'implicit', factors: 16, iterations: 6, eventWeights: { view: 1, basket: 4, purchase: 10 }, itemFeatures });
+        expect(summary.items).toBe(ds.catalogue.length); // pseudo rows are no items
+        expect((await rec.info()).model?.features?.item).toHaveLength(10);
+        const added = await rec.addItems([{ id: 'brand-new', feature: 'genre=Horror' }]);
+        expect(added).toMatchObject({ added: ['brand-new'], unknownFeatures: [], model: { items: ds.catalogue.length + 1 } });
+        const fan = [...ds.tastes].find(([, t]) => t.includes('Horror'))![0];
+        const why = await rec.explain(fan, 'brand-new');
+        expect(why.byFeatures?.features.map((c) => c.feature)).toEqual(['genre=Horror']);
+        expect(why.byFeatures!.features[0].contribution).toBeGreaterThan(0);
+        const similar = await rec.similarItems('brand-new', 5);
+        const genreOf = new Map(ds.catalogue.map((c) => [c.id, c.genre]));
+        expect(similar.filter((s) => genreOf.get(String(s.id)) === 'Horror').length).toBeGreaterThanOrEqual(4);
+        const bytes = await rec.save();
+        await rec.loadModel(bytes);
+        expect(await rec.similarItems('brand-new', 5)).toEqual(similar);
+      } finally {
+        await rec.dispose();
+      }
+    });
+
     it('keeps error codes and details across the boundary', async () => {
       const rec = await make();
       try {

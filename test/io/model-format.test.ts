@@ -64,7 +64,7 @@ describe('encodeModel: layout', () => {
     const bytes = sample();
     const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     expect(new TextDecoder().decode(bytes.subarray(0, 8))).toBe('ALSWASM\0');
-    expect(Array.from(bytes.subarray(8, 16))).toEqual([1, 0, 0, 0, 0, 0, 0, 0]);
+    expect(Array.from(bytes.subarray(8, 16))).toEqual([2, 0, 0, 0, 0, 0, 0, 0]);
     const L = v.getUint32(16, true);
     const doc = JSON.parse(new TextDecoder().decode(bytes.subarray(20, 20 + L)));
     expect(doc.blocks).toEqual([
@@ -171,7 +171,11 @@ describe('decodeModel: damaged files fail with BAD_MODEL_FILE saying why', () =>
         bad[at] ^= mask;
         const { reason, message } = reasonOf(bad);
         if (at < 8) expect(reason).toBe('not-model');
-        else if (at < 12) expect(reason).toBe('version');
+        else if (at < 12) {
+          // A version this build still reads (v1 from v2) passes the version check: the checksum catches it.
+          const v = new DataView(bad.buffer).getUint32(8, true);
+          expect(reason).toBe(v >= 1 && v <= MODEL_FORMAT_VERSION ? 'checksum' : 'version');
+        }
         else if (at >= 20 + L) {
           expect(reason).toBe('checksum');
           expect(message).toMatch(/corrupt/);
@@ -209,15 +213,17 @@ describe('decodeModel: damaged files fail with BAD_MODEL_FILE saying why', () =>
     expect(reasonOf(new TextEncoder().encode('ALSWASM!' + 'x'.repeat(40))).reason).toBe('not-model');
   });
 
-  it('another format version: newer says upgrade, older says unsupported', () => {
-    const v2 = good.slice();
-    new DataView(v2.buffer).setUint32(8, 2, true);
-    const e = reasonOf(v2);
+  it('another format version: newer says upgrade, older than v1 says unsupported; v1 (before features) still reads', () => {
+    const v3 = good.slice();
+    new DataView(v3.buffer).setUint32(8, 3, true);
+    const e = reasonOf(v3);
     expect(e.reason).toBe('version');
-    expect(e.message).toContain('written by a newer als-wasm (format v2); this build reads v1');
+    expect(e.message).toContain('written by a newer als-wasm (format v3); this build reads v2');
     const v0 = good.slice();
     new DataView(v0.buffer).setUint32(8, 0, true);
-    expect(reasonOf(v0).message).toMatch(/format v0.*reads v1/);
+    expect(reasonOf(v0).message).toMatch(/format v0.*reads v1–v2/);
+    const v1 = assemble('{"blocks":[],"dataLength":0,"header":{"a":1}}', new Uint8Array(0), { version: 1 });
+    expect(decodeModel(v1)).toMatchObject({ version: 1, header: { a: 1 } });
   });
 
   it('unknown flags (with a valid checksum) ask for an upgrade', () => {

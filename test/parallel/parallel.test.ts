@@ -39,6 +39,7 @@ const cases: { name: string; o: TrainOptions }[] = [
   { name: 'explicit, plain', o: { feedback: 'explicit', factors: 16, regularization: 0.1, iterations: 3, seed: 3 } },
   { name: 'implicit, Cholesky', o: { feedback: 'implicit', factors: 18, regularization: 0.05, alpha: 4, iterations: 4, seed: 4 } },
   { name: 'implicit, CG', o: { feedback: 'implicit', factors: 18, regularization: 0.05, alpha: 4, iterations: 4, solver: 'cg', cgSteps: 3, seed: 5 } },
+  { name: 'implicit, CG, mixed precision', o: { feedback: 'implicit', factors: 18, regularization: 0.05, alpha: 4, iterations: 4, solver: 'cg', cgSteps: 3, seed: 5, precision: 'mixed' } },
   { name: 'explicit, CG, biases + ALS-WR', o: { feedback: 'explicit', factors: 9, regularization: 0.05, biases: true, weightedRegularization: true, iterations: 4, solver: 'cg', cgSteps: 3, seed: 6 } },
 ];
 

@@ -14,7 +14,8 @@ import type { KernelVariant } from '../../src/wasm/abi.js';
 export const DETERMINISM_CASES: Record<string, TrainOptions> = {
   explicit: { feedback: 'explicit', factors: 12, regularization: 0.1, weightedRegularization: false, iterations: 4, seed: 7, biases: true },
   implicit: { feedback: 'implicit', factors: 12, regularization: 0.1, alpha: 5, confidence: 'linear', iterations: 4, seed: 7 },
-  'implicit-cg': { feedback: 'implicit', factors: 12, regularization: 0.1, alpha: 5, confidence: 'linear', iterations: 4, seed: 7, solver: 'cg' },
+  'implicit-cg': { feedback: 'implicit', factors: 12, regularization: 0.1, alpha: 5, confidence: 'linear', iterations: 4, seed: 7, solver: 'cg', precision: 'f64' },
+  'implicit-cg-mixed': { feedback: 'implicit', factors: 12, regularization: 0.1, alpha: 5, confidence: 'linear', iterations: 4, seed: 7, solver: 'cg' }, // the default: mixed
   'explicit-cg': { feedback: 'explicit', factors: 12, regularization: 0.05, weightedRegularization: true, iterations: 4, seed: 7, biases: true, solver: 'cg' },
 };
 

@@ -30,7 +30,7 @@ describe('model files that must not load', () => {
     const flipped = good.slice();
     flipped[good.length - 40] ^= 1;
     const future = good.slice();
-    new DataView(future.buffer).setUint32(8, 2, true);
+    new DataView(future.buffer).setUint32(8, 3, true);
     const cases: [string, Uint8Array, string][] = [
       ['a flipped bit', flipped, 'checksum'],
       ['truncated', good.slice(0, good.length - 9), 'truncated'],
@@ -46,7 +46,7 @@ describe('model files that must not load', () => {
       expect(await engine.recommend('a', 3), name).toEqual(before);
     }
     const future2 = (await engine.loadModel(future).catch((e: Error) => e)) as Error;
-    expect(future2.message).toMatch(/newer als-wasm \(format v2\).*Upgrade/);
+    expect(future2.message).toMatch(/newer als-wasm \(format v3\).*Upgrade/);
   });
 
   it.each<[string, (h: Record<string, unknown>, b: Map<string, ModelBlock>) => void, string, RegExp]>([

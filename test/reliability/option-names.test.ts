@@ -116,6 +116,8 @@ describe('an option that does not apply to the run is refused, saying why', () =
     ['eventWeights with explicit feedback', { feedback: 'explicit', eventWeights: { view: 1 } }, 'eventWeights', /value column/],
     ['cgSteps with the default (Cholesky) solver', { cgSteps: 5 }, 'cgSteps', /omitted with solver: "cholesky" \(it applies only to solver: "cg"\)/],
     ['cgSteps with solver: "cholesky"', { feedback: 'implicit', solver: 'cholesky', cgSteps: 5 }, 'cgSteps', /solves each row exactly/],
+    ['precision with the Cholesky solver', { feedback: 'implicit', precision: 'mixed' }, 'precision', /omitted with implicit feedback with solver: "cholesky" \(it applies only to implicit feedback with solver: "cg"\)/],
+    ['precision with explicit CG', { feedback: 'explicit', solver: 'cg', precision: 'f64' }, 'precision', /conjugate-gradient products/],
   ])('%s → BAD_OPTION naming it', async (_name, opts, option, why) => {
     const e = await badOption(() => train(ratings(), { factors: 2, iterations: 1, ...opts }));
     expect(e.option).toBe(option);
@@ -127,7 +129,7 @@ describe('an option that does not apply to the run is refused, saying why', () =
   it('every option is accepted where it applies', async () => {
     for (const opts of [
       { feedback: 'explicit', biases: true, weightedRegularization: false, solver: 'cg', cgSteps: 2 },
-      { feedback: 'implicit', alpha: 5, confidence: 'log', epsilon: 2, solver: 'cg', cgSteps: 2 },
+      { feedback: 'implicit', alpha: 5, confidence: 'log', epsilon: 2, solver: 'cg', cgSteps: 2, precision: 'mixed' },
     ] as TrainOptions[]) {
       const { model: m } = await train(ratings(), { factors: 2, iterations: 1, ...opts });
       expect(m.params.userFactors.every(Number.isFinite)).toBe(true);

@@ -53,6 +53,7 @@ describe('training options', () => {
     ['feedback', 'ratings', /"explicit" or "implicit"/],
     ['confidence', 'cubic', /"linear", "log"/],
     ['solver', 'lu', /"cholesky", "cg"/],
+    ['precision', 'f32', /"f64", "mixed"/],
     ['duplicates', 'first', /"sum", "last", "max"/],
     ['kernels', 'gpu', /"auto", "relaxed", "simd", "scalar", "reference"/],
     ['biases', 1, /true or false/],

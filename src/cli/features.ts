@@ -1,0 +1,99 @@
+/**
+ * The CLI's side-information flags: `train --item-features FILE [--user-features FILE]
+ * [--feature-weight W]`, `evaluate --candidates FILE`, `recommend --item-features FILE`.
+ * Each command's module adds them with one spread in its flags; main.ts appends the usage lines.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { AlsModel } from '../als/model.js';
+import { AlsError } from '../errors.js';
+import { addItems } from '../features/cold.js';
+import { parseFeatures } from '../features/read.js';
+import type { FeatureOptions, FeatureRecord } from '../features/types.js';
+
+/** The flags each command gains. */
+export const FEATURE_FLAGS = {
+  train: ['item-features', 'user-features', 'feature-weight'],
+  evaluate: ['candidates'],
+  recommend: ['item-features'],
+} as const;
+
+/** Usage lines of the flags. */
+export const FEATURE_USAGE = `Side information (features): rows "id,feature[,value]" (header optional) or a MovieLens
+u.item / u.user file, detected. Each feature is learned as a pseudo-user (item features) or
+a pseudo-item (user features); items and users with features but no interactions get factors.
+  als-wasm train FILE --out MODEL --item-features FILE [--user-features FILE] [--feature-weight 1]
+  als-wasm evaluate --model MODEL --test FILE --candidates FILE   rank only the listed items
+      (one id per line, or the first column): the cold-start protocol
+  als-wasm recommend --model MODEL --user ID --item-features FILE   add the file's new items
+      to the model from their features (no retraining) before recommending`;
+
+/** Parsed flags (see args.ts). */
+type Flags = Map<string, string | true>;
+
+/** A text file's contents: UTF-8, or Latin-1 when it is not valid UTF-8 (MovieLens-100K's u.item). */
+async function readText(path: string): Promise<string> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new AlsError('IO_ERROR', `Cannot read ${path}: ${(e as Error).message}`, { path });
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return new TextDecoder('latin1').decode(bytes);
+  }
+}
+
+async function readFeatureFile(path: string): Promise<FeatureRecord[]> {
+  return parseFeatures(await readText(path), basename(path)).records;
+}
+
+/**
+ * `train`'s feature options from its flags (none when no feature flag is given).
+ * @throws AlsError `IO_ERROR` / `PARSE_ERROR` naming the file and line; `BAD_OPTION` for a bad weight
+ */
+export async function featureTrainOptions(flags: Flags): Promise<FeatureOptions> {
+  const out: FeatureOptions = {};
+  const items = flags.get('item-features');
+  const users = flags.get('user-features');
+  const weight = flags.get('feature-weight');
+  if (typeof items === 'string') out.itemFeatures = await readFeatureFile(items);
+  if (typeof users === 'string') out.userFeatures = await readFeatureFile(users);
+  if (typeof weight === 'string') {
+    const w = Number(weight);
+    if (!(Number.isFinite(w) && w > 0)) throw new AlsError('BAD_OPTION', `--feature-weight must be a number > 0, got ${JSON.stringify(weight)}`, { option: 'featureWeight', value: weight });
+    out.featureWeight = w;
+  }
+  return out;
+}
+
+/** `evaluate --candidates FILE`: the item ids to rank (one per line, or the first delimited column). */
+export async function candidatesOption(flags: Flags): Promise<{ candidates?: string[] }> {
+  const path = flags.get('candidates');
+  if (typeof path !== 'string') return {};
+  const ids = (await readText(path))
+    .split(/\r?\n/)
+    .map((l) => l.split(/[,\t;|]/)[0].trim())
+    .filter((id) => id !== '');
+  if (ids.length === 0) throw new AlsError('EMPTY_DATA', `${basename(path)} lists no candidate items.`, { path });
+  return { candidates: [...new Set(ids)] };
+}
+
+/** `recommend --item-features FILE`: the model with the file's new items added (items it has already are left as they are). */
+export async function withItemFeatures(model: AlsModel, flags: Flags): Promise<AlsModel> {
+  const path = flags.get('item-features');
+  if (typeof path !== 'string') return model;
+  const fresh = (await readFeatureFile(path)).filter((r) => model.items.index(r.id) === undefined);
+  if (fresh.length === 0) return model;
+  const { model: next, added, unknownFeatures } = await addItems(model, fresh);
+  process.stderr.write(`added ${added.length} items from ${basename(path)}${unknownFeatures.length ? ` (features the model does not know, ignored: ${unknownFeatures.slice(0, 5).join(', ')})` : ''}\n`);
+  return next;
+}
+
+/** `train --json` fields: how many features the model learned. */
+export function featureSummary(model: AlsModel): { itemFeatures?: number; userFeatures?: number } {
+  const f = model.features;
+  return f ? { itemFeatures: f.item?.names.length ?? 0, userFeatures: f.user?.names.length ?? 0 } : {};
+}
