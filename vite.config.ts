@@ -57,7 +57,7 @@ export default defineConfig({
         },
       },
       ...(browser.path === null ? [] : [{
-        extends: true,
+        extends: true as const,
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
@@ -67,7 +67,7 @@ export default defineConfig({
             enabled: true,
             headless: true,
             screenshotFailures: false,
-            instances: [{ browser: 'chromium' }],
+            instances: [{ browser: 'chromium' as const }],
             provider: playwright({
               launchOptions: { executablePath: browser.path, args: chromiumArgs },
             }),
