@@ -102,10 +102,12 @@ export interface Recommender {
    * detached) instead of copying it.
    */
   loadModel(bytes: Uint8Array | ArrayBuffer, opts?: { transfer?: boolean }): ReturnType<Engine['loadModel']>;
-  /** Imports factors trained elsewhere (.npy/.npz/JSON/CSV). */
+  /** Imports factors trained elsewhere (implicit .npy/.npz, Spark model directory / Parquet / JSON, CSV). */
   importFactors: Engine['importFactors'];
   /** Adds items to the model from their features, without retraining. */
   addItems: Engine['addItems'];
+  /** The model's factors for another engine: implicit's `.npz` or Spark-style JSON lines. */
+  exportFactors: Engine['exportFactors'];
   /** Frees a dataset. */
   releaseDataset: Engine['releaseDataset'];
   /** Engine facts: kernels, model, datasets, environment. */
@@ -501,6 +503,7 @@ function bind(e: Engine, dispose: () => Promise<void>): Recommender {
     explain: (u, i, o) => e.explain(u, i, o),
     evaluate: (t, o) => e.evaluate(t, o),
     save: () => e.save(),
+    exportFactors: (f) => e.exportFactors(f),
     loadModel: (b) => e.loadModel(b),
     importFactors: (s, o) => e.importFactors(s, o),
     addItems: (f) => e.addItems(f),
