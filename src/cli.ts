@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The als-wasm command line: train / evaluate / cv / recommend (also --users, a batch) / similar /
- * similar-users / users-for-item / update / demo.
+ * similar-users / users-for-item / update / explain / import / export / demo.
  * Progress and tables go to stderr (tables to stdout without --json); with --json the last
  * line of stdout is one JSON object. Bad input exits 1 with a one-line message naming the
  * file and line; bad usage exits 2.
@@ -29,12 +29,18 @@ import { RECOMMEND_BATCH_FLAGS, RECOMMEND_BATCH_USAGE, recommendBatch } from './
 import { similarUsersCommand } from './cli/similar-users.js';
 import { usersForItemCommand } from './cli/users-for-item.js';
 import { candidatesOption, FEATURE_FLAGS, FEATURE_USAGE, featureSummary, featureTrainOptions, withItemFeatures } from './cli/features.js';
+import { escapeControl } from './cli/escape.js';
+import { explainCommand } from './cli/explain.js';
+import { exportCommand } from './cli/export.js';
+import { historyFlag, idListFlag } from './cli/flag-values.js';
+import { importCommand } from './cli/import.js';
+import { MORE_TRAIN_FLAGS, moreTrainOptions } from './cli/train-flags.js';
 
 /** A usage mistake (exit code 2). */
 class UsageError extends Error {}
 
 /** Commands kept in modules of their own (src/cli/): registered here, one line each. */
-const MODULE_COMMANDS: CliCommand[] = [updateCommand, similarUsersCommand, usersForItemCommand];
+const MODULE_COMMANDS: CliCommand[] = [updateCommand, similarUsersCommand, usersForItemCommand, explainCommand, importCommand, exportCommand];
 
 const USAGE = `als-wasm — on-device ALS recommender (WebAssembly)
 
@@ -42,10 +48,10 @@ Usage:
   als-wasm train FILE --out MODEL [--feedback explicit|implicit] [--factors 64]
       [--regularization 0.1|auto] [--weighted-regularization | --no-weighted-regularization]
       [--biases | --no-biases] [--alpha 2] [--confidence log|linear|scaled] [--epsilon auto]
-      [--weighting none|bm25]
-      [--iterations 15] [--tolerance 0] [--seed 42]
-      [--restarts 1] [--solver cholesky|cg] [--workers CORES] [--skip-bad-rows] [--json]
-      [--precision f64|mixed] [--tune [--tune-budget 60]]
+      [--weighting none|bm25] [--event-weights view=3,basket=10,purchase=40] [--duplicates sum|last|max]
+      [--iterations 15] [--tolerance 0] [--seed 42] [--restarts 1] [--solver cholesky|cg]
+      [--cg-steps 3] [--workers CORES] [--kernels auto|relaxed|simd|scalar|reference]
+      [--skip-bad-rows] [--json] [--precision f64|mixed] [--tune [--tune-budget 60]]
       --precision (implicit, --solver cg; default mixed): mixed keeps the CG steps' gathered
       factors in f32 (faster; x, r and the residual stay f64), f64 all in f64; with --json
       the last line has "precision"
@@ -58,14 +64,21 @@ Usage:
       [--grid factors=16,32,64 regularization=0.01,0.05,0.1 alpha=1,10,40]
       [--metric rmse|mae|precision|recall|map|ndcg|auc|mpr] [--k 10]
       [--iterations 15] [--restarts 1] [--biases] [--seed 42] [--patience N]
-      [--factors F] [--regularization L] [--alpha A] [--confidence linear|log] [--weighting none|bm25]
-      [--solver cholesky|cg] [--out MODEL] [--skip-bad-rows] [--json]
+      [--factors F] [--regularization L] [--alpha A] [--confidence linear|log|scaled]
+      [--weighting none|bm25] [--epsilon E] [--weighted-regularization | --no-weighted-regularization]
+      [--event-weights view=3,…] [--duplicates sum|last|max] [--tolerance T]
+      [--solver cholesky|cg] [--cg-steps 3] [--kernels …] [--workers N]
+      [--out MODEL] [--skip-bad-rows] [--json]
       k-fold cross-validation of every combination in the grid (keys: factors,
       regularization, alpha, confidence, weighting, epsilon, iterations, cgSteps); one row per
       trial on stderr, the best params last. --patience N stops each fold's training
       after N iterations without improvement on its held-out part; --out refits on
       all the data with the best params and saves the model
-  als-wasm recommend --model MODEL --user ID [--k 10] [--json]
+  als-wasm recommend --model MODEL (--user ID | --history ITEM:VALUE,…) [--k 10]
+      [--exclude IDS|@FILE] [--candidates IDS|@FILE] [--include-seen] [--json]
+      --history folds in a user who is not in the model (ITEM alone means value 1);
+      --exclude leaves items out, --candidates ranks only those items, --include-seen keeps
+      the user's training (or history) items. IDS: a,b,c; @FILE: one id per line
 ${RECOMMEND_BATCH_USAGE}
   als-wasm similar --model MODEL --item ID [--k 10] [--json]
 ${MODULE_COMMANDS.map((c) => c.usage).join('\n')}
@@ -82,15 +95,15 @@ previous MODEL intact. Bad usage (an unknown flag, a value out of range) exits 2
 or a failed run exits 1.`;
 
 /** Flags that take no value. */
-const BOOLEAN_FLAGS = new Set(['json', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'tune', 'skip-bad-rows', 'help']);
+const BOOLEAN_FLAGS = new Set(['json', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'tune', 'skip-bad-rows', 'include-seen', 'help']);
 /** Flags of the commands that read a ratings file (the library's parse options `onBadRow`, `delimiter`, `decimal`, `maxLineLength`). */
 const READ_FLAGS = ['skip-bad-rows', 'delimiter', 'decimal', 'max-line-length'];
 /** Every flag each command accepts. */
 const COMMAND_FLAGS: Record<string, string[]> = {
-  train: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'precision', 'workers', ...READ_FLAGS, 'json', ...FEATURE_FLAGS.train],
+  train: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'precision', 'workers', ...MORE_TRAIN_FLAGS, ...READ_FLAGS, 'json', ...FEATURE_FLAGS.train],
   evaluate: ['model', 'test', 'k', ...READ_FLAGS, 'json', ...FEATURE_FLAGS.evaluate],
-  cv: ['feedback', 'folds', 'grid', 'metric', 'k', 'iterations', 'restarts', 'biases', 'no-biases', 'seed', 'patience', 'factors', 'regularization', 'alpha', 'confidence', 'weighting', 'solver', 'out', ...READ_FLAGS, 'json'],
-  recommend: ['model', 'user', 'k', ...RECOMMEND_BATCH_FLAGS, 'json', ...FEATURE_FLAGS.recommend],
+  cv: ['feedback', 'folds', 'grid', 'metric', 'k', 'iterations', 'restarts', 'biases', 'no-biases', 'seed', 'patience', 'factors', 'regularization', 'alpha', 'confidence', 'weighting', 'epsilon', 'weighted-regularization', 'no-weighted-regularization', 'tolerance', 'solver', 'workers', ...MORE_TRAIN_FLAGS, 'out', ...READ_FLAGS, 'json'],
+  recommend: ['model', 'user', 'history', 'k', 'exclude', 'candidates', 'include-seen', ...RECOMMEND_BATCH_FLAGS, 'json', ...FEATURE_FLAGS.recommend],
   similar: ['model', 'item', 'k', 'json'],
   demo: ['json'],
   ...Object.fromEntries(MODULE_COMMANDS.map((c) => [c.name, c.flags])),
@@ -229,14 +242,6 @@ async function saveModelFile(out: string, model: AlsModel): Promise<void> {
   }
 }
 
-/**
- * Shows control characters (C0, DEL, C1) and bidirectional overrides as `\uXXXX`, so that text
- * from user files (ids, lines quoted in errors) cannot drive the terminal: no title changes,
- * no cleared screen, no reordered text.
- */
-function escapeControl(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 /**
  * Library advice, said in CLI words: the library's messages name its API options
@@ -329,6 +334,7 @@ async function cmdTrain(p: Parsed): Promise<unknown> {
     solver: str(p, 'solver') as TrainOptions['solver'],
     precision: str(p, 'precision') as TrainOptions['precision'],
     workers: workersFlag(p),
+    ...moreTrainOptions(cliContext(p)),
     onProgress: progressPrinter(),
   };
   // Out-of-range values are usage errors: refused before the file is read.
@@ -470,7 +476,12 @@ async function cmdCv(p: Parsed): Promise<unknown> {
       alpha: num(p, 'alpha'),
       confidence: str(p, 'confidence') as TrainOptions['confidence'],
       weighting: str(p, 'weighting') as TrainOptions['weighting'],
+      epsilon: str(p, 'epsilon') === 'auto' ? 'auto' : num(p, 'epsilon'),
+      weightedRegularization: p.flags.has('no-weighted-regularization') ? false : p.flags.has('weighted-regularization') || undefined,
+      tolerance: num(p, 'tolerance'),
       solver: str(p, 'solver') as TrainOptions['solver'],
+      workers: workersFlag(p),
+      ...moreTrainOptions(cliContext(p)),
     },
     onProgress,
   };
@@ -505,17 +516,33 @@ function printItems(items: ScoredItem[], json: boolean): void {
 
 async function cmdRecommend(p: Parsed): Promise<unknown> {
   if (p.flags.has('users') && p.flags.has('item-features')) throw new UsageError('--item-features takes one --user (add the items with a single recommend first, or retrain with them)');
-  if (p.flags.has('users')) return recommendBatch(cliContext(p));
-  const user = str(p, 'user', true)!;
+  if (p.flags.has('users')) {
+    // The batch form ranks known users over all items; the filters and fold-in are per user.
+    const perUser = ['history', 'exclude', 'candidates', 'include-seen'].filter((f) => p.flags.has(f));
+    if (perUser.length > 0) throw new UsageError(`--${perUser[0]} applies to one user (--user or --history), not to --users`);
+    return recommendBatch(cliContext(p));
+  }
+  const ctx = cliContext(p);
+  const history = historyFlag(ctx);
+  const user = str(p, 'user', history === undefined);
+  if (user !== undefined && history !== undefined) throw new UsageError('give --user (a user of the model) or --history (a new user), not both');
   const k = kFlag(p);
+  const opts = { filterSeen: !p.flags.has('include-seen'), exclude: idListFlag(ctx, 'exclude'), candidates: idListFlag(ctx, 'candidates') };
   const model = await withItemFeatures(await openModel(p), p.flags);
+  if (history !== undefined) {
+    const items = model.recommendForHistory(history, k, opts);
+    if (items.unknownItems.length > 0) process.stderr.write(`note: ${items.unknownItems.length} history items are not in the model (first: ${escapeControl(String(items.unknownItems[0]))}); left out\n`);
+    if (items.fallback) process.stderr.write(`note: no history item is known: the most popular items instead (fallback: ${items.fallback})\n`);
+    printItems(items, p.flags.has('json'));
+    return { items: [...items], unknownItems: items.unknownItems, fallback: items.fallback };
+  }
   let items: ScoredItem[];
   try {
-    items = model.recommend(user, k);
+    items = model.recommend(user!, k, opts);
   } catch (e) {
-    // The library's advice (fold the user in with recommendForHistory) has no CLI equivalent.
+    // The library's advice names its API (recommendForHistory); the CLI's fold-in is --history.
     if (isAlsError(e) && e.code === 'UNKNOWN_USER') {
-      throw new AlsError('UNKNOWN_USER', `Unknown user ${JSON.stringify(user)}: not in the model's training data. Add the user's rows to the training file and train again.`, e.details);
+      throw new AlsError('UNKNOWN_USER', `Unknown user ${JSON.stringify(user)}: not in the model's training data. Fold them in with --history ITEM:VALUE,… instead, or add their rows to the training file and train again.`, e.details);
     }
     throw e;
   }
