@@ -183,6 +183,8 @@ async function importWithin(source: FactorSource, opts: ImportFactorsOptions, ma
     },
     'implicit',
   );
+  // Spark solves every implicit row with λ·n₊ (its ALS-WR); implicit with plain λ.
+  if (convention === 'spark' && feedback === 'implicit') options.regularizationPerPositive = true;
   const m = users ? users.rows : 0;
   // Repeated ids: the caller's (`ids`, `userIds`) are a bad option, the file's (JSON/CSV) a bad file.
   const idMap = (list: Id[], option: 'ids' | 'userIds') => {

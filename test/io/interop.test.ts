@@ -15,6 +15,7 @@ import { train } from '../../src/als/fit.js';
 import { fromRecords } from '../../src/data/parse.js';
 import { exportFactors } from '../../src/io/factors-export.js';
 import { importFactors } from '../../src/io/factors-import.js';
+import { loadModel, saveModel } from '../../src/io/model-file.js';
 import { createRecommender } from '../../src/worker/client.js';
 import { npyBytes } from '../helpers/npy.js';
 import { npy, zipStored } from '../../src/io/npz-write.js';
@@ -47,7 +48,7 @@ function solve(A: Float64Array, b: Float64Array, f: number): Float64Array {
 /**
  * The user solve of implicit's `recalculate_user` → `_als._least_squares`: A = YᵀY + λI +
  * Σ (c − 1)·y yᵀ, b = Σ c·y over the user's items, with c = α·r (user_items scaled by alpha).
- * Spark's `computeFactors` for implicit preferences is the same with c = 1 + α·r — and λ·n.
+ * Spark's `computeFactors` for implicit preferences is the same with c = 1 + α·r and λ·n₊ (n₊: positive entries).
  */
 function referenceUser(Y: Float64Array, f: number, history: [number, number][], lambda: number, confidence: (r: number) => number): Float64Array {
   const n = Y.length / f;
@@ -86,6 +87,7 @@ describe('implicit: fold-in reproduces recalculate_user (c = α·r)', () => {
   it('an imported .npz folds in with c = α·r and λ from the file, to 1e-6', async () => {
     const model = await importFactors(implicitNpz(Y, n, f, 0.05, 4));
     expect(model.options.confidence).toBe('scaled');
+    expect(model.options.regularizationPerPositive).toBeUndefined();
     expect(model.options.regularization).toBe(0.05);
     expect(model.options.alpha).toBe(4);
     const got = model.foldIn(history.map(([i, r]) => ({ item: i, value: r }))).factors;
@@ -100,7 +102,9 @@ describe('implicit: fold-in reproduces recalculate_user (c = α·r)', () => {
     const model = await importFactors(implicitNpz(Y, n, f, 0.05, 4), { source: 'spark' });
     expect(model.options.confidence).toBe('linear');
     const got = model.foldIn(history.map(([i, r]) => ({ item: i, value: r }))).factors;
-    expect(maxAbsDiff(got, referenceUser(Y, f, history, 0.05, (r) => 1 + 4 * r))).toBeLessThan(1e-6);
+    // Spark's λ is per positive entry (ALS-WR): λ·n₊ = 0.05 · 5.
+    expect(model.options.regularizationPerPositive).toBe(true);
+    expect(maxAbsDiff(got, referenceUser(Y, f, history, 0.05 * 5, (r) => 1 + 4 * r))).toBeLessThan(1e-6);
   });
 });
 
@@ -174,7 +178,11 @@ describe("Spark: ALSModel.save() directory (Parquet, hyparquet) with c = 1 + α�
     expect(model.recommend(104, 1)[0].score).toBeCloseTo(dots[best], 6);
     const history: [number, number][] = [[1, 2], [12, 1], [25, 5]];
     const got = model.foldIn(history.map(([i, r]) => ({ item: 100 + i, value: r }))).factors;
-    expect(maxAbsDiff(got, referenceUser(Y, f, history, 0.2, (r) => 1 + 10 * r))).toBeLessThan(1e-6);
+    expect(maxAbsDiff(got, referenceUser(Y, f, history, 0.2 * 3, (r) => 1 + 10 * r))).toBeLessThan(1e-6);
+    // The model file keeps the convention.
+    const back = await loadModel(saveModel(model));
+    expect(back.options).toMatchObject({ confidence: 'linear', regularizationPerPositive: true });
+    expect(maxAbsDiff(back.foldIn(history.map(([i, r]) => ({ item: 100 + i, value: r }))).factors, got)).toBe(0);
   });
 
   it('explicit Spark models (implicitPrefs false) import as explicit; a single itemFactors Parquet file imports alone', async () => {
