@@ -72,6 +72,7 @@ export function exportFactors(model: AlsModel, format: ExportFormat): ExportedFa
     const o = model.options;
     const implicitForm = o.feedback === 'implicit' && o.confidence === 'scaled';
     if (o.feedback === 'implicit' && !implicitForm) notes.push(`implicit folds in with c = α·r; this model was trained with the ${o.confidence} form, so fold-in there differs from fold-in here`);
+    if (o.feedback === 'implicit' && o.weighting !== 'none') notes.push(`this model weights the counts (${o.weighting}) before the confidence: apply the same weighting (implicit.nearest_neighbours.bm25_weight) to a history before recalculate_user there`);
     const ids = (map: AlsModel['users']) => map.ids().map(String);
     const entries: [string, Uint8Array][] = [
       ['user_factors.npy', npy({ dtype: '<f4', shape: [m, f], data: users })],
