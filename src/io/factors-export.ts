@@ -106,10 +106,13 @@ function isSparkId(id: Id): boolean {
   return Number.isInteger(x) && Math.abs(x) < 2 ** 31;
 }
 
-/** One `{"id":…,"features":[…]}` line per row; features rounded to f32 like Spark's `array<float>`. */
+/**
+ * One `{"id":…,"features":[…]}` line per row; features rounded to f32 like Spark's `array<float>`,
+ * printed with 9 significant digits (enough for every f32 to read back exactly, and half the text of a double's).
+ */
 function jsonLines(ids: Id[], rows: Float64Array, f: number): Uint8Array {
   const lines = ids.map((id, r) => {
-    const features = Array.from(rows.subarray(r * f, (r + 1) * f), (v) => Math.fround(v));
+    const features = Array.from(rows.subarray(r * f, (r + 1) * f), (v) => Number(Math.fround(v).toPrecision(9)));
     return JSON.stringify({ id: isSparkId(id) ? Number(id) : id, features });
   });
   return new TextEncoder().encode(lines.join('\n') + '\n');

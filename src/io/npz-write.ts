@@ -22,7 +22,10 @@ export function npy(a: NpyArray): Uint8Array {
   const count = a.shape.reduce((p, d) => p * d, 1);
   if (a.data.length !== count) throw new RangeError(`npy: ${a.data.length} values for shape (${a.shape.join(', ')})`);
   // Unicode arrays are fixed width: the longest string in UTF-32 code points.
-  const width = a.dtype === '<U' ? Math.max(1, ...a.data.map((s) => [...s].length)) : 0;
+  // (a loop, not Math.max(...spread): 138 k ids would overflow the call stack)
+  let width = 0;
+  if (a.dtype === '<U') for (const s of a.data) width = Math.max(width, [...s].length);
+  width = Math.max(1, width);
   const descr = a.dtype === '<U' ? `<U${width}` : a.dtype;
   const itemSize = a.dtype === '<U' ? 4 * width : a.dtype === '|b1' ? 1 : a.dtype === '<f4' ? 4 : 8;
   const shape = a.shape.length === 1 ? `(${a.shape[0]},)` : `(${a.shape.join(', ')})`;

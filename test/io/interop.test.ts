@@ -253,11 +253,15 @@ describe('export: implicit .npz and Spark JSON lines', () => {
     const { files, notes } = exportFactors(model, 'spark-json');
     const lines = new TextDecoder().decode(files['itemFactors.json']).trim().split('\n');
     expect(lines).toHaveLength(model.items.size);
-    expect(JSON.parse(lines[0])).toEqual({ id: model.items.id(0), features: Array.from(model.params.itemFactors.subarray(0, 4), Math.fround) });
+    const first = JSON.parse(lines[0]);
+    expect(first.id).toBe(model.items.id(0));
+    // 9 significant digits: each feature reads back to the same f32.
+    expect(first.features.map(Math.fround)).toEqual(Array.from(model.params.itemFactors.subarray(0, 4), Math.fround));
     expect(notes[0]).toMatch(/not integers/); // the users are "u0"…
     const back = await importFactors(files['itemFactors.json']);
     expect(back.options.confidence).toBe('linear');
     expect(maxAbsDiff(back.params.itemFactors, model.params.itemFactors)).toBeLessThan(1e-6);
+    expect(Array.from(back.params.itemFactors, Math.fround)).toEqual(Array.from(model.params.itemFactors, Math.fround));
   });
 
   it("an explicit model's biases travel as two columns: x'·y' = the score less the global mean", async () => {
