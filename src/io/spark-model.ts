@@ -6,7 +6,7 @@
  * hyparquet (snappy included, as Spark writes by default).
  * see: Spark `ml/recommendation/ALS.scala` (ALSModelWriter), `DefaultParamsWriter.saveMetadata`
  */
-import { parquetMetadata, parquetReadObjects, type FileMetaData } from 'hyparquet';
+import type { FileMetaData } from 'hyparquet';
 import type { Id } from '../data/types.js';
 import { AlsError } from '../errors.js';
 
@@ -113,6 +113,8 @@ function parseMetadata(text: string, path: string): SparkModel['params'] {
 export async function readFactorParquet(b: Uint8Array, what: string, maxBytes: number): Promise<SparkFactors> {
   if (!isParquet(b)) throw bad(`${what} is not a Parquet file (no PAR1 magic).`, what, 'not-parquet');
   const buffer = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+  // Loaded on first use: a worker that never reads Parquet starts without it (fewer modules to fetch and compile).
+  const { parquetMetadata, parquetReadObjects } = await import('hyparquet');
   let md: FileMetaData;
   try {
     md = parquetMetadata(buffer);
