@@ -120,6 +120,7 @@ describe('recommend: --exclude, --candidates (ids or @file), --include-seen, --h
     [['--user', '4', '--exclude', 'a,,b'], /--exclude: "a,,b" has an empty id/],
     [['--user', '4', '--candidates', '@missing.txt'], /--candidates @missing.txt: cannot read missing.txt/],
     [['--user', '4', '--include-seen=yes'], /--include-seen takes no value/],
+    [['--users', '4,5', '--exclude', '3'], /--exclude applies to one user \(--user or --history\), not to --users/],
   ])('recommend %j is a usage error (exit 2)', async (flags, message) => {
     const r = await run(['recommend', '--model', model, ...flags]);
     expect(r.code).toBe(2);
