@@ -80,7 +80,10 @@ export { Validator, resolveValidation, type ValidationOptions, type ValidationRe
 export { metricsFor, isLowerBetter, type QualityMetric } from './eval/evaluate.js';
 export { createRecommender, type Recommender, type RecommenderOptions } from './worker/client.js';
 export { saveToIndexedDB, loadFromIndexedDB, listIndexedDBModels, deleteFromIndexedDB } from './io/store.js';
-export { importFactors, parseNpy, DEFAULT_MAX_FACTOR_BYTES, type ImportFactorsOptions, type FactorSource } from './io/factors-import.js';
+export { importFactors, parseNpy, DEFAULT_MAX_FACTOR_BYTES, CONVENTION_CONFIDENCE, type ImportFactorsOptions, type FactorSource, type FactorConvention } from './io/factors-import.js';
+export { exportFactors, type ExportFormat, type ExportedFactors } from './io/factors-export.js';
+export { readSparkModel, readFactorParquet, type SparkModelFiles, type SparkModel, type SparkFactors } from './io/spark-model.js';
+export { npy, zipStored, type NpyArray } from './io/npz-write.js';
 export { rankingMetrics, ratingMetrics, rmse, mae, type RankingMetrics, type RankingInput } from './eval/metrics.js';
 export { topK, type TopK } from './recommend/top-k.js';
 export { similarItems as similarRows, rowNorms } from './recommend/similar.js';

@@ -12,13 +12,15 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { build, preview } from 'vite';
 import { describe, expect, it } from 'vitest';
+import { testBrowser } from './helpers/browser.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const app = join(root, 'test/fixtures/consumer');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Skipped (vite.config.ts prints the one line why) when no Chromium-family browser is found.
+const chromiumPath = testBrowser();
 const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 
-describe('a Vite consumer app that imports als-wasm by name', () => {
+describe.skipIf(!chromiumPath)('a Vite consumer app that imports als-wasm by name', () => {
   it('bundles the worker and the .wasm assets, recommends in Chromium, and reloads the model from IndexedDB in a fresh page', async () => {
     expect(existsSync(join(root, 'dist/index.js')), 'run `npm run build` first').toBe(true);
     // "Install" the package the way npm link would.
@@ -48,7 +50,7 @@ describe('a Vite consumer app that imports als-wasm by name', () => {
     const url = server.resolvedUrls!.local[0];
     const profile = mkdtempSync(join(tmpdir(), 'als-consumer-'));
     const context = await chromium.launchPersistentContext(profile, {
-      executablePath: chromiumPath,
+      executablePath: chromiumPath!,
       headless: true,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });

@@ -284,6 +284,12 @@ export class AlsModel {
     return { cols, vals, unknownItems };
   }
 
+  /** λ of an implicit fold-in: λ, or λ·n₊ (at least λ) for imported Spark models (see `regularizationPerPositive`). */
+  private implicitFoldInLambda(vals: Float64Array): number {
+    if (!this.options.regularizationPerPositive) return this.options.regularization;
+    return this.options.regularization * Math.max(1, vals.filter((v) => v > 0).length);
+  }
+
   /** The one f×f fold-in solve for known item rows `cols` with values `vals`. */
   private solveHistory(cols: Int32Array, vals: Float64Array): { factors: Float64Array; bias: number } {
     const f = this.factors;
@@ -300,7 +306,7 @@ export class AlsModel {
     const scratch = arena.alloc(K.scratchBytes(k, Math.max(1, cols.length)));
     const status = explicit
       ? K.solveExplicitRows(this.xP, this.Yp, indptrP, indicesP, valsP, f, this.options.regularization, this.options.weightedRegularization ? 1 : 0, this.params.globalMean, this.biP, this.biP ? buP : 0, 0, 1, scratch)
-      : K.solveImplicitRows(this.xP, this.Yp, this.Gp, indptrP, indicesP, valsP, f, this.options.regularization, 0, 1, scratch, 0);
+      : K.solveImplicitRows(this.xP, this.Yp, this.Gp, indptrP, indicesP, valsP, f, this.implicitFoldInLambda(vals), 0, 1, scratch, 0);
     const factors = arena.f64(this.xP, f).slice();
     const bias = this.biP ? arena.f64(buP, 1)[0] : 0;
     arena.release(this.base);

@@ -146,5 +146,10 @@ export interface ResolvedTrainOptions {
   precision: Precision;
   workers: number;
   kernels: KernelVariant | 'auto';
+  /**
+   * Implicit fold-in scales λ by the history's positive entries (λ·n₊), as Spark's ALS solves
+   * every row (ALS-WR for implicit preferences too). Set by `importFactors` for Spark models; never by training.
+   */
+  regularizationPerPositive?: boolean;
 }
 

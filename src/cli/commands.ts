@@ -9,6 +9,9 @@ import { trainCommand } from './train.js';
 import { updateCommand } from './update.js';
 import { similarUsersCommand } from './similar-users.js';
 import { usersForItemCommand } from './users-for-item.js';
+import { explainCommand } from './explain.js';
+import { importCommand } from './import.js';
+import { exportCommand } from './export.js';
 
 /** Every command, in usage order. */
 export const COMMANDS: readonly Command[] = [
@@ -20,5 +23,8 @@ export const COMMANDS: readonly Command[] = [
   updateCommand,
   similarUsersCommand,
   usersForItemCommand,
+  explainCommand,
+  importCommand,
+  exportCommand,
   demoCommand,
 ];

@@ -1,16 +1,20 @@
 /** `als-wasm cv FILE --grid …`: k-fold cross-validation over a grid; a table on stderr, the best params last. */
 import type { TrainOptions } from '../als/options.js';
 import { crossValidate, type CrossValidateOptions, type CvMetric, type CvProgress } from '../eval/cross-validate.js';
-import { biasesFlag, num, READ_FLAGS, str, UsageError, type Parsed } from './args.js';
+import { biasesFlag, num, READ_FLAGS, str, UsageError, workersFlag, type Parsed } from './args.js';
 import type { Command } from './command.js';
+import { MORE_TRAIN_FLAGS, moreTrainOptions } from './train-flags.js';
 import { checkTrainOptions, escapeControl, readInteractions, refuseOutOverInputs, saveModelFile } from './shared.js';
 
 const usage = `  als-wasm cv FILE [--feedback explicit|implicit] [--folds 5]
       [--grid factors=16,32,64 regularization=0.01,0.05,0.1 alpha=1,10,40]
       [--metric rmse|mae|precision|recall|map|ndcg|auc|mpr] [--k 10]
       [--iterations 15] [--restarts 1] [--biases] [--seed 42] [--patience N]
-      [--factors F] [--regularization L] [--alpha A] [--confidence linear|log] [--weighting none|bm25]
-      [--solver cholesky|cg] [--out MODEL] [--skip-bad-rows] [--json]
+      [--factors F] [--regularization L] [--alpha A] [--confidence linear|log|scaled]
+      [--weighting none|bm25] [--epsilon E] [--weighted-regularization | --no-weighted-regularization]
+      [--event-weights view=3,…] [--duplicates sum|last|max] [--tolerance T]
+      [--solver cholesky|cg] [--cg-steps 3] [--kernels …] [--workers N]
+      [--out MODEL] [--skip-bad-rows] [--json]
       k-fold cross-validation of every combination in the grid (keys: factors,
       regularization, alpha, confidence, weighting, epsilon, iterations, cgSteps); one row per
       trial on stderr, the best params last. --patience N stops each fold's training
@@ -73,7 +77,12 @@ async function run(p: Parsed): Promise<unknown> {
       alpha: num(p, 'alpha'),
       confidence: str(p, 'confidence') as TrainOptions['confidence'],
       weighting: str(p, 'weighting') as TrainOptions['weighting'],
+      epsilon: str(p, 'epsilon') === 'auto' ? 'auto' : num(p, 'epsilon'),
+      weightedRegularization: p.flags.has('no-weighted-regularization') ? false : p.flags.has('weighted-regularization') || undefined,
+      tolerance: num(p, 'tolerance'),
       solver: str(p, 'solver') as TrainOptions['solver'],
+      workers: workersFlag(p),
+      ...moreTrainOptions(p),
     },
     onProgress,
   };
@@ -103,7 +112,7 @@ async function run(p: Parsed): Promise<unknown> {
 /** The `cv` command. */
 export const cvCommand: Command = {
   name: 'cv',
-  flags: ['feedback', 'folds', 'grid', 'metric', 'k', 'iterations', 'restarts', 'biases', 'no-biases', 'seed', 'patience', 'factors', 'regularization', 'alpha', 'confidence', 'weighting', 'solver', 'out', ...READ_FLAGS, 'json'],
+  flags: ['feedback', 'folds', 'grid', 'metric', 'k', 'iterations', 'restarts', 'biases', 'no-biases', 'seed', 'patience', 'factors', 'regularization', 'alpha', 'confidence', 'weighting', 'epsilon', 'weighted-regularization', 'no-weighted-regularization', 'tolerance', 'solver', 'workers', ...MORE_TRAIN_FLAGS, 'out', ...READ_FLAGS, 'json'],
   usage,
   run,
 };

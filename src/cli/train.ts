@@ -5,15 +5,16 @@ import { TUNE_DEFAULT_BUDGET_SECONDS } from '../eval/tune.js';
 import { biasesFlag, num, READ_FLAGS, str, UsageError, workersFlag, type Parsed } from './args.js';
 import type { Command } from './command.js';
 import { FEATURE_FLAGS, featureSummary, featureTrainOptions } from './features.js';
+import { MORE_TRAIN_FLAGS, moreTrainOptions } from './train-flags.js';
 import { checkTrainOptions, progressPrinter, readInteractions, refuseOutOverInputs, saveModelFile } from './shared.js';
 
 const usage = `  als-wasm train FILE --out MODEL [--feedback explicit|implicit] [--factors 64]
       [--regularization 0.1|auto] [--weighted-regularization | --no-weighted-regularization]
       [--biases | --no-biases] [--alpha 2] [--confidence log|linear|scaled] [--epsilon auto]
-      [--weighting none|bm25]
-      [--iterations 15] [--tolerance 0] [--seed 42]
-      [--restarts 1] [--solver cholesky|cg] [--workers CORES] [--skip-bad-rows] [--json]
-      [--precision f64|mixed] [--tune [--tune-budget 60]]
+      [--weighting none|bm25] [--event-weights view=3,basket=10,purchase=40] [--duplicates sum|last|max]
+      [--iterations 15] [--tolerance 0] [--seed 42] [--restarts 1] [--solver cholesky|cg]
+      [--cg-steps 3] [--workers CORES] [--kernels auto|relaxed|simd|scalar|reference]
+      [--skip-bad-rows] [--json] [--precision f64|mixed] [--tune [--tune-budget 60]]
       --precision (implicit, --solver cg; default mixed): mixed keeps the CG steps' gathered
       factors in f32 (faster; x, r and the residual stay f64), f64 all in f64; with --json
       the last line has "precision"
@@ -45,6 +46,7 @@ async function run(p: Parsed): Promise<unknown> {
     solver: str(p, 'solver') as TrainOptions['solver'],
     precision: str(p, 'precision') as TrainOptions['precision'],
     workers: workersFlag(p),
+    ...moreTrainOptions(p),
     onProgress: progressPrinter(),
   };
   // Out-of-range values are usage errors: refused before the file is read.
@@ -94,7 +96,7 @@ async function run(p: Parsed): Promise<unknown> {
 /** The `train` command. */
 export const trainCommand: Command = {
   name: 'train',
-  flags: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'precision', 'workers', ...READ_FLAGS, 'json', ...FEATURE_FLAGS.train],
+  flags: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'precision', 'workers', ...MORE_TRAIN_FLAGS, ...READ_FLAGS, 'json', ...FEATURE_FLAGS.train],
   usage,
   run,
 };

@@ -26,6 +26,7 @@ import { crossValidate, type CrossValidateOptions, type CrossValidationResult, t
 import type { ValidationOptions } from '../eval/validation.js';
 import { importFactors as importFactorFile, type ImportFactorsOptions, type FactorSource } from '../io/factors-import.js';
 import { loadModel as decodeModelFile, saveModel } from '../io/model-file.js';
+import { exportFactors as exportFactorFiles, type ExportFormat, type ExportedFactors } from '../io/factors-export.js';
 import type { KernelVariant } from '../wasm/abi.js';
 import { kernelVariantsAvailable, loadKernels, type KernelRuntime } from '../wasm/kernels.js';
 import { defaultWorkers } from '../parallel/cores.js';
@@ -277,6 +278,16 @@ export class Engine {
   async save(): Promise<Uint8Array> {
     const bytes = saveModel(this.current());
     return Comlink.transfer(bytes, [bytes.buffer]); // moved to the caller, not copied (a no-op in-thread)
+  }
+
+  /**
+   * The current model's factors for another engine: implicit's `.npz` or Spark-style JSON lines
+   * (see {@link exportFactorFiles}); the files' bytes are transferred, not copied.
+   * @throws AlsError `NOT_TRAINED`, `BAD_OPTION` for an unknown format
+   */
+  async exportFactors(format: ExportFormat): Promise<ExportedFactors> {
+    const out = exportFactorFiles(this.current(), format);
+    return Comlink.transfer(out, Object.values(out.files).map((b) => b.buffer as ArrayBuffer));
   }
 
   /**

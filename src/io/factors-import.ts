@@ -4,25 +4,50 @@ import { createIdMap, idMapFromIds } from '../data/id-map.js';
 import type { Id } from '../data/types.js';
 import { AlsError, badOption, checkOptions, isAlsError } from '../errors.js';
 import type { KernelVariant } from '../wasm/abi.js';
+import { isParquet, isSparkModelFiles, readFactorParquet, readSparkModel, type SparkModelFiles } from './spark-model.js';
 
-/** Bytes or text of a factor file. */
-export type FactorSource = Uint8Array | ArrayBuffer | Blob | string;
+/** Bytes or text of a factor file, or the files of a Spark model directory (path → bytes). */
+export type FactorSource = Uint8Array | ArrayBuffer | Blob | string | SparkModelFiles;
+
+/**
+ * Whose conventions the factors follow, for fold-in: benfred/implicit's c = α·r (`confidence:
+ * 'scaled'`, λ default 0.01) or Spark MLlib's c = 1 + α·r (`confidence: 'linear'`, λ default 0.1).
+ */
+export type FactorConvention = 'implicit' | 'spark';
+
+/**
+ * The confidence form of each engine's convention.
+ * see: implicit `AlternatingLeastSquares.recalculate_user` (user_items scaled by α, then
+ * A = YᵀY + λI + Σ (c − 1)·y yᵀ, b = Σ c·y); Spark `ALS.computeFactors` (c1 = α·|r|, b += (1 + c1)·y).
+ */
+export const CONVENTION_CONFIDENCE: Record<FactorConvention, ConfidenceForm> = { implicit: 'scaled', spark: 'linear' };
+/** Each engine's default λ, used when the file does not say. */
+const CONVENTION_REGULARIZATION: Record<FactorConvention, number> = { implicit: 0.01, spark: 0.1 };
 
 /** Options of {@link importFactors}. */
 export interface ImportFactorsOptions {
-  /** File format. Default: detected (`npz` zip magic, `npy` magic, JSON `[`/`{`, else CSV). */
-  format?: 'npy' | 'npz' | 'json' | 'csv';
+  /**
+   * File format. Default: detected (`npz` zip magic, `npy` magic, `parquet` PAR1 magic, JSON
+   * `[`/`{`, else CSV; a file map is a Spark model directory, `spark`).
+   */
+  format?: 'npy' | 'npz' | 'json' | 'csv' | 'parquet' | 'spark';
+  /**
+   * Whose conventions to fold in with (c = α·r for `implicit`, 1 + α·r for `spark`). Default:
+   * `implicit` for .npy/.npz, `spark` for Parquet, JSON, CSV and Spark model directories. The
+   * model records the form as `options.confidence`.
+   */
+  source?: FactorConvention;
   /** Item ids for the rows of an .npy/.npz item matrix (default: the row numbers). */
   ids?: Id[];
   /** User ids for the rows of user factors in an .npz (default: the row numbers). */
   userIds?: Id[];
-  /** How the factors were trained, for fold-in. Default `implicit`. */
+  /** How the factors were trained, for fold-in. Default `implicit` (a Spark model's metadata: its `implicitPrefs`). */
   feedback?: Feedback;
-  /** λ used for fold-in (default: the file's `regularization` if it has one, else 0.01). */
+  /** λ used for fold-in (default: the file's — .npz `regularization`, Spark `regParam` — else the source's default, 0.01 implicit, 0.1 Spark). */
   regularization?: number;
   /** α used for fold-in (default: the file's `alpha` if it has one, else 1). */
   alpha?: number;
-  /** Confidence form for fold-in. Default `linear`. */
+  /** Confidence form for fold-in. Default: the source's ({@link CONVENTION_CONFIDENCE}). */
   confidence?: ConfidenceForm;
   /** Kernel build. Default `auto`. */
   kernels?: KernelVariant | 'auto';
@@ -39,7 +64,7 @@ export const DEFAULT_MAX_FACTOR_BYTES = 2 ** 30;
 
 /** Every option of {@link ImportFactorsOptions} (typed: a new option fails to compile until listed). */
 const IMPORT_OPTION_NAMES = Object.keys({
-  format: 1, ids: 1, userIds: 1, feedback: 1, regularization: 1, alpha: 1, confidence: 1, kernels: 1, maxBytes: 1,
+  format: 1, source: 1, ids: 1, userIds: 1, feedback: 1, regularization: 1, alpha: 1, confidence: 1, kernels: 1, maxBytes: 1,
 } satisfies Record<keyof ImportFactorsOptions, 1>);
 
 /** A dense matrix read from a file. */
@@ -76,20 +101,37 @@ export async function importFactors(source: FactorSource, opts: ImportFactorsOpt
 
 /** {@link importFactors} after its options are checked. */
 async function importWithin(source: FactorSource, opts: ImportFactorsOptions, maxBytes: number): Promise<AlsModel> {
-  const bytes = await toBytes(source, maxBytes);
-  const format = opts.format ?? detect(bytes);
+  const files = isSparkModelFiles(source) ? source : undefined;
+  const bytes = files ? new Uint8Array(0) : await toBytes(source as Exclude<FactorSource, SparkModelFiles>, maxBytes);
+  const format = opts.format ?? (files ? 'spark' : detect(bytes));
   let items: Matrix;
   let users: Matrix | undefined;
   let ids = opts.ids;
+  let fileUserIds: Id[] | undefined;
+  let fileFeedback: Feedback | undefined;
   const scalars: Record<string, number> = {};
-  if (format === 'npy') {
+  if (format === 'spark') {
+    if (!files) throw badOption('format', format, 'a Spark model directory given as its files (path → bytes)');
+    const spark = await readSparkModel(files, maxBytes);
+    items = spark.items;
+    users = spark.users;
+    ids ??= spark.items.ids;
+    fileUserIds = spark.users?.ids;
+    if (spark.params.regParam !== undefined) scalars.regularization = spark.params.regParam;
+    if (spark.params.alpha !== undefined) scalars.alpha = spark.params.alpha;
+    if (spark.params.implicitPrefs !== undefined) fileFeedback = spark.params.implicitPrefs ? 'implicit' : 'explicit';
+  } else if (format === 'parquet') {
+    const read = await readFactorParquet(bytes, 'the Parquet file', maxBytes);
+    items = read;
+    ids ??= read.ids;
+  } else if (format === 'npy') {
     items = parseNpy(bytes, 'the .npy file', false, maxBytes);
   } else if (format === 'npz') {
     const entries = readZipDirectory(bytes);
     const itemEntry = entries.get('item_factors');
     if (!itemEntry) throw bad(`The .npz has no item_factors array (it has: ${[...entries.keys()].join(', ') || 'nothing'}).`, { entry: 'item_factors', reason: 'missing' });
     // Only the arrays used are inflated; their declared sizes together must fit the limit first.
-    const used = (['item_factors', 'user_factors', 'regularization', 'alpha'] as const).filter((name) => entries.has(name));
+    const used = (['item_factors', 'user_factors', 'regularization', 'alpha', 'item_ids', 'user_ids'] as const).filter((name) => entries.has(name));
     const declared = used.reduce((sum, name) => sum + entries.get(name)!.size, 0);
     if (declared > maxBytes) {
       const largest = used.reduce((a, name) => (entries.get(name)!.size > entries.get(a)!.size ? name : a));
@@ -98,6 +140,11 @@ async function importWithin(source: FactorSource, opts: ImportFactorsOptions, ma
     items = parseNpy(await readZipEntry(bytes, itemEntry), itemEntry.name, false, maxBytes);
     const userEntry = entries.get('user_factors');
     if (userEntry) users = parseNpy(await readZipEntry(bytes, userEntry), userEntry.name, false, maxBytes);
+    // Ids saved beside the factors (by exportFactors; implicit itself keeps row numbers).
+    const idEntry = entries.get('item_ids');
+    if (idEntry && !ids) ids = parseNpyStrings(await readZipEntry(bytes, idEntry), idEntry.name, items.rows);
+    const userIdEntry = entries.get('user_ids');
+    if (userIdEntry && users) fileUserIds = parseNpyStrings(await readZipEntry(bytes, userIdEntry), userIdEntry.name, users.rows);
     for (const key of ['regularization', 'alpha']) {
       const entry = entries.get(key);
       if (entry) {
@@ -116,24 +163,28 @@ async function importWithin(source: FactorSource, opts: ImportFactorsOptions, ma
   if (!(items.cols >= 1 && items.cols <= MAX_FACTORS)) throw bad(`The factors have ${items.cols} columns; a model needs 1 … ${MAX_FACTORS}.`, { entry: null, reason: 'shape' });
   const itemIds = ids ?? Array.from({ length: items.rows }, (_, i) => i);
   if (itemIds.length !== items.rows) throw badOption('ids', `${itemIds.length} ids`, `one id per item row (${items.rows})`);
-  const userIds = users ? (opts.userIds ?? Array.from({ length: users.rows }, (_, i) => i)) : [];
+  const userIds = users ? (opts.userIds ?? fileUserIds ?? Array.from({ length: users.rows }, (_, i) => i)) : [];
   if (users && userIds.length !== users.rows) throw badOption('userIds', `${userIds.length} ids`, `one id per user row (${users.rows})`);
   for (const m of [items, users]) {
     if (m && !m.data.every(Number.isFinite)) throw new AlsError('NON_FINITE', 'The imported factors contain NaN or infinite values.', {});
   }
-  const feedback = opts.feedback ?? 'implicit';
+  const feedback = opts.feedback ?? fileFeedback ?? 'implicit';
+  const convention = opts.source ?? (format === 'npy' || format === 'npz' ? 'implicit' : 'spark');
+  if (convention !== 'implicit' && convention !== 'spark') throw badOption('source', convention, '"implicit" or "spark"');
   const options = resolveTrainOptions(
     {
       feedback,
       factors: items.cols,
-      regularization: opts.regularization ?? scalars.regularization ?? 0.01,
+      regularization: opts.regularization ?? scalars.regularization ?? CONVENTION_REGULARIZATION[convention],
       // The file's α is for implicit models; a caller's α with explicit feedback is refused (it would not apply).
       alpha: opts.alpha ?? (feedback === 'implicit' ? (scalars.alpha ?? 1) : undefined),
-      // Documented default for imported factors: linear (training's default, log with a measured ε, has no data to measure ε from).
-      confidence: opts.confidence ?? (feedback === 'implicit' ? 'linear' : undefined),
+      // The source's confidence convention, so fold-in here solves the system the source would.
+      confidence: opts.confidence ?? (feedback === 'implicit' ? CONVENTION_CONFIDENCE[convention] : undefined),
     },
     'implicit',
   );
+  // Spark solves every implicit row with λ·n₊ (its ALS-WR); implicit with plain λ.
+  if (convention === 'spark' && feedback === 'implicit') options.regularizationPerPositive = true;
   const m = users ? users.rows : 0;
   // Repeated ids: the caller's (`ids`, `userIds`) are a bad option, the file's (JSON/CSV) a bad file.
   const idMap = (list: Id[], option: 'ids' | 'userIds') => {
@@ -168,8 +219,9 @@ async function toBytes(source: FactorSource, maxBytes: number): Promise<Uint8Arr
   return new Uint8Array(await (source as Blob).arrayBuffer());
 }
 
-function detect(b: Uint8Array): 'npy' | 'npz' | 'json' | 'csv' {
+function detect(b: Uint8Array): 'npy' | 'npz' | 'json' | 'csv' | 'parquet' {
   if (b[0] === 0x50 && b[1] === 0x4b) return 'npz';
+  if (isParquet(b)) return 'parquet';
   if (b[0] === 0x93 && String.fromCharCode(...b.subarray(1, 6)) === 'NUMPY') return 'npy';
   let j = 0;
   while (j < b.length && (b[j] === 32 || b[j] === 10 || b[j] === 13 || b[j] === 9 || b[j] === 0xef || b[j] === 0xbb || b[j] === 0xbf)) j++;
@@ -227,6 +279,34 @@ export function parseNpy(b: Uint8Array, what: string, allowScalar = false, maxBy
     data[dst] = v;
   }
   return { rows, cols, data };
+}
+
+/**
+ * Reads a 1-D NumPy unicode array (`<U…`) of `rows` strings — the ids {@link exportFactors} saves.
+ * @throws AlsError `BAD_FACTORS` for another dtype or length
+ */
+function parseNpyStrings(b: Uint8Array, what: string, rows: number): Id[] {
+  const fail = (message: string) => bad(`${what}: ${message}`, { entry: what, reason: 'ids' });
+  if (!(b.length >= 10 && b[0] === 0x93)) throw fail('not a .npy array');
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const start = b[6] === 1 ? 10 : 12;
+  const headerLen = b[6] === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  const header = new TextDecoder().decode(b.subarray(start, start + headerLen));
+  const m = /'descr':\s*'<U(\d+)'.*'shape':\s*\((\d+),?\)/.exec(header);
+  if (!m || Number(m[2]) !== rows) throw fail(`expected ${rows} unicode ids, the header is ${JSON.stringify(header.trim())}`);
+  const width = Number(m[1]);
+  if (start + headerLen + rows * width * 4 > b.length) throw fail('truncated');
+  const out: Id[] = [];
+  for (let r = 0; r < rows; r++) {
+    let s = '';
+    for (let k = 0; k < width; k++) {
+      const c = view.getUint32(start + headerLen + (r * width + k) * 4, true);
+      if (c === 0) break;
+      s += String.fromCodePoint(c);
+    }
+    out.push(s);
+  }
+  return out;
 }
 
 /** One entry of a ZIP central directory: where its bytes are and what it declares. */

@@ -77,9 +77,9 @@ export async function loadModel(bytes: Uint8Array, kernels: KernelVariant | 'aut
   let options: ResolvedTrainOptions;
   try {
     // `autoRegularization` / `autoEpsilon` record how λ and ε were chosen; the values themselves are stored and re-checked.
-    const { autoRegularization, autoEpsilon, ...o } = (header.options ?? {}) as ResolvedTrainOptions;
+    const { autoRegularization, autoEpsilon, regularizationPerPositive, ...o } = (header.options ?? {}) as ResolvedTrainOptions;
     // Stored options list every field, also those that do not apply to the model (alpha of an explicit one): not re-checked.
-    options = { ...o, ...resolveTrainOptions(withoutInapplicable(o), o?.feedback), autoRegularization: autoRegularization === true, autoEpsilon: autoEpsilon === true };
+    options = { ...o, ...resolveTrainOptions(withoutInapplicable(o), o?.feedback), autoRegularization: autoRegularization === true, autoEpsilon: autoEpsilon === true, ...(regularizationPerPositive === true ? { regularizationPerPositive } : {}) };
   } catch (e) {
     throw new AlsError('BAD_MODEL_FILE', `The model file's training options are not valid: ${(e as Error).message}`, { reason: 'contents' });
   }

@@ -10,12 +10,14 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { build, createServer, preview, type PreviewServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testBrowser } from '../helpers/browser.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const configFile = join(root, 'vite.web.config.ts');
 const shots = join(root, 'test-output/screenshots');
 const outDir = mkdtempSync(join(tmpdir(), 'als-demo-build-'));
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Skipped (vite.config.ts prints the one line why) when no Chromium-family browser is found.
+const chromiumPath = testBrowser();
 const args = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let server: PreviewServer;
@@ -65,22 +67,23 @@ async function csp(page: Page): Promise<{ executed: boolean; violations: string[
 }
 
 beforeAll(async () => {
+  if (!chromiumPath) return;
   expect(existsSync(join(root, 'build/als-relaxed.wasm')), 'run `npm run build:wasm` first').toBe(true);
   mkdirSync(shots, { recursive: true });
   await build({ configFile, build: { outDir, emptyOutDir: true }, logLevel: 'error' });
   server = await preview({ configFile, build: { outDir }, preview: { port: 0, host: '127.0.0.1' }, logLevel: 'error' });
   profile = mkdtempSync(join(tmpdir(), 'als-demo-profile-'));
-  context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath, headless: true, args, viewport: { width: 1280, height: 900 } });
+  context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath!, headless: true, args, viewport: { width: 1280, height: 900 } });
 }, 120_000);
 
 afterAll(async () => {
   await context?.close();
   if (server) await new Promise<void>((r) => server.httpServer.close(() => r()));
-  rmSync(profile, { recursive: true, force: true });
+  if (profile) rmSync(profile, { recursive: true, force: true });
   rmSync(outDir, { recursive: true, force: true });
 });
 
-describe('the demo page (static build)', () => {
+describe.skipIf(!chromiumPath)('the demo page (static build)', () => {
   it('trains on the built-in data at once, then trains, explains, cancels, folds in a new user, cross-validates and tunes without a single network request', async () => {
     const page = await context.newPage();
     const errors: string[] = [];
@@ -348,7 +351,7 @@ describe('the demo page (static build)', () => {
   });
 });
 
-describe('the demo page (dev server)', () => {
+describe.skipIf(!chromiumPath)('the demo page (dev server)', () => {
   let dev: ViteDevServer;
   afterAll(async () => dev?.close());
 
