@@ -115,6 +115,12 @@ export interface TuneReport {
   budgetSeconds: number;
   /** The held-out part searched on: users and pairs scored, and whether the search used a sample of the users. */
   validation: { users: number; pairs: number; sampledUsers: boolean };
+  /**
+   * `defaults` when the budget ran out before any candidate ran at full length: the defaults
+   * were kept (λ calibrated as training without `tune` does), `score` is theirs at the longest
+   * runs made. Give a larger `budgetSeconds` for a real search.
+   */
+  fallback?: 'defaults';
 }
 
 /** How {@link calibrateRegularization} chose the default λ (`report.regularizationCalibration`). */

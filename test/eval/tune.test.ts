@@ -41,6 +41,17 @@ describe('tune', () => {
     expect(t.seconds).toBeLessThanOrEqual(30);
   });
 
+  it('keeps the defaults, λ calibrated as without tune, when the budget ends before any full-length run', async () => {
+    const { model, report } = await train(implicitData, { feedback: 'implicit', factors: 8, workers: 1, tune: { budgetSeconds: 0.01 } });
+    const plain = await train(implicitData, { feedback: 'implicit', factors: 8, workers: 1 });
+    const t = report.tuned!;
+    expect(t.fallback).toBe('defaults');
+    expect(t.trials.every((x) => x.rung < 2)).toBe(true);
+    expect(t.params).toMatchObject({ factors: 8, confidence: 'log', alpha: 2, weighting: 'none', iterations: 15 });
+    expect(report.regularization).toBe(plain.report.regularization);
+    expect(Array.from(model.params.itemFactors)).toEqual(Array.from(plain.model.params.itemFactors));
+  });
+
   it('finds a model at least as good as a badly chosen fixed λ, scored on pairs it never saw', async () => {
     const split = splitInteractions(implicitData, { method: 'per-user', fraction: 0.2, seed: 9 });
     const tuned = await train(split.train, { feedback: 'implicit', factors: 8, workers: 1, tune: { budgetSeconds: 20 } });
