@@ -82,4 +82,36 @@ describe('als-wasm update', () => {
     expect(r.stderr).toMatch(/broken\.tsv line 2/);
     expect((await run(['update', '--model', join(dir, 'none.alsm'), more])).code).toBe(1);
   });
+
+  it('train --warm-start MODEL continues from its factors: one more iteration beats one from the seeded init', async () => {
+    const common = ['--feedback', 'explicit', '--factors', '4', '--iterations', '1', '--workers', '1', '--json'];
+    const cold = await run(['train', data, '--out', join(dir, 'cold.alsm'), ...common]);
+    const warm = await run(['train', data, '--out', join(dir, 'warm.alsm'), '--warm-start', model, ...common]);
+    expect(cold.code, cold.stderr).toBe(0);
+    expect(warm.code, warm.stderr).toBe(0);
+    const c = lastJson(cold.stdout);
+    const w = lastJson(warm.stdout);
+    expect(w.warmStart).toBe(model);
+    expect(c.warmStart).toBeUndefined();
+    expect((w.loss as number[]).at(-1)!).toBeLessThan((c.loss as number[]).at(-1)!);
+    // --out may be the start model itself (replaced atomically).
+    const copy = join(dir, 'warm-copy.alsm');
+    writeFileSync(copy, readFileSync(model));
+    const inPlace = await run(['train', data, '--out', copy, '--warm-start', copy, ...common]);
+    expect(inPlace.code, inPlace.stderr).toBe(0);
+    expect((await loadModel(readFileSync(copy))).users.size).toBe(30);
+  });
+
+  it('train --warm-start refuses --tune and a model of other factors (exit 2), and names a missing model (exit 1)', async () => {
+    const tuned = await run(['train', data, '--out', join(dir, 'x.alsm'), '--warm-start', model, '--tune']);
+    expect(tuned.code).toBe(2);
+    expect(tuned.stderr).toMatch(/--warm-start and --tune/);
+    const other = await run(['train', data, '--out', join(dir, 'x.alsm'), '--warm-start', model, '--factors', '8', '--feedback', 'explicit']);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/--warm-start must be a model with the run's 8 factors/);
+    const missing = await run(['train', data, '--out', join(dir, 'x.alsm'), '--warm-start', join(dir, 'nope.alsm')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/nope\.alsm/);
+    expect(existsSync(join(dir, 'x.alsm'))).toBe(false);
+  });
 });

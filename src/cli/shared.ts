@@ -57,8 +57,8 @@ export async function saveModelFile(out: string, model: AlsModel): Promise<void>
 }
 
 /** Reads the model file named by `--model`; errors name the path. */
-export async function openModel(p: Parsed): Promise<AlsModel> {
-  const path = str(p, 'model', true)!;
+export async function openModel(p: Parsed, flag = 'model'): Promise<AlsModel> {
+  const path = str(p, flag, true)!;
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);

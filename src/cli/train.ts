@@ -6,7 +6,7 @@ import { biasesFlag, num, READ_FLAGS, str, UsageError, workersFlag, type Parsed 
 import type { Command } from './command.js';
 import { FEATURE_FLAGS, featureSummary, featureTrainOptions } from './features.js';
 import { MORE_TRAIN_FLAGS, moreTrainOptions } from './train-flags.js';
-import { checkTrainOptions, progressPrinter, readInteractions, refuseOutOverInputs, saveModelFile } from './shared.js';
+import { checkTrainOptions, openModel, progressPrinter, readInteractions, refuseOutOverInputs, saveModelFile } from './shared.js';
 
 const usage = `  als-wasm train FILE --out MODEL [--feedback explicit|implicit] [--factors 64]
       [--regularization 0.1|auto] [--weighted-regularization | --no-weighted-regularization]
@@ -15,13 +15,18 @@ const usage = `  als-wasm train FILE --out MODEL [--feedback explicit|implicit] 
       [--iterations 15] [--tolerance 0] [--seed 42] [--restarts 1] [--solver cholesky|cg]
       [--cg-steps 3] [--workers CORES] [--kernels auto|relaxed|simd|scalar|reference]
       [--skip-bad-rows] [--json] [--precision f64|mixed] [--tune [--tune-budget 60]]
+      [--warm-start MODEL]
       --precision (implicit, --solver cg; default mixed): mixed keeps the CG steps' gathered
       factors in f32 (faster; x, r and the residual stay f64), f64 all in f64; with --json
       the last line has "precision"
       --tune searches λ, α, the confidence form, factors (biases) and iterations on a
       held-out part of FILE within the budget (seconds, search and refit), then trains on
       all of FILE with the winner; options you give stay fixed. With --json the last line
-      has "regularization" (the λ used) and "tuned": {"params", "score", "trials", "seconds"}`;
+      has "regularization" (the λ used) and "tuned": {"params", "score", "trials", "seconds"}
+      --warm-start MODEL continues from MODEL's factors instead of the seeded init (users and
+      items it knows by id start from their rows; new ones from the usual init); factors and
+      feedback default to MODEL's and must match; not with --tune. --out may be MODEL itself
+      (replaced atomically)`;
 
 async function run(p: Parsed): Promise<unknown> {
   const file = p.positional[0];
@@ -54,13 +59,17 @@ async function run(p: Parsed): Promise<unknown> {
   const budget = num(p, 'tune-budget');
   if (budget !== undefined && !(budget > 0)) throw new UsageError(`--tune-budget must be a number of seconds > 0, got ${budget}`);
   const tune = p.flags.has('tune') || budget !== undefined ? { budgetSeconds: budget ?? TUNE_DEFAULT_BUDGET_SECONDS } : undefined;
+  if (tune && p.flags.has('warm-start')) throw new UsageError('--warm-start and --tune do not combine: the search starts from the seeded init (tune first, then continue that model with --warm-start)');
+  // The start model is read (and checked) before the ratings, so a wrong path fails fast.
+  const warmStart = p.flags.has('warm-start') ? await openModel(p, 'warm-start') : undefined;
   const features = await featureTrainOptions(p.flags); // read (and checked) before the ratings
   const data = await readInteractions(file, false, p);
-  const { model, report } = await train(data, { ...options, tune, ...features });
+  const { model, report } = await train(data, { ...options, tune, ...features, ...(warmStart ? { warmStart } : {}) });
   if (report.workersNote) process.stderr.write(`note: trained on ${report.workersNote}\n`);
   await saveModelFile(out, model);
   process.stderr.write(`saved ${out}\n`);
   return {
+    ...(warmStart ? { warmStart: str(p, 'warm-start') } : {}),
     users: model.users.size,
     items: model.items.size,
     interactions: model.seen.indptr[model.users.size],
@@ -96,7 +105,7 @@ async function run(p: Parsed): Promise<unknown> {
 /** The `train` command. */
 export const trainCommand: Command = {
   name: 'train',
-  flags: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'precision', 'workers', ...MORE_TRAIN_FLAGS, ...READ_FLAGS, 'json', ...FEATURE_FLAGS.train],
+  flags: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'precision', 'workers', 'warm-start', ...MORE_TRAIN_FLAGS, ...READ_FLAGS, 'json', ...FEATURE_FLAGS.train],
   usage,
   run,
 };
