@@ -13,7 +13,7 @@ const usage = `  als-wasm cv FILE [--feedback explicit|implicit] [--folds 5]
       [--factors F] [--regularization L] [--alpha A] [--confidence linear|log|scaled]
       [--weighting none|bm25] [--epsilon E] [--weighted-regularization | --no-weighted-regularization]
       [--event-weights view=3,…] [--duplicates sum|last|max] [--tolerance T]
-      [--solver cholesky|cg] [--cg-steps 3] [--kernels …] [--workers N]
+      [--solver cholesky|cg] [--cg-steps 3] [--precision f64|mixed] [--kernels …] [--workers N]
       [--out MODEL] [--skip-bad-rows] [--json]
       k-fold cross-validation of every combination in the grid (keys: factors,
       regularization, alpha, confidence, weighting, epsilon, iterations, cgSteps); one row per

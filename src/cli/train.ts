@@ -49,7 +49,6 @@ async function run(p: Parsed): Promise<unknown> {
     seed: num(p, 'seed'),
     restarts: num(p, 'restarts'),
     solver: str(p, 'solver') as TrainOptions['solver'],
-    precision: str(p, 'precision') as TrainOptions['precision'],
     workers: workersFlag(p),
     ...moreTrainOptions(p),
     onProgress: progressPrinter(),
@@ -105,7 +104,7 @@ async function run(p: Parsed): Promise<unknown> {
 /** The `train` command. */
 export const trainCommand: Command = {
   name: 'train',
-  flags: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'precision', 'workers', 'warm-start', ...MORE_TRAIN_FLAGS, ...READ_FLAGS, 'json', ...FEATURE_FLAGS.train],
+  flags: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', 'warm-start', ...MORE_TRAIN_FLAGS, ...READ_FLAGS, 'json', ...FEATURE_FLAGS.train],
   usage,
   run,
 };
