@@ -1,12 +1,16 @@
 /**
  * Implicit-feedback quality: how well each user's held-out items are ranked among the items
  * they had not interacted with in training.
+ * This module is the loop over users (and their blocks); the metrics of one user are in
+ * at-k-metrics.ts (@k) and full-ranking-metrics.ts (AUC, MPR).
  * see: benfred/implicit `evaluation.pyx` (ranking_metrics_at_k) for the @k metrics;
  * Hu, Koren & Volinsky 2008, §6 for the expected percentile rank.
  */
 import type { Csr } from '../data/types.js';
 import { badOption } from '../errors.js';
 import { topK } from '../recommend/top-k.js';
+import { userAtK } from './at-k-metrics.js';
+import { FullRankingSums } from './full-ranking-metrics.js';
 
 /** Inputs of {@link rankingMetrics}. */
 export interface RankingInput {
@@ -113,10 +117,8 @@ export class RankingAccumulator {
   private readonly isPositive: Uint8Array;
   private readonly positives: Int32Array;
   private readonly weights: Float64Array;
-  private readonly sortedPos: Float64Array;
-  private readonly histLower: Int32Array;
-  private readonly histUpper: Int32Array;
-  private readonly bucketStart = new Int32Array(257);
+  /** AUC and MPR over the users added. */
+  private readonly full: FullRankingSums;
   /** The current block of {@link RankingInput.scoreBlock}: visit positions [from, to), user row → its slot in the block. */
   private block: { from: number; to: number; slot: Map<number, number>; indices: Int32Array; counts: Int32Array; all?: Float64Array } | null = null;
   private users = 0;
@@ -124,10 +126,6 @@ export class RankingAccumulator {
   private recall = 0;
   private map = 0;
   private ndcg = 0;
-  private aucSum = 0;
-  private aucUsers = 0;
-  private mprNum = 0;
-  private mprDen = 0;
 
   /**
    * @param input - as for {@link rankingMetrics}
@@ -149,14 +147,12 @@ export class RankingAccumulator {
     this.isPositive = new Uint8Array(numItems);
     this.positives = new Int32Array(numItems);
     this.weights = new Float64Array(numItems);
-    this.sortedPos = new Float64Array(numItems);
-    this.histLower = new Int32Array(numItems + 1);
-    this.histUpper = new Int32Array(numItems + 1);
+    this.full = new FullRankingSums(numItems);
   }
 
   /** Adds the `t`-th user (row `users[t]`, or row t). */
   add(t: number): void {
-    const { numItems, train, test, k } = this.input;
+    const { train, test, k } = this.input;
     const { inTrain, isPositive, positives, weights } = this;
     const u = this.input.users ? this.input.users[t] : t;
     const trainLo = train.indptr[u];
@@ -190,103 +186,12 @@ export class RankingAccumulator {
           ? topK(scores, k, (i) => inTrain[i] === 1 || mask[i] === 0).indices
           : topK(scores, k, train.indices.subarray(trainLo, trainHi)).indices;
       }
-      let hits = 0;
-      let ap = 0;
-      let dcg = 0;
-      for (let j = 0; j < top.length; j++) {
-        if (isPositive[top[j]]) {
-          hits++;
-          ap += hits / (j + 1); // P@(j+1)·rel
-          dcg += 1 / Math.log2(j + 2); // rank j+1 → log2(rank + 1)
-        }
-      }
-      const denom = Math.min(k, npos);
-      let idcg = 0;
-      for (let j = 0; j < denom; j++) idcg += 1 / Math.log2(j + 2);
-      this.precision += hits / denom;
-      this.recall += hits / npos;
-      this.map += ap / denom;
-      this.ndcg += dcg / idcg;
-
-      if (!this.input.atKOnly) {
-        // Full-ranking metrics. Each negative is placed among the few sorted positive scores
-        // and counted in a histogram; prefix sums then give, per positive, the negatives
-        // below it and tied with it. About O(n) instead of sorting all n negatives per user
-        // (which made a 20 000-user evaluation take 30 s);
-        // the counts are the same integers, so the metrics are the same bits.
-        const sortedPos = this.sortedPos.subarray(0, npos);
-        for (let j = 0; j < npos; j++) sortedPos[j] = finiteOrder(scores[positives[j]]);
-        sortedPos.sort();
-        const histLower = this.histLower;
-        const histUpper = this.histUpper;
-        histLower.fill(0, 0, npos + 1);
-        histUpper.fill(0, 0, npos + 1);
-        const lowest = sortedPos[0];
-        const highest = sortedPos[npos - 1];
-        // Buckets over [lowest, highest] remember how many positives lie below each bucket's
-        // start, so a negative needs about one comparison instead of a binary search. The
-        // bucket only picks where to start: the scans below make the count exact whatever
-        // the rounding (and ties, ±Infinity and a single positive need no special case).
-        const buckets = this.bucketStart;
-        const nb = Math.min(buckets.length - 1, 2 * npos);
-        const scale = highest > lowest && Number.isFinite(highest - lowest) ? nb / (highest - lowest) : 0;
-        for (let b = 0, j = 0; b < nb; b++) {
-          const edge = lowest + b / scale;
-          while (j < npos && sortedPos[j] < edge) j++;
-          buckets[b] = j;
-        }
-        let nneg = 0;
-        let underAll = 0; // negatives below every positive: the common case for a good model
-        let overAll = 0; // negatives above every positive
-        for (let i = 0; i < numItems; i++) {
-          if (inTrain[i] || isPositive[i] || (mask && !mask[i])) continue;
-          nneg++;
-          const s = finiteOrder(scores[i]);
-          if (s < lowest) {
-            underAll++;
-            continue;
-          }
-          if (s > highest) {
-            overAll++;
-            continue;
-          }
-          let lower = 0;
-          if (scale > 0) {
-            const b = Math.floor((s - lowest) * scale);
-            lower = buckets[b < nb ? b : nb - 1];
-            while (lower > 0 && sortedPos[lower - 1] >= s) lower--;
-          }
-          while (lower < npos && sortedPos[lower] < s) lower++; // positives strictly below s
-          let upper = lower;
-          while (upper < npos && sortedPos[upper] === s) upper++; // … and those equal to it
-          histLower[lower]++;
-          histUpper[upper]++;
-        }
-        histLower[npos] += overAll;
-        histUpper[npos] += overAll;
-        histLower[0] += underAll;
-        histUpper[0] += underAll;
-        if (nneg > 0) {
-          // Prefix sums: histUpper[L] = negatives with s < p for the positives with L positives below them;
-          // histLower[U − 1] = negatives with s ≤ p for those with U positives at or below them.
-          for (let j = 1; j <= npos; j++) {
-            histLower[j] += histLower[j - 1];
-            histUpper[j] += histUpper[j - 1];
-          }
-          let correct = 0;
-          for (let j = 0; j < npos; j++) {
-            const s = finiteOrder(scores[positives[j]]);
-            const below = histUpper[lowerBound(sortedPos, s)];
-            const notAbove = histLower[upperBound(sortedPos, s) - 1];
-            const tied = notAbove - below;
-            correct += below + 0.5 * tied;
-            this.mprNum += weights[j] * ((nneg - notAbove + 0.5 * tied) / nneg);
-            this.mprDen += weights[j];
-          }
-          this.aucSum += correct / (npos * nneg);
-          this.aucUsers++;
-        }
-      }
+      const atK = userAtK(top, isPositive, k, npos);
+      this.precision += atK.precision;
+      this.recall += atK.recall;
+      this.map += atK.averagePrecision;
+      this.ndcg += atK.ndcg;
+      if (!this.input.atKOnly) this.full.add(scores, positives, weights, npos, inTrain, isPositive, mask);
     }
 
     for (let p = trainLo; p < trainHi; p++) inTrain[train.indices[p]] = 0;
@@ -336,8 +241,8 @@ export class RankingAccumulator {
       recall: avg(this.recall),
       map: avg(this.map),
       ndcg: avg(this.ndcg),
-      auc: this.aucUsers > 0 ? this.aucSum / this.aucUsers : NaN,
-      mpr: this.mprDen > 0 ? this.mprNum / this.mprDen : NaN,
+      auc: this.full.auc(),
+      mpr: this.full.mpr(),
       users,
     };
   }
@@ -348,31 +253,3 @@ const BLOCK_USERS = 128;
 /** Scores per block when every score is kept (AUC, MPR). */
 const SCORES_PER_BLOCK = 1 << 20;
 
-/** NaN ranks last: map it to −∞ so sorting and comparisons stay a total order. */
-function finiteOrder(s: number): number {
-  return s === s ? s : -Infinity;
-}
-
-/** First index j with a[j] ≥ x (a ascending). */
-function lowerBound(a: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** First index j with a[j] > x (a ascending). */
-function upperBound(a: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
