@@ -5,7 +5,8 @@
  * balanced by work when the engine laid them out); threads claim chunks in order from a shared
  * atomic counter until none is left, so a slow thread never holds the others up for more than
  * one chunk. The engine thread computes too, yielding between its chunks for progress and
- * cancel, then waits for the helpers.
+ * cancel, then waits for the helpers. Starting a helper is ./helper-threads.ts; the shared
+ * control block a job is published in is ./control-block.ts.
  *
  * see: the design card's "Parallelism" paragraph; Emscripten's pthread pool (workers parked on
  * `Atomics.wait`, woken with `Atomics.notify`) for the wake-up path.
@@ -14,76 +15,15 @@ import { AlsError, abortError } from '../errors.js';
 import type { KernelVariant } from '../wasm/abi.js';
 import { loadKernels, type KernelRuntime } from '../wasm/kernels.js';
 import { nextMacrotask, type Yielder } from '../util/yield.js';
-import { firstNonFinite, helperMain, runChunk, solveChunk, type ChunkKernels } from './helper.js';
+import { firstNonFinite, runChunk, solveChunk, type ChunkKernels } from './helper.js';
 import { PROTOCOL as C, type HelperInit } from './protocol.js';
 import { isNode } from '../util/env.js';
+import { closeJob, createControlBlock, failureText, openJob, signalExit, type PoolJob } from './control-block.js';
+import { parallelSupport, spawnNodeThread, spawnWebWorker, type HelperThread, type SpawnHelper } from './helper-threads.js';
 
-
-/** A started helper thread, whatever runs it. */
-interface HelperThread {
-  /** Stops the thread at once. */
-  terminate(): void;
-}
-
-/** Starts one helper thread: the only part that differs between Node and browsers. */
-type SpawnHelper = (init: HelperInit, onMessage: (m: { ready?: number; fatal?: string }) => void, onError: (e: unknown) => void) => Promise<HelperThread>;
-
-/** Browsers: a nested module worker, in the literal form bundlers (Vite) recognise and bundle. */
-const spawnWebWorker: SpawnHelper = async (init, onMessage, onError) => {
-  const worker = new Worker(new URL('./pool-worker.js', import.meta.url), { type: 'module', name: `als-wasm-pool-${init.index}` });
-  worker.onmessage = (e: MessageEvent) => onMessage(e.data);
-  worker.onerror = (e: ErrorEvent) => onError(new Error(e.message || 'pool worker failed to start'));
-  worker.onmessageerror = () => onError(new Error('pool worker could not read its start-up message'));
-  worker.postMessage(init);
-  return { terminate: () => worker.terminate() };
-};
-
-/**
- * Node: a worker_threads worker started from the helper's own source text (one source for every
- * platform, and no separate file to locate whether we run from src/ or dist/). Unref'd, so an
- * idle pool never keeps the process alive.
- */
-const spawnNodeThread: SpawnHelper = async (init, onMessage, onError) => {
-  const name = 'node:worker_threads';
-  const { Worker: NodeWorker } = (await import(/* @vite-ignore */ name)) as typeof import('node:worker_threads');
-  const source = `const { parentPort } = require('node:worker_threads');
-const solveChunk = ${solveChunk.toString()};
-const firstNonFinite = ${firstNonFinite.toString()};
-const runChunk = ${runChunk.toString()};
-const helperMain = ${helperMain.toString()};
-parentPort.once('message', (init) => helperMain(init, (m) => parentPort.postMessage(m), runChunk, solveChunk, firstNonFinite));`;
-  const worker = new NodeWorker(source, { eval: true, name: `als-wasm-pool-${init.index}` });
-  worker.on('message', (m: { ready?: number }) => {
-    // Referenced until ready (the engine awaits that message), then idle helpers must not hold the process.
-    if (m.ready !== undefined) worker.unref();
-    onMessage(m);
-  });
-  worker.on('error', onError);
-  worker.on('exit', (code) => onError(new Error(`pool worker exited (code ${code})`)));
-  worker.postMessage(init);
-  return { terminate: () => void worker.terminate() };
-};
-
-/** Whether a shared-memory pool can run here; when not, a sentence saying why (shown by `info()` and the report). */
-export function parallelSupport(): { ok: true } | { ok: false; reason: string } {
-  const g = globalThis as { crossOriginIsolated?: boolean; Worker?: unknown };
-  if (typeof SharedArrayBuffer === 'undefined' || g.crossOriginIsolated === false) {
-    return { ok: false, reason: 'page not cross-origin isolated (serve it with COOP: same-origin and COEP: require-corp for SharedArrayBuffer)' };
-  }
-  if (typeof Atomics === 'undefined' || typeof WebAssembly?.Memory !== 'function') return { ok: false, reason: 'no Atomics or WebAssembly here' };
-  if (!isNode && typeof g.Worker !== 'function') return { ok: false, reason: 'no Worker in this context' };
-  return { ok: true };
-}
-
-/** One job for the pool: its code, its parameters (see `P` in ./protocol.ts) and its chunk count. */
-export interface PoolJob {
-  /** One of the `JOB_*` codes. */
-  kind: number;
-  /** Up to 16 numbers. */
-  params: number[];
-  /** Chunks to run (0 … count − 1). */
-  count: number;
-}
+/** Where a shared-memory pool can run, and the job type: importable from here as before the split. */
+export { parallelSupport } from './helper-threads.js';
+export type { PoolJob } from './control-block.js';
 
 /** How one {@link WorkerPool.run} call behaves. */
 export interface PoolRunOptions {
@@ -107,9 +47,7 @@ export interface PoolRunOptions {
 export class WorkerPool {
   /** The engine thread's kernels, memory (shared) and arena. */
   readonly runtime: KernelRuntime;
-  private readonly control = new SharedArrayBuffer(C.BYTES);
-  private readonly ctl = initialControl(new Int32Array(this.control, 0, C.CTL_INTS));
-  private readonly params = new Float64Array(this.control, C.PARAMS_BYTE, C.PARAMS);
+  private readonly block = createControlBlock();
   private readonly threadsRunning: HelperThread[] = [];
   private failure: Error | undefined;
   private busy = false;
@@ -156,7 +94,7 @@ export class WorkerPool {
     for (let index = this.threadsRunning.length + 1; index <= helpers; index++) {
       starting.push(
         new Promise<void>((resolve, reject) => {
-          const init: HelperInit = { module: this.runtime.module!, memory: this.runtime.memory, control: this.control, protocol: C, index };
+          const init: HelperInit = { module: this.runtime.module!, memory: this.runtime.memory, control: this.block.control, protocol: C, index };
           let ready = false;
           const fail = (e: unknown) => {
             const err = new AlsError('WORKER_FAILED', `A training worker stopped: ${(e as Error)?.message ?? e}. Train again (a fresh pool is started) or use workers: 1.`, { worker: index });
@@ -185,22 +123,9 @@ export class WorkerPool {
     if (this.failure) throw this.failure;
     if (this.busy) throw new AlsError('WORKER_FAILED', 'The worker pool is running another job.', {});
     this.busy = true;
-    const { ctl, params } = this;
+    const { ctl, params } = this.block;
     const participants = Math.max(1, Math.min(opts.threads, this.threads));
-    params.fill(0);
-    params.set(job.params);
-    ctl[C.JOB] = job.kind;
-    ctl[C.NEXT] = 0;
-    ctl[C.COUNT] = job.count;
-    ctl[C.STOP] = 0;
-    ctl[C.ROWS_DONE] = 0;
-    ctl[C.ERROR] = 0;
-    ctl[C.PARTICIPANTS] = participants;
-    if (participants > 1) {
-      const gen = Atomics.add(ctl, C.GEN, 1) + 1;
-      Atomics.store(ctl, C.OPEN, gen);
-      Atomics.notify(ctl, C.GEN);
-    }
+    openJob(this.block, job, participants);
     let thrown: unknown;
     let aborted = false;
     const K = this.runtime.exports as unknown as ChunkKernels;
@@ -235,7 +160,7 @@ export class WorkerPool {
       while (Atomics.load(ctl, C.NEXT) < job.count && Atomics.load(ctl, C.STOP) === 0 && this.healthy) await nextMacrotask();
     }
     // Close the job: helpers that have not joined yet will not; wait only for those inside.
-    Atomics.store(ctl, C.OPEN, -1);
+    closeJob(this.block);
     try {
       await this.waitForHelpers();
     } catch (e) {
@@ -246,7 +171,7 @@ export class WorkerPool {
       this.busy = false;
     }
     if (ctl[C.ERROR] !== 0) {
-      const text = String.fromCharCode(...new Uint16Array(this.control, C.ERROR_BYTE, ctl[C.ERROR_LEN]));
+      const text = failureText(this.block);
       throw new AlsError('WORKER_FAILED', `A training worker failed: ${text}. This is a bug; please report it (workers: 1 avoids the pool).`, { worker: ctl[C.ERROR] - 1, message: text });
     }
     if (thrown !== undefined) throw thrown;
@@ -257,9 +182,7 @@ export class WorkerPool {
   terminate(): void {
     if (this.terminated) return;
     this.terminated = true;
-    this.ctl[C.JOB] = C.JOB_EXIT;
-    Atomics.add(this.ctl, C.GEN, 1);
-    Atomics.notify(this.ctl, C.GEN);
+    signalExit(this.block);
     for (const t of this.threadsRunning) t.terminate();
     this.threadsRunning.length = 0;
   }
@@ -271,7 +194,7 @@ export class WorkerPool {
    * that died is noticed instead of waited for.
    */
   private async waitForHelpers(): Promise<void> {
-    const { ctl } = this;
+    const { ctl } = this.block;
     let slices = 0;
     for (;;) {
       const active = Atomics.load(ctl, C.ACTIVE);
@@ -297,10 +220,4 @@ export class WorkerPool {
       }
     }
   }
-}
-
-/** A fresh control block: no job open. */
-function initialControl(ctl: Int32Array): Int32Array {
-  ctl[C.OPEN] = -1;
-  return ctl;
 }
