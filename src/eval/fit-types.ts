@@ -121,6 +121,8 @@ export interface TuneReport {
    * runs made. Give a larger `budgetSeconds` for a real search.
    */
   fallback?: 'defaults';
+  /** Implicit with λ not given: the defaults' λ calibration the search started from (the defaults candidate has that λ). */
+  regularizationCalibration?: RegularizationCalibration;
 }
 
 /** How {@link calibrateRegularization} chose the default λ (`report.regularizationCalibration`). */

@@ -38,12 +38,14 @@ export interface WeightedMatrices {
 
 /** The search space of one `tune` run, built by {@link tuneSearchSpace}. */
 export interface TuneSearchSpace {
-  /** The defaults: the first candidate, and the family a challenger must beat clearly. */
+  /** The defaults: the first candidate, and the family a challenger must beat clearly (its `scale` may be set to the calibrated λ before {@link makeCandidates}). */
   defaults: Candidate;
   /** Whether a candidate is the defaults at some λ (the defaults' form, weighting, α, f and biases). */
   isDefaultFamily: (c: Candidate) => boolean;
-  /** `n` + 1 candidates: the defaults at λ₀, 2λ₀ and λ₀/2, then seeded Latin-hypercube draws around them. */
+  /** `n` + 1 candidates: the defaults at their λ, twice and half it, then seeded Latin-hypercube draws around them. */
   makeCandidates: (n: number) => Candidate[];
+  /** λ of a candidate on the search data, or on all the data (the refit's). */
+  lambdaOf: (c: Candidate, on: 'search' | 'full') => number;
   /** A candidate's options for `iterations` iterations, on the search data or on all the data (the refit's). */
   paramsOf: (c: Candidate, iterations: number, on: 'search' | 'full') => TunedParams;
   /** A weighting's matrices (the first weighting searched when `w` is not one). */
@@ -124,8 +126,8 @@ export function tuneSearchSpace(data: Interactions, split: SearchSplit, base: Tr
   const makeCandidates = (n: number): Candidate[] => {
     const u1 = strata(n);
     const u2 = strata(n);
-    // The defaults at λ₀ (the probe), then at 2λ₀ and λ₀/2: the calibration the defaults would do, so the search starts from them.
-    const out: Candidate[] = [defaults, { ...defaults, scale: 2 }, { ...defaults, scale: 0.5 }];
+    // The defaults (the probe), then at twice and half their λ, so the search starts from them.
+    const out: Candidate[] = [defaults, { ...defaults, scale: 2 * defaults.scale }, { ...defaults, scale: 0.5 * defaults.scale }];
     for (let i = 0; i < n - 2; i++) {
       const factors = factorChoices[(i + rng.int(factorChoices.length)) % factorChoices.length];
       if (implicit) {
@@ -150,5 +152,5 @@ export function tuneSearchSpace(data: Interactions, split: SearchSplit, base: Tr
       ? { confidence: c.confidence, alpha: c.alpha, weighting: c.weighting, ...(c.confidence === 'log' ? { epsilon: on === 'search' ? epsilonFor('log', c.weighting) : fullEpsilon(c.weighting) } : {}) }
       : { biases: c.biases }),
   });
-  return { defaults, isDefaultFamily, makeCandidates, paramsOf, weighted, fullEpsilon };
+  return { defaults, isDefaultFamily, makeCandidates, lambdaOf, paramsOf, weighted, fullEpsilon };
 }

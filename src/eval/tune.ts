@@ -67,7 +67,17 @@ export async function tuneOptions(
   const lower = isLowerBetter(spec.metric);
   const better = (a: number, b: number) => (Number.isNaN(b) ? !Number.isNaN(a) : lower ? a < b : a > b);
   const clearlyBetter = (a: number, b: number) => (lower ? a < b * (1 - CLEAR_MARGIN) : a > b * (1 + CLEAR_MARGIN));
-  const { defaults, isDefaultFamily, makeCandidates, paramsOf, weighted, fullEpsilon } = tuneSearchSpace(data, split, base, implicit, seed);
+  const { defaults, isDefaultFamily, makeCandidates, lambdaOf, paramsOf, weighted, fullEpsilon } = tuneSearchSpace(data, split, base, implicit, seed);
+  // Implicit: the defaults' λ as training without `tune` calibrates it (6-iteration runs over
+  // multiples of the closed form). The search starts from it and keeps it to the last rung, so
+  // it ends at least where the defaults would: its own 3-iteration probes favour small λ (on the
+  // play-count set they preferred 2λ₀ to the calibrated 4λ₀, which then lost 16 % at full length).
+  const calibrated = implicit && (base.regularization === undefined || base.regularization === 'auto')
+    ? await calibrateRegularization(data, { ...base, feedback: 'implicit', confidence: defaults.confidence!, alpha: defaults.alpha!, epsilon: fullEpsilon(defaults.weighting), weighting: defaults.weighting }, weighted(defaults.weighting).full, trainOnce, hooks.signal)
+    : null;
+  if (calibrated) defaults.scale = calibrated.regularization / lambdaOf({ ...defaults, scale: 1 }, 'full');
+  /** The incumbent: the calibrated defaults themselves; else (ratings) the defaults' family at any λ. */
+  const isDefaults = (c: Candidate) => isDefaultFamily(c) && (!calibrated || c.scale === defaults.scale);
 
   const finalSolver = base.solver ?? TRAIN_DEFAULTS.solver;
   const maxIterations = base.iterations ?? TRAIN_DEFAULTS.iterations;
@@ -97,15 +107,11 @@ export async function tuneOptions(
     return r;
   };
 
-  /** The defaults on all the data, with λ as training without `tune` would measure it; the score is the defaults' at the last rung they ran. */
-  const defaultsFallback = async (): Promise<{ params: TunedParams; score: number }> => {
+  /** The defaults on all the data, as training without `tune` makes them (λ calibrated, every iteration); the score is theirs at the last rung they ran. */
+  const defaultsResult = (): { params: TunedParams; score: number } => {
     const params = paramsOf(defaults, maxIterations, 'full');
-    const last = [...trials].reverse().find((t) => t.regularizationScale === 1 && t.params.factors === defaults.factors && t.params.confidence === defaults.confidence && t.params.weighting === defaults.weighting && t.params.alpha === defaults.alpha && t.params.biases === defaults.biases);
-    if (implicit) {
-      const w = weighted(defaults.weighting);
-      const calibrated = await calibrateRegularization(data, { ...base, feedback: 'implicit', confidence: defaults.confidence!, alpha: defaults.alpha!, epsilon: fullEpsilon(defaults.weighting), weighting: defaults.weighting }, w.full, trainOnce, hooks.signal);
-      if (calibrated) params.regularization = calibrated.regularization;
-    }
+    const last = [...trials].reverse().find((t) => t.regularizationScale === defaults.scale && t.params.factors === defaults.factors && t.params.confidence === defaults.confidence && t.params.weighting === defaults.weighting && t.params.alpha === defaults.alpha && t.params.biases === defaults.biases);
+    if (calibrated) params.regularization = calibrated.regularization;
     return { params, score: last?.score ?? NaN };
   };
 
@@ -137,11 +143,11 @@ export async function tuneOptions(
     const keep = Math.max(1, Math.ceil(pool.length / 3));
     const ranked = pool.filter((x) => !Number.isNaN(x.score)).sort((a, b) => (lower ? a.score - b.score : b.score - a.score));
     const survivors = ranked.slice(0, keep);
-    // The best of the default family (the defaults' form, α and f at some λ) always goes on: the
-    // search then ends at least where the defaults would, unless something beats them at full length.
-    // It runs first, so a budget that runs out mid-rung (a slow or busy machine) still leaves
-    // it to compare against: a challenger is then chosen only if it beat it at the same length.
-    const incumbent = ranked.find((x) => isDefaultFamily(x.c));
+    // The defaults always go on: the search then ends at least where they would, unless
+    // something beats them at full length. They run first, so a budget that runs out mid-rung
+    // (a slow or busy machine) still leaves them to compare against: a challenger is then
+    // chosen only if it beat them at the same length.
+    const incumbent = ranked.find((x) => isDefaults(x.c));
     if (incumbent) {
       if (survivors.includes(incumbent)) survivors.splice(survivors.indexOf(incumbent), 1);
       survivors.unshift(incumbent);
@@ -165,14 +171,19 @@ export async function tuneOptions(
     // The budget ran out before any candidate ran at full length: short runs favour small λ and
     // few iterations (on the play-count set, a pick from 6-iteration runs scored 16 % below the
     // defaults), so the defaults are kept — λ calibrated as training without `tune` does.
-    return { ...(await defaultsFallback()), metric: spec.metric, k: spec.k, trials, seconds: elapsed(), budgetSeconds: spec.budgetSeconds, validation: { users: split.users, pairs: split.pairs, sampledUsers: split.sampledUsers }, fallback: 'defaults' };
+    return { ...defaultsResult(), metric: spec.metric, k: spec.k, trials, seconds: elapsed(), budgetSeconds: spec.budgetSeconds, validation: { users: split.users, pairs: split.pairs, sampledUsers: split.sampledUsers }, fallback: 'defaults', ...(calibrated ? { regularizationCalibration: calibrated.calibration } : {}) };
   }
   let winner = pool[0];
-  // A challenger replaces the defaults' family only if it wins clearly: held-out scores of one
-  // search carry noise of about 1 % (a few thousand users), and the defaults are the better bet
-  // on a tie (on the generated shop set a challenger chosen by a hair scored 4.5 % below them).
-  const incumbent = pool.find((x) => isDefaultFamily(x.c));
+  // A challenger replaces the defaults only if it wins clearly: held-out scores of one search
+  // carry noise of about 1 % (a few thousand users), and the defaults are the better bet on a
+  // tie (on the generated shop set a challenger chosen by a hair scored 4.5 % below them).
+  const incumbent = pool.find((x) => isDefaults(x.c));
   if (incumbent && incumbent !== winner && !clearlyBetter(winner.score, incumbent.score)) winner = incumbent;
+  if (implicit && calibrated && winner === incumbent) {
+    // The defaults won: they are refit exactly as training without `tune` makes them (their λ was
+    // already chosen on held-out pairs; a √2 step beside it on one noisy split is not evidence).
+    return { ...defaultsResult(), score: winner.score, metric: spec.metric, k: spec.k, trials, seconds: elapsed(), budgetSeconds: spec.budgetSeconds, validation: { users: split.users, pairs: split.pairs, sampledUsers: split.sampledUsers }, regularizationCalibration: calibrated.calibration };
+  }
   // Refine λ beside the winner at the last rung while the budget lasts.
   if (rungReached === rungIterations.length - 1) {
     for (const f of [Math.SQRT2, Math.SQRT1_2]) {
@@ -192,5 +203,6 @@ export async function tuneOptions(
     seconds: elapsed(),
     budgetSeconds: spec.budgetSeconds,
     validation: { users: split.users, pairs: split.pairs, sampledUsers: split.sampledUsers },
+    ...(calibrated ? { regularizationCalibration: calibrated.calibration } : {}),
   };
 }
