@@ -98,4 +98,11 @@ describe('module structure', () => {
     }
     expect(upward).toEqual([]);
   });
+
+  it('keeps every source file of src/, assembly/ and web/ under 300 lines (one job per module)', () => {
+    const files = ['src', 'assembly', 'web'].flatMap((d) => sources(join(root, d)));
+    expect(files.length).toBeGreaterThan(100);
+    const long = files.map((f) => [relative(root, f), readFileSync(f, 'utf8').split('\n').length - 1] as const).filter(([, n]) => n > 300);
+    expect(long).toEqual([]);
+  });
 });
