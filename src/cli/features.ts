@@ -3,13 +3,13 @@
  * [--feature-weight W]`, `evaluate --candidates FILE`, `recommend --item-features FILE`.
  * Each command's module adds them with one spread in its flags; main.ts appends the usage lines.
  */
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { AlsModel } from '../als/model.js';
 import { AlsError } from '../errors.js';
 import { addItems } from '../features/cold.js';
 import { parseFeatures } from '../features/read.js';
 import type { FeatureOptions, FeatureRecord } from '../features/types.js';
+import { readFileBytes } from './shared.js';
 
 /** The flags each command gains. */
 export const FEATURE_FLAGS = {
@@ -33,12 +33,7 @@ type Flags = Map<string, string | true>;
 
 /** A text file's contents: UTF-8, or Latin-1 when it is not valid UTF-8 (MovieLens-100K's u.item). */
 async function readText(path: string): Promise<string> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    throw new AlsError('IO_ERROR', `Cannot read ${path}: ${(e as Error).message}`, { path });
-  }
+  const bytes = await readFileBytes(path);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {

@@ -56,15 +56,22 @@ export async function saveModelFile(out: string, model: AlsModel): Promise<void>
   }
 }
 
-/** Reads the model file named by `--model`; errors name the path. */
-export async function openModel(p: Parsed, flag = 'model'): Promise<AlsModel> {
-  const path = str(p, flag, true)!;
-  let bytes: Uint8Array;
+/**
+ * A file's bytes.
+ * @throws AlsError `IO_ERROR` naming the path when it cannot be read
+ */
+export async function readFileBytes(path: string): Promise<Uint8Array> {
   try {
-    bytes = await readFile(path);
+    return await readFile(path);
   } catch (e) {
     throw new AlsError('IO_ERROR', `Cannot read ${path}: ${(e as Error).message}`, { path });
   }
+}
+
+/** Reads the model file named by `--model`; errors name the path. */
+export async function openModel(p: Parsed, flag = 'model'): Promise<AlsModel> {
+  const path = str(p, flag, true)!;
+  const bytes = await readFileBytes(path);
   try {
     return await loadModel(bytes);
   } catch (e) {

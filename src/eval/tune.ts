@@ -20,7 +20,7 @@ import { AlsError, throwIfAborted } from '../errors.js';
 import { isLowerBetter } from './evaluate.js';
 import { calibrateRegularization } from './calibrate-regularization.js';
 import { scoreRun, searchSplit } from './search-split.js';
-import { FACTOR_CHOICES, tuneSearchSpace, type Candidate } from './tune-space.js';
+import { tuneSearchSpace, type Candidate } from './tune-space.js';
 
 export type { RegularizationCalibration, TrainOnce, TunedParams, TuneOptions, TuneProgress, TuneReport, TuneTrial } from './fit-types.js';
 export { resolveTuneOptions, TUNE_DEFAULT_BUDGET_SECONDS } from './tune-options.js';
@@ -117,6 +117,8 @@ export async function tuneOptions(
 
   // Probe: the defaults at the first rung tell what a run costs here: a conjugate-gradient
   // iteration (from the report) and the rest of a run (set-up and scoring).
+  // Seconds already spent (the defaults' λ calibration) come off what the search may plan for.
+  const spentBefore = elapsed();
   const probe = await run(defaults, 0);
   const iterationSeconds = probe.perIteration;
   const runOverhead = Math.max(0, probe.seconds - rungIterations[0] * iterationSeconds);
@@ -126,16 +128,17 @@ export async function tuneOptions(
   const rung1Run = runOverhead + rungIterations[1] * iterationSeconds * mix;
   // Last rung: two held-out splits, each scored after every iteration (scoring ≈ half the run overhead).
   const lastRun = 2 * (runOverhead + rungIterations[2] * (iterationSeconds * mix + runOverhead / 2 / lastEvery));
-  // The budget covers the refit on all the data too (the last rung's solver, the whole data).
-  // (The winner may have the largest f: a Cholesky refit at f = 128 costs ~2.8× one at 64.)
-  const refitMix = base.factors !== undefined ? 1 : Math.pow(Math.max(...FACTOR_CHOICES) / TRAIN_DEFAULTS.factors, refitFactor > 1 ? 1.5 : 1);
-  const refitEstimate = (runOverhead + maxIterations * iterationSeconds * refitFactor * refitMix) * (data.length / Math.max(1, split.train.length));
-  const budget = Math.max(spec.budgetSeconds * 0.3, spec.budgetSeconds - refitEstimate);
+  // The budget covers the refit on all the data too (the caller's solver, the whole data): a
+  // Cholesky refit at f = 128 costs ~2.8× one at 64. The plan reserves the defaults' refit; a
+  // run of the last rung or beside the winner starts only if its own refit still fits after it.
+  const refitOf = (factors: number) => (runOverhead + maxIterations * iterationSeconds * refitFactor * Math.pow(factors / defaults.factors, refitFactor > 1 ? 1.5 : 1)) * (data.length / Math.max(1, split.train.length));
+  const budget = Math.max(spec.budgetSeconds * 0.3, spec.budgetSeconds - refitOf(defaults.factors));
+  const lastRungLimit = (factors: number) => Math.min(budget, spec.budgetSeconds - refitOf(factors));
   const projected = (n: number) => n * probe.seconds * mix + Math.ceil(n / 3) * rung1Run + Math.ceil(n / 9) * lastRun;
   // The explicit space is smaller (λ, biases on/off, f) than the implicit one (λ, α, form, f): fewer candidates cover it.
   const maxCount = implicit ? 26 : 17;
   let count = 5;
-  while (count < maxCount && projected(count + 1) <= budget * 0.9) count++;
+  while (count < maxCount && projected(count + 1) <= (budget - spentBefore) * 0.9) count++;
   let pool = makeCandidates(count).map((c, i) => ({ c, score: i === 0 ? probe.score : NaN, iteration: i === 0 ? probe.iteration : 0, seconds: i === 0 ? probe.seconds : 0, perIteration: 0 }));
   for (let i = 1; i < pool.length && elapsed() < budget; i++) Object.assign(pool[i], await run(pool[i].c, 0));
   let rungReached = 0;
@@ -156,8 +159,10 @@ export async function tuneOptions(
     const done: typeof pool = [];
     for (const x of pool) {
       // A run is started only if it should end within the budget (f = 128 at the last rung on a big catalogue takes long).
-      const estimate = (rung === rungIterations.length - 1 ? lastRun : rung1Run) * (x.c.factors / defaults.factors);
-      if (done.length > 0 && elapsed() + estimate > budget) break;
+      const last = rung === rungIterations.length - 1;
+      const estimate = (last ? lastRun : rung1Run) * (x.c.factors / defaults.factors);
+      // Skipped, not stopped at: a cheaper candidate behind it may still fit.
+      if (done.length > 0 && elapsed() + estimate > (last ? lastRungLimit(x.c.factors) : budget)) continue;
       done.push({ ...x, ...(await run(x.c, rung)) });
     }
     pool = done;
@@ -187,7 +192,7 @@ export async function tuneOptions(
   // Refine λ beside the winner at the last rung while the budget lasts.
   if (rungReached === rungIterations.length - 1) {
     for (const f of [Math.SQRT2, Math.SQRT1_2]) {
-      if (elapsed() + winner.seconds > budget) break;
+      if (elapsed() + winner.seconds > lastRungLimit(winner.c.factors)) break;
       const c = { ...winner.c, scale: winner.c.scale * f };
       const r = await run(c, rungReached);
       if (better(r.score, winner.score)) winner = { c, ...r };
