@@ -11,10 +11,21 @@ import { splitInteractions } from '../../src/data/split.js';
 import { parseText } from '../../src/data/parse.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
 import { evaluateModel } from '../../src/eval/evaluate.js';
+import { clearMargin } from '../../src/eval/tune.js';
 
 const implicitData = generateHeavyTailed({ users: 400, items: 300, meanPerUser: 15, countMedian: 5, countSpread: 1.5, whales: 1, whaleItems: 200, seed: 3 });
 
 describe('tune', () => {
+  it('asks a challenger to win by more where the held-out score is noisier (fewer users, lower score), never by less than 1 %', () => {
+    expect(clearMargin(0.15, 2000, true)).toBeCloseTo(0.5 * Math.sqrt(0.85 / 300), 12);
+    expect(clearMargin(0.3, 943, true)).toBeGreaterThan(clearMargin(0.3, 2000, true));
+    expect(clearMargin(0.15, 2000, true)).toBeGreaterThan(clearMargin(0.3, 2000, true));
+    expect(clearMargin(0.9, 1e6, true)).toBe(0.01);
+    // RMSE, MAE and the mean percentile rank: the fixed 1 %.
+    expect(clearMargin(0.9, 10, false)).toBe(0.01);
+    expect(clearMargin(Number.NaN, 100, true)).toBe(0.01);
+  });
+
   it('searches λ, α, the confidence form and iterations, reports every run, and refits with the winner', async () => {
     const events: TrainProgress[] = [];
     const { model, report } = await train(implicitData, { feedback: 'implicit', factors: 8, workers: 1, tune: { budgetSeconds: 30 }, onProgress: (p) => events.push(p) });
