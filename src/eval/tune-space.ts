@@ -99,6 +99,8 @@ export function tuneSearchSpace(data: Interactions, split: SearchSplit, base: Tr
   const explicitCentre = TRAIN_DEFAULTS.regularization * (base.weightedRegularization === false ? plainScale : 1);
   /** λ of a candidate on the search data, and on all the data (the refit's). */
   const lambdaOf = (c: Candidate, on: 'search' | 'full'): number => {
+    // A λ the caller gives stays fixed, like every other option given.
+    if (typeof base.regularization === 'number') return base.regularization;
     if (!implicit) return c.scale * explicitCentre;
     const ls = lambdaScale.get(`${c.confidence!}|${c.weighting ?? 'none'}`)!;
     const eps = c.confidence === 'log' ? epsilonFor('log', c.weighting) : 1;

@@ -207,7 +207,7 @@ export async function tuneOptions(
     return { ...defaultsResult(), score: winner.score, metric: spec.metric, k: spec.k, trials, seconds: elapsed(), budgetSeconds: spec.budgetSeconds, validation: { users: split.users, pairs: split.pairs, sampledUsers: split.sampledUsers }, regularizationCalibration: calibrated.calibration };
   }
   // Refine λ beside the winner at the last rung while the budget lasts.
-  if (rungReached === rungIterations.length - 1) {
+  if (rungReached === rungIterations.length - 1 && typeof base.regularization !== 'number') {
     for (const f of [Math.SQRT2, Math.SQRT1_2]) {
       if (elapsed() + winner.seconds > lastRungLimit(winner.c.factors)) break;
       const c = { ...winner.c, scale: winner.c.scale * f };

@@ -63,6 +63,18 @@ describe('tune', () => {
     expect(Array.from(model.params.itemFactors)).toEqual(Array.from(plain.model.params.itemFactors));
   });
 
+  it('keeps a λ and an α the caller gives in every run and in the refit', async () => {
+    const { report } = await train(implicitData, { feedback: 'implicit', factors: 8, regularization: 5, alpha: 3, workers: 1, tune: { budgetSeconds: 5 } });
+    const t = report.tuned!;
+    expect(t.trials.length).toBeGreaterThan(0);
+    for (const x of t.trials) {
+      expect(x.params.regularization).toBe(5);
+      expect(x.params.alpha).toBe(3);
+    }
+    expect(t.params.regularization).toBe(5);
+    expect(report.regularization).toBe(5);
+  });
+
   it('finds a model at least as good as a badly chosen fixed λ, scored on pairs it never saw', async () => {
     const split = splitInteractions(implicitData, { method: 'per-user', fraction: 0.2, seed: 9 });
     const tuned = await train(split.train, { feedback: 'implicit', factors: 8, workers: 1, tune: { budgetSeconds: 20 } });
