@@ -5,13 +5,16 @@
 // this engine (f = 100, λ = 0.01, c = α·r with α = 1, CG 3 steps, 15 iterations); `tune`
 // (default budget); and a 3-fold grid search on the training part (refit with the winner).
 // Writes its table into BENCHMARKS.md between `<!-- quality:start -->` and `<!-- quality:end -->`.
-// Usage: node --experimental-wasm-relaxed-simd bench/quality.mjs [--quick] [--only NAME] [--no-write]
+// Usage: node --experimental-wasm-relaxed-simd bench/quality.mjs [--quick] [--only NAME] [--no-write] [--full-grid]
 import { cpus } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as lib from '../dist/index.js';
 
 const quick = process.argv.includes('--quick');
+// --full-grid: search the factor count (32, 64, 128) on every set, as tune does (by default only
+// on sets under 100 000 rows, to keep the bench under half an hour).
+const fullGrid = process.argv.includes('--full-grid');
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ml100k = new URL('../../shared/data/ml-100k/u.data', import.meta.url);
@@ -57,7 +60,7 @@ function grid(set, train) {
     const l0 = lib.autoRegularization(m.byUser, m.byUser.cols, c);
     return [0.25, 0.5, 1, 2, 4].map((s) => +(s * l0).toPrecision(3));
   };
-  for (const factors of quick || set.data.length > 100_000 ? [64] : [32, 64, 128]) {
+  for (const factors of quick || (set.data.length > 100_000 && !fullGrid) ? [64] : [32, 64, 128]) {
     for (const alpha of [1, 2, 4]) for (const regularization of lambdas('log', alpha, median)) trials.push({ factors, confidence: 'log', alpha, regularization });
     for (const a of [1 / 3, 1, 3]) {
       const alpha = +(a / median).toPrecision(3);
