@@ -11,7 +11,7 @@ import { importFactors, type ImportFactorsOptions } from '../io/factors-import.j
 import type { Command } from './command.js';
 import { choiceFlag, idListFlag, numberFlag } from './flag-values.js';
 import { str, UsageError, type Parsed } from './args.js';
-import { refuseOutOverInputs, saveModelFile } from './shared.js';
+import { readFileBytes, refuseOutOverInputs, saveModelFile } from './shared.js';
 
 /** Every file under `dir`, by path relative to it (a Spark model directory). */
 async function readTree(dir: string): Promise<Record<string, Uint8Array>> {
@@ -60,7 +60,7 @@ export const importCommand: Command = {
     } catch (e) {
       throw new AlsError('IO_ERROR', `Cannot read ${source}: ${(e as Error).message}`, { path: source });
     }
-    const model = await importFactors(isDir ? await readTree(source) : await readFile(source), opts);
+    const model = await importFactors(isDir ? await readTree(source) : await readFileBytes(source), opts);
     await saveModelFile(out, model);
     const o = model.options;
     process.stderr.write(`imported ${model.users.size} users × ${model.items.size} items, f = ${model.factors}, ${o.feedback}${o.feedback === 'implicit' ? `, confidence ${o.confidence} (α ${o.alpha})` : ''}, λ ${o.regularization}; saved ${out}\n`);

@@ -4,10 +4,9 @@
  * `{"user","items":[{"id","score"}…]}` (+ `"fallback":"popular"` for an unknown user under
  * `--unknown-users popular`); else a ranked list per user.
  */
-import { readFile } from 'node:fs/promises';
 import { AlsError, isAlsError } from '../errors.js';
 import { kFlag, str, UsageError, type Parsed } from './args.js';
-import { escapeControl, openModel, printItems } from './shared.js';
+import { escapeControl, openModel, printItems, readFileBytes } from './shared.js';
 
 /** The flags `recommend` gains for batches. */
 export const RECOMMEND_BATCH_FLAGS = ['users', 'unknown-users'];
@@ -27,13 +26,7 @@ export async function readUserList(spec: string): Promise<string[]> {
   let words: string[];
   if (spec.startsWith('@')) {
     const path = spec.slice(1);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (e) {
-      throw new AlsError('IO_ERROR', `Cannot read ${path}: ${(e as Error).message}`, { path });
-    }
-    words = text.split(/\r?\n/);
+    words = new TextDecoder().decode(await readFileBytes(path)).split(/\r?\n/);
   } else {
     words = spec.split(',');
   }

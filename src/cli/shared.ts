@@ -68,7 +68,7 @@ export async function readFileBytes(path: string): Promise<Uint8Array> {
   }
 }
 
-/** Reads the model file named by `--model`; errors name the path. */
+/** Reads the model file named by `--model` (or by the flag given, e.g. `--warm-start`); errors name the path. */
 export async function openModel(p: Parsed, flag = 'model'): Promise<AlsModel> {
   const path = str(p, flag, true)!;
   const bytes = await readFileBytes(path);
