@@ -10,7 +10,7 @@ const now = () => performance.now();
  * event (building CSR + CSC and laying them out in WASM memory).
  * @returns {Promise<Record<string, number | string>>}
  */
-export async function runScale(rec, source, { factors = 64, iterations = 15, workers = 2, precision = 'f64', log = () => {}, cpu = () => NaN } = {}) {
+export async function runScale(rec, source, { factors = 64, iterations = 15, workers = 2, precision = 'mixed', log = () => {}, cpu = () => NaN } = {}) {
   // `cpu`: this process's CPU seconds (Node), to separate the work from waiting on a shared machine.
   const c0 = cpu();
   const t0 = now();

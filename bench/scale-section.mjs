@@ -63,7 +63,7 @@ export async function scaleSection({ quick = false, command = 'npm run bench -- 
   const lines = [];
   lines.push(`Machine: ${cpus()[0].model}, ${cpus().length} cores, ${(totalmem() / GiB).toFixed(0)} GiB, Node ${process.version}; 1-min load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end (other jobs share the 2 cores). Date: ${new Date().toISOString().slice(0, 10)}. Command: \`${command}\`.`);
   lines.push('');
-  lines.push(`### MovieLens-20M scale (${shape}; implicit, f = 64, CG 3 steps, 15 iterations, \`workers: 2\` asked)`);
+  lines.push(`### MovieLens-20M scale (${shape}; implicit, f = 64, CG 3 steps, \`precision: 'mixed'\` (the default), 15 iterations, \`workers: 2\` asked)`);
   lines.push('');
   lines.push('| what | Node (in-thread) | Chromium (worker) | target |');
   lines.push('|---|---:|---:|---|');

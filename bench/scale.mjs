@@ -41,7 +41,7 @@ export function shapeFor(interactions) {
 }
 
 /** Runs the scenario in a fresh Node process and returns its results (with peak memory). */
-export function benchScaleNode({ interactions = ML20M.interactions, factors = 64, iterations = 15, precision = 'f64' } = {}) {
+export function benchScaleNode({ interactions = ML20M.interactions, factors = 64, iterations = 15, precision = 'mixed' } = {}) {
   const shape = shapeFor(interactions);
   const file = scaleFile(shape);
   const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', join(here, 'scale.mjs'), '--child', file, String(factors), String(iterations), precision], {

@@ -8,7 +8,7 @@ import { createRecommender } from '../../src/worker/client.js';
 const q = new URLSearchParams(location.search);
 const interactions = Number(q.get('interactions') ?? ML20M.interactions);
 const workers = Number(q.get('workers') ?? 2);
-const precision = (q.get('precision') ?? 'f64') as 'f64' | 'mixed';
+const precision = (q.get('precision') ?? 'mixed') as 'f64' | 'mixed';
 const log = (s: string) => {
   document.getElementById('log')!.textContent += s + '\n';
   console.log(s);

@@ -1,4 +1,5 @@
 import { ln } from '../util/rng.js';
+import { selectInPlace } from '../util/select.js';
 import type { ConfidenceForm } from './options.js';
 
 /**
@@ -41,7 +42,10 @@ export function medianPositive(values: Float64Array): number {
  * @param q - quantile in [0, 1]
  */
 export function quantileOfPositive(values: Float64Array, q: number): number {
-  const positive = values.filter((v) => v > 0).sort();
-  if (positive.length === 0) return 0;
-  return positive[Math.min(positive.length - 1, Math.floor(q * positive.length))];
+  // A loop and a selection: TypedArray.filter and a full sort cost seconds of the set-up at 20 M pairs.
+  const copy = new Float64Array(values.length);
+  let n = 0;
+  for (let j = 0; j < values.length; j++) if (values[j] > 0) copy[n++] = values[j];
+  if (n === 0) return 0;
+  return selectInPlace(copy.subarray(0, n), Math.min(n - 1, Math.floor(q * n)));
 }
