@@ -45,7 +45,7 @@ export class AlsModel extends ScoringModel {
    * Builds a model and its serving memory.
    * @param parts - options, ids, factors and training interactions
    * @param kernels - kernel build to serve with (default: the best available)
-   * @param runtime - serve from this kernel runtime (its arena from its current mark) instead
+   * @param runtime - serve from this kernel runtime (its arena from its mark at the first serving call) instead
    *   of a fresh memory; for short-lived models such as validation during training
    */
   static async create(parts: ModelParts, kernels: KernelVariant | 'auto' = 'auto', runtime?: KernelRuntime): Promise<AlsModel> {

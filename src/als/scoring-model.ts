@@ -63,8 +63,18 @@ export abstract class ScoringModel {
   /** Item and user features, when trained with them (see features/augment.ts). */
   readonly features?: ModelFeatures;
 
-  /** Y, YᵀY and the buffers scoring and fold-in use, in the kernels' memory. */
-  protected readonly memory: ServingMemory;
+  /** The kernel runtime the model serves from. */
+  private readonly rt: KernelRuntime;
+  private servingMemory?: ServingMemory;
+
+  /**
+   * Y, YᵀY and the buffers scoring and fold-in use, in the kernels' memory: written on first
+   * use, so the many models of a search (`tune`, cross-validation), scored through their
+   * factors and dropped, never pay for it (copying Y and forming YᵀY was ≈ 5 % of a `tune`).
+   */
+  protected get memory(): ServingMemory {
+    return (this.servingMemory ??= new ServingMemory(this.rt, this.params, this.items.size));
+  }
 
   protected constructor(parts: ModelParts, rt: KernelRuntime) {
     this.options = parts.options;
@@ -76,7 +86,7 @@ export abstract class ScoringModel {
     this.bm25 = parts.bm25;
     this.interactionsStored = parts.interactionsStored ?? !!parts.report;
     this.features = parts.features;
-    this.memory = new ServingMemory(rt, parts.factors, this.items.size);
+    this.rt = rt;
   }
 
   /** Bytes of the WebAssembly memory this model scores in (reported by the engine's `info()`). */
@@ -91,7 +101,7 @@ export abstract class ScoringModel {
 
   /** Kernel build used for scoring and fold-in. */
   get kernels(): KernelVariant {
-    return this.memory.rt.variant;
+    return this.rt.variant;
   }
 
   /** Dense row of a user id; throws `UNKNOWN_USER`. */

@@ -8,11 +8,10 @@ import type { IdMap, RatingMatrix } from '../data/types.js';
 import type { KernelVariant } from '../wasm/abi.js';
 import { loadKernels, type KernelRuntime } from '../wasm/kernels.js';
 import { leaseWorkers, type PoolKeeper, type WorkersDecision } from '../parallel/lease.js';
-import { Rng } from '../util/rng.js';
 import { now, Yielder } from '../util/yield.js';
 import { factorViews, currentFactors } from './factor-view.js';
 import type { Factors, IterationObserver } from './factors.js';
-import { initFactors } from './init.js';
+import { seededStart } from './init.js';
 import { layOut } from './layout.js';
 import type { ResolvedTrainOptions, TrainProgress } from './options.js';
 import { RowErrors } from './row-errors.js';
@@ -124,15 +123,13 @@ async function trainOn(matrix: RatingMatrix, options: ResolvedTrainOptions, hook
   const restartLosses: number[] = [];
   for (let restart = 0; restart < opts.restarts; restart++) {
     emit({ stage: 'init', restart, users: m, items: n, interactions: matrix.nnz, factors: f, kernels: rt.variant });
-    const rng = new Rng(opts.seed + restart);
     const start = hooks.initialFactors;
     if (start) {
       placeRows(rt.arena.f64(L.X, m * f), start.userFactors, L.userOrder, f);
       placeRows(rt.arena.f64(L.Y, n * f), start.itemFactors, L.itemOrder, f);
     } else {
       // Each caller's row gets the draws it would get unrenumbered, at its inside position.
-      initFactors(rt.arena.f64(L.X, m * f), m, f, rng, L.userRank);
-      initFactors(rt.arena.f64(L.Y, n * f), n, f, rng, L.itemRank);
+      seededStart(opts.seed + restart, m, n, f, rt.arena.f64(L.X, m * f), rt.arena.f64(L.Y, n * f), L.userRank, L.itemRank);
     }
     if (L.biases) {
       if (start?.userBiases) placeRows(rt.arena.f64(L.bu, m), start.userBiases, L.userOrder, 1);

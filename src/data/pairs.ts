@@ -15,23 +15,52 @@ export interface DistinctPairs {
   pairItem: number[];
 }
 
-/** Distinct pairs in first-seen order and each row's pair index. */
+/**
+ * Distinct pairs in first-seen order and each row's pair index, in O(rows + users + items):
+ * the rows are grouped by user (a stable counting sort), a pair is new when its item was not
+ * yet seen for that user, and the pairs are then numbered in the order of their first row. (A
+ * Map keyed by pair took 65 ms for MovieLens-100K's 80 k rows, and would take seconds at 20 M.)
+ */
 export function distinctPairs(data: Interactions): DistinctPairs {
-  const nItems = data.items.size;
-  const pairOf = new Int32Array(data.length);
-  const pairIndex = new Map<number, number>();
+  const n = data.length;
+  const users = data.users.size;
+  const { user, item } = data;
+  // Rows grouped by user, input order kept within each user.
+  const start = new Int32Array(users + 1);
+  for (let j = 0; j < n; j++) start[user[j] + 1]++;
+  for (let u = 0; u < users; u++) start[u + 1] += start[u];
+  const fill = start.slice(0, users);
+  const byUser = new Int32Array(n);
+  for (let j = 0; j < n; j++) byUser[fill[user[j]]++] = j;
+  // A provisional pair per (user, item): seenFor[i] is the last user whose rows met item i.
+  const seenFor = new Int32Array(data.items.size).fill(-1);
+  const pairAt = new Int32Array(data.items.size);
+  const provisional = new Int32Array(n);
+  let count = 0;
+  for (let u = 0; u < users; u++) {
+    for (let q = start[u]; q < start[u + 1]; q++) {
+      const j = byUser[q];
+      const i = item[j];
+      if (seenFor[i] !== u) {
+        seenFor[i] = u;
+        pairAt[i] = count++;
+      }
+      provisional[j] = pairAt[i];
+    }
+  }
+  // Final numbers in first-seen order: the order in which the rows first meet each pair.
+  const final = new Int32Array(count).fill(-1);
+  const pairOf = new Int32Array(n);
   const pairUser: number[] = [];
   const pairItem: number[] = [];
-  for (let j = 0; j < data.length; j++) {
-    const key = data.user[j] * nItems + data.item[j];
-    let p = pairIndex.get(key);
-    if (p === undefined) {
-      p = pairUser.length;
-      pairIndex.set(key, p);
-      pairUser.push(data.user[j]);
-      pairItem.push(data.item[j]);
+  for (let j = 0; j < n; j++) {
+    const t = provisional[j];
+    if (final[t] < 0) {
+      final[t] = pairUser.length;
+      pairUser.push(user[j]);
+      pairItem.push(item[j]);
     }
-    pairOf[j] = p;
+    pairOf[j] = final[t];
   }
   return { pairOf, pairUser, pairItem };
 }

@@ -9,6 +9,7 @@
 import { train } from './fit.js';
 import type { TrainHooks } from '../als/train.js';
 import { kFoldSplits, type Fold } from '../data/kfold.js';
+import { markReusable } from '../data/matrix-cache.js';
 import type { Interactions } from '../data/types.js';
 import { AlsError, isAlsError, throwIfAborted } from '../errors.js';
 import { evaluateModelAsync, isLowerBetter, metricsFor } from './evaluate.js';
@@ -45,7 +46,8 @@ import type { CvMetric, CrossValidateOptions, CvTrial, CrossValidationResult } f
 export async function crossValidate(data: Interactions, opts: CrossValidateOptions = {}, hooks: Pick<TrainHooks, 'pool' | 'runtime'> = {}): Promise<CrossValidationResult> {
   const plan = planCrossValidation(data, opts);
   throwIfAborted(opts.signal);
-  const splits = kFoldSplits(data, { folds: plan.folds, seed: plan.seed, method: opts.foldMethod });
+  // Each fold's training part trains once per trial: its matrix is built once (the parts are the library's own, never changed).
+  const splits = kFoldSplits(data, { folds: plan.folds, seed: plan.seed, method: opts.foldMethod }).map((s) => ({ ...s, train: markReusable(s.train) }));
   // Scoring a pair whose user or item never appeared in training measures only the cold
   // start (zero factors), so it is left out of the metrics, and counted in foldSummary.
   const scored = splits.map(warmTest);

@@ -2,7 +2,7 @@
  * `train`: the public training call — options checked, the matrix built, tuning or the λ
  * calibration when asked for, held-out validation watching the run, and the model built.
  */
-import { buildMatrix } from '../data/csr.js';
+import { matrixOf } from '../data/matrix-cache.js';
 import { weightMatrix } from '../als/weighting.js';
 import type { Interactions } from '../data/types.js';
 import { badOption } from '../errors.js';
@@ -60,7 +60,7 @@ export async function train(data: Interactions, options: FitOptions = {}, hooks:
     return result;
   }
   // BM25 (implicit, `weighting: 'bm25'`) weights the summed values once; everything after sees the weighted matrix.
-  const { matrix, bm25 } = weightMatrix(buildMatrix(data, { duplicates: opts.duplicates, eventWeights: opts.eventWeights }), opts.feedback === 'implicit' ? opts.weighting : 'none');
+  const { matrix, bm25 } = weightMatrix(matrixOf(data, { duplicates: opts.duplicates, eventWeights: opts.eventWeights }), opts.feedback === 'implicit' ? opts.weighting : 'none');
   // ε 'auto' (the default of the log form) is the median of the positive values: measured once, here, so validation, calibration and the model see it.
   if (opts.feedback === 'implicit' && opts.autoEpsilon && !(opts.epsilon > 0)) opts.epsilon = medianPositive(matrix.byUser.values);
   let calibration: RegularizationCalibration | undefined;

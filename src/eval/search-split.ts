@@ -7,6 +7,7 @@ import type { TrainOptions } from '../als/options.js';
 import { Rng } from '../util/rng.js';
 import { now } from '../util/yield.js';
 import { splitInteractions } from '../data/split.js';
+import { markReusable } from '../data/matrix-cache.js';
 import { sampleUsers, selectEntries } from '../data/subset.js';
 import type { Interactions } from '../data/types.js';
 import { isAlsError } from '../errors.js';
@@ -53,7 +54,8 @@ export function searchSplit(data: Interactions, seed: number, maxEntries: number
     users = new Set(holdout.user).size;
   }
   if (users < 10 || holdout.length < 30) return null;
-  return { train: split.train, holdout, users, pairs: holdout.length, sampledUsers: sampled };
+  // The search trains many runs on this part: its matrix is built once (the part is never changed).
+  return { train: markReusable(split.train), holdout, users, pairs: holdout.length, sampledUsers: sampled };
 }
 
 /** The held-out score of one training run (best over its iterations) and its best iteration. */

@@ -11,6 +11,7 @@ import type { TunedParams } from './fit-types.js';
 import { ALPHA_DEFAULT_LINEAR, TRAIN_DEFAULTS, type ConfidenceForm, type TrainOptions } from '../als/options.js';
 import { Rng } from '../util/rng.js';
 import { buildMatrix } from '../data/csr.js';
+import { matrixOf } from '../data/matrix-cache.js';
 import type { Interactions, RatingMatrix } from '../data/types.js';
 import { closedFormLambda, meanConfidence } from './closed-form-lambda.js';
 import type { SearchSplit } from './search-split.js';
@@ -64,7 +65,7 @@ export interface TuneSearchSpace {
  * @param seed - seeds the Latin hypercube
  */
 export function tuneSearchSpace(data: Interactions, split: SearchSplit, base: TrainOptions, implicit: boolean, seed: number): TuneSearchSpace {
-  const rawSearch = buildMatrix(split.train, { duplicates: base.duplicates ?? (implicit ? 'sum' : 'last'), eventWeights: base.eventWeights });
+  const rawSearch = matrixOf(split.train, { duplicates: base.duplicates ?? (implicit ? 'sum' : 'last'), eventWeights: base.eventWeights });
   const rawFull = buildMatrix(data, { duplicates: base.duplicates ?? (implicit ? 'sum' : 'last'), eventWeights: base.eventWeights });
   const fullMatrix = rawFull;
 
