@@ -3,7 +3,7 @@
  * (`npm test` builds it first).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +60,10 @@ describe('als-wasm CLI', () => {
     expect(j.secondsPerIteration).toHaveLength(5);
     expect(j.loss).toHaveLength(5);
     expect(r.stderr).toMatch(/iteration\s+5/);
+    // The parse line ends with the real count (a small file once read "0 rows, 100 %").
+    const parsed = [...r.stderr.matchAll(/parsing \S+: (\d+) rows, 100 %/g)];
+    expect(parsed).toHaveLength(1);
+    expect(Number(parsed[0][1])).toBe(readFileSync(data, 'utf8').trim().split('\n').length); // no header line
     expect(existsSync(explicitModel)).toBe(true);
   });
 

@@ -100,7 +100,8 @@ export async function readInteractions(path: string, quiet: boolean, p: Parsed):
   } catch (e) {
     throw new AlsError('IO_ERROR', `Cannot read ${path}: ${(e as Error).message}`, { path });
   }
-  let lastReport = 0;
+  // Progress every 500 ms on long reads, then the final count (a first event at the start said "0 rows, 100 %" on small files).
+  let lastReport = Date.now();
   const data = await parseChunks(createReadStream(path), {
     source: basename(path),
     bytesTotal: size,
@@ -113,6 +114,7 @@ export async function readInteractions(path: string, quiet: boolean, p: Parsed):
       process.stderr.write(`parsing ${basename(path)}: ${p.rows} rows, ${Math.round((100 * p.bytesRead) / Math.max(1, size))} %\n`);
     },
   });
+  if (!quiet) process.stderr.write(`parsing ${basename(path)}: ${data.length} rows, 100 %\n`);
   if (data.skipped.count > 0) {
     const first = data.skipped.examples[0];
     process.stderr.write(`skipped ${data.skipped.count} bad rows of ${basename(path)}${first ? ` (first: line ${first.line}: ${escapeControl(first.reason)})` : ''}\n`);
