@@ -8,7 +8,7 @@ import { madd } from './vec';
 
 /** t[k] = the f64 sum of the four f32 lanes of a_k, for k < 4. */
 // @ts-ignore: decorator
-@inline function storeQuadSums(t: usize, a0: v128, a1: v128, a2: v128, a3: v128): void {
+@inline export function storeQuadSums(t: usize, a0: v128, a1: v128, a2: v128, a3: v128): void {
   store<f64>(t, <f64>f32x4.extract_lane(a0, 0) + <f64>f32x4.extract_lane(a0, 1) + <f64>f32x4.extract_lane(a0, 2) + <f64>f32x4.extract_lane(a0, 3));
   store<f64>(t, <f64>f32x4.extract_lane(a1, 0) + <f64>f32x4.extract_lane(a1, 1) + <f64>f32x4.extract_lane(a1, 2) + <f64>f32x4.extract_lane(a1, 3), 8);
   store<f64>(t, <f64>f32x4.extract_lane(a2, 0) + <f64>f32x4.extract_lane(a2, 1) + <f64>f32x4.extract_lane(a2, 2) + <f64>f32x4.extract_lane(a2, 3), 16);
@@ -17,7 +17,7 @@ import { madd } from './vec';
 
 /** The four f64 dots of the f64 vector v (padded to whole quads with 0) with one f32 block, at t[0..3]. */
 // @ts-ignore: decorator
-@inline function blockDotsF64(t: usize, v: usize, block: usize, quads: i32): void {
+@inline export function blockDotsF64(t: usize, v: usize, block: usize, quads: i32): void {
   let q = block;
   const end = v + (<usize>quads << 5);
   if (ASC_FEATURE_SIMD) {
@@ -54,7 +54,7 @@ import { madd } from './vec';
 
 /** out (f64, whole quads) += s0·y0 + … + s3·y3 for the f32 vectors of one block, in f64. */
 // @ts-ignore: decorator
-@inline function addBlockF64(out: usize, block: usize, s0: f64, s1: f64, s2: f64, s3: f64, quads: i32): void {
+@inline export function addBlockF64(out: usize, block: usize, s0: f64, s1: f64, s2: f64, s3: f64, quads: i32): void {
   let q = block;
   const end = out + (<usize>quads << 5);
   if (ASC_FEATURE_SIMD) {
@@ -84,12 +84,13 @@ import { madd } from './vec';
 
 /** The four dots of the f32 vector v32 (whole quads) with one block, in f32 per lane, summed in f64, at t[0..3]. */
 // @ts-ignore: decorator
-@inline function blockDotsF32(t: usize, v32: usize, block: usize, quads: i32): void {
+@inline export function blockDotsF32(t: usize, v32: usize, block: usize, quads: i32): void {
   let q = block;
   const end = v32 + (<usize>quads << 4);
   if (ASC_FEATURE_SIMD) {
     let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-    for (let o = v32; o < end; o += 16) {
+    let o = v32;
+    for (; o < end; o += 16) {
       const vv = v128.load(o);
       a0 = madd32(v128.load(q), vv, a0);
       a1 = madd32(v128.load(q, 16), vv, a1);
@@ -117,12 +118,13 @@ import { madd } from './vec';
 
 /** acc (f32, whole quads) += s0·y0 + … + s3·y3 for the vectors of one block, in f32. */
 // @ts-ignore: decorator
-@inline function addBlockF32(acc: usize, block: usize, s0: f64, s1: f64, s2: f64, s3: f64, quads: i32): void {
+@inline export function addBlockF32(acc: usize, block: usize, s0: f64, s1: f64, s2: f64, s3: f64, quads: i32): void {
   let q = block;
   const end = acc + (<usize>quads << 4);
   if (ASC_FEATURE_SIMD) {
     const w0 = f32x4.splat(<f32>s0), w1 = f32x4.splat(<f32>s1), w2 = f32x4.splat(<f32>s2), w3 = f32x4.splat(<f32>s3);
-    for (let o = acc; o < end; o += 16) {
+    let o = acc;
+    for (; o < end; o += 16) {
       let a = v128.load(o);
       a = madd32(w0, v128.load(q), a);
       a = madd32(w1, v128.load(q, 16), a);
@@ -141,7 +143,7 @@ import { madd } from './vec';
 }
 
 /** out (f64, whole quads) += acc (f32), then acc = 0: one f64 partial sum of up to FLUSH blocks. */
-function flushF32(out: usize, acc: usize, quads: i32): void {
+export function flushF32(out: usize, acc: usize, quads: i32): void {
   for (let a = 0; a < quads; a++) {
     const s = acc + (<usize>a << 4);
     const o = out + (<usize>a << 5);
@@ -160,7 +162,7 @@ function flushF32(out: usize, acc: usize, quads: i32): void {
 }
 
 /** Blocks (of four entries) summed in f32 before each f64 partial sum of MIXED_F32_ACC. */
-const FLUSH: i32 = 8;
+export const FLUSH: i32 = 8;
 
 /**
  * out += Σ_j w_j·(y_jᵀv)·y_j over the `blocks` f32 blocks of the panel (mode MIXED_F64_ACC or
@@ -179,8 +181,10 @@ export function panelProduct32(out: usize, v: usize, v32: usize, panel: usize, w
     for (let b = 0; b < blocks; b++) {
       const d = dk != 0 ? dk + (<usize>b << 5) : t;
       blockDotsF32(d, v32, block, quads);
+      const s0 = load<f64>(wo) * load<f64>(d), s1 = load<f64>(wo, 8) * load<f64>(d, 8);
+      const s2 = load<f64>(wo, 16) * load<f64>(d, 16), s3 = load<f64>(wo, 24) * load<f64>(d, 24);
       if (b % FLUSH == 0 && b > 0) flushF32(out, acc, quads);
-      addBlockF32(acc, block, load<f64>(wo) * load<f64>(d), load<f64>(wo, 8) * load<f64>(d, 8), load<f64>(wo, 16) * load<f64>(d, 16), load<f64>(wo, 24) * load<f64>(d, 24), quads);
+      addBlockF32(acc, block, s0, s1, s2, s3, quads);
       block += blockBytes;
       wo += 32;
     }
