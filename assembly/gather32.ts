@@ -98,12 +98,15 @@ export function gatherResidual32(
   const quads = (f + 3) >> 2;
   const rowBytes = quadBytes(f);
   const blockBytes = rowBytes << 2;
+  // SIMD f32 sums: each block's sum into r is taken in the loop that gathers the next block.
+  const pipe = f32Sums && ASC_FEATURE_SIMD;
   if (f32Sums) for (let l = 0; l < quads << 2; l++) store<f32>(acc + (<usize>l << 2), 0);
+  if (pipe) packDots(panel, x, x32, rowOf(Y32, indices, lo, hi, rowBytes, zeroRow), rowOf(Y32, indices, lo + 1, hi, rowBytes, zeroRow), rowOf(Y32, indices, lo + 2, hi, rowBytes, zeroRow), rowOf(Y32, indices, lo + 3, hi, rowBytes, zeroRow), quads, w, true);
   let block = panel;
   for (let j = lo, b = 0; j < hi; j += 4, b++) {
     const n = min(4, hi - j);
     const t = w + (<usize>(j - lo) << 3);
-    packDots(block, x, x32, rowOf(Y32, indices, j, hi, rowBytes, zeroRow), rowOf(Y32, indices, j + 1, hi, rowBytes, zeroRow), rowOf(Y32, indices, j + 2, hi, rowBytes, zeroRow), rowOf(Y32, indices, j + 3, hi, rowBytes, zeroRow), quads, t, f32Sums);
+    if (!pipe) packDots(block, x, x32, rowOf(Y32, indices, j, hi, rowBytes, zeroRow), rowOf(Y32, indices, j + 1, hi, rowBytes, zeroRow), rowOf(Y32, indices, j + 2, hi, rowBytes, zeroRow), rowOf(Y32, indices, j + 3, hi, rowBytes, zeroRow), quads, t, f32Sums);
     const cj = conf + (<usize>j << 2);
     const c0 = <f64>load<f32>(cj);
     const c1: f64 = n > 1 ? <f64>load<f32>(cj, 4) : 1;
@@ -123,7 +126,12 @@ export function gatherResidual32(
     store<f64>(t, w3, 24);
     if (f32Sums) {
       if (b % FLUSH == 0 && b > 0) flushF32(r, acc, quads);
-      addBlockF32(acc, block, s0, s1, s2, s3, quads);
+      if (pipe && j + 4 < hi) {
+        const k = j + 4;
+        addBlockPackNext(acc, block, s0, s1, s2, s3, x32, rowOf(Y32, indices, k, hi, rowBytes, zeroRow), rowOf(Y32, indices, k + 1, hi, rowBytes, zeroRow), rowOf(Y32, indices, k + 2, hi, rowBytes, zeroRow), rowOf(Y32, indices, k + 3, hi, rowBytes, zeroRow), block + blockBytes, t + 32, quads);
+      } else {
+        addBlockF32(acc, block, s0, s1, s2, s3, quads);
+      }
     } else {
       addBlockF64(r, block, s0, s1, s2, s3, quads);
     }
@@ -136,4 +144,44 @@ export function gatherResidual32(
 // @ts-ignore: decorator
 @inline function rowOf(Y32: usize, indices: usize, j: i32, hi: i32, rowBytes: usize, zeroRow: usize): usize {
   return j < hi ? Y32 + <usize>load<i32>(indices + (<usize>j << 2)) * rowBytes : zeroRow;
+}
+
+/**
+ * acc += s0·y0 + … + s3·y3 for one panel block (f32) and, in the same loop, {@link packDots}
+ * (f32 sums) of the next block's rows p0…p3 into `next`, their dots at t: the gather's loads
+ * and the dots' dependent chains overlap the sum's independent ones.
+ */
+// @ts-ignore: decorator
+@inline function addBlockPackNext(
+  acc: usize, block: usize, s0: f64, s1: f64, s2: f64, s3: f64, x32: usize,
+  p0: usize, p1: usize, p2: usize, p3: usize, next: usize, t: usize, quads: i32,
+): void {
+  if (ASC_FEATURE_SIMD) {
+    const w0 = f32x4.splat(<f32>s0), w1 = f32x4.splat(<f32>s1), w2 = f32x4.splat(<f32>s2), w3 = f32x4.splat(<f32>s3);
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+    let q = block;
+    let nq = next;
+    const end = <usize>quads << 4;
+    for (let o: usize = 0; o < end; o += 16) {
+      let c = v128.load(acc + o);
+      c = madd32(w0, v128.load(q), c);
+      c = madd32(w1, v128.load(q, 16), c);
+      c = madd32(w2, v128.load(q, 32), c);
+      c = madd32(w3, v128.load(q, 48), c);
+      v128.store(acc + o, c);
+      const xv = v128.load(x32 + o);
+      const y0 = v128.load(p0 + o), y1 = v128.load(p1 + o), y2 = v128.load(p2 + o), y3 = v128.load(p3 + o);
+      v128.store(nq, y0);
+      v128.store(nq, y1, 16);
+      v128.store(nq, y2, 32);
+      v128.store(nq, y3, 48);
+      a0 = madd32(y0, xv, a0);
+      a1 = madd32(y1, xv, a1);
+      a2 = madd32(y2, xv, a2);
+      a3 = madd32(y3, xv, a3);
+      q += 64;
+      nq += 64;
+    }
+    storeQuadSums(t, a0, a1, a2, a3);
+  }
 }
