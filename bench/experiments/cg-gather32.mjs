@@ -1,140 +1,41 @@
 // The mixed-precision implicit CG half-steps of several kernel builds on the same problem: one
 // thread, the MovieLens-1M shape (6 040 × 3 706, 1 M pairs, heavy-first numbering as training
 // lays it out), f = 64, 3 steps (STEPS=…), warm-started from a state after 3 f64 iterations; the
-// builds and precisions alternate within each round.
+// builds and precisions alternate within each round (cg-builds.mjs).
 //   node --experimental-wasm-relaxed-simd bench/experiments/cg-gather32.mjs [rounds] [label=path.wasm …]
+//   node bench/experiments/cg-gather32.mjs --chromium [rounds] [label=path.wasm …]   (the same in headless Chromium)
 // Each label=path is a relaxed build to compare with this tree's build/als-relaxed.wasm ('now');
 // a build without the toF32Rows export (before the f32 copy) runs its mixed mode without it.
 // Prints per build and precision the median seconds (BEST=1: the minimum) of a user and an item
 // half-step, YᵀY and the f32 copy included, and the relative distance of its factors and loss
 // share from this build's f64 (precision 0).
-import { readFileSync } from 'node:fs';
-import * as lib from '../../dist/index.js';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 
-const f = 64;
+const chromium = process.argv[2] === '--chromium';
+const args = process.argv.slice(chromium ? 3 : 2);
+const rounds = Number(args[0] ?? 7);
+const others = args.slice(1).map((a) => a.split('='));
 const steps = Number(process.env.STEPS ?? 3);
-const rounds = Number(process.argv[2] ?? 7);
-const others = process.argv.slice(3).map((a) => a.split('='));
-const median = process.env.BEST ? (a) => Math.min(...a) : (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
+const best = Boolean(process.env.BEST);
+const log = (s) => process.stderr.write(s + '\n');
 
-const matrix = lib.buildMatrix(lib.generateSynthetic({ users: 6040, items: 3706, interactions: 1_000_000, rank: 16, feedback: 'explicit', seed: 1 }), { duplicates: 'sum' });
-/** Rows renumbered by descending count, columns by the other side's numbering (as layout.ts does). */
-function heavyFirst(csr) {
-  const order = Int32Array.from({ length: csr.rows }, (_, i) => i).sort((a, b) => csr.indptr[b + 1] - csr.indptr[b] - (csr.indptr[a + 1] - csr.indptr[a]) || a - b);
-  const rank = new Int32Array(csr.rows);
-  order.forEach((r, i) => (rank[r] = i));
-  return { order, rank };
-}
-const U = heavyFirst(matrix.byUser);
-const I = heavyFirst(matrix.byItem);
-function side(csr, rows, colRank) {
-  const indptr = new Int32Array(csr.rows + 1);
-  const indices = new Int32Array(csr.indptr[csr.rows]);
-  const conf = new Float32Array(indices.length);
-  for (let i = 0; i < csr.rows; i++) {
-    const r = rows.order[i];
-    const a = csr.indptr[r];
-    const n = csr.indptr[r + 1] - a;
-    const pairs = Array.from({ length: n }, (_, k) => [colRank[csr.indices[a + k]], csr.values[a + k]]).sort((x, y) => x[0] - y[0]);
-    pairs.forEach(([c, v], k) => ((indices[indptr[i] + k] = c), (conf[indptr[i] + k] = 1 + Math.log1p(v))));
-    indptr[i + 1] = indptr[i] + n;
+if (chromium) {
+  // The page fetches the builds from the dev server: copy them under build/ (git-ignored).
+  const { benchBrowser } = await import('../browser.mjs');
+  mkdirSync(new URL('../../build/compare/', import.meta.url), { recursive: true });
+  const urls = [['now', '/build/als-relaxed.wasm']];
+  for (const [label, path] of others) {
+    const name = `${label}-${basename(path)}`;
+    copyFileSync(path, new URL(`../../build/compare/${name}`, import.meta.url));
+    urls.push([label, `/build/compare/${name}`]);
   }
-  return { rows: csr.rows, indptr, indices, conf, longest: Math.max(...Array.from({ length: csr.rows }, (_, i) => indptr[i + 1] - indptr[i])) };
+  const q = new URLSearchParams({ rounds: String(rounds), steps: String(steps), best: best ? '1' : '', builds: urls.map((u) => u.join('=')).join(',') });
+  const r = await benchBrowser(`../experiments/kernel-builds.html?${q}`, { log: true, timeoutMs: 1_200_000 });
+  console.log(r.table);
+} else {
+  const lib = await import('../../dist/index.js');
+  const { compareBuilds } = await import('./cg-builds.mjs');
+  const builds = [{ label: 'now', bytes: readFileSync(new URL('../../build/als-relaxed.wasm', import.meta.url)) }, ...others.map(([label, path]) => ({ label, bytes: readFileSync(path) }))];
+  console.log(await compareBuilds({ lib, builds, rounds, steps, best, log }));
 }
-const users = side(matrix.byUser, U, I.rank);
-const items = side(matrix.byItem, I, U.rank);
-const m = users.rows;
-const n = items.rows;
-
-/** One kernel build with the problem laid out in its own memory. */
-async function instance(path, hasCopy) {
-  const memory = new WebAssembly.Memory({ initial: 2000, maximum: 65536 });
-  const K = (await WebAssembly.instantiate(readFileSync(path), { env: { memory } })).instance.exports;
-  let top = 1 << 16;
-  const alloc = (b) => ((top = (top + 63) & ~63), (top += b), top - b);
-  const put = (arr) => {
-    const p = alloc(arr.byteLength);
-    new Uint8Array(memory.buffer, p, arr.byteLength).set(new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength));
-    return p;
-  };
-  const lay = (s) => ({ indptr: put(s.indptr), indices: put(s.indices), conf: put(s.conf) });
-  const u = lay(users);
-  const it = lay(items);
-  const X = alloc(8 * m * f);
-  const Y = alloc(8 * n * f);
-  const G = alloc(8 * f * f);
-  const Y32 = alloc(4 * Math.max(m, n) * ((f + 3) & ~3));
-  const loss = alloc(16);
-  const scratch = alloc(K.scratchBytesCG(f, Math.max(users.longest, items.longest)) + 64);
-  const F = () => new Float64Array(memory.buffer);
-  const solve = (out, other, rows, s, mode, lossOut) => {
-    const t = performance.now();
-    K.gramian(other, rows === m ? n : m, f, G);
-    if (hasCopy && mode !== 0) K.toF32Rows(other, rows === m ? n : m, f, Y32);
-    const st = hasCopy
-      ? K.solveImplicitRowsCG(out, other, G, s.indptr, s.indices, s.conf, f, 0.05, steps, 0, rows, scratch, lossOut, mode, Y32)
-      : K.solveImplicitRowsCG(out, other, G, s.indptr, s.indices, s.conf, f, 0.05, steps, 0, rows, scratch, lossOut, mode);
-    if (st !== -1) throw new Error('not PD');
-    return (performance.now() - t) / 1000;
-  };
-  return {
-    K,
-    set(x, y) {
-      F().set(x, X / 8);
-      F().set(y, Y / 8);
-    },
-    get: () => [F().slice(X / 8, X / 8 + m * f), F().slice(Y / 8, Y / 8 + n * f)],
-    /** One iteration (users, then items with the loss); seconds of each half-step. */
-    iterate(mode) {
-      return [solve(X, Y, m, u, mode, 0), solve(Y, X, n, it, mode, loss)];
-    },
-    loss: () => F()[loss / 8],
-  };
-}
-
-const rnd = (() => {
-  let s = 7;
-  return () => (s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32;
-})();
-const init = (rows) => {
-  const a = new Float64Array(rows * f);
-  for (let r = 0; r < rows; r++) {
-    let s = 0;
-    for (let j = 0; j < f; j++) s += (a[r * f + j] = rnd() + 1e-3) ** 2;
-    for (let j = 0; j < f; j++) a[r * f + j] /= Math.sqrt(s);
-  }
-  return a;
-};
-const fresh = await instance(new URL('../../build/als-relaxed.wasm', import.meta.url), true);
-fresh.set(init(m), init(n));
-for (let k = 0; k < 3; k++) fresh.iterate(0);
-const [X0, Y0] = fresh.get();
-
-const variants = [{ name: 'now: f64 (0)', rt: fresh, mode: 0 }, { name: 'now: mixed (2)', rt: fresh, mode: 2 }, { name: 'now: f32 copy, f64 sums (1)', rt: fresh, mode: 1 }];
-for (const [label, path] of others) {
-  const probe = await instance(path, false);
-  const rt = 'toF32Rows' in probe.K ? await instance(path, true) : probe;
-  variants.push({ name: `${label}: f64 (0)`, rt, mode: 0 }, { name: `${label}: mixed (2)`, rt, mode: 2 });
-}
-const times = variants.map(() => ({ users: [], items: [] }));
-const out = variants.map(() => null);
-for (let r = 0; r < rounds; r++) {
-  variants.forEach((v, k) => {
-    v.rt.set(X0, Y0);
-    const [a, b] = v.rt.iterate(v.mode);
-    times[k].users.push(a);
-    times[k].items.push(b);
-    out[k] = [...v.rt.get(), v.rt.loss()];
-  });
-}
-const dist = (a, b) => {
-  let num = 0, den = 0;
-  for (let j = 0; j < a.length; j++) (num += (a[j] - b[j]) ** 2), (den += b[j] ** 2);
-  return Math.sqrt(num / den);
-};
-console.log(`| build: precision | users s | items s | iteration s | ‖ΔX‖/‖X‖ vs f64 | ‖ΔY‖/‖Y‖ vs f64 | loss share rel. vs f64 |`);
-console.log('|---|---:|---:|---:|---:|---:|---:|');
-variants.forEach((v, k) => {
-  const [us, is] = [median(times[k].users), median(times[k].items)];
-  console.log(`| ${v.name} | ${us.toFixed(4)} | ${is.toFixed(4)} | ${(us + is).toFixed(4)} | ${dist(out[k][0], out[0][0]).toExponential(1)} | ${dist(out[k][1], out[0][1]).toExponential(1)} | ${(Math.abs(out[k][2] - out[0][2]) / Math.abs(out[0][2])).toExponential(1)} |`);
-});
