@@ -11,6 +11,8 @@ export { gramian, gramianBlocks, gramAccumulate } from './gram';
 export { solveImplicitRows } from './solve-implicit';
 /** Implicit half-step by warm-started conjugate gradient (never forms the f×f system). */
 export { solveImplicitRowsCG, scratchBytesCG } from './solve-cg';
+/** The f32 copy of a factor matrix that the mixed-precision CG steps gather from. */
+export { toF32Rows } from './pack32';
 /** Explicit half-step over rows [r0, r1) (ALS-WR, optional biases). */
 export { solveExplicitRows } from './solve-explicit';
 /** Explicit half-step by warm-started conjugate gradient (never forms the k×k system). */

@@ -6,15 +6,19 @@
 // One moving pointer with constant offsets then serves four vectors, and each product A·p is
 // one pass over the row's panel: per block, four dots with p and, while the block is still in
 // L1, the weighted sum back into A·p. The first residual b − A·x is formed in the pass that
-// gathers the panel. The loops keep to four accumulators and pointer bounds: V8 neither folds
-// loads into multiply-adds nor keeps more than that in registers without spilling; this shape
-// measured 1.4× the throughput of eight accumulators, and 1.2–2.8× a row-major panel read in two
-// phases (bench/experiments/cg-kernel.mjs; BENCHMARKS.md, "Conjugate-gradient kernel").
+// gathers the panel. In mixed precision (pack32.ts) that gather reads an f32 copy of the other
+// side's factors made once per half-step (toF32Rows), and the panel is f32. The loops keep to
+// four accumulators and pointer bounds: V8 neither folds loads into multiply-adds nor keeps more
+// than that in registers without spilling; this shape measured 1.4× the throughput of eight
+// accumulators, and 1.2–2.8× a row-major panel read in two phases
+// (bench/experiments/cg-kernel.mjs; BENCHMARKS.md, "Conjugate-gradient kernel").
 // see: Takács, Pilászy & Tikk 2011, "Applications of the conjugate gradient method for implicit
 // feedback collaborative filtering"; benfred/implicit `_als.pyx` (least_squares_cg).
 import { entryLoss } from './loss';
 import { addBlock, cgSteps, gramTimes, packGram, packPairs, pairBytes } from './panel';
-import { addRows, MIXED_F32_ACC, packGram32, packQuads, PRECISION_F64, quadBytes } from './pack32';
+import { gatherResidual32, weight } from './gather32';
+import { MIXED_F32_ACC, packGram32, PRECISION_F64, quadBytes, toF32 } from './pack32';
+import { gramTimes32 } from './panel32';
 import { copy, scale, zero } from './vec';
 
 /** Bytes of scratch {@link solveImplicitRowsCG} needs for f factors and rows of ≤ maxRowNnz entries. */
@@ -33,12 +37,6 @@ export function scratchBytesCG(f: i32, maxRowNnz: i32): usize {
 // @ts-ignore: decorator
 @inline function vectorBytes(f: i32): usize {
   return <usize>((f + 3) >> 2) << 5;
-}
-
-/** The weight of entry c in A: |c| − 1 (c < 0 is preference 0 with confidence |c|). */
-// @ts-ignore: decorator
-@inline function weight(c: f64): f64 {
-  return Math.abs(c) - 1;
 }
 
 /**
@@ -102,46 +100,6 @@ function gatherResidual(
 }
 
 /**
- * {@link gatherResidual} for the f32 panel (pack32.ts): the same r, w and sv, with the dots
- * y_jᵀx and the residual's sum taken in f64 from the f64 rows, so that b − A·x is exact.
- */
-function gatherResidual32(
-  r: usize, x: usize, Y: usize, indices: usize, conf: usize, lo: i32, hi: i32, f: i32,
-  panel: usize, w: usize, zeroRow: usize, sv: usize,
-): void {
-  const fBytes = <usize>f << 3;
-  const blockBytes = quadBytes(f) << 2;
-  let block = panel;
-  for (let j = lo; j < hi; j += 4) {
-    const n = min(4, hi - j);
-    const ij = indices + (<usize>j << 2);
-    const p0 = Y + <usize>load<i32>(ij) * fBytes;
-    const p1 = n > 1 ? Y + <usize>load<i32>(ij, 4) * fBytes : zeroRow;
-    const p2 = n > 2 ? Y + <usize>load<i32>(ij, 8) * fBytes : zeroRow;
-    const p3 = n > 3 ? Y + <usize>load<i32>(ij, 12) * fBytes : zeroRow;
-    const t = w + (<usize>(j - lo) << 3);
-    packQuads(block, x, p0, p1, p2, p3, f, t);
-    const cj = conf + (<usize>j << 2);
-    const c0 = <f64>load<f32>(cj);
-    const c1: f64 = n > 1 ? <f64>load<f32>(cj, 4) : 1;
-    const c2: f64 = n > 2 ? <f64>load<f32>(cj, 8) : 1;
-    const c3: f64 = n > 3 ? <f64>load<f32>(cj, 12) : 1;
-    const w0 = weight(c0), w1 = weight(c1), w2 = weight(c2), w3 = weight(c3);
-    if (sv != 0) copy(sv + (<usize>(j - lo) << 3), t, 4);
-    const s0 = (c0 > 0 ? c0 : 0) - w0 * load<f64>(t);
-    const s1 = (n > 1 && c1 > 0 ? c1 : 0) - w1 * load<f64>(t, 8);
-    const s2 = (n > 2 && c2 > 0 ? c2 : 0) - w2 * load<f64>(t, 16);
-    const s3 = (n > 3 && c3 > 0 ? c3 : 0) - w3 * load<f64>(t, 24);
-    store<f64>(t, w0);
-    store<f64>(t, w1, 8);
-    store<f64>(t, w2, 16);
-    store<f64>(t, w3, 24);
-    addRows(r, p0, p1, p2, p3, s0, s1, s2, s3, f);
-    block += blockBytes;
-  }
-}
-
-/**
  * The observed entries' part of the implicit loss at the row's final x:
  * Σ_j (|c_j|(p_j − s_j)² − s_j²), p_j = [c_j > 0], from s_j = y_jᵀx kept per entry in sv (the
  * residual pass's y_jᵀx₀ plus α_k·y_jᵀp_k from each step's product: no pass over the panel).
@@ -161,13 +119,18 @@ function rowLoss(sv: usize, conf: usize, lo: i32, hi: i32): f64 {
  * With lossOut ≠ 0, also stores there (f64) the observed entries' part of the implicit loss at
  * the new factors, Σ_rows Σ_j (|c|(p − s)² − s²), from the panels already in cache; adding
  * Σ_rows xᵀ·YᵀY·x gives implicitLossRows over the same rows.
- * `precision`: 0 the f64 panel; MIXED_F64_ACC (1) or MIXED_F32_ACC (2) the f32 panel of
- * pack32.ts (x, r, p, the residual and YᵀY stay f64).
+ * `precision`: 0 the f64 panel gathered from Y (Y32 unused); MIXED_F64_ACC (1) or
+ * MIXED_F32_ACC (2) the f32 panel of pack32.ts gathered from Y32, the f32 copy of Y
+ * (pack32.ts, toF32Rows): the residual and the steps see each y_j rounded to f32, so the fixed
+ * point is the solution of the system with those vectors (and the f64 YᵀY), within f32
+ * rounding of the f64 one. Mode 1 takes every multiply-add in f64; mode 2 takes the residual's
+ * and the steps' products (YᵀY·v too, from an f32 copy of YᵀY) in f32 within each block of
+ * four entries, with f64 partial sums. x, r, p and A·p stay f64 in every mode.
  * Scratch: {@link scratchBytesCG}(f, longest row).
  */
 export function solveImplicitRowsCG(
   X: usize, Y: usize, YtY: usize, indptr: usize, indices: usize, conf: usize,
-  f: i32, lambda: f64, steps: i32, r0: i32, r1: i32, scratch: usize, lossOut: usize, precision: i32,
+  f: i32, lambda: f64, steps: i32, r0: i32, r1: i32, scratch: usize, lossOut: usize, precision: i32, Y32: usize,
 ): i32 {
   const fBytes = <usize>f << 3;
   const vb = pairBytes(f);
@@ -189,9 +152,10 @@ export function solveImplicitRowsCG(
   zero(p, lanes);
   zero(Ap, lanes);
   zero(zeroRow, lanes);
-  packGram(G4, YtY, f);
-  // The steps' YᵀY·p in f32 too (the residual's stays f64).
+  zero(r, lanes);
+  // Mode 2 takes every YᵀY·v from its f32 copy; the others from the f64 one.
   if (precision == MIXED_F32_ACC) packGram32(G32, YtY, f);
+  else packGram(G4, YtY, f);
   let loss: f64 = 0;
   for (let u = r0; u < r1; u++) {
     const lo = load<i32>(indptr + (<usize>u << 2));
@@ -207,10 +171,18 @@ export function solveImplicitRowsCG(
     const panel = w + 3 * (<usize>blocks << 5);
     copy(xv, x, f);
     // r = b − A·x = −(YᵀY + λI)x + Σ_j (c⁺_j − w_j·y_jᵀx)·y_j, packing the panel as it goes.
-    gramTimes(r, G4, xv, f, lambda, t);
-    scale(r, -1, f);
-    if (mixed) gatherResidual32(r, xv, Y, indices, conf, lo, hi, f, panel, w, zeroRow, sv);
-    else gatherResidual(r, xv, Y, indices, conf, lo, hi, f, panel, w, zeroRow, sv);
+    if (mixed) {
+      // x in f32 for the f32 products, in v32 (which the steps reuse for p).
+      toF32(v32, xv, (f + 3) >> 2);
+      if (precision == MIXED_F32_ACC) gramTimes32(r, G32, v32, xv, f, lambda, t);
+      else gramTimes(r, G4, xv, f, lambda, t);
+      scale(r, -1, f);
+      gatherResidual32(r, xv, v32, Y32, indices, conf, lo, hi, f, panel, w, zeroRow, sv, v32 + quadBytes(f), precision == MIXED_F32_ACC);
+    } else {
+      gramTimes(r, G4, xv, f, lambda, t);
+      scale(r, -1, f);
+      gatherResidual(r, xv, Y, indices, conf, lo, hi, f, panel, w, zeroRow, sv);
+    }
     // y_jᵀx follows x through the steps (dk, sv ≠ 0 on the item side, for the loss).
     if (!cgSteps(x, r, p, Ap, t, G4, lambda, panel, w, blocks, f, steps, dk, sv, hi - lo, precision, v32, precision == MIXED_F32_ACC ? G32 : 0)) return u;
     if (lossOut != 0) loss += rowLoss(sv, conf, lo, hi);

@@ -1,8 +1,8 @@
 // The implicit CG kernel (assembly/solve-cg.ts) with its three panel precisions, on the same
 // random rows, alternating in one process (the shipped relaxed build, build/als-relaxed.wasm):
 //   node --experimental-wasm-relaxed-simd bench/experiments/cg-f32.mjs [f]
-// 0 = f64 panel; 1 = f32 panel, products accumulated in f64 ('mixed'); 2 = f32 panel, f32
-// multiply-adds within a block, partial sums in f64. Prints medians of 7 rounds per row length
+// 0 = f64 panel; 1 = f32 copy and panel, multiply-adds in f64; 2 = f32 copy and panel, f32
+// multiply-adds within a block, partial sums in f64 ('mixed'). Prints medians of 7 rounds per row length
 // (~1 M entries per call, Y = 4 000 random rows) and the largest relative difference of the
 // solved rows from mode 0 after one call (3 steps, warm start from the same X).
 import { readFileSync } from 'node:fs';
@@ -25,6 +25,9 @@ const Y = alloc(n * f * 8);
 for (let i = 0; i < n * f; i++) F[Y / 8 + i] = (rnd() - 0.5) * 0.2;
 const G = alloc(f * f * 8);
 K.gramian(Y, n, f, G);
+// Modes 1 and 2 gather from the f32 copy of Y (made once per half-step in training).
+const Y32 = alloc(4 * ((f + 3) & ~3) * n);
+K.toF32Rows(Y, n, f, Y32);
 const mark = top;
 const modes = [0, 1, 2];
 console.log(`### Implicit CG kernel by panel precision (f = ${f}, ${steps} steps, one thread; medians of 7 alternating rounds)\n`);
@@ -46,7 +49,7 @@ for (const count of [20, 165, 1000, 5000, 50000]) {
     for (const mode of modes) {
       F.set(X0, X / 8);
       const t = performance.now();
-      if (K.solveImplicitRowsCG(X, Y, G, indptr, indices, conf, f, 0.1, steps, 0, rows, scratch, 0, mode) !== -1) throw new Error('not PD');
+      if (K.solveImplicitRowsCG(X, Y, G, indptr, indices, conf, f, 0.1, steps, 0, rows, scratch, 0, mode, Y32) !== -1) throw new Error('not PD');
       times[mode].push(performance.now() - t);
       out[mode] = F.slice(X / 8, X / 8 + rows * f);
     }

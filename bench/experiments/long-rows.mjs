@@ -24,6 +24,9 @@ for (const f of [32, 64]) {
   for (let i = 0; i < others * f; i++) F[Y / 8 + i] = (rnd() - 0.5) * 0.2;
   const G = alloc(f * f * 8);
   K.gramian(Y, others, f, G);
+  // Mixed CG gathers from the f32 copy of the other side (made once per half-step in training).
+  const Y32 = alloc(4 * ((f + 3) & ~3) * others);
+  K.toF32Rows(Y, others, f, Y32);
   const mark = top;
   for (const n of [4096, 32768, 131072]) {
     top = mark;
@@ -40,7 +43,7 @@ for (const f of [32, 64]) {
     const run = {
       cholesky: () => K.solveImplicitRows(X, Y, G, indptr, indices, conf, f, 0.1, 0, 1, scratch, 0),
       f64: () => K.solveImplicitRowsCG(X, Y, G, indptr, indices, conf, f, 0.1, 3, 0, 1, scratch, 0, 0),
-      mixed: () => K.solveImplicitRowsCG(X, Y, G, indptr, indices, conf, f, 0.1, 3, 0, 1, scratch, 0, 2),
+      mixed: () => K.solveImplicitRowsCG(X, Y, G, indptr, indices, conf, f, 0.1, 3, 0, 1, scratch, 0, 2, Y32),
     };
     const reps = Math.max(1, Math.round(400_000 / n));
     const t = { cholesky: [], f64: [], mixed: [] };

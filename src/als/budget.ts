@@ -2,7 +2,7 @@
  * What a run costs before it starts: the WASM memory it needs (and the refusal when wasm32
  * cannot hold it, naming the largest f that fits), and how each half-step is cut into chunks.
  */
-import type { KernelVariant } from '../wasm/abi.js';
+import { f32RowBytes, type KernelVariant } from '../wasm/abi.js';
 import { align, formatBytes, MAX_PAGES, PAGE_BYTES } from '../wasm/arena.js';
 import { AlsError } from '../errors.js';
 import { PROTOCOL } from '../parallel/protocol.js';
@@ -23,8 +23,10 @@ export const VALUE_BYTES = 4;
 
 /**
  * The WASM memory a run needs, in bytes: the end address of the arena after laying out both
- * orientations (indptr, indices, f32 values, chunk bounds and results), X, Y, YᵀY, the biases
- * and one scratch per thread, in the order and with the alignment {@link trainFactors}
+ * orientations (indptr, indices, f32 values, chunk bounds and results), X, Y, YᵀY, the f32 copy
+ * of the factors that implicit CG gathers from in `precision: 'mixed'` (`layout.f32Copy`: one
+ * buffer of max(m, n) rows, 4 bytes per factor rounded up to 4 factors), the biases and one
+ * scratch per thread, in the order and with the alignment {@link trainFactors}
  * allocates them. Given the run's chunk and thread counts (`layout`) it equals the arena's
  * high-water mark (tested; `report.memoryBytes`); without them it assumes one chunk per row
  * and one thread, an upper bound for planning.
@@ -35,7 +37,8 @@ export const VALUE_BYTES = 4;
  * @param scratchBytes - the kernels' scratch for the longest row
  * @param biases - explicit feedback with biases (then f = k − 1 and b_u, b_i are allocated)
  * @param base - the arena's first byte (above the module's static data)
- * @param layout - chunks per side and threads of the run, when known
+ * @param layout - chunks per side and threads of the run, when known; `f32Copy`: the run is
+ *   implicit CG with `precision: 'mixed'` (the default precision of implicit CG)
  * @returns bytes of linear memory from address 0
  * @example
  * estimateTrainingBytes(138_493, 26_744, 20_000_263, 64, 1 << 20); // ≈ 0.4 GiB (MovieLens-20M, f = 64)
@@ -48,7 +51,7 @@ export function estimateTrainingBytes(
   scratchBytes: number,
   biases = false,
   base = PAGE_BYTES,
-  layout: { userChunks?: number; itemChunks?: number; threads?: number } = {},
+  layout: { userChunks?: number; itemChunks?: number; threads?: number; f32Copy?: boolean } = {},
 ): number {
   const f = biases ? k - 1 : k;
   // Per side: indptr, indices, values, chunk bounds, per-chunk results (at most one chunk per row).
@@ -65,6 +68,7 @@ export function estimateTrainingBytes(
     [8 * m * f, 16],
     [8 * n * f, 16],
     [8 * f * f, 16],
+    ...(layout.f32Copy ? ([[f32RowBytes(f) * Math.max(m, n), 16]] as [number, number][]) : []),
     ...(biases ? ([[8 * m, 16], [8 * n, 16]] as [number, number][]) : []),
     // One scratch region per thread, each a whole number of cache lines.
     [align(scratchBytes, 64) * (layout.threads ?? 1), 64],
@@ -90,8 +94,8 @@ export interface RunSize {
   scratchBytes: number;
   /** The arena's first byte. */
   base: number;
-  /** Chunks per side and threads. */
-  layout: { userChunks: number; itemChunks: number; threads: number };
+  /** Chunks per side and threads; whether the run keeps an f32 copy of the factors (mixed CG). */
+  layout: { userChunks: number; itemChunks: number; threads: number; f32Copy: boolean };
 }
 
 /**

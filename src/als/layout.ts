@@ -1,11 +1,13 @@
 /**
  * The run's WASM memory: both orientations of the matrix renumbered heavy-first (see
- * locality.ts), the values as the kernels read them (checked), X, Y, YᵀY, the biases and one
- * scratch per thread — laid out once per run, in the order `estimateTrainingBytes` (budget.ts) counts.
+ * locality.ts), the values as the kernels read them (checked), X, Y, YᵀY, mixed CG's f32 copy
+ * of the factors, the biases and one scratch per thread — laid out once per run, in the order
+ * `estimateTrainingBytes` (budget.ts) counts.
  */
 import { columnOffsets, maxRowNnz } from '../data/csr.js';
 import type { Csr, IdMap, RatingMatrix } from '../data/types.js';
 import type { KernelRuntime } from '../wasm/kernels.js';
+import { f32RowBytes } from '../wasm/abi.js';
 import { align } from '../wasm/arena.js';
 import { PROTOCOL } from '../parallel/protocol.js';
 import { autoRegularization } from './auto-regularization.js';
@@ -13,7 +15,7 @@ import { CHUNK_FLOPS, chunkRows, MIN_CHUNKS, refuseIfTooLarge, VALUE_BYTES } fro
 import { medianPositive, toConfidence } from './confidence.js';
 import { heavyFirstOrder, inversePermutation, permutedIndptr } from './locality.js';
 import type { ResolvedTrainOptions } from './options.js';
-import { solverFor } from './solvers.js';
+import { solverFor, usesF32Copy } from './solvers.js';
 import { checkValues } from './values.js';
 
 /** One orientation of the matrix laid out in WASM memory. */
@@ -56,6 +58,8 @@ export interface Layout {
   X: number;
   Y: number;
   G: number;
+  /** The f32 copy of the other side's factors that mixed CG gathers from (max(m, n) rows, remade per half-step), or 0. */
+  other32: number;
   bu: number;
   bi: number;
   scratch: number;
@@ -101,7 +105,8 @@ export function layOut(rt: KernelRuntime, matrix: RatingMatrix, opts: ResolvedTr
   const cost = solverFor(opts).chunkCost(f, k, opts.cgSteps);
   const userChunks = chunkRows(userIndptr, k, CHUNK_FLOPS[rt.variant], cost, MIN_CHUNKS);
   const itemChunks = chunkRows(itemIndptr, k, CHUNK_FLOPS[rt.variant], cost, MIN_CHUNKS);
-  const layout = { userChunks: userChunks.length - 1, itemChunks: itemChunks.length - 1, threads };
+  const f32Copy = usesF32Copy(opts);
+  const layout = { userChunks: userChunks.length - 1, itemChunks: itemChunks.length - 1, threads, f32Copy };
   const bytes = refuseIfTooLarge({ m, n, nnz: matrix.nnz, f, biases, scratchBytes, base: rt.arena.start, layout });
 
   // ε: 'auto' is the median of the positive values, so a typical pair gets c = 1 + α·ln 2 whatever the unit.
@@ -126,10 +131,11 @@ export function layOut(rt: KernelRuntime, matrix: RatingMatrix, opts: ResolvedTr
   const X = rt.arena.alloc(8 * m * f);
   const Y = rt.arena.alloc(8 * n * f);
   const G = rt.arena.alloc(8 * f * f);
+  const other32 = f32Copy ? rt.arena.alloc(f32RowBytes(f) * Math.max(m, n)) : 0;
   const bu = biases ? rt.arena.alloc(8 * m) : 0;
   const bi = biases ? rt.arena.alloc(8 * n) : 0;
   const scratch = rt.arena.alloc(scratchStride * threads, 64);
-  return { m, n, f, k, biases, userOrder, itemOrder, userRank, itemRank, users, items, X, Y, G, bu, bi, scratch, scratchStride, globalMean, bytes, opts };
+  return { m, n, f, k, biases, userOrder, itemOrder, userRank, itemRank, users, items, X, Y, G, other32, bu, bi, scratch, scratchStride, globalMean, bytes, opts };
 }
 
 /**

@@ -19,11 +19,13 @@ export type ConfidenceForm = 'linear' | 'log' | 'scaled';
  */
 export type Solver = 'cholesky' | 'cg';
 /**
- * Number format of the implicit conjugate-gradient steps' products. `f64` throughout, or
- * `mixed`: the row's gathered factor vectors stored once as f32 (half the bytes each step
- * reads) and the steps' multiply-adds in f32 within blocks of four entries, their partial sums
- * added in f64; x, r, p and the residual b − A·x (from the f64 factors and YᵀY) stay f64, so
- * the warm-started steps head for the f64 solution (BENCHMARKS.md, "f32 panels for CG").
+ * Number format of the implicit conjugate-gradient half-steps. `f64` throughout, or `mixed`:
+ * the other side's factors copied to f32 once per half-step, each row's vectors gathered from
+ * that copy (half the bytes) into an f32 panel, and the residual's and the steps' multiply-adds
+ * in f32 within blocks of four entries, their partial sums added in f64; x, r, p and YᵀY stay
+ * f64. The warm-started steps head for the solution of the system with the gathered vectors
+ * rounded to f32 — within f32 rounding (~1e-7 relative) of the f64 solution; held-out NDCG@10
+ * is the same as `f64`'s (BENCHMARKS.md, "f32 panels for CG").
  */
 export type Precision = 'f64' | 'mixed';
 /** How repeated (user, item) pairs combine. */

@@ -7,7 +7,7 @@ import type { Weighting } from './weighting.js';
 
 export type * from './option-types.js';
 
-/** The kernel's precision code (assembly/pack32.ts): 0 the f64 panel, 2 the f32 panel with f64 partial sums (MIXED_F32_ACC). */
+/** The kernel's precision code (assembly/pack32.ts): 0 the f64 panel, 2 the f32 panel gathered from an f32 copy of the factors, f32 products with f64 partial sums (MIXED_F32_ACC). */
 export const PRECISION_CODES: Record<Precision, number> = { f64: 0, mixed: 2 };
 
 /** The defaults, in one place. */

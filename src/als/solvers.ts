@@ -6,7 +6,7 @@
  * see: benfred/implicit picks its solver once (`functools.partial(solver, cg_steps=…)`).
  */
 import { PROTOCOL } from '../parallel/protocol.js';
-import type { Feedback, ResolvedTrainOptions, Solver } from './options.js';
+import { PRECISION_CODES, type Feedback, type ResolvedTrainOptions, type Solver } from './options.js';
 
 /** One feedback × solver. */
 export interface SolverRow {
@@ -51,4 +51,12 @@ export const SOLVERS: Readonly<Record<Feedback, Readonly<Record<Solver, SolverRo
 /** The row of a run's options. */
 export function solverFor(opts: Pick<ResolvedTrainOptions, 'feedback' | 'solver'>): SolverRow {
   return SOLVERS[opts.feedback][opts.solver];
+}
+
+/**
+ * Whether a run's half-steps gather from an f32 copy of the other side's factors: implicit CG
+ * with `precision: 'mixed'` (made by `toF32Rows` before each half-step; see the kernel ABI).
+ */
+export function usesF32Copy(opts: Pick<ResolvedTrainOptions, 'feedback' | 'solver' | 'precision'>): boolean {
+  return solverFor(opts).job === PROTOCOL.JOB_CG && PRECISION_CODES[opts.precision] !== 0;
 }

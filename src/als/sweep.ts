@@ -69,13 +69,16 @@ export class Sweeper {
     const weighted = explicit && L.opts.weightedRegularization ? 1 : 0;
     // The implicit item half-step also leaves each chunk's share of the loss in its result.
     const wantLoss = this.solver.loss === 'item-sweep' && side === 'items' ? 1 : 0;
-    return [out, other, L.G, s.indptrPtr, s.indicesPtr, s.valuesPtr, L.f, L.opts.regularization, weighted, explicit ? L.globalMean : 0, biasOther, biasOut, s.boundsPtr, s.resultsPtr, L.scratch, L.scratchStride, L.opts.cgSteps, wantLoss, PRECISION_CODES[L.opts.precision]];
+    return [out, other, L.G, s.indptrPtr, s.indicesPtr, s.valuesPtr, L.f, L.opts.regularization, weighted, explicit ? L.globalMean : 0, biasOther, biasOut, s.boundsPtr, s.resultsPtr, L.scratch, L.scratchStride, L.opts.cgSteps, wantLoss, PRECISION_CODES[L.opts.precision], L.other32];
   }
 
   /** Solves every row of one side, checking each chunk's status and output. */
   private async halfStep(side: Side, restart: number, it: number): Promise<void> {
     const s = side === 'users' ? this.L.users : this.L.items;
     const params = this.params(side);
+    // Mixed CG gathers the other side's rows from their f32 copy, made once here (one pass over
+    // them; deterministic, so every thread count sees the same bits).
+    if (this.L.other32 !== 0) this.rt.exports.toF32Rows(params[1], side === 'users' ? this.L.n : this.L.m, this.L.f, this.L.other32);
     if (this.lease) return this.halfStepPool(side, restart, it, s, params);
     const { chunks } = s;
     const f = this.L.f;

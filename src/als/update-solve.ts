@@ -8,9 +8,11 @@ import { AlsError, throwIfAborted } from '../errors.js';
 import type { Csr, IdMap } from '../data/types.js';
 import type { KernelRuntime } from '../wasm/kernels.js';
 import { align } from '../wasm/arena.js';
+import { f32RowBytes } from '../wasm/abi.js';
 import { toConfidence } from './confidence.js';
 import { PRECISION_CODES, type ResolvedTrainOptions } from './options.js';
 import { chunkRows, VALUE_BYTES } from './budget.js';
+import { usesF32Copy } from './solvers.js';
 import { MAX_VALUE_MAGNITUDE } from './values.js';
 import { Yielder } from '../util/yield.js';
 
@@ -82,6 +84,9 @@ export async function solveRows(
   const otherP = rt.arena.putF64(job.other);
   const Gp = explicit ? 0 : rt.arena.alloc(8 * f * f);
   if (!explicit) K.gramian(otherP, nOther, f, Gp);
+  // Mixed CG gathers from an f32 copy of the other side, as training's half-steps do.
+  const other32P = usesF32Copy(opts) ? rt.arena.alloc(f32RowBytes(f) * nOther) : 0;
+  if (other32P !== 0) K.toF32Rows(otherP, nOther, f, other32P);
   const biasOtherP = biases ? rt.arena.putF64(job.otherBiases!) : 0;
   const indptrP = rt.arena.putI32(csr.indptr);
   const indicesP = rt.arena.putI32(csr.indices);
@@ -102,7 +107,7 @@ export async function solveRows(
         ? K.solveExplicitRowsCG(outP, otherP, indptrP, indicesP, valuesP, f, opts.regularization, weighted, job.globalMean, biasOtherP, biasOutP, opts.cgSteps, r0, r1, scratch)
         : K.solveExplicitRows(outP, otherP, indptrP, indicesP, valuesP, f, opts.regularization, weighted, job.globalMean, biasOtherP, biasOutP, r0, r1, scratch)
       : cg
-        ? K.solveImplicitRowsCG(outP, otherP, Gp, indptrP, indicesP, valuesP, f, opts.regularization, opts.cgSteps, r0, r1, scratch, 0, PRECISION_CODES[opts.precision])
+        ? K.solveImplicitRowsCG(outP, otherP, Gp, indptrP, indicesP, valuesP, f, opts.regularization, opts.cgSteps, r0, r1, scratch, 0, PRECISION_CODES[opts.precision], other32P)
         : K.solveImplicitRows(outP, otherP, Gp, indptrP, indicesP, valuesP, f, opts.regularization, r0, r1, scratch, 0);
     if (status >= 0) throw notPositiveDefinite(job, status, opts);
     const out = rt.arena.f64(outP + 8 * r0 * f, (r1 - r0) * f);

@@ -16,8 +16,9 @@ const usage = `  als-wasm train FILE --out MODEL [--feedback explicit|implicit] 
       [--cg-steps 3] [--workers CORES] [--kernels auto|relaxed|simd|scalar|reference]
       [--skip-bad-rows] [--json] [--precision f64|mixed] [--tune [--tune-budget 60]]
       [--warm-start MODEL]
-      --precision (implicit, --solver cg; default mixed): mixed keeps the CG steps' gathered
-      factors in f32 (faster; x, r and the residual stay f64), f64 all in f64; with --json
+      --precision (implicit, --solver cg; default mixed): mixed gathers the other side's
+      factors from an f32 copy and takes the CG products in f32 with f64 partial sums
+      (faster; x, r, p and YᵀY stay f64), f64 all in f64; with --json
       the last line has "precision"
       --tune searches λ, α, the confidence form, factors (biases) and iterations on a
       held-out part of FILE within the budget (seconds, search and refit), then trains on

@@ -21,7 +21,7 @@ export type ChunkKernels = Record<string, (...args: number[]) => number>;
 export function solveChunk(K: ChunkKernels, C: Protocol, job: number, p: ArrayLike<number>, r0: number, r1: number, scratch: number, lossOut: number): number {
   const out = p[0], other = p[1], gram = p[2], indptr = p[3], indices = p[4], values = p[5], f = p[6], lambda = p[7];
   if (job === C.JOB_IMPLICIT) return K.solveImplicitRows(out, other, gram, indptr, indices, values, f, lambda, r0, r1, scratch, lossOut);
-  if (job === C.JOB_CG) return K.solveImplicitRowsCG(out, other, gram, indptr, indices, values, f, lambda, p[16], r0, r1, scratch, lossOut, p[18]);
+  if (job === C.JOB_CG) return K.solveImplicitRowsCG(out, other, gram, indptr, indices, values, f, lambda, p[16], r0, r1, scratch, lossOut, p[18], p[19]);
   if (job === C.JOB_EXPLICIT) return K.solveExplicitRows(out, other, indptr, indices, values, f, lambda, p[8], p[9], p[10], p[11], r0, r1, scratch);
   if (job === C.JOB_EXPLICIT_CG) return K.solveExplicitRowsCG(out, other, indptr, indices, values, f, lambda, p[8], p[9], p[10], p[11], p[16], r0, r1, scratch);
   throw new Error(`unknown pool job ${job}`);

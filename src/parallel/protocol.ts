@@ -44,16 +44,17 @@ export const PROTOCOL = {
    * 10 biasOther | biasRow, 11 biasOut | biasCol, 12 chunk bounds (i32, COUNT + 1), 13 results
    * (RESULT_BYTES per chunk), 14 scratch, 15 scratch bytes per thread, 16 CG steps, 17 whether
    * an implicit solve also leaves each chunk's share of the loss in its result (1 or 0), 18 the
-   * implicit CG panel's precision code (PRECISION_CODES: 0 f64, 2 mixed).
+   * implicit CG panel's precision code (PRECISION_CODES: 0 f64, 2 mixed), 19 the f32 copy of
+   * `other` that mixed CG gathers from (toF32Rows; 0 for the f64 path).
    * Gram: Y, n, k, out.
    */
-  PARAMS: 19,
+  PARAMS: 20,
   /** Byte offset of the error message (UTF-16). */
-  ERROR_BYTE: 216,
+  ERROR_BYTE: 224,
   /** Maximum UTF-16 units of the error message. */
   ERROR_CHARS: 512,
   /** Total bytes of the control buffer. */
-  BYTES: 216 + 2 * 512,
+  BYTES: 224 + 2 * 512,
   /** Bytes per chunk in the results array: f64 loss, i32 status (−1 or the failing row), i32 first non-finite offset (−1 none, −2 not run). */
   RESULT_BYTES: 16,
   /** Job: helpers return. */

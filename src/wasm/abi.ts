@@ -75,14 +75,23 @@ export interface KernelExports {
    * With `lossOut` ≠ 0, also stores there (f64) the observed entries' part of the implicit loss
    * at the new factors, Σ_rows Σ_j (|c|(p − s)² − s²), s = x·y_j; plus Σ_rows x·YtY·x it is
    * {@link KernelExports.implicitLossRows} over the same rows. Returns -1 or the first row where pᵀAp ≤ 0.
-   * `precision`: 0 products over an f64 panel; 1 the row's vectors stored as f32, products
-   * accumulated in f64; 2 f32 multiply-adds within each block of four entries, the blocks'
-   * partial sums in f64 (x, r, p, YtY and the residual stay f64 in every mode).
+   * `precision`: 0 every product over an f64 panel gathered from Y (`Y32` unused); otherwise the
+   * row's vectors are gathered from `Y32`, the f32 copy of Y made by {@link KernelExports.toF32Rows}
+   * (the caller keeps it current), into an f32 panel, and the residual b − A·x and every product
+   * take y_j as rounded to f32: 1 the multiply-adds in f64; 2 in f32 within each block of four
+   * entries, the blocks' partial sums in f64 (x, r, p and YtY stay f64 in every mode). So the
+   * mixed steps head for the solution of the system with Y rounded to f32.
    */
   solveImplicitRowsCG(
     X: number, Y: number, YtY: number, indptr: number, indices: number, conf: number,
-    f: number, lambda: number, steps: number, r0: number, r1: number, scratch: number, lossOut: number, precision: number,
+    f: number, lambda: number, steps: number, r0: number, r1: number, scratch: number, lossOut: number, precision: number, Y32: number,
   ): number;
+
+  /**
+   * The f32 copy of the n×f f64 matrix `Y` that mixed-precision CG gathers from: row i rounded
+   * to f32 at `Y32` + i·{@link f32RowBytes}(f), its lanes past f set to 0.
+   */
+  toF32Rows(Y: number, n: number, f: number, Y32: number): void;
 
   /**
    * Explicit-feedback half-step for rows [r0, r1), over observed entries only:
@@ -152,6 +161,11 @@ export interface KernelExports {
     qConst: number, tBias: number, exPtr: number, exIdx: number, common: number, nCommon: number,
     k: number, outIdx: number, outVal: number, outCount: number, scores: number, n: number,
   ): void;
+}
+
+/** Bytes of one row of the f32 copy made by {@link KernelExports.toF32Rows}: f rounded up to 4 lanes. */
+export function f32RowBytes(f: number): number {
+  return 4 * ((f + 3) & ~3);
 }
 
 /** Which implementation of the kernels is running. */

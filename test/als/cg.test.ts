@@ -49,7 +49,7 @@ function problem(rt: KernelRuntime, f: number, seed: number) {
       const status =
         kind === 'cholesky'
           ? rt.exports.solveImplicitRows(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, 0, rows, scratch, 0)
-          : rt.exports.solveImplicitRowsCG(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, kind, 0, rows, scratch, 0, 0);
+          : rt.exports.solveImplicitRowsCG(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, kind, 0, rows, scratch, 0, 0, 0);
       expect(status).toBe(-1);
       return a.f64(X, rows * f).slice();
     },
@@ -65,7 +65,7 @@ function problem(rt: KernelRuntime, f: number, seed: number) {
         const status =
           kind === 'cholesky'
             ? rt.exports.solveImplicitRows(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, r0, r1, scratch, out)
-            : rt.exports.solveImplicitRowsCG(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, kind, r0, r1, scratch, out, 0);
+            : rt.exports.solveImplicitRowsCG(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, kind, r0, r1, scratch, out, 0, 0);
         expect(status).toBe(-1);
         return a.f64(out, 1)[0];
       });
@@ -128,7 +128,13 @@ describe('ALS with solver: cg', () => {
     expect(Math.abs(cg[cg.length - 1] - exact[exact.length - 1]) / exact[exact.length - 1]).toBeLessThan(0.01);
   });
 
-  it.each(['cg', 'cholesky'] as const)('%s: reports, with 1 and 2 workers, the dense implicit loss of the factors it returns', async (solver) => {
+  // Mixed CG sums the loss from s = y·x over the f32 copy of the other side: f32 rounding of y
+  // (relative 2⁻²⁴ per factor) moves each s, and the loss, by ~1e-8 at most (1.7e-9 seen here).
+  it.each([
+    ['cg', 'f64', 1e-9],
+    ['cg', 'mixed', 1e-7],
+    ['cholesky', 'f64', 1e-9],
+  ] as const)('%s (%s): reports, with 1 and 2 workers, the dense implicit loss of the factors it returns', async (solver, precision, tolerance) => {
     // The item half-step sums the loss as it solves; check it against the textbook sum.
     const m = 80;
     const n = 60;
@@ -136,7 +142,7 @@ describe('ALS with solver: cg', () => {
     const lambda = 0.1;
     const value = new Map(entries.map((e) => [e.u * n + e.i, e.r]));
     for (const workers of [1, 2]) {
-      const opts = resolveTrainOptions({ feedback: 'implicit', factors: 6, alpha, confidence: 'linear', regularization: lambda, iterations: 4, solver, workers }, 'implicit');
+      const opts = resolveTrainOptions({ feedback: 'implicit', factors: 6, alpha, confidence: 'linear', regularization: lambda, iterations: 4, solver, workers, ...(solver === 'cg' ? { precision } : {}) }, 'implicit');
       const { factors, report } = await trainFactors(matrixFrom(m, n, entries), opts);
       const { userFactors: X, itemFactors: Y } = factors;
       let loss = 0;
@@ -149,7 +155,7 @@ describe('ALS with solver: cg', () => {
         }
       }
       loss += lambda * (X.reduce((t, v) => t + v * v, 0) + Y.reduce((t, v) => t + v * v, 0));
-      expect(Math.abs(report.loss[report.loss.length - 1] - loss) / loss, `${workers} workers`).toBeLessThan(1e-9);
+      expect(Math.abs(report.loss[report.loss.length - 1] - loss) / loss, `${workers} workers`).toBeLessThan(tolerance);
     }
   });
 

@@ -5,6 +5,7 @@ import { toConfidence } from '../../src/als/confidence.js';
 import { resolveTrainOptions, type TrainOptions } from '../../src/als/options.js';
 import { trainFactors } from '../../src/als/train.js';
 import { estimateTrainingBytes, VALUE_BYTES } from '../../src/als/budget.js';
+import { usesF32Copy } from '../../src/als/solvers.js';
 import { buildMatrix } from '../../src/data/csr.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
 import type { RatingMatrix } from '../../src/data/types.js';
@@ -18,7 +19,8 @@ const matrix = buildMatrix(data, { duplicates: 'last' });
 
 const runs: { name: string; o: TrainOptions }[] = [
   { name: 'implicit, Cholesky', o: { feedback: 'implicit', factors: 12, iterations: 2 } },
-  { name: 'implicit, CG', o: { feedback: 'implicit', factors: 9, solver: 'cg', iterations: 2 } },
+  { name: 'implicit, CG (mixed: with the f32 copy of the factors)', o: { feedback: 'implicit', factors: 9, solver: 'cg', iterations: 2 } },
+  { name: 'implicit, CG, f64', o: { feedback: 'implicit', factors: 9, solver: 'cg', precision: 'f64', iterations: 2 } },
   { name: 'explicit with biases', o: { feedback: 'explicit', factors: 7, biases: true, iterations: 2 } },
   { name: 'explicit plain', o: { feedback: 'explicit', factors: 16, iterations: 1 } },
   { name: 'explicit with biases, CG', o: { feedback: 'explicit', factors: 7, biases: true, solver: 'cg', iterations: 2 } },
@@ -41,7 +43,7 @@ describe.each(variants)('training memory with %s kernels', (kernels) => {
     const scratch = Math.max(rt.exports.scratchBytes(k, maxRow(matrix)), rt.exports.scratchBytesCG(k, maxRow(matrix)));
     // The run's own estimate (its chunk and thread counts) is exact; the planning estimate bounds it.
     expect(rt.arena.peak).toBe(report.memoryBytes);
-    const estimate = estimateTrainingBytes(matrix.byUser.rows, matrix.byItem.rows, matrix.nnz, k, scratch, biases, rt.arena.start);
+    const estimate = estimateTrainingBytes(matrix.byUser.rows, matrix.byItem.rows, matrix.nnz, k, scratch, biases, rt.arena.start, { f32Copy: usesF32Copy(opts) });
     expect(estimate).toBeGreaterThanOrEqual(report.memoryBytes);
     expect(estimate - report.memoryBytes).toBeLessThanOrEqual(32 * (matrix.byUser.rows + matrix.byItem.rows) + 64);
     expect(rt.memory.buffer.byteLength).toBeGreaterThanOrEqual(report.memoryBytes);
@@ -102,5 +104,7 @@ describe('OUT_OF_MEMORY before allocating', () => {
     const bytes = estimateTrainingBytes(138_493, 26_744, 20_000_263, 64, 1 << 20);
     expect(bytes).toBeLessThan(0.5 * 2 ** 30);
     expect(bytes).toBeGreaterThan(8 * (138_493 + 26_744) * 64 + 16 * 20_000_263);
+    // Mixed CG's f32 copy: one buffer for the larger side, 4 bytes a factor.
+    expect(estimateTrainingBytes(138_493, 26_744, 20_000_263, 64, 1 << 20, false, undefined, { f32Copy: true }) - bytes).toBe(4 * 138_493 * 64);
   });
 });

@@ -1,17 +1,18 @@
 /**
  * The reference implicit-feedback row solvers: the half-step by Cholesky on the formed f×f
- * system, and by warm-started conjugate gradient without forming it (plain or mixed precision).
+ * system, and by warm-started conjugate gradient without forming it (plain or mixed precision),
+ * and the f32 copy of the other side's factors that the mixed form gathers from.
  *
  * see: Hu, Koren & Volinsky 2008, eq. 4.
  */
-import type { KernelExports } from '../abi.js';
+import { f32RowBytes, type KernelExports } from '../abi.js';
 import { conjugateGradient } from './cg.js';
 import { choleskyInPlace, solveCholesky } from './cholesky.js';
 import { implicitLoss } from './loss.js';
 import type { MemoryViews } from './views.js';
 
 /** The implicit solver family of the reference kernels. */
-export function referenceImplicitSolvers(views: MemoryViews): Pick<KernelExports, 'solveImplicitRows' | 'scratchBytesCG' | 'solveImplicitRowsCG'> {
+export function referenceImplicitSolvers(views: MemoryViews): Pick<KernelExports, 'solveImplicitRows' | 'scratchBytesCG' | 'solveImplicitRowsCG' | 'toF32Rows'> {
   const { F, F32, I } = views;
   return {
     solveImplicitRows(X, Y, YtY, indptr, indices, conf, f, lambda, r0, r1, scratch, lossOut) {
@@ -51,15 +52,16 @@ export function referenceImplicitSolvers(views: MemoryViews): Pick<KernelExports
       return 8 * (3 * f + 2 * Math.max(1, maxRowNnz) + Math.max(1, maxRowNnz) * f) + 64;
     },
 
-    solveImplicitRowsCG(X, Y, YtY, indptr, indices, conf, f, lambda, steps, r0, r1, _scratch, lossOut, precision) {
+    solveImplicitRowsCG(X, Y, YtY, indptr, indices, conf, f, lambda, steps, r0, r1, _scratch, lossOut, precision, Y32) {
       const M = F();
       const V = F32();
       const N = I();
-      const y = (i: number) => (Y >>> 3) + i * f;
-      // Mixed precision: the products see each y rounded to f32; the residual keeps the f64 y.
-      const round = precision ? Math.fround : (v: number) => v;
+      // Mixed precision: the residual and the products see each y as its f32 copy in Y32 (the
+      // kernels' f32 sums within a block are not modelled: they differ by f32 rounding).
+      const f4 = f32RowBytes(f) >>> 2;
+      const yv = precision ? (i: number, a: number) => V[(Y32 >>> 2) + i * f4 + a] : (i: number, a: number) => M[(Y >>> 3) + i * f + a];
       /** A·v = YtY·v + λv + Σ (|c|−1)(yᵀv) y, textbook loops. */
-      const applyA = (v: number[], lo: number, hi: number, rnd: (v: number) => number): number[] => {
+      const applyA = (v: number[], lo: number, hi: number): number[] => {
         const out = new Array<number>(f).fill(0);
         for (let a = 0; a < f; a++) {
           for (let d = 0; d < f; d++) out[a] += M[(YtY >>> 3) + a * f + d] * v[d];
@@ -69,8 +71,8 @@ export function referenceImplicitSolvers(views: MemoryViews): Pick<KernelExports
           const i = N[(indices >>> 2) + j];
           const w = Math.abs(V[(conf >>> 2) + j]) - 1;
           let s = 0;
-          for (let a = 0; a < f; a++) s += rnd(M[y(i) + a]) * v[a];
-          for (let a = 0; a < f; a++) out[a] += w * s * rnd(M[y(i) + a]);
+          for (let a = 0; a < f; a++) s += yv(i, a) * v[a];
+          for (let a = 0; a < f; a++) out[a] += w * s * yv(i, a);
         }
         return out;
       };
@@ -83,17 +85,24 @@ export function referenceImplicitSolvers(views: MemoryViews): Pick<KernelExports
           continue;
         }
         const x = Array.from({ length: f }, (_, a) => M[xo + a]);
-        const Ax = applyA(x, lo, hi, (v) => v);
-        const r = Ax.map((v) => -v);
+        const r = applyA(x, lo, hi).map((v) => -v);
         for (let j = lo; j < hi; j++) {
           const c = V[(conf >>> 2) + j];
-          if (c > 0) for (let a = 0; a < f; a++) r[a] += c * M[y(N[(indices >>> 2) + j]) + a];
+          if (c > 0) for (let a = 0; a < f; a++) r[a] += c * yv(N[(indices >>> 2) + j], a);
         }
-        if (!conjugateGradient((v) => applyA(v, lo, hi, round), x, r, steps)) return u;
+        if (!conjugateGradient((v) => applyA(v, lo, hi), x, r, steps)) return u;
         for (let a = 0; a < f; a++) M[xo + a] = x[a];
       }
+      // The textbook loss at the new factors, from the f64 Y (the mixed kernels take s = y·x from the f32 copy).
       if (lossOut) F()[lossOut >>> 3] = implicitLoss(views, X, Y, 0, indptr, indices, conf, f, r0, r1);
       return -1;
+    },
+
+    toF32Rows(Y, n, f, Y32) {
+      const M = F();
+      const V = F32();
+      const f4 = f32RowBytes(f) >>> 2;
+      for (let i = 0; i < n; i++) for (let a = 0; a < f4; a++) V[(Y32 >>> 2) + i * f4 + a] = a < f ? M[(Y >>> 3) + i * f + a] : 0;
     },
   };
 }
