@@ -37,8 +37,9 @@ export const VALUE_BYTES = 4;
  * @param scratchBytes - the kernels' scratch for the longest row
  * @param biases - explicit feedback with biases (then f = k − 1 and b_u, b_i are allocated)
  * @param base - the arena's first byte (above the module's static data)
- * @param layout - chunks per side and threads of the run, when known; `f32Copy`: the run is
- *   implicit CG with `precision: 'mixed'` (the default precision of implicit CG)
+ * @param layout - chunks per side and threads of the run, when known; `f32Copy`: whether the run
+ *   is implicit CG with `precision: 'mixed'` (the default precision of implicit CG); unset, the
+ *   copy is counted (an upper bound: pass `false` for explicit, Cholesky or f64 runs)
  * @returns bytes of linear memory from address 0
  * @example
  * estimateTrainingBytes(138_493, 26_744, 20_000_263, 64, 1 << 20); // ≈ 0.4 GiB (MovieLens-20M, f = 64)
@@ -68,7 +69,8 @@ export function estimateTrainingBytes(
     [8 * m * f, 16],
     [8 * n * f, 16],
     [8 * f * f, 16],
-    ...(layout.f32Copy ? ([[f32RowBytes(f) * Math.max(m, n), 16]] as [number, number][]) : []),
+    // Unknown (planning): counted, so the figure stays an upper bound for the default implicit CG run.
+    ...((layout.f32Copy ?? true) ? ([[f32RowBytes(f) * Math.max(m, n), 16]] as [number, number][]) : []),
     ...(biases ? ([[8 * m, 16], [8 * n, 16]] as [number, number][]) : []),
     // One scratch region per thread, each a whole number of cache lines.
     [align(scratchBytes, 64) * (layout.threads ?? 1), 64],
