@@ -1,4 +1,5 @@
 /** `als-wasm train FILE --out MODEL`: trains (optionally tuning first) and saves the model. */
+import { choiceFlag } from './flag-values.js';
 import { train } from '../eval/fit.js';
 import type { TrainOptions } from '../als/options.js';
 import { TUNE_DEFAULT_BUDGET_SECONDS } from '../eval/tune.js';
@@ -15,7 +16,10 @@ const usage = `  als-wasm train FILE --out MODEL [--feedback explicit|implicit] 
       [--iterations 15] [--tolerance 0] [--seed 42] [--restarts 1] [--solver cholesky|cg]
       [--cg-steps 3] [--workers CORES] [--kernels auto|relaxed|simd|scalar|reference]
       [--skip-bad-rows] [--json] [--precision f64|mixed] [--tune [--tune-budget 60]]
-      [--warm-start MODEL]
+      [--warm-start MODEL] [--ranking implicit|rating]
+      --ranking (rating files): implicit (default) adds a ranking head, an implicit model of
+      the same pairs, for recommend/similar/explain, and keeps the rating model for predicted
+      ratings (evaluate's RMSE); rating ranks by predicted rating (favours rarely rated items)
       --precision (implicit, --solver cg; default mixed): mixed gathers the other side's
       factors from an f32 copy and takes the CG products in f32 with f64 partial sums
       (faster; x, r, p and YᵀY stay f64), f64 all in f64; with --json
@@ -64,7 +68,8 @@ async function run(p: Parsed): Promise<unknown> {
   const warmStart = p.flags.has('warm-start') ? await openModel(p, 'warm-start') : undefined;
   const features = await featureTrainOptions(p.flags); // read (and checked) before the ratings
   const data = await readInteractions(file, false, p);
-  const { model, report } = await train(data, { ...options, tune, ...features, ...(warmStart ? { warmStart } : {}) });
+  const ranking = choiceFlag(p, 'ranking', ['implicit', 'rating'] as const);
+  const { model, report } = await train(data, { ...options, tune, ...features, ...(warmStart ? { warmStart } : {}), ...(ranking ? { ranking } : {}) });
   if (report.workersNote) process.stderr.write(`note: trained on ${report.workersNote}\n`);
   await saveModelFile(out, model);
   process.stderr.write(`saved ${out}\n`);
@@ -77,6 +82,8 @@ async function run(p: Parsed): Promise<unknown> {
     secondsPerIteration: report.secondsPerIteration,
     loss: report.loss,
     feedback: model.options.feedback,
+    // Rating models: whether top-N comes from a ranking head ("implicit") or the predicted ratings.
+    ...(model.options.feedback === 'explicit' ? { ranking: model.ranking ? 'implicit' : 'rating' } : {}),
     kernels: report.kernels,
     workers: report.workersUsed,
     // The λ (and confidence) actually used, whoever chose them.
@@ -105,7 +112,7 @@ async function run(p: Parsed): Promise<unknown> {
 /** The `train` command. */
 export const trainCommand: Command = {
   name: 'train',
-  flags: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', 'warm-start', ...MORE_TRAIN_FLAGS, ...READ_FLAGS, 'json', ...FEATURE_FLAGS.train],
+  flags: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', 'warm-start', 'ranking', ...MORE_TRAIN_FLAGS, ...READ_FLAGS, 'json', ...FEATURE_FLAGS.train],
   usage,
   run,
 };
