@@ -34,7 +34,7 @@ if (chromium) {
   const r = await benchBrowser(`../experiments/kernel-builds.html?${q}`, { log: true, timeoutMs: 1_200_000 });
   console.log(r.table);
 } else {
-  const lib = await import('../../dist/index.js');
+  const lib = await import('../lib.mjs');
   const { compareBuilds } = await import('./cg-builds.mjs');
   const builds = [{ label: 'now', bytes: readFileSync(new URL('../../build/als-relaxed.wasm', import.meta.url)) }, ...others.map(([label, path]) => ({ label, bytes: readFileSync(path) }))];
   console.log(await compareBuilds({ lib, builds, rounds, steps, best, log }));

@@ -4,7 +4,7 @@
 // heaviest first, so each chunk holds rows of similar length). Prints ns per interaction for
 // each side and row length. Needs `npm run build` first; about a minute and 3 GB.
 //   node --experimental-wasm-relaxed-simd --max-old-space-size=8000 bench/experiments/cg-rows-20m.mjs
-import * as lib from '../../dist/index.js';
+import * as lib from '../lib.mjs';
 import { tsvChunks } from '../scale-data.mjs';
 
 async function* lines() {

@@ -1,7 +1,10 @@
 // The Chromium page of bench/experiments/cg-gather32.mjs --chromium: fetches the builds named in
 // ?builds=label=url,… and runs cg-builds.mjs on the page's main thread. Results: window.__results.
-import * as lib from '../../src/index.ts';
+import { buildMatrix } from '../../src/data/csr.ts';
+import { generateSynthetic } from '../../src/in-thread.ts';
 import { compareBuilds } from './cg-builds.mjs';
+
+const lib = { buildMatrix, generateSynthetic };
 
 const q = new URLSearchParams(location.search);
 const log = (s) => {
