@@ -2,8 +2,9 @@
  * A consumer app (test/fixtures/consumer) imports the built package by name, is bundled by
  * Vite with its defaults (no worker format: iife, which refuses top-level await), and runs in
  * headless Chromium: the worker is found, the .wasm files are emitted as assets and load,
- * recommendations come back, and the page's own bundle does not carry the engine. `npm test`
- * builds dist/ first.
+ * recommendations come back, and the page's own bundle does not carry the engine. The
+ * `als-wasm/in-thread` subpath resolves in the bundler and trains the same model on the page.
+ * `npm test` builds dist/ first.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -77,6 +78,11 @@ describe.skipIf(!chromiumPath)('a Vite consumer app that imports als-wasm by nam
       const loaded = await run('#load');
       expect(loaded).toMatchObject({ ok: true, worker: true });
       expect(loaded.top).toEqual(saved.top);
+      // The in-thread subpath, resolved by the bundler through "exports": the same model on the page.
+      const inThread = await run('#in-thread');
+      expect(errors).toEqual([]);
+      expect(inThread).toMatchObject({ ok: true, worker: true });
+      expect(inThread.inThreadTop).toEqual(inThread.top);
 
       // The same build served cross-origin isolated: the bundled pool worker runs, 2 workers = 1 worker.
       const isolatedServer = await preview({ root: app, configFile: join(app, 'vite.config.ts'), preview: { port: 0, host: '127.0.0.1', headers: isolation }, logLevel: 'error' });
