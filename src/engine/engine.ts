@@ -84,7 +84,7 @@ export class Engine extends ServingFace {
         trainModel(interactions, { ...rest, validation, signal, onProgress, ...(start ? { warmStart: start } : {}) }, { runtime, pool: this.pool }),
       );
       this.model = model;
-      return { ...report, users: model.users.size, items: model.items.size, interactions: model.seen.indptr[model.users.size], options: model.options };
+      return { ...report, users: model.users.size, items: model.items.size, interactions: model.seen.indptr[model.users.size], options: model.options, scoreKind: model.scoreKind };
     });
   }
 

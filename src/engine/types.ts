@@ -86,6 +86,8 @@ export interface TrainSummary extends FitReport {
   interactions: number;
   /** The resolved options the model was trained with. */
   options: AlsModel['options'];
+  /** What the scores of its lists are (`'ranking'`: an implicit model or a rating model's ranking head; `'rating'`: predicted ratings). */
+  scoreKind: AlsModel['scoreKind'];
 }
 
 /** What {@link Engine.info} reports. */

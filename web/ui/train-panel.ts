@@ -18,6 +18,9 @@ export async function trainNow(page: Page, chart: LossChart, quick = false): Pro
   const iterations = opts.iterations as number;
   const metricName = opts.feedback === 'explicit' ? 'held-out RMSE' : 'held-out NDCG@10';
   chart.reset(holdout ? metricName : 'no held-out data');
+  // Ratings train two factor sets (the rating model, then its ranking head): the chart follows the run in progress.
+  let head = '';
+  let rmse: number | undefined;
   $.runProgress.value = 0;
   $.halfProgress.value = 0;
   $.trainStats.textContent = 'Training…';
@@ -35,8 +38,15 @@ export async function trainNow(page: Page, chart: LossChart, quick = false): Pro
       onProgress: (p) => {
         // Progress crosses the worker as separate messages: the last may land after the result,
         // so late events still reach the chart but no longer overwrite the final summary.
+        if (p.stage === 'head') {
+          head = p.head === 'rating' ? 'Rating model · ' : 'Ranking head · ';
+          if (p.head === 'ranking') chart.reset(holdout ? `held-out NDCG@10 of the ranking head${rmse !== undefined ? ` (rating model: RMSE ${fmt(rmse, 4)})` : ''}` : 'no held-out data');
+        }
         if (p.stage === 'iteration') chart.addLoss(p.iteration, p.loss);
-        if (p.stage === 'validation') chart.addMetric(p.iteration, p.value);
+        if (p.stage === 'validation') {
+          chart.addMetric(p.iteration, p.value);
+          if (p.metric === 'rmse') rmse = p.best;
+        }
         if (finished) return;
         if (p.stage === 'sweep') {
           const half = p.rowsDone / p.rowsTotal;
@@ -48,7 +58,7 @@ export async function trainNow(page: Page, chart: LossChart, quick = false): Pro
           $.halfProgress.value = p.usersDone / p.usersTotal;
           $.halfLabel.textContent = `held-out scoring ${p.usersDone}/${p.usersTotal} users`;
         } else if (p.stage === 'iteration') {
-          $.trainStats.textContent = `Iteration ${p.iteration}/${iterations} · loss ${fmt(p.loss, 5)} · ${fmt(p.seconds * 1000, 3)} ms/iteration · ${fmt(p.gflops, 3)} GFLOP/s`;
+          $.trainStats.textContent = `${head}Iteration ${p.iteration}/${iterations} · loss ${fmt(p.loss, 5)} · ${fmt(p.seconds * 1000, 3)} ms/iteration · ${fmt(p.gflops, 3)} GFLOP/s`;
         }
       },
     });
@@ -59,7 +69,7 @@ export async function trainNow(page: Page, chart: LossChart, quick = false): Pro
     const median = [...secs].sort((a, b) => a - b)[Math.floor(secs.length / 2)];
     const gf = [...summary.gflops].sort((a, b) => a - b)[Math.floor(secs.length / 2)];
     $.runProgress.value = 1;
-    $.trainStats.textContent = `Trained ${summary.users} users × ${summary.items} items (${summary.interactions.toLocaleString('en')} pairs), f = ${summary.options.factors}, ${summary.iterations} iterations in ${fmt(wall, 3)} s · median ${fmt(median * 1000, 3)} ms/iteration · ${fmt(gf, 3)} GFLOP/s · λ = ${fmt(summary.regularization, 3)}${summary.regularizationCalibration ? ` (measured on held-out pairs, ${fmt(summary.regularization / summary.regularizationCalibration.closedForm, 2)} × the closed form)` : ''} · ${summary.kernels} kernels · workers used: ${summary.workersUsed}${holdout ? ' · trained on 80 %, 20 % held out' : ''}.${quick && wanted ? ' (This first run skipped the held-out scoring so the page opens fast: press Train to plot it.)' : ''}`;
+    $.trainStats.textContent = `Trained ${summary.users} users × ${summary.items} items (${summary.interactions.toLocaleString('en')} pairs), f = ${summary.options.factors}, ${summary.iterations} iterations in ${fmt(wall, 3)} s · median ${fmt(median * 1000, 3)} ms/iteration · ${fmt(gf, 3)} GFLOP/s · λ = ${fmt(summary.regularization, 3)}${summary.regularizationCalibration ? ` (measured on held-out pairs, ${fmt(summary.regularization / summary.regularizationCalibration.closedForm, 2)} × the closed form)` : ''} · ${summary.kernels} kernels · workers used: ${summary.workersUsed}${holdout ? ' · trained on 80 %, 20 % held out' : ''}${summary.scoreKind === 'ranking' && summary.options.feedback === 'explicit' ? ' · recommendations from a ranking head (an implicit model of the same ratings); predicted ratings from the rating model' : ''}.${quick && wanted ? ' (This first run skipped the held-out scoring so the page opens fast: press Train to plot it.)' : ''}`;
     await page.modelChanged();
   } catch (e) {
     finished = true;
