@@ -20,6 +20,8 @@ export interface SearchSplit {
   users: number;
   pairs: number;
   sampledUsers: boolean;
+  /** The training part's share of the (sampled) users' rows, ≈ 0.8: how much data per row it has against all the data. */
+  share: number;
 }
 
 /** The outcome of {@link scoreRun}: the best held-out score, its iteration, the run's seconds and the median seconds per iteration. */
@@ -55,7 +57,7 @@ export function searchSplit(data: Interactions, seed: number, maxEntries: number
   }
   if (users < 10 || holdout.length < 30) return null;
   // The search trains many runs on this part: its matrix is built once (the part is never changed).
-  return { train: markReusable(split.train), holdout, users, pairs: holdout.length, sampledUsers: sampled };
+  return { train: markReusable(split.train), holdout, users, pairs: holdout.length, sampledUsers: sampled, share: split.train.length / sample.length };
 }
 
 /** The held-out score of one training run (best over its iterations) and its best iteration. */
