@@ -46,7 +46,7 @@ export {
 } from './als/model.js';
 export { updateModel, type UpdateOptions, type UpdateReport, type UpdateResult, type UpdateProgress, type UpdatableModel } from './als/update.js';
 export { topKBatch, type TopKBatch, type TargetRows, type BatchSelection } from './recommend/batch.js';
-export { evaluateModel, alignToModel, type RatingEvaluation, type RankingEvaluation } from './eval/evaluate.js';
+export { evaluateModel, alignToModel, type RatingEvaluation, type RankingEvaluation, type EvaluateOptions, type Scorer } from './eval/evaluate.js';
 export { saveModel, loadModel } from './io/model-file.js';
 export { loadKernels, kernelVariantsAvailable, type KernelRuntime } from './wasm/kernels.js';
 export type { KernelExports, KernelVariant } from './wasm/abi.js';

@@ -12,7 +12,7 @@ import { kFoldSplits, type Fold } from '../data/kfold.js';
 import { markReusable } from '../data/matrix-cache.js';
 import type { Interactions } from '../data/types.js';
 import { AlsError, isAlsError, throwIfAborted } from '../errors.js';
-import { evaluateModelAsync, isLowerBetter, metricsFor } from './evaluate.js';
+import { evaluateModelAsync, isLowerBetter, isRankingMetric, RATING_METRICS, metricsFor } from './evaluate.js';
 import { planCrossValidation } from './cv-plan.js';
 import { explicitLambdaOnPart } from './explicit-lambda-transfer.js';
 import { TRAIN_DEFAULTS, type TrainOptions } from '../als/options.js';
@@ -54,7 +54,10 @@ export async function crossValidate(data: Interactions, opts: CrossValidateOptio
   // Scoring a pair whose user or item never appeared in training measures only the cold
   // start (zero factors), so it is left out of the metrics, and counted in foldSummary.
   const scored = splits.map(warmTest);
-  const metricNames = metricsFor(plan.feedback);
+  // Ratings selected on RMSE/MAE are not ranked (a full ranking per user would double a fold's cost).
+  const ranked = isRankingMetric(plan.metric);
+  const metricNames = ranked ? metricsFor(plan.feedback) : RATING_METRICS;
+  const scoring = { k: plan.k, relevant: plan.relevant, ranking: ranked };
 
   const trials: CvTrial[] = [];
   let firstError: unknown;
@@ -67,12 +70,12 @@ export async function crossValidate(data: Interactions, opts: CrossValidateOptio
       throwIfAborted(opts.signal);
       opts.onProgress?.({ stage: 'trial', trial: t, trials: plan.trials.length, fold: fold.index, folds: plan.folds, params });
       try {
-        const validation = plan.patience ? { data: scored[fold.index], metric: plan.metric, k: plan.k, patience: plan.patience } : undefined;
+        const validation = plan.patience ? { data: scored[fold.index], metric: plan.metric, k: plan.k, relevant: plan.relevant, patience: plan.patience } : undefined;
         const options = onFold({ ...plan.base, ...params }, fold.train.length, data.length);
         const { model, report } = await train(fold.train, { ...options, validation, signal: opts.signal ?? plan.base.signal }, hooks);
         if (report.validation?.best) bestIterations.push(report.validation.best.iteration);
         // Yields between chunks of users, so a worker stays responsive on big folds.
-        const r = (await evaluateModelAsync(model, scored[fold.index], { k: plan.k, signal: opts.signal ?? plan.base.signal })) as unknown as Record<string, number>;
+        const r = (await evaluateModelAsync(model, scored[fold.index], { ...scoring, signal: opts.signal ?? plan.base.signal })) as unknown as Record<string, number>;
         perFold.push(Object.fromEntries(metricNames.map((m) => [m, r[m]])));
       } catch (e) {
         // A numerical failure (e.g. λ = 0 on a sparse fold) disqualifies the trial, not the search.

@@ -65,15 +65,14 @@ export async function scoreRun(
   trainOnce: TrainOnce,
   split: SearchSplit,
   options: TrainOptions,
-  metric: QualityMetric,
-  k: number,
+  scoring: { metric: QualityMetric; k: number; relevant?: number },
   signal: AbortSignal | undefined,
   every = 1,
 ): Promise<RunScore> {
   const t0 = now();
   try {
     // Scoring costs about one conjugate-gradient sweep: short runs are scored at their end only.
-    const validation = { data: split.holdout, metric, k, every, patience: 2 };
+    const validation = { data: split.holdout, metric: scoring.metric, k: scoring.k, relevant: scoring.relevant, every, patience: 2 };
     const { report } = await trainOnce(split.train, { ...options, restarts: 1, signal, validation });
     const best = report.validation?.best;
     const its = [...report.secondsPerIteration].sort((a, b) => a - b);
