@@ -19,9 +19,10 @@ const usage = `  als-wasm cv FILE [--feedback explicit|implicit] [--folds 5]
       regularization, alpha, confidence, weighting, epsilon, iterations, cgSteps); one row per
       trial on stderr, the best params last. Ratings can select on a ranking metric of their
       recommendations (--metric ndcg --relevant 4: held-out ratings ≥ 4 are the relevant ones;
-      default every held-out pair). --patience N stops each fold's training
-      after N iterations without improvement on its held-out part; --out refits on
-      all the data with the best params and saves the model`;
+      default every held-out pair). A rating model's λ is λ on all of FILE (what --out and
+      train use): each fold trains with its equivalent on its (k−1)/k share of the ratings.
+      --patience N stops each fold's training after N iterations without improvement on
+      its held-out part; --out refits on all the data with the best params and saves the model`;
 
 /** Grid keys whose values are strings; every other key takes numbers. */
 const STRING_GRID_KEYS = new Set(['confidence', 'weighting']);
