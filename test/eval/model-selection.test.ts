@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { train, type FitOptions } from '../../src/eval/fit.js';
 import { crossValidate } from '../../src/eval/cross-validate.js';
 import { parseText } from '../../src/data/parse.js';
+import { generateSynthetic } from '../../src/data/synthetic.js';
 import { splitInteractions } from '../../src/data/split.js';
 import { evaluateModel, type RatingEvaluation } from '../../src/eval/evaluate.js';
 import { explicitLambdaOnPart } from '../../src/eval/explicit-lambda-transfer.js';
@@ -32,6 +33,18 @@ describe('explicitLambdaOnPart', () => {
     expect(explicitLambdaOnPart(10, 50, 100, false)).toBeCloseTo(10 * Math.pow(0.5, 0.4), 12);
     expect(explicitLambdaOnPart(0.1, 100, 100, true)).toBe(0.1);
     expect(explicitLambdaOnPart(0.1, 0, 100, true)).toBe(0.1);
+  });
+
+  it('tune keeps a rating λ the caller gives on all the data, and searches with its equivalent on the 80 % part', async () => {
+    const data = generateSynthetic({ users: 150, items: 90, interactions: 4000, feedback: 'explicit', rank: 3, seed: 4, minPerUser: 10 });
+    const { report } = await train(data, { feedback: 'explicit', factors: 6, regularization: 0.1, workers: 1, tune: { budgetSeconds: 5 } });
+    expect(report.regularization).toBe(0.1);
+    expect(report.tuned!.params.regularization).toBe(0.1);
+    for (const t of report.tuned!.trials) {
+      // 80 % of each user's ratings: λ on the part ≈ 0.1 · 0.8^−0.6 ≈ 0.114.
+      expect(t.params.regularization).toBeGreaterThan(0.11);
+      expect(t.params.regularization).toBeLessThan(0.12);
+    }
   });
 });
 
