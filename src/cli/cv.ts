@@ -8,7 +8,7 @@ import { checkTrainOptions, escapeControl, readInteractions, refuseOutOverInputs
 
 const usage = `  als-wasm cv FILE [--feedback explicit|implicit] [--folds 5]
       [--grid factors=16,32,64 regularization=0.01,0.05,0.1 alpha=1,10,40]
-      [--metric rmse|mae|precision|recall|map|ndcg|auc|mpr] [--k 10]
+      [--metric rmse|mae|precision|recall|map|ndcg|auc|mpr] [--k 10] [--relevant V]
       [--iterations 15] [--restarts 1] [--biases] [--seed 42] [--patience N]
       [--factors F] [--regularization L] [--alpha A] [--confidence linear|log|scaled]
       [--weighting none|bm25] [--epsilon E] [--weighted-regularization | --no-weighted-regularization]
@@ -17,9 +17,12 @@ const usage = `  als-wasm cv FILE [--feedback explicit|implicit] [--folds 5]
       [--out MODEL] [--skip-bad-rows] [--json]
       k-fold cross-validation of every combination in the grid (keys: factors,
       regularization, alpha, confidence, weighting, epsilon, iterations, cgSteps); one row per
-      trial on stderr, the best params last. --patience N stops each fold's training
-      after N iterations without improvement on its held-out part; --out refits on
-      all the data with the best params and saves the model`;
+      trial on stderr, the best params last. Ratings can select on a ranking metric of their
+      recommendations (--metric ndcg --relevant 4: held-out ratings ≥ 4 are the relevant ones;
+      default every held-out pair). A rating model's λ is λ on all of FILE (what --out and
+      train use): each fold trains with its equivalent on its (k−1)/k share of the ratings.
+      --patience N stops each fold's training after N iterations without improvement on
+      its held-out part; --out refits on all the data with the best params and saves the model`;
 
 /** Grid keys whose values are strings; every other key takes numbers. */
 const STRING_GRID_KEYS = new Set(['confidence', 'weighting']);
@@ -64,6 +67,7 @@ async function run(p: Parsed): Promise<unknown> {
     grid: grid as CrossValidateOptions['grid'],
     metric: str(p, 'metric') as CvMetric | undefined,
     k: num(p, 'k'),
+    relevant: num(p, 'relevant'),
     restarts: num(p, 'restarts'),
     seed: num(p, 'seed'),
     patience: num(p, 'patience'),
@@ -112,7 +116,7 @@ async function run(p: Parsed): Promise<unknown> {
 /** The `cv` command. */
 export const cvCommand: Command = {
   name: 'cv',
-  flags: ['feedback', 'folds', 'grid', 'metric', 'k', 'iterations', 'restarts', 'biases', 'no-biases', 'seed', 'patience', 'factors', 'regularization', 'alpha', 'confidence', 'weighting', 'epsilon', 'weighted-regularization', 'no-weighted-regularization', 'tolerance', 'solver', 'workers', ...MORE_TRAIN_FLAGS, 'out', ...READ_FLAGS, 'json'],
+  flags: ['feedback', 'folds', 'grid', 'metric', 'k', 'relevant', 'iterations', 'restarts', 'biases', 'no-biases', 'seed', 'patience', 'factors', 'regularization', 'alpha', 'confidence', 'weighting', 'epsilon', 'weighted-regularization', 'no-weighted-regularization', 'tolerance', 'solver', 'workers', ...MORE_TRAIN_FLAGS, 'out', ...READ_FLAGS, 'json'],
   usage,
   run,
 };

@@ -135,7 +135,7 @@ export class Engine extends ServingFace {
     return { model: modelInfo(this.model), added, unknownFeatures };
   }
 
-  /** Quality on held-out data: RMSE/MAE (explicit) or ranking metrics at k (implicit). */
+  /** Quality on held-out data: ranking metrics at k for every model (`relevant`: the held-out values that count), RMSE/MAE too for rating models (see `evaluateModel`). */
   async evaluate(test: DatasetHandle | number, opts: EvaluateOptions = {}): Promise<RatingEvaluation | RankingEvaluation> {
     const data = this.datasets.get(test);
     const model = this.current();

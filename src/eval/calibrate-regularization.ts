@@ -67,7 +67,7 @@ export async function calibrateRegularization(
     const key = Math.round(Math.log2(scale) * 2); // √2 grid
     if (tried.has(key)) return tried.get(key)!;
     throwIfAborted(signal);
-    const r = await scoreRun(trainOnce, split, { ...options, regularization: scale * inner }, metric, 10, signal, options.iterations);
+    const r = await scoreRun(trainOnce, split, { ...options, regularization: scale * inner }, { metric, k: 10 }, signal, options.iterations);
     const s = Number.isNaN(r.score) ? -Infinity : r.score;
     tried.set(key, s);
     trials.push({ scale, score: r.score });

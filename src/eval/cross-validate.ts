@@ -12,8 +12,10 @@ import { kFoldSplits, type Fold } from '../data/kfold.js';
 import { markReusable } from '../data/matrix-cache.js';
 import type { Interactions } from '../data/types.js';
 import { AlsError, isAlsError, throwIfAborted } from '../errors.js';
-import { evaluateModelAsync, isLowerBetter, metricsFor } from './evaluate.js';
+import { evaluateModelAsync, isLowerBetter, isRankingMetric, RATING_METRICS, metricsFor } from './evaluate.js';
 import { planCrossValidation } from './cv-plan.js';
+import { explicitLambdaOnPart } from './explicit-lambda-transfer.js';
+import { TRAIN_DEFAULTS, type TrainOptions } from '../als/options.js';
 
 export type { CvMetric, TunableOption, CvParams, CvProgress, CrossValidateOptions, CvTrial, CvFoldSummary, CrossValidationResult } from './cv-types.js';
 import type { CvMetric, CrossValidateOptions, CvTrial, CrossValidationResult } from './cv-types.js';
@@ -23,7 +25,8 @@ import type { CvMetric, CrossValidateOptions, CvTrial, CrossValidationResult } f
  * random sample of them for the best.
  *
  * Every trial trains one model per fold on the fold's training pairs and scores it on the
- * held-out pairs with `evaluateModel`; held-out pairs whose user or item has no training pair
+ * held-out pairs with `evaluateModel` (an explicit trial's λ is λ on all the data: each fold
+ * trains with its equivalent on the fold's share, see explicit-lambda-transfer.ts); held-out pairs whose user or item has no training pair
  * in the fold cannot be scored and are left out (counted in `foldSummary`). The best trial
  * has the lowest mean (rmse, mae, mpr) or the highest mean (the others); ties go to the
  * earlier trial. Without `grid` or `random` there is one trial: a plain CV estimate of `base`.
@@ -51,7 +54,10 @@ export async function crossValidate(data: Interactions, opts: CrossValidateOptio
   // Scoring a pair whose user or item never appeared in training measures only the cold
   // start (zero factors), so it is left out of the metrics, and counted in foldSummary.
   const scored = splits.map(warmTest);
-  const metricNames = metricsFor(plan.feedback);
+  // Ratings selected on RMSE/MAE are not ranked (a full ranking per user would double a fold's cost).
+  const ranked = isRankingMetric(plan.metric);
+  const metricNames = ranked ? metricsFor(plan.feedback) : RATING_METRICS;
+  const scoring = { k: plan.k, relevant: plan.relevant, ranking: ranked };
 
   const trials: CvTrial[] = [];
   let firstError: unknown;
@@ -64,11 +70,12 @@ export async function crossValidate(data: Interactions, opts: CrossValidateOptio
       throwIfAborted(opts.signal);
       opts.onProgress?.({ stage: 'trial', trial: t, trials: plan.trials.length, fold: fold.index, folds: plan.folds, params });
       try {
-        const validation = plan.patience ? { data: scored[fold.index], metric: plan.metric, k: plan.k, patience: plan.patience } : undefined;
-        const { model, report } = await train(fold.train, { ...plan.base, ...params, validation, signal: opts.signal ?? plan.base.signal }, hooks);
+        const validation = plan.patience ? { data: scored[fold.index], metric: plan.metric, k: plan.k, relevant: plan.relevant, patience: plan.patience } : undefined;
+        const options = onFold({ ...plan.base, ...params }, fold.train.length, data.length);
+        const { model, report } = await train(fold.train, { ...options, validation, signal: opts.signal ?? plan.base.signal }, hooks);
         if (report.validation?.best) bestIterations.push(report.validation.best.iteration);
         // Yields between chunks of users, so a worker stays responsive on big folds.
-        const r = (await evaluateModelAsync(model, scored[fold.index], { k: plan.k, signal: opts.signal ?? plan.base.signal })) as unknown as Record<string, number>;
+        const r = (await evaluateModelAsync(model, scored[fold.index], { ...scoring, signal: opts.signal ?? plan.base.signal })) as unknown as Record<string, number>;
         perFold.push(Object.fromEntries(metricNames.map((m) => [m, r[m]])));
       } catch (e) {
         // A numerical failure (e.g. λ = 0 on a sparse fold) disqualifies the trial, not the search.
@@ -119,6 +126,19 @@ export async function crossValidate(data: Interactions, opts: CrossValidateOptio
     result.model = (await train(data, { ...plan.base, ...winner.params, ...its, signal: opts.signal ?? plan.base.signal }, hooks)).model;
   }
   return result;
+}
+
+/**
+ * A trial's options as a fold trains them. An explicit λ means λ on all the data (what the
+ * refit, and `train` on the same file, use); a fold holds (k − 1)/k of the data, where the
+ * same λ regularises relatively less than on all of it, so the fold trains with the
+ * equivalent λ (see explicit-lambda-transfer.ts). Everything else is exactly the trial's.
+ */
+function onFold(options: TrainOptions, partRows: number, fullRows: number): TrainOptions {
+  if (options.feedback !== 'explicit' || options.regularization === 'auto') return options;
+  const lambda = options.regularization ?? TRAIN_DEFAULTS.regularization;
+  const weighted = options.weightedRegularization ?? TRAIN_DEFAULTS.weightedRegularization;
+  return { ...options, regularization: explicitLambdaOnPart(lambda, partRows, fullRows, weighted) };
 }
 
 /** The fold's test rows whose user and item both have a training pair in the fold. */

@@ -9,7 +9,7 @@ import { gridTrials, randomTrials } from './cv-search.js';
 
 /** Every option of {@link CrossValidateOptions} (typed: a new option fails to compile until listed). */
 const CV_OPTION_NAMES = Object.keys({
-  folds: 1, foldMethod: 1, grid: 1, random: 1, metric: 1, k: 1, base: 1, restarts: 1, seed: 1, patience: 1, refit: 1, onProgress: 1, signal: 1,
+  folds: 1, foldMethod: 1, grid: 1, random: 1, metric: 1, k: 1, relevant: 1, base: 1, restarts: 1, seed: 1, patience: 1, refit: 1, onProgress: 1, signal: 1,
 } satisfies Record<keyof CrossValidateOptions, 1>);
 
 /** Everything `crossValidate` needs, validated. */
@@ -17,6 +17,8 @@ export interface CvPlan {
   folds: number;
   seed: number;
   k: number;
+  /** A held-out pair is relevant to the ranking metrics when its value is ≥ this (undefined: the evaluation's default). */
+  relevant?: number;
   metric: CvMetric;
   feedback: 'explicit' | 'implicit';
   base: TrainOptions;
@@ -36,6 +38,8 @@ export function planCrossValidation(data: Interactions, opts: CrossValidateOptio
   if (typeof seed !== 'number' || !Number.isInteger(seed) || Math.abs(seed) > 2 ** 53 - 1) throw badOption('seed', seed, 'a safe integer');
   const k = opts.k ?? 10;
   if (typeof k !== 'number' || !Number.isInteger(k) || k < 1) throw badOption('k', k, 'an integer ≥ 1');
+  const relevant = opts.relevant;
+  if (relevant !== undefined && (typeof relevant !== 'number' || Number.isNaN(relevant))) throw badOption('relevant', relevant, 'a number: a held-out pair whose value is ≥ it is relevant');
   if (opts.restarts !== undefined && (typeof opts.restarts !== 'number' || !Number.isInteger(opts.restarts) || opts.restarts < 1 || opts.restarts > 1000)) {
     throw badOption('restarts', opts.restarts, 'an integer in [1, 1000]');
   }
@@ -79,5 +83,5 @@ export function planCrossValidation(data: Interactions, opts: CrossValidateOptio
       }
     }
   }
-  return { folds, seed, k, metric, feedback, base, trials, refit: opts.refit ?? false, patience: opts.patience ?? 0 };
+  return { folds, seed, k, relevant, metric, feedback, base, trials, refit: opts.refit ?? false, patience: opts.patience ?? 0 };
 }

@@ -4,7 +4,7 @@ import type { TrainOptions } from '../als/options.js';
 import type { KFoldMethod } from '../data/kfold.js';
 import type { QualityMetric } from './evaluate.js';
 
-/** Metrics cross-validation can select on: rating error (explicit) or ranking quality at k (implicit). */
+/** Metrics cross-validation can select on: rating error (explicit) or ranking quality at k (any feedback). */
 export type CvMetric = QualityMetric;
 
 /** Training options a search may vary (numeric or string-valued {@link TrainOptions} fields). */
@@ -32,10 +32,16 @@ export interface CrossValidateOptions {
    * `iterations` and `cgSteps`; a list of strings is a uniform choice. Not with `grid`.
    */
   random?: { trials: number; ranges: { [K in TunableOption]?: TrainOptions[K] extends number | undefined ? [number, number] : NonNullable<TrainOptions[K]>[] } };
-  /** Metric to select on. Default `rmse` for explicit feedback, `ndcg` for implicit. */
+  /** Metric to select on: a ranking metric for any feedback, rmse/mae for ratings. Default `rmse` for explicit feedback, `ndcg` for implicit. */
   metric?: CvMetric;
   /** Cut-off of the ranking metrics (integer ≥ 1). Default 10. */
   k?: number;
+  /**
+   * Ranking metrics: a held-out pair of a fold is relevant when its value is ≥ this (e.g. 4: the
+   * films rated 4 or 5). Default: every held-out rating (explicit), every held-out interaction
+   * with a value > 0 (implicit). See `EvaluateOptions.relevant`.
+   */
+  relevant?: number;
   /** Fixed training options (feedback, iterations, biases …); the searched ones override them. */
   base?: TrainOptions;
   /** Independent starts per training run (overrides `base.restarts`). Default 1. */
@@ -61,7 +67,7 @@ export interface CrossValidateOptions {
 export interface CvTrial {
   /** The searched options of this trial. */
   params: CvParams;
-  /** Mean over folds of every metric the feedback yields (rmse, mae; or the ranking metrics). */
+  /** Mean over folds of the metrics computed: rmse, mae when selecting on one of them; else every metric the feedback yields. */
   mean: Partial<Record<CvMetric, number>>;
   /** Population standard deviation over folds of the same metrics. */
   std: Partial<Record<CvMetric, number>>;

@@ -1,108 +1,37 @@
-import { csrFromTriplets } from '../data/csr.js';
-import type { Csr, Id, IdMap, Interactions } from '../data/types.js';
-import type { AlsModel } from '../als/model.js';
+/**
+ * `evaluate`: a model's quality on held-out data — ranking metrics for every model (the scores
+ * `recommend` ranks by), and RMSE/MAE for rating (explicit) models — in one pass over the users,
+ * synchronously or in slices that yield.
+ */
+import type { Id, Interactions } from '../data/types.js';
 import { nextMacrotask, now } from '../util/yield.js';
 import { AlsError, badOption, checkOptions, throwIfAborted } from '../errors.js';
 import type { RankingMetrics, RatingMetrics } from './metrics.js';
 import { RankingAccumulator } from './ranking.js';
 import { RatingAccumulator } from './rating.js';
+import { alignToModel, checkHasRatings, type AlignedTest, type Scorer } from './scorer.js';
 
-/** A quality metric: rating error (explicit) or ranking quality at k (implicit). */
-export type QualityMetric = 'rmse' | 'mae' | 'precision' | 'recall' | 'map' | 'ndcg' | 'auc' | 'mpr';
+export { isAtKMetric, isLowerBetter, isRankingMetric, metricsFor, RANKING_METRICS, RATING_METRICS, type QualityMetric } from './quality-metric.js';
+export { alignToModel, checkHasRatings, type AlignedTest, type Scorer } from './scorer.js';
 
-const RATING_METRICS: readonly QualityMetric[] = ['rmse', 'mae'];
-const RANKING_METRICS: readonly QualityMetric[] = ['precision', 'recall', 'map', 'ndcg', 'auc', 'mpr'];
-
-/** The metrics a feedback type yields: rmse, mae (explicit); the ranking metrics (implicit). */
-export function metricsFor(feedback: 'explicit' | 'implicit'): readonly QualityMetric[] {
-  return feedback === 'explicit' ? RATING_METRICS : RANKING_METRICS;
-}
-
-/** Whether a lower value of the metric is better (rmse, mae, mpr). */
-export function isLowerBetter(metric: QualityMetric): boolean {
-  return metric === 'rmse' || metric === 'mae' || metric === 'mpr';
-}
-
-/** Explicit-feedback quality on held-out ratings (see `ratingMetrics`). */
-export interface RatingEvaluation extends RatingMetrics {
+/**
+ * A rating (explicit) model's quality on held-out ratings: RMSE/MAE of its predicted ratings
+ * (see `ratingMetrics`) and, unless `ranking: false`, the ranking metrics of its `recommend`
+ * scores (see `rankingMetrics`; by default every held-out pair counts as relevant).
+ */
+export interface RatingEvaluation extends RatingMetrics, Partial<RankingMetrics> {
   /** Test rows left out because their user or item is not in the model (reported, not hidden). */
   unknown: number;
+  /** The relevance threshold used, when one was given. */
+  relevant?: number;
 }
 
 /** Implicit-feedback quality on held-out interactions (see `rankingMetrics` for each definition). */
 export interface RankingEvaluation extends RankingMetrics {
   /** Test rows left out because their user or item is not in the model (reported, not hidden). */
   unknown: number;
-}
-
-/** What scoring needs of a model: its ids, feedback, training pairs and scores by row. `AlsModel` is one. */
-export interface Scorer {
-  /** User ids ↔ rows. */
-  users: IdMap;
-  /** Item ids ↔ rows. */
-  items: IdMap;
-  /** Its feedback (in `options`, as on a model). */
-  options: { feedback: 'explicit' | 'implicit' };
-  /** Training interactions by user row (excluded from rankings). */
-  seen: Csr;
-  /** Predicted score of user row `u` for item row `i`. */
-  predictIndex(u: number, i: number): number;
-  /** Scores of every item for user row `u`, into `out`. */
-  scoreUser(u: number, out: Float64Array): unknown;
-  /** Blocks of users through the WASM top-k kernel (a model has it; training's factor views score user by user). */
-  topKRows?: AlsModel['topKRows'];
-}
-
-/** Held-out interactions in a scorer's rows, aligned once (see {@link alignToModel}). */
-export interface AlignedTest {
-  /** The test matrix: users × items of the model, repeated pairs merged. */
-  matrix: Csr;
-  /** Test rows left out because their user or item is not in the model. */
-  unknown: number;
-}
-
-/**
- * Maps held-out interactions into the model's index space.
- * @returns the test matrix (users × items of the model, duplicates summed) and how many rows were unknown
- */
-export function alignToModel(model: Pick<Scorer, 'users' | 'items' | 'options'>, test: Interactions): AlignedTest {
-  const u = new Int32Array(test.length);
-  const i = new Int32Array(test.length);
-  const v = new Float64Array(test.length);
-  let kept = 0;
-  let unknown = 0;
-  for (let j = 0; j < test.length; j++) {
-    const uu = model.users.index(test.users.id(test.user[j]));
-    const ii = model.items.index(test.items.id(test.item[j]));
-    if (uu === undefined || ii === undefined) {
-      unknown++;
-      continue;
-    }
-    u[kept] = uu;
-    i[kept] = ii;
-    v[kept] = test.value[j];
-    kept++;
-  }
-  const dup = model.options.feedback === 'explicit' ? 'last' : 'sum';
-  const matrix = csrFromTriplets(model.users.size, model.items.size, u.subarray(0, kept), i.subarray(0, kept), v.subarray(0, kept), dup);
-  return { matrix, unknown };
-}
-
-/**
- * Refuses held-out data without a value column for an explicit (rating) model: every row would
- * read as a rating of 1 and the RMSE would measure the distance to 1, not to the user's ratings.
- * @param what - the argument's name in the error (`test`, `validation.data` …)
- * @throws AlsError `BAD_OPTION` with `details: { option, source, reason: 'no-ratings' }`
- */
-export function checkHasRatings(data: Pick<Interactions, 'hasValue' | 'source'>, feedback: 'explicit' | 'implicit', what: string): void {
-  if (feedback !== 'explicit' || data.hasValue) return;
-  const allowed = 'held-out data with a value column (ratings) for an explicit model';
-  throw new AlsError(
-    'BAD_OPTION',
-    `${JSON.stringify(data.source)} (${what}) has no value column, so an explicit model's RMSE/MAE would be measured against implied ratings of 1. ` +
-      `Option "${what}" must be ${allowed}: evaluate on a file with ratings, or use an implicit model for interactions without ratings.`,
-    { option: what, value: data.source, allowed, reason: 'no-ratings' },
-  );
+  /** The relevance threshold used, when one was given. */
+  relevant?: number;
 }
 
 /** Progress of an evaluation: users scored so far, emitted about every 25 ms while it yields. */
@@ -123,10 +52,19 @@ export interface EvaluateOptions {
   onProgress?: (p: EvaluateProgress) => void;
   /** Cancels the evaluation between chunks of users (AbortError). */
   signal?: AbortSignal;
-  /** Implicit: compute only the @k metrics (AUC and MPR are then NaN) — about half the cost per user, for validation and tuning on an @k metric. Default false. */
+  /** Compute only the @k ranking metrics (AUC and MPR are then NaN) — about half the cost per user, for validation and tuning on an @k metric. Default false. */
   atKOnly?: boolean;
-  /** Implicit: rank only these items for every user (cold-start protocols: the held-out items); unknown ids are `UNKNOWN_ITEM`. Default every item. */
+  /** Rank only these items for every user (cold-start protocols: the held-out items); unknown ids are `UNKNOWN_ITEM`. Default every item. */
   candidates?: Id[];
+  /**
+   * A held-out pair is relevant (a positive of the ranking metrics) when its value is ≥ this,
+   * e.g. 4 for "rated 4 or 5 stars"; relevance is then binary (MPR weighs each positive 1).
+   * Default: every held-out pair of a rating model; an implicit model's pairs with a value > 0,
+   * weighted by it in MPR.
+   */
+  relevant?: number;
+  /** Rating (explicit) models: also compute the ranking metrics (a full ranking per user, the cost of an implicit evaluation). Default true; false gives RMSE/MAE alone. */
+  ranking?: boolean;
 }
 
 /** One evaluation, user row by user row. */
@@ -137,43 +75,71 @@ interface EvaluationRun {
 }
 
 /** Every option of {@link EvaluateOptions} (typed: a new option fails to compile until listed): `{ K: 5 }` is refused, not ignored. */
-const EVALUATE_OPTION_NAMES = Object.keys({ k: 1, onProgress: 1, signal: 1, atKOnly: 1, candidates: 1 } satisfies Record<keyof EvaluateOptions, 1>);
+const EVALUATE_OPTION_NAMES = Object.keys({ k: 1, onProgress: 1, signal: 1, atKOnly: 1, candidates: 1, relevant: 1, ranking: 1 } satisfies Record<keyof EvaluateOptions, 1>);
 
 function startEvaluation(model: Scorer, test: Interactions, opts: EvaluateOptions): EvaluationRun {
-  const k = checkEvaluateOptions(opts);
+  const checked = checkEvaluateOptions(opts);
   checkHasRatings(test, model.options.feedback, 'test');
-  return scoreAligned(model, alignToModel(model, test), k, opts.atKOnly === true, opts.candidates);
+  return scoreAligned(model, alignToModel(model, test), checked);
 }
 
-/** Checks {@link EvaluateOptions}; returns k. */
-function checkEvaluateOptions(opts: EvaluateOptions): number {
+/** {@link EvaluateOptions} checked, with their defaults. */
+interface CheckedOptions {
+  k: number;
+  atKOnly: boolean;
+  candidates?: Id[];
+  relevant?: number;
+  ranking: boolean;
+}
+
+/** Checks {@link EvaluateOptions}. */
+function checkEvaluateOptions(opts: EvaluateOptions): CheckedOptions {
   checkOptions(opts, EVALUATE_OPTION_NAMES);
   const k = opts.k ?? 10;
   if (!Number.isInteger(k) || k < 1) throw badOption('k', k, 'an integer ≥ 1');
-  return k;
+  const { relevant, ranking } = opts;
+  if (relevant !== undefined && (typeof relevant !== 'number' || Number.isNaN(relevant))) throw badOption('relevant', relevant, 'a number: a held-out pair whose value is ≥ it is relevant');
+  if (ranking !== undefined && typeof ranking !== 'boolean') throw badOption('ranking', ranking, 'true or false');
+  return { k, atKOnly: opts.atKOnly === true, candidates: opts.candidates, relevant, ranking: ranking ?? true };
 }
 
-/** An evaluation of a scorer on a test set already in its rows. */
-function scoreAligned(model: Scorer, aligned: AlignedTest, k: number, atKOnly: boolean, candidates?: Id[]): EvaluationRun {
+/**
+ * An evaluation of a scorer on a test set already in its rows: rating error from
+ * `predictIndex` (rating models), ranking metrics from `scoreUser` / `topKRows` — the scores
+ * `recommend` ranks by, so a model that ranks by other scores than it predicts ratings with
+ * is ranked by the ones it recommends with.
+ */
+function scoreAligned(model: Scorer, aligned: AlignedTest, o: CheckedOptions): EvaluationRun {
   const { matrix, unknown } = aligned;
-  if (model.options.feedback === 'explicit') {
-    const acc = new RatingAccumulator((uu, ii) => model.predictIndex(uu, ii), matrix);
-    return { count: acc.count, add: (t) => acc.add(t), result: () => ({ ...acc.result(), unknown }) };
-  }
-  const acc = new RankingAccumulator({
-    score: (uu, out) => {
-      model.scoreUser(uu, out);
+  const explicit = model.options.feedback === 'explicit';
+  const rating = explicit ? new RatingAccumulator((uu, ii) => model.predictIndex(uu, ii), matrix) : undefined;
+  const ranking = !explicit || o.ranking
+    ? new RankingAccumulator({
+        score: (uu, out) => {
+          model.scoreUser(uu, out);
+        },
+        // Blocks of users through the WASM top-k kernel: the same scores and order as score + topK.
+        scoreBlock: model.topKRows && ((rows, kk, withScores) => model.topKRows!(rows, kk, { exclude: model.seen, withScores })),
+        numItems: model.items.size,
+        train: model.seen,
+        test: matrix,
+        k: o.k,
+        atKOnly: o.atKOnly,
+        candidates: o.candidates && candidateMask(model, o.candidates),
+        // A rating of any value is a held-out pair the user chose to rate: all count unless told.
+        relevant: o.relevant ?? (explicit ? -Infinity : undefined),
+      })
+    : undefined;
+  const threshold = o.relevant === undefined ? {} : { relevant: o.relevant };
+  return {
+    // Both visit every user row of the test matrix.
+    count: matrix.rows,
+    add: (t) => {
+      rating?.add(t);
+      ranking?.add(t);
     },
-    // Blocks of users through the WASM top-k kernel: the same scores and order as score + topK.
-    scoreBlock: model.topKRows && ((rows, kk, withScores) => model.topKRows!(rows, kk, { exclude: model.seen, withScores })),
-    numItems: model.items.size,
-    train: model.seen,
-    test: matrix,
-    k,
-    atKOnly,
-    candidates: candidates && candidateMask(model, candidates),
-  });
-  return { count: acc.count, add: (t) => acc.add(t), result: () => ({ ...acc.result(), unknown }) };
+    result: () => ({ ...rating?.result(), ...ranking?.result(), unknown, ...threshold }) as RatingEvaluation | RankingEvaluation,
+  };
 }
 
 /** A mask over the model's items of the candidate ids. */
@@ -189,12 +155,16 @@ function candidateMask(model: Pick<Scorer, 'items'>, ids: Id[]): Uint8Array {
 }
 
 /**
- * Evaluates a model on held-out data: RMSE/MAE for explicit models, ranking metrics at `k`
- * (training items excluded from each user's ranking) for implicit ones. Runs in one
- * synchronous step: in a worker or a page use {@link evaluateModelAsync}, which yields.
+ * Evaluates a model on held-out data: ranking metrics at `k` for every model (its `recommend`
+ * scores, training items excluded from each user's ranking; a held-out pair is relevant when
+ * its value is ≥ `relevant`, by default every rating of a rating model and every interaction
+ * of an implicit one), and RMSE/MAE for rating (explicit) models. Runs in one synchronous
+ * step: in a worker or a page use {@link evaluateModelAsync}, which yields.
  * @param model - the trained model (or any {@link Scorer})
  * @param test - held-out interactions (ids as in the training data)
- * @param opts - `k` (default 10)
+ * @param opts - `k` (default 10), `relevant`, `ranking` …
+ * @example
+ * evaluateModel(model, test, { k: 10, relevant: 4 }) // { rmse, mae, count, ndcg, precision, …, users, unknown, relevant: 4 }
  */
 export function evaluateModel(model: Scorer, test: Interactions, opts: EvaluateOptions = {}): RatingEvaluation | RankingEvaluation {
   const run = startEvaluation(model, test, opts);
@@ -219,7 +189,7 @@ export async function evaluateModelAsync(model: Scorer, test: Interactions, opts
  */
 export async function evaluateAligned(model: Scorer, aligned: AlignedTest, opts: EvaluateOptions = {}): Promise<RatingEvaluation | RankingEvaluation> {
   throwIfAborted(opts.signal);
-  return runInSlices(scoreAligned(model, aligned, checkEvaluateOptions(opts), opts.atKOnly === true, opts.candidates), opts);
+  return runInSlices(scoreAligned(model, aligned, checkEvaluateOptions(opts)), opts);
 }
 
 /** Runs an evaluation user by user, yielding about every {@link YIELD_MS} with progress; the same bits as one synchronous pass. */

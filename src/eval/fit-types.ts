@@ -64,10 +64,12 @@ export interface TrainResult {
 export interface TuneOptions {
   /** Wall-clock seconds for the search and the refit on all the data (the refit's share is estimated from the first run). Default 60. */
   budgetSeconds?: number;
-  /** Metric to select on. Default `ndcg` (implicit) or `rmse` (explicit). */
+  /** Metric to select on: a ranking metric for any feedback (e.g. `ndcg` for ratings, ranked as `recommend` ranks), rmse/mae for ratings. Default `ndcg` (implicit) or `rmse` (explicit). */
   metric?: QualityMetric;
   /** Cut-off of the ranking metrics (integer ≥ 1). Default 10. */
   k?: number;
+  /** Ranking metrics: a held-out pair of the search is relevant when its value is ≥ this (e.g. 4 for ratings of 4 and 5). Default: every held-out rating (explicit), every value > 0 (implicit). */
+  relevant?: number;
 }
 
 /** The options a search chose (those it searched, plus the iteration count from early stopping). */
@@ -118,6 +120,8 @@ export interface TuneReport {
   metric: QualityMetric;
   /** Cut-off of the ranking metrics. */
   k: number;
+  /** The relevance threshold of the ranking metrics, when one was given. */
+  relevant?: number;
   /** Every run, in order. */
   trials: TuneTrial[];
   /** Seconds of the search (without the refit). */

@@ -20,8 +20,14 @@ export interface RankingInput {
   numItems: number;
   /** Training interactions, users × items: every stored entry is left out of its user's ranking. */
   train: Csr;
-  /** Held-out interactions, users × items: entries with value > 0 are the positives. */
+  /** Held-out interactions, users × items: entries with value > 0 are the positives (see `relevant`). */
   test: Csr;
+  /**
+   * Entries with value ≥ this are the positives instead (−Infinity: every held-out entry, e.g.
+   * ratings of any value), and each weighs 1 in MPR: relevance is then binary. Default: value
+   * > 0, each positive weighted by its value in MPR (Hu et al.'s held-out counts).
+   */
+  relevant?: number;
   /** Cut-off k of the @k metrics (an integer ≥ 1). */
   k: number;
   /** Evaluate only these user rows (default: all rows of `test`). */
@@ -70,7 +76,7 @@ export interface RankingMetrics {
  * @throws RangeError if train/test/numItems disagree in shape or a user row is out of range
  * @remarks
  * For user u: the candidates C_u are all items not stored in u's training row; the held-out
- * positives T_u are u's test entries with r_ui > 0 that are candidates (a test item also in
+ * positives T_u are u's test entries with r_ui > 0 (r_ui ≥ `relevant` when given) that are candidates (a test item also in
  * train can never be recommended, so it is not counted); the negatives N_u = C_u ∖ T_u.
  * R_u is C_u ordered by descending score, ties by lower index (as {@link topK}), NaN scores
  * last; rel_j = 1 if R_u[j] ∈ T_u (j = 1-based rank); hits = Σ_{j≤k} rel_j. Then
@@ -87,7 +93,7 @@ export interface RankingMetrics {
  *   AUC mean. (The @k metrics break ties by index; AUC and MPR count ties as half.)
  * - rank_ui = (1 / |N_u|) Σ_{n∈N_u} ([s_n > s_i] + ½[s_n = s_i]) ∈ [0, 1], 0 = above every
  *   negative; MPR = Σ_{u, i∈T_u} r_ui·rank_ui / Σ r_ui (Hu, Koren & Volinsky 2008's
- *   expected percentile rank, weighted by the held-out value r_ui; lower is better, random
+ *   expected percentile rank, weighted by the held-out value r_ui — by 1 with `relevant`; lower is better, random
  *   scores give 0.5). Each positive is ranked among the negatives only, so the other
  *   held-out positives do not push it down: a perfect ranking gives exactly 0 and a reversed
  *   one 1. (Hu et al. rank among all items; with one held-out item per user the two agree.)
@@ -137,6 +143,7 @@ export class RankingAccumulator {
     if (!Number.isInteger(numItems) || numItems < 0 || train.cols !== numItems || test.cols !== numItems) {
       throw new RangeError(`numItems ${numItems}, train has ${train.cols} columns and test ${test.cols}: they must agree`);
     }
+    if (input.relevant !== undefined && (typeof input.relevant !== 'number' || Number.isNaN(input.relevant))) throw badOption('relevant', input.relevant, 'a number (a held-out value ≥ it is relevant)');
     if (train.rows !== test.rows) throw new RangeError(`train has ${train.rows} rows and test ${test.rows}: they must agree`);
     if (input.users) {
       for (const u of input.users) if (!(u >= 0 && u < test.rows)) throw new RangeError(`user ${u} out of range [0, ${test.rows})`);
@@ -159,13 +166,14 @@ export class RankingAccumulator {
     const trainHi = train.indptr[u + 1];
     for (let p = trainLo; p < trainHi; p++) inTrain[train.indices[p]] = 1;
     const mask = this.input.candidates;
+    const binary = this.input.relevant !== undefined;
     let npos = 0;
     for (let p = test.indptr[u]; p < test.indptr[u + 1]; p++) {
       const i = test.indices[p];
-      if (test.values[p] > 0 && !inTrain[i] && !isPositive[i] && (!mask || mask[i])) {
+      if (this.isRelevant(test.values[p]) && !inTrain[i] && !isPositive[i] && (!mask || mask[i])) {
         isPositive[i] = 1;
         positives[npos] = i;
-        weights[npos] = test.values[p];
+        weights[npos] = binary ? 1 : test.values[p];
         npos++;
       }
     }
@@ -198,6 +206,12 @@ export class RankingAccumulator {
     for (let j = 0; j < npos; j++) isPositive[positives[j]] = 0;
   }
 
+  /** Whether a held-out value makes its pair a positive (see {@link RankingInput.relevant}). */
+  private isRelevant(v: number): boolean {
+    const r = this.input.relevant;
+    return r === undefined ? v > 0 : v >= r;
+  }
+
   /**
    * User `u` (visit position t) from the current block, scoring the next block first when t is
    * past it: up to {@link BLOCK_USERS} of the following users that have a held-out positive.
@@ -215,7 +229,7 @@ export class RankingAccumulator {
         const v = this.input.users ? this.input.users[to] : to;
         if (slot.has(v)) continue;
         let positive = false;
-        for (let p = test.indptr[v]; p < test.indptr[v + 1] && !positive; p++) positive = test.values[p] > 0;
+        for (let p = test.indptr[v]; p < test.indptr[v + 1] && !positive; p++) positive = this.isRelevant(test.values[p]);
         if (!positive && v !== u) continue;
         slot.set(v, rows.length);
         rows.push(v);

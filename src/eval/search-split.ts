@@ -20,6 +20,8 @@ export interface SearchSplit {
   users: number;
   pairs: number;
   sampledUsers: boolean;
+  /** The training part's share of the (sampled) users' rows, ≈ 0.8: how much data per row it has against all the data. */
+  share: number;
 }
 
 /** The outcome of {@link scoreRun}: the best held-out score, its iteration, the run's seconds and the median seconds per iteration. */
@@ -55,7 +57,7 @@ export function searchSplit(data: Interactions, seed: number, maxEntries: number
   }
   if (users < 10 || holdout.length < 30) return null;
   // The search trains many runs on this part: its matrix is built once (the part is never changed).
-  return { train: markReusable(split.train), holdout, users, pairs: holdout.length, sampledUsers: sampled };
+  return { train: markReusable(split.train), holdout, users, pairs: holdout.length, sampledUsers: sampled, share: split.train.length / sample.length };
 }
 
 /** The held-out score of one training run (best over its iterations) and its best iteration. */
@@ -63,15 +65,14 @@ export async function scoreRun(
   trainOnce: TrainOnce,
   split: SearchSplit,
   options: TrainOptions,
-  metric: QualityMetric,
-  k: number,
+  scoring: { metric: QualityMetric; k: number; relevant?: number },
   signal: AbortSignal | undefined,
   every = 1,
 ): Promise<RunScore> {
   const t0 = now();
   try {
     // Scoring costs about one conjugate-gradient sweep: short runs are scored at their end only.
-    const validation = { data: split.holdout, metric, k, every, patience: 2 };
+    const validation = { data: split.holdout, metric: scoring.metric, k: scoring.k, relevant: scoring.relevant, every, patience: 2 };
     const { report } = await trainOnce(split.train, { ...options, restarts: 1, signal, validation });
     const best = report.validation?.best;
     const its = [...report.secondsPerIteration].sort((a, b) => a - b);

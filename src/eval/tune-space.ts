@@ -14,6 +14,7 @@ import { buildMatrix } from '../data/csr.js';
 import { matrixOf } from '../data/matrix-cache.js';
 import type { Interactions, RatingMatrix } from '../data/types.js';
 import { closedFormLambda, meanConfidence } from './closed-form-lambda.js';
+import { explicitLambdaOnPart } from './explicit-lambda-transfer.js';
 import type { SearchSplit } from './search-split.js';
 
 /** Factor counts the search tries when `factors` is not fixed. */
@@ -95,14 +96,17 @@ export function tuneSearchSpace(data: Interactions, split: SearchSplit, base: Tr
       }
     }
   }
-  // Explicit: ALS-WR's λ is size-free (0.1 is good on every set measured); a plain λ must grow with the rows' counts.
+  // Explicit: ALS-WR's λ is nearly size-free (0.1 is good on every set measured); a plain λ must grow with the rows' counts.
+  const weightedExplicit = base.weightedRegularization ?? TRAIN_DEFAULTS.weightedRegularization;
   const plainScale = (2 * fullMatrix.nnz) / (fullMatrix.byUser.rows + fullMatrix.byUser.cols);
-  const explicitCentre = TRAIN_DEFAULTS.regularization * (base.weightedRegularization === false ? plainScale : 1);
+  const explicitCentre = TRAIN_DEFAULTS.regularization * (weightedExplicit ? 1 : plainScale);
+  /** An explicit λ on all the data → its equivalent on the search's part (the candidate's scale is of λ on all the data). */
+  const explicitOn = (lambda: number, on: 'search' | 'full') => (on === 'full' ? lambda : explicitLambdaOnPart(lambda, split.share, 1, weightedExplicit));
   /** λ of a candidate on the search data, and on all the data (the refit's). */
   const lambdaOf = (c: Candidate, on: 'search' | 'full'): number => {
-    // A λ the caller gives stays fixed, like every other option given.
-    if (typeof base.regularization === 'number') return base.regularization;
-    if (!implicit) return c.scale * explicitCentre;
+    // A λ the caller gives stays fixed, like every other option given (the search trains its equivalent on the part).
+    if (typeof base.regularization === 'number') return implicit ? base.regularization : explicitOn(base.regularization, on);
+    if (!implicit) return explicitOn(c.scale * explicitCentre, on);
     const ls = lambdaScale.get(`${c.confidence!}|${c.weighting ?? 'none'}`)!;
     const eps = c.confidence === 'log' ? epsilonFor('log', c.weighting) : 1;
     // Between α values λ follows the mean confidence (σ₁ scales with it), so no new σ₁ per candidate.

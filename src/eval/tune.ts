@@ -23,7 +23,8 @@ import { scoreRun, searchSplit } from './search-split.js';
 import { tuneSearchSpace, type Candidate } from './tune-space.js';
 
 export type { RegularizationCalibration, TrainOnce, TunedParams, TuneOptions, TuneProgress, TuneReport, TuneTrial } from './fit-types.js';
-export { resolveTuneOptions, TUNE_DEFAULT_BUDGET_SECONDS } from './tune-options.js';
+export { resolveTuneOptions, TUNE_DEFAULT_BUDGET_SECONDS, type ResolvedTuneOptions } from './tune-options.js';
+import type { ResolvedTuneOptions } from './tune-options.js';
 export { calibrateRegularization } from './calibrate-regularization.js';
 
 /** Held-out users scored by `tune` (ranking cost grows with users × items; NDCG's standard error is then ≈ 0.005). */
@@ -64,7 +65,7 @@ export async function tuneOptions(
   data: Interactions,
   base: TrainOptions,
   feedback: Feedback,
-  spec: Required<TuneOptions>,
+  spec: ResolvedTuneOptions,
   trainOnce: TrainOnce,
   hooks: { onProgress?: (p: TuneProgress) => void; signal?: AbortSignal } = {},
 ): Promise<TuneReport> {
@@ -77,6 +78,7 @@ export async function tuneOptions(
     throw new AlsError('EMPTY_DATA', 'Too little data to tune on: the search holds out 20 % of each user\'s pairs and needs at least 10 users and 30 held-out pairs. Train with the defaults instead.', { users: data.users.size, rows: data.length });
   }
   const implicit = feedback === 'implicit';
+  const threshold = spec.relevant === undefined ? {} : { relevant: spec.relevant };
   const lower = isLowerBetter(spec.metric);
   // A second held-out split at the last rung for the ranking metrics only: their per-user values
   // are noisy (NDCG's standard error ≈ 0.005–0.01 here), while an error metric averages every
@@ -117,10 +119,10 @@ export async function tuneOptions(
     const last = rung === rungIterations.length - 1;
     // The last rung finds the iteration count by early stopping: scored every other iteration (scoring costs more than a sweep); earlier rungs at their end.
     const every = last ? lastEvery : rungIterations[rung];
-    let r = await scoreRun(trainOnce, split, options, spec.metric, spec.k, hooks.signal, every);
+    let r = await scoreRun(trainOnce, split, options, spec, hooks.signal, every);
     if (last && twoSplits && !Number.isNaN(r.score)) {
       // The last rung decides between close candidates: average over a second held-out split, halving the split's noise.
-      const r2 = await scoreRun(trainOnce, second, options, spec.metric, spec.k, hooks.signal, every);
+      const r2 = await scoreRun(trainOnce, second, options, spec, hooks.signal, every);
       r = { score: (r.score + r2.score) / 2, iteration: Math.round((r.iteration + r2.iteration) / 2), seconds: r.seconds + r2.seconds, perIteration: r.perIteration, ...(r2.error ? { error: r2.error } : {}) };
     }
     trials.push({ params: { ...p, iterations: r.iteration }, regularizationScale: c.scale, rung, solver, score: r.score, seconds: r.seconds, ...(r.error ? { error: r.error } : {}) });
@@ -198,7 +200,7 @@ export async function tuneOptions(
     // The budget ran out before any candidate ran at full length: short runs favour small λ and
     // few iterations (on the play-count set, a pick from 6-iteration runs scored 16 % below the
     // defaults), so the defaults are kept — λ calibrated as training without `tune` does.
-    return { ...defaultsResult(), metric: spec.metric, k: spec.k, trials, seconds: elapsed(), budgetSeconds: spec.budgetSeconds, validation: { users: split.users, pairs: split.pairs, sampledUsers: split.sampledUsers }, fallback: 'defaults', ...(calibrated ? { regularizationCalibration: calibrated.calibration } : {}) };
+    return { ...defaultsResult(), metric: spec.metric, k: spec.k, ...threshold, trials, seconds: elapsed(), budgetSeconds: spec.budgetSeconds, validation: { users: split.users, pairs: split.pairs, sampledUsers: split.sampledUsers }, fallback: 'defaults', ...(calibrated ? { regularizationCalibration: calibrated.calibration } : {}) };
   }
   let winner = pool[0];
   // A challenger replaces the defaults only if it wins clearly (see clearMargin): held-out
@@ -209,7 +211,7 @@ export async function tuneOptions(
   if (implicit && calibrated && winner === incumbent) {
     // The defaults won: they are refit exactly as training without `tune` makes them (their λ was
     // already chosen on held-out pairs; a √2 step beside it on one noisy split is not evidence).
-    return { ...defaultsResult(), score: winner.score, metric: spec.metric, k: spec.k, trials, seconds: elapsed(), budgetSeconds: spec.budgetSeconds, validation: { users: split.users, pairs: split.pairs, sampledUsers: split.sampledUsers }, regularizationCalibration: calibrated.calibration };
+    return { ...defaultsResult(), score: winner.score, metric: spec.metric, k: spec.k, ...threshold, trials, seconds: elapsed(), budgetSeconds: spec.budgetSeconds, validation: { users: split.users, pairs: split.pairs, sampledUsers: split.sampledUsers }, regularizationCalibration: calibrated.calibration };
   }
   // Refine λ beside the winner at the last rung while the budget lasts.
   if (rungReached === rungIterations.length - 1 && typeof base.regularization !== 'number') {
@@ -226,6 +228,7 @@ export async function tuneOptions(
     score: winner.score,
     metric: spec.metric,
     k: spec.k,
+    ...threshold,
     trials,
     seconds: elapsed(),
     budgetSeconds: spec.budgetSeconds,

@@ -10,16 +10,18 @@ import type { Csr, IdMap, Interactions } from '../data/types.js';
 import type { Factors, FactorView } from '../als/factors.js';
 import type { Feedback, TrainProgress } from '../als/options.js';
 import { badOption, checkOptions } from '../errors.js';
-import { alignToModel, checkHasRatings, evaluateAligned, isLowerBetter, metricsFor, type AlignedTest, type QualityMetric } from './evaluate.js';
+import { alignToModel, checkHasRatings, evaluateAligned, isAtKMetric, isLowerBetter, isRankingMetric, metricsFor, type AlignedTest, type QualityMetric } from './evaluate.js';
 
 /** Options of held-out validation during training (`validation` in `train`'s options). */
 export interface ValidationOptions {
   /** Held-out interactions, ids as in the training data (e.g. the `test` part of a split). */
   data: Interactions;
-  /** Metric to watch. Default `rmse` (explicit) or `ndcg` (implicit). */
+  /** Metric to watch: a ranking metric for any feedback, rmse/mae for ratings. Default `rmse` (explicit) or `ndcg` (implicit). */
   metric?: QualityMetric;
   /** Cut-off of the ranking metrics (integer ≥ 1). Default 10. */
   k?: number;
+  /** Ranking metrics: a held-out pair is relevant when its value is ≥ this (see `EvaluateOptions.relevant`). Default: every held-out rating (explicit), every value > 0 (implicit). */
+  relevant?: number;
   /** Score every this many iterations (integer ≥ 1). Default 1. */
   every?: number;
   /**
@@ -54,13 +56,14 @@ export interface ValidationReport {
 }
 
 /** Every option of {@link ValidationOptions} (typed: a new option fails to compile until listed). */
-const VALIDATION_OPTION_NAMES = Object.keys({ data: 1, metric: 1, k: 1, every: 1, patience: 1 } satisfies Record<keyof ValidationOptions, 1>);
+const VALIDATION_OPTION_NAMES = Object.keys({ data: 1, metric: 1, k: 1, relevant: 1, every: 1, patience: 1 } satisfies Record<keyof ValidationOptions, 1>);
 
 /** Validation options after defaults and checks. */
 interface ResolvedValidation {
   data: Interactions;
   metric: QualityMetric;
   k: number;
+  relevant?: number;
   every: number;
   patience: number;
 }
@@ -85,7 +88,8 @@ export function resolveValidation(v: ValidationOptions, feedback: Feedback): Res
     if (typeof val !== 'number' || !Number.isInteger(val) || val < min || val > 1_000_000) throw badOption(`validation.${name}`, x, `an integer in [${min}, 1000000]`);
     return val;
   };
-  return { data: v.data, metric, k: int(v.k, 'k', 10, 1), every: int(v.every, 'every', 1, 1), patience: int(v.patience, 'patience', 0, 0) };
+  if (v.relevant !== undefined && (typeof v.relevant !== 'number' || Number.isNaN(v.relevant))) throw badOption('validation.relevant', v.relevant, 'a number: a held-out pair whose value is ≥ it is relevant');
+  return { data: v.data, metric, k: int(v.k, 'k', 10, 1), relevant: v.relevant, every: int(v.every, 'every', 1, 1), patience: int(v.patience, 'patience', 0, 0) };
 }
 
 /** What the model is trained on: its feedback, ids and seen-items matrix (the rows the factor views use). */
@@ -145,9 +149,10 @@ export class Validator {
     const scorer = { ...this.run, options: { feedback: this.run.feedback }, predictIndex, scoreUser: view.scoreUser };
     // In chunks of users that yield (progress `validating`): a big validation set must not stall the worker.
     const onProgress = (p: { usersDone: number; usersTotal: number }) => this.emit({ stage: 'validating', restart, iteration, usersDone: p.usersDone, usersTotal: p.usersTotal });
-    // Watching an @k metric: the full-ranking ones (AUC, MPR) are not computed.
-    const atKOnly = ['precision', 'recall', 'map', 'ndcg'].includes(this.v.metric);
-    const r = (await evaluateAligned(scorer, this.aligned, { k: this.v.k, signal: this.signal, onProgress, atKOnly })) as unknown as Record<string, number>;
+    // Watching an @k metric: the full-ranking ones (AUC, MPR) are not computed; watching RMSE/MAE: no ranking at all.
+    const atKOnly = isAtKMetric(this.v.metric);
+    const ranking = isRankingMetric(this.v.metric);
+    const r = (await evaluateAligned(scorer, this.aligned, { k: this.v.k, relevant: this.v.relevant, signal: this.signal, onProgress, atKOnly, ranking })) as unknown as Record<string, number>;
     const value = r[this.v.metric];
     const point = { restart, iteration, value };
     this.history.push(point);

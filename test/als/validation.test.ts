@@ -97,9 +97,13 @@ describe('train with validation', () => {
   });
 
   it('refuses bad validation options, naming the field', async () => {
-    await expect(train(explicitSplit.train, { feedback: 'explicit', validation: { data: explicitSplit.test, metric: 'ndcg' } })).rejects.toMatchObject({
+    await expect(train(explicitSplit.train, { feedback: 'explicit', validation: { data: explicitSplit.test, metric: 'accuracy' as never } })).rejects.toMatchObject({
       code: 'BAD_OPTION',
       details: { option: 'validation.metric' },
+    });
+    await expect(train(explicitSplit.train, { feedback: 'explicit', validation: { data: explicitSplit.test, metric: 'rmse', relevant: 'four' as never } })).rejects.toMatchObject({
+      code: 'BAD_OPTION',
+      details: { option: 'validation.relevant' },
     });
     await expect(train(explicitSplit.train, { feedback: 'explicit', validation: { data: explicitSplit.test, patience: -1 } })).rejects.toMatchObject({
       code: 'BAD_OPTION',

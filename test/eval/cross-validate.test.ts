@@ -223,7 +223,7 @@ describe('crossValidate', () => {
     [{ k: 0 }, 'k'],
     [{ seed: 1.5 }, 'seed'],
     [{ restarts: 0 }, 'restarts'],
-    [{ metric: 'ndcg' }, 'metric'], // explicit data: only rmse or mae
+    [{ relevant: Number.NaN }, 'relevant'],
     [{ metric: 'accuracy' as never }, 'metric'],
     [{ refit: 'yes' as never }, 'refit'],
     [{ grid: { bogus: [1] } as never }, 'grid.bogus'],

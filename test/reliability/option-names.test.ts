@@ -57,7 +57,7 @@ describe('a misspelt option name is refused by every method, listing the known n
     ['crossValidate { fold }', () => crossValidate(ratings(), { fold: 3 } as never), 'fold', /folds/],
     ['crossValidate random { range }', () => crossValidate(ratings(), { random: { trials: 2, range: {} } } as never), 'random.range', /trials, ranges/],
     ['crossValidate base { factor }', () => crossValidate(ratings(), { base: { factor: 2 } } as never), 'factor', /factors/],
-    ['train validation { metrc }', () => train(ratings(), { validation: { data: ratings(), metrc: 'rmse' } } as never), 'validation.metrc', /data, metric, k, every, patience/],
+    ['train validation { metrc }', () => train(ratings(), { validation: { data: ratings(), metrc: 'rmse' } } as never), 'validation.metrc', /data, metric, k, relevant, every, patience/],
     ['importFactors { formt }', () => importFactors(npy(), { formt: 'npy' } as never), 'formt', /format/],
     ['createRecommender { inthread }', () => createRecommender({ inthread: true } as never), 'inthread', /inThread, livenessTimeoutMs/],
     ['buildMatrix { duplicate }', () => buildMatrix(ratings(), { duplicate: 'max' } as never), 'duplicate', /duplicates, eventWeights, dropZeros/],
