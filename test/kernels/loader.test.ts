@@ -10,8 +10,8 @@ import { PAGE_BYTES } from '../../src/wasm/arena.js';
 import { kernelVariantsAvailable, loadKernels } from '../../src/wasm/kernels.js';
 
 const ABI: (keyof KernelExports)[] = [
-  'scratchBytes', 'scratchBytesCG', 'gramian', 'gramianBlocks', 'gramAccumulate', 'cholesky', 'choleskySolve', 'solveImplicitRows',
-  'solveImplicitRowsCG', 'solveExplicitRows', 'solveExplicitRowsCG', 'implicitLossRows', 'explicitLossRows', 'scoreRows',
+  'scratchBytes', 'scratchBytesCG', 'gramian', 'gramianBlocks', 'gramAccumulate', 'cholesky', 'choleskySolve', 'solveRows',
+  'toF32Rows', 'implicitLossRows', 'explicitLossRows', 'scoreRows',
 ];
 
 /** Byte ranges of a wasm binary's sections by id (LEB128 sizes). */
