@@ -1,7 +1,7 @@
 import { DUPLICATE_POLICIES } from '../data/csr.js';
 import { badOption, checkKnownKeys } from '../errors.js';
 import { PRECISION_CODES } from '../kernels/solve-job.js';
-import { defaultWorkers } from '../parallel/cores.js';
+import { checkWorkers, defaultWorkers } from '../parallel/cores.js';
 import { checkApplicable } from './option-applicability.js';
 import type { ConfidenceForm, Feedback, Precision, ResolvedTrainOptions, Solver, TrainOptions } from './option-types.js';
 import type { Weighting } from './weighting.js';
@@ -82,7 +82,7 @@ export function resolveTrainOptions(opts: TrainOptions, defaultFeedback: Feedbac
     solver: oneOf(opts.solver, 'solver', TRAIN_DEFAULTS.solver, ['cholesky', 'cg'] as const),
     cgSteps: int(opts.cgSteps, 'cgSteps', TRAIN_DEFAULTS.cgSteps, 1, 100),
     precision: oneOf(opts.precision, 'precision', feedback === 'implicit' && opts.solver === 'cg' ? TRAIN_DEFAULTS.precision : 'f64', PRECISIONS),
-    workers: int(opts.workers, 'workers', defaultWorkers(), 1, 256),
+    workers: opts.workers === undefined ? defaultWorkers() : checkWorkers(opts.workers),
     kernels: oneOf(opts.kernels, 'kernels', TRAIN_DEFAULTS.kernels, ['auto', 'relaxed', 'simd', 'scalar', 'reference'] as const),
   };
   if (opts.eventWeights !== undefined) {
