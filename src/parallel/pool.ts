@@ -129,7 +129,7 @@ export class WorkerPool {
     openJob(this.block, job, participants);
     let thrown: unknown;
     let aborted = false;
-    const K = this.runtime.exports as unknown as ChunkKernels;
+    const K: ChunkKernels = this.runtime.exports;
     try {
       for (; opts.engineComputes !== false || participants === 1; ) {
         if (Atomics.load(ctl, C.STOP) !== 0) break;

@@ -43,6 +43,8 @@ describe('loadKernels', () => {
     for (const name of ABI) expect(typeof rt.exports[name], name).toBe('function');
     expect(typeof rt.exports.fmaPeak).toBe('function');
     expect(rt.memory).toBeInstanceOf(WebAssembly.Memory);
+    // Rows are solved through the job record only: no positional solver is exported.
+    for (const name of ['solveImplicitRows', 'solveImplicitRowsCG', 'solveExplicitRows', 'solveExplicitRowsCG']) expect(rt.exports, name).not.toHaveProperty(name);
   });
 
   it.each(['relaxed', 'simd', 'scalar'] as const)('loads the %s build on a memory given to it', async (variant) => {
