@@ -10,6 +10,7 @@ import { PROTOCOL as C } from './protocol.js';
  * `solveRows`, on the claiming thread's scratch. The record says which kernel; the pool does not.
  */
 export interface SolveChunks {
+  /** Discriminant. */
   kind: 'solve';
   /** The solve job record (src/kernels/solve-job.ts). */
   job: number;
@@ -29,6 +30,7 @@ export interface SolveChunks {
 
 /** The explicit loss's data term per chunk (`explicitLossRows` over its rows) into the results. */
 export interface ExplicitLossChunks {
+  /** Discriminant. */
   kind: 'explicit-loss';
   /** Factors of the rows (X), the other side (Y), the CSR of the rows, f, μ and the biases (0 = none), as `explicitLossRows` takes them. */
   X: number;
@@ -50,6 +52,7 @@ export interface ExplicitLossChunks {
 
 /** YᵀY into `out` (k × k) from the n × k rows at `Y`: chunk c is output block row c (`gramianBlocks`). */
 export interface GramBlocks {
+  /** Discriminant. */
   kind: 'gram';
   Y: number;
   n: number;
