@@ -1,8 +1,8 @@
 /**
- * The code every thread of a pool runs: claim a chunk, call its kernel, record the result.
- * The engine thread calls {@link runChunk} between its yields; helpers run {@link helperMain}.
+ * The code every thread of a pool runs: claim a chunk, run it (`solveRows` for a solve job),
+ * record the result. The engine thread calls {@link runChunk} between its yields; helpers run {@link helperMain}.
  *
- * Both functions are SELF-CONTAINED (no imports, no module-level names; the protocol table
+ * Both functions are SELF-CONTAINED (type imports only, no module-level names; the protocol table
  * arrives as an argument): Node starts helpers from their source text (`fn.toString()`),
  * which keeps one source for Node, for the browser worker entry and for the tests.
  */
