@@ -54,7 +54,7 @@ export function maxWorkers(): number {
 export const MAX_WORKERS = 256;
 
 /** The rule of `workers` in words, as the library's error and the CLI's usage message both say it. */
-export const WORKERS_RULE = `an integer in [1, ${MAX_WORKERS}] (runs start at most 4 × the cores here, and 64, threads)`;
+export const WORKERS_RULE = `an integer in [1, ${MAX_WORKERS}] (a run uses at most 4 × the cores here, up to 64)`;
 
 /** Whether `v` is a valid `workers`: an integer in [1, {@link MAX_WORKERS}]. */
 export function isValidWorkers(v: unknown): v is number {
