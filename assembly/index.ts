@@ -7,16 +7,15 @@ import { choleskyStrided, solveStrided } from './cholesky';
 export { scratchBytes } from './scratch';
 /** YᵀY (full k×k) of n rows (gramianBlocks: a range of its 4-row blocks); gramAccumulate: upper triangle += Σ w_j r_j r_jᵀ. */
 export { gramian, gramianBlocks, gramAccumulate } from './gram';
-/** Implicit half-step over rows [r0, r1) (Hu et al. 2008, eq. 4). */
-export { solveImplicitRows } from './solve-implicit';
-/** Implicit half-step by warm-started conjugate gradient (never forms the f×f system). */
-export { solveImplicitRowsCG, scratchBytesCG } from './solve-cg';
+/**
+ * Solves rows [r0, r1) of the half-step a solve job record describes (job-layout.ts): the one
+ * entry of every row solver (implicit or explicit, Cholesky or conjugate gradient).
+ */
+export { solveRows } from './solve-rows';
+/** Bytes of scratch a conjugate-gradient kind needs (scratchBytes: the Cholesky kinds). */
+export { scratchBytesCG } from './solve-cg';
 /** The f32 copy of a factor matrix that the mixed-precision CG steps gather from. */
 export { toF32Rows } from './pack32';
-/** Explicit half-step over rows [r0, r1) (ALS-WR, optional biases). */
-export { solveExplicitRows } from './solve-explicit';
-/** Explicit half-step by warm-started conjugate gradient (never forms the k×k system). */
-export { solveExplicitRowsCG } from './solve-cg-explicit';
 /** Partial implicit / explicit losses over rows [r0, r1). */
 export { implicitLossRows, explicitLossRows } from './loss';
 /** out[i] = y_iᵀ x. */

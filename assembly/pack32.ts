@@ -8,13 +8,6 @@
 // b is that of the f32-rounded vectors, so the warm-started steps head for the solution of the
 // system with y rounded to f32 (relative distance from the f64 solution ~ κ·2⁻²⁴).
 
-/** Precision code: the f64 panel (panel.ts). */
-export const PRECISION_F64: i32 = 0;
-/** Precision code: f32 copy and panel, the residual's and the products' multiply-adds in f64. */
-export const MIXED_F64_ACC: i32 = 1;
-/** Precision code: f32 copy and panel, the residual and products in f32 per block, partial sums in f64 (shipped as 'mixed'). */
-export const MIXED_F32_ACC: i32 = 2;
-
 /** Bytes of one f32 quad-packed vector (f rounded up to 4 lanes); also one f64 vector of f/2 quads' pairs. */
 // @ts-ignore: decorator
 @inline export function quadBytes(f: i32): usize {

@@ -4,7 +4,8 @@
 // constant offsets serves four vectors. The loops keep to four accumulators and pointer bounds:
 // V8 neither folds loads into multiply-adds nor keeps more than that in registers without
 // spilling (bench/experiments/cg-kernel.mjs; BENCHMARKS.md, "Conjugate-gradient kernel").
-import { MIXED_F64_ACC, MIXED_F32_ACC, toF32 } from './pack32';
+import { MIXED_F64_ACC, MIXED_F32_ACC } from './job-layout';
+import { toF32 } from './pack32';
 import { gramTimes32, panelProduct32 } from './panel32';
 import { axpy, copy, dot, madd, scale } from './vec';
 

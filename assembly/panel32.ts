@@ -7,7 +7,8 @@
 // block's share: the dots are four long dependent chains (V8 spills more accumulators), the
 // share sixteen short independent ones, and interleaved they overlap (1.2× the whole kernel,
 // bench/experiments/cg-gather32.mjs; the same bits as one loop after the other).
-import { madd32, MIXED_F32_ACC, promoteHigh, quadBytes } from './pack32';
+import { MIXED_F32_ACC } from './job-layout';
+import { madd32, promoteHigh, quadBytes } from './pack32';
 import { madd } from './vec';
 
 /** t[k] = the f64 sum of the four f32 lanes of a_k, for k < 4 (exact, so in any order, unless the lanes differ by more than 2²⁹). */

@@ -17,7 +17,8 @@
 import { entryLoss } from './loss';
 import { addBlock, cgSteps, gramTimes, packGram, packPairs, pairBytes } from './panel';
 import { gatherResidual32, weight } from './gather32';
-import { MIXED_F32_ACC, packGram32, PRECISION_F64, quadBytes, toF32 } from './pack32';
+import { MIXED_F32_ACC, PRECISION_F64 } from './job-layout';
+import { packGram32, quadBytes, toF32 } from './pack32';
 import { gramTimes32 } from './panel32';
 import { copy, scale, zero } from './vec';
 

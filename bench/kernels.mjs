@@ -4,6 +4,7 @@
 // Standalone: node --experimental-wasm-relaxed-simd bench/kernels.mjs [--quick]
 import { pathToFileURL } from 'node:url';
 import { kernelVariantsAvailable, loadKernels } from '../dist/wasm/kernels.js';
+import { SOLVE_JOB_BYTES, writeSolveJob } from '../dist/kernels/solve-job.js';
 import { prng } from './prng.mjs';
 
 /** MovieLens-1M's shape: users, items, interactions. */
@@ -157,11 +158,15 @@ export async function benchKernels(opts = {}) {
       K.gramian(Y, data.cols, f, G);
       const scratch = a.alloc(K.scratchBytes(f, data.maxRowNnz));
       const lambda = 0.1;
+      // The implicit Cholesky half-step as training runs it: a solve job record, one solveRows call.
+      const none = { weighted: false, mu: 0, biasOther: 0, biasOut: 0, steps: 0, precision: 0, other32: 0 };
+      const job = a.alloc(SOLVE_JOB_BYTES);
+      writeSolveJob(rt.memory, job, { ...none, kind: 'implicit', out: X, other: Y, gram: G, indptr, indices, values: conf, f, lambda });
       let status = -1;
       const run = () => {
-        status = K.solveImplicitRows(X, Y, G, indptr, indices, conf, f, lambda, 0, data.rows, scratch, 0);
+        status = K.solveRows(job, 0, data.rows, scratch, 0);
       };
-      const warmUp = () => K.solveImplicitRows(X, Y, G, indptr, indices, conf, f, lambda, 0, Math.min(data.rows, v === 'reference' ? 200 : 1000), scratch, 0);
+      const warmUp = () => K.solveRows(job, 0, Math.min(data.rows, v === 'reference' ? 200 : 1000), scratch, 0);
       const s = timeMedian(run, reps, warmUp);
       if (status >= 0) throw new Error(`${v} f=${f}: row ${status} not positive definite`);
       out.push({
@@ -182,12 +187,14 @@ export async function benchKernels(opts = {}) {
         const cf2 = a.putF64(t.conf);
         const G2 = a.alloc(8 * f * f);
         const scratch2 = a.alloc(K.scratchBytes(f, Math.max(data.maxRowNnz, t.maxRowNnz)));
+        const itemJob = a.alloc(SOLVE_JOB_BYTES);
+        writeSolveJob(rt.memory, itemJob, { ...none, kind: 'implicit', out: Y, other: X, gram: G2, indptr: ip2, indices: ix2, values: cf2, f, lambda });
         let st = -1;
         const iteration = () => {
           K.gramian(Y, data.cols, f, G);
-          st = Math.max(st, K.solveImplicitRows(X, Y, G, indptr, indices, conf, f, lambda, 0, data.rows, scratch2, 0));
+          st = Math.max(st, K.solveRows(job, 0, data.rows, scratch2, 0));
           K.gramian(X, data.rows, f, G2);
-          st = Math.max(st, K.solveImplicitRows(Y, X, G2, ip2, ix2, cf2, f, lambda, 0, t.rows, scratch2, 0));
+          st = Math.max(st, K.solveRows(itemJob, 0, t.rows, scratch2, 0));
         };
         const si = timeMedian(iteration, reps);
         if (st >= 0) throw new Error(`${v} f=${f}: a row was not positive definite`);

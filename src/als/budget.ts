@@ -5,6 +5,7 @@
 import { f32RowBytes, type KernelVariant } from '../wasm/abi.js';
 import { align, formatBytes, MAX_PAGES, PAGE_BYTES } from '../wasm/arena.js';
 import { AlsError } from '../errors.js';
+import { SOLVE_JOB_BYTES } from '../kernels/solve-job.js';
 import { PROTOCOL } from '../parallel/protocol.js';
 
 /** Work per kernel call, in flops, per kernel build: ~5–20 ms a chunk keeps progress and cancel prompt. */
@@ -25,8 +26,8 @@ export const VALUE_BYTES = 4;
  * The WASM memory a run needs, in bytes: the end address of the arena after laying out both
  * orientations (indptr, indices, f32 values, chunk bounds and results), X, Y, YᵀY, the f32 copy
  * of the factors that implicit CG gathers from in `precision: 'mixed'` (`layout.f32Copy`: one
- * buffer of max(m, n) rows, 4 bytes per factor rounded up to 4 factors), the biases and one
- * scratch per thread, in the order and with the alignment {@link trainFactors}
+ * buffer of max(m, n) rows, 4 bytes per factor rounded up to 4 factors), the biases, the two
+ * solve job records and one scratch per thread, in the order and with the alignment {@link trainFactors}
  * allocates them. Given the run's chunk and thread counts (`layout`) it equals the arena's
  * high-water mark (tested; `report.memoryBytes`); without them it assumes one chunk per row
  * and one thread, an upper bound for planning.
@@ -72,6 +73,8 @@ export function estimateTrainingBytes(
     // Unknown (planning): counted, so the figure stays an upper bound for the default implicit CG run.
     ...((layout.f32Copy ?? true) ? ([[f32RowBytes(f) * Math.max(m, n), 16]] as [number, number][]) : []),
     ...(biases ? ([[8 * m, 16], [8 * n, 16]] as [number, number][]) : []),
+    // The two half-steps' solve job records.
+    [2 * SOLVE_JOB_BYTES, 16],
     // One scratch region per thread, each a whole number of cache lines.
     [align(scratchBytes, 64) * (layout.threads ?? 1), 64],
   ];

@@ -11,6 +11,9 @@ import { MAX_VALUE_MAGNITUDE, MIN_VALUE_MAGNITUDE, underflowsF32 } from './value
 import type { HistoryEntry } from './model-types.js';
 import type { ScoringModel } from './scoring-model.js';
 import type { ServingMemory } from './serving-memory.js';
+import { SOLVE_JOB_BYTES, writeSolveJob } from '../kernels/solve-job.js';
+import { rowsFailure, solveRows } from '../kernels/solve-rows.js';
+import { solveJobOf } from './solvers.js';
 
 /** A history merged for fold-in: known item rows (ascending), their values, and the ids not known. */
 export interface MergedHistory {
@@ -88,13 +91,16 @@ export function solveHistory(model: ScoringModel, memory: ServingMemory, cols: I
   const valsP = arena.putF32(explicit ? vals : toConfidence(weighted, model.options.confidence, model.options.alpha, model.options.epsilon));
   const buP = arena.alloc(8);
   const scratch = arena.alloc(K.scratchBytes(k, Math.max(1, cols.length)));
-  const status = explicit
-    ? K.solveExplicitRows(xP, Yp, indptrP, indicesP, valsP, f, model.options.regularization, model.options.weightedRegularization ? 1 : 0, model.params.globalMean, biP, biP ? buP : 0, 0, 1, scratch)
-    : K.solveImplicitRows(xP, Yp, Gp, indptrP, indicesP, valsP, f, implicitFoldInLambda(model, vals), 0, 1, scratch, 0);
+  // Training's half-step equation for one row, solved exactly whatever the model's solver (CG
+  // would start from an arbitrary x): the Cholesky kind of the solver table, by the one solveRows.
+  const opts = { ...model.options, solver: 'cholesky', factors: f, regularization: explicit ? model.options.regularization : implicitFoldInLambda(model, vals), precision: 'f64' } as const;
+  const jobP = arena.alloc(SOLVE_JOB_BYTES);
+  writeSolveJob(memory.rt.memory, jobP, solveJobOf(opts, { out: xP, other: Yp, gram: explicit ? 0 : Gp, indptr: indptrP, indices: indicesP, values: valsP, mu: explicit ? model.params.globalMean : 0, biasOther: biP, biasOut: biP ? buP : 0, other32: 0 }));
+  const failure = rowsFailure(solveRows(K, jobP, 0, 1, scratch, 0));
   const factors = arena.f64(xP, f).slice();
   const bias = biP ? arena.f64(buP, 1)[0] : 0;
   arena.release(memory.base);
-  if (status >= 0) {
+  if (failure?.reason === 'not-positive-definite') {
     throw new AlsError(
       'NOT_POSITIVE_DEFINITE',
       `The fold-in system for this history (${cols.length} known items) is not positive definite: ` +
@@ -102,7 +108,7 @@ export function solveHistory(model: ScoringModel, memory: ServingMemory, cols: I
       { items: cols.length, factors: f },
     );
   }
-  if (!factors.every(Number.isFinite) || !Number.isFinite(bias)) {
+  if (failure) {
     throw new AlsError('NON_FINITE', 'Fold-in produced non-finite factors for this history: its values are too large; rescale them.', { items: cols.length });
   }
   return { factors, bias };

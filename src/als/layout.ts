@@ -1,12 +1,13 @@
 /**
  * The run's WASM memory: both orientations of the matrix renumbered heavy-first (see
  * locality.ts), the values as the kernels read them (checked), X, Y, YᵀY, mixed CG's f32 copy
- * of the factors, the biases and one scratch per thread — laid out once per run, in the order
- * `estimateTrainingBytes` (budget.ts) counts.
+ * of the factors, the biases, the two solve job records and one scratch per thread — laid out
+ * once per run, in the order `estimateTrainingBytes` (budget.ts) counts.
  */
 import { columnOffsets, maxRowNnz } from '../data/csr.js';
 import type { Csr, IdMap, RatingMatrix } from '../data/types.js';
 import type { KernelRuntime } from '../wasm/kernels.js';
+import { SOLVE_JOB_BYTES } from '../kernels/solve-job.js';
 import { f32RowBytes } from '../wasm/abi.js';
 import { align } from '../wasm/arena.js';
 import { PROTOCOL } from '../parallel/protocol.js';
@@ -65,6 +66,8 @@ export interface Layout {
   scratch: number;
   /** Bytes between two threads' scratch regions. */
   scratchStride: number;
+  /** The two solve job records (users' half-step, then items'; SOLVE_JOB_BYTES each), written by the sweep. */
+  jobs: number;
   /** μ: the mean training rating with biases, else 0. */
   globalMean: number;
   /** The arena's end address once laid out (= `estimateTrainingBytes`). */
@@ -134,8 +137,9 @@ export function layOut(rt: KernelRuntime, matrix: RatingMatrix, opts: ResolvedTr
   const other32 = f32Copy ? rt.arena.alloc(f32RowBytes(f) * Math.max(m, n)) : 0;
   const bu = biases ? rt.arena.alloc(8 * m) : 0;
   const bi = biases ? rt.arena.alloc(8 * n) : 0;
+  const jobs = rt.arena.alloc(2 * SOLVE_JOB_BYTES);
   const scratch = rt.arena.alloc(scratchStride * threads, 64);
-  return { m, n, f, k, biases, userOrder, itemOrder, userRank, itemRank, users, items, X, Y, G, other32, bu, bi, scratch, scratchStride, globalMean, bytes, opts };
+  return { m, n, f, k, biases, userOrder, itemOrder, userRank, itemRank, users, items, X, Y, G, other32, bu, bi, scratch, scratchStride, jobs, globalMean, bytes, opts };
 }
 
 /**

@@ -1,14 +1,15 @@
 import { DUPLICATE_POLICIES } from '../data/csr.js';
 import { badOption, checkKnownKeys } from '../errors.js';
-import { defaultWorkers } from '../parallel/cores.js';
+import { PRECISION_CODES } from '../kernels/solve-job.js';
+import { checkWorkers, defaultWorkers } from '../parallel/cores.js';
 import { checkApplicable } from './option-applicability.js';
 import type { ConfidenceForm, Feedback, Precision, ResolvedTrainOptions, Solver, TrainOptions } from './option-types.js';
 import type { Weighting } from './weighting.js';
 
 export type * from './option-types.js';
 
-/** The kernel's precision code (assembly/pack32.ts): 0 the f64 panel, 2 the f32 panel gathered from an f32 copy of the factors, f32 products with f64 partial sums (MIXED_F32_ACC). */
-export const PRECISION_CODES: Record<Precision, number> = { f64: 0, mixed: 2 };
+/** The values of `precision`: the names of the kernel's precision codes (src/kernels/solve-job.ts, where each gets its code). */
+const PRECISIONS = Object.keys(PRECISION_CODES satisfies Record<Precision, number>) as Precision[];
 
 /** The defaults, in one place. */
 export const TRAIN_DEFAULTS = {
@@ -80,8 +81,8 @@ export function resolveTrainOptions(opts: TrainOptions, defaultFeedback: Feedbac
     restarts: int(opts.restarts, 'restarts', TRAIN_DEFAULTS.restarts, 1, 1000),
     solver: oneOf(opts.solver, 'solver', TRAIN_DEFAULTS.solver, ['cholesky', 'cg'] as const),
     cgSteps: int(opts.cgSteps, 'cgSteps', TRAIN_DEFAULTS.cgSteps, 1, 100),
-    precision: oneOf(opts.precision, 'precision', feedback === 'implicit' && opts.solver === 'cg' ? TRAIN_DEFAULTS.precision : 'f64', ['f64', 'mixed'] as const),
-    workers: int(opts.workers, 'workers', defaultWorkers(), 1, 256),
+    precision: oneOf(opts.precision, 'precision', feedback === 'implicit' && opts.solver === 'cg' ? TRAIN_DEFAULTS.precision : 'f64', PRECISIONS),
+    workers: opts.workers === undefined ? defaultWorkers() : checkWorkers(opts.workers),
     kernels: oneOf(opts.kernels, 'kernels', TRAIN_DEFAULTS.kernels, ['auto', 'relaxed', 'simd', 'scalar', 'reference'] as const),
   };
   if (opts.eventWeights !== undefined) {

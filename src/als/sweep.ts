@@ -1,26 +1,26 @@
 /**
  * The work of one iteration on a laid-out run: a half-step (every row of one side solved,
- * one kernel call per chunk, on one thread or claimed by the pool's threads), YᵀY, and the
- * loss. Both paths use the same chunks, the same kernel dispatch (`solveChunk`) and the same
- * order of partial sums, so factors and losses are bit-identical for any thread count.
+ * one `solveRows` call per chunk, on one thread or claimed by the pool's threads), YᵀY, and
+ * the loss. Both paths read the same solve job record, use the same chunks and the same order
+ * of partial sums, so factors and losses are bit-identical for any thread count.
  */
 import { throwIfAborted } from '../errors.js';
+import { SOLVE_JOB_BYTES, writeSolveJob, type SolveJob } from '../kernels/solve-job.js';
+import { rowsFailure, solveRows, type RowsFailure } from '../kernels/solve-rows.js';
 import type { PoolLease } from '../parallel/lease.js';
-import { firstNonFinite, solveChunk, type ChunkKernels } from '../parallel/helper.js';
 import { PROTOCOL } from '../parallel/protocol.js';
 import type { Yielder } from '../util/yield.js';
 import type { KernelRuntime } from '../wasm/kernels.js';
 import type { Layout, SideLayout } from './layout.js';
-import { PRECISION_CODES, type TrainProgress } from './options.js';
+import type { TrainProgress } from './options.js';
 import type { RowErrors, Side } from './row-errors.js';
-import type { SolverRow } from './solvers.js';
+import { solveJobOf, type SolverRow } from './solvers.js';
 
 /** f64 slots per chunk result. */
 const RESULT_F64 = PROTOCOL.RESULT_BYTES / 8;
 
 /** Runs the half-steps, YᵀY and the loss of one run. */
 export class Sweeper {
-  private readonly K: ChunkKernels;
   private readonly threads: number;
   /** XᵀX of the last user half-step (implicit), for the loss. */
   private readonly userGram: Float64Array;
@@ -35,7 +35,6 @@ export class Sweeper {
     private readonly emit: (p: TrainProgress) => void,
     private readonly signal?: AbortSignal,
   ) {
-    this.K = rt.exports as unknown as ChunkKernels;
     this.threads = lease?.threads ?? 1;
     this.userGram = new Float64Array(solver.gram ? L.f * L.f : 0);
   }
@@ -57,40 +56,39 @@ export class Sweeper {
   async gramian(Y: number, rows: number): Promise<void> {
     const { f, G } = this.L;
     if (!this.lease) return this.rt.exports.gramian(Y, rows, f, G);
-    await this.lease.pool.run({ kind: PROTOCOL.JOB_GRAM, params: [Y, rows, f, G], count: Math.ceil(f / 4) }, { threads: this.threads });
+    await this.lease.pool.run({ kind: 'gram', Y, n: rows, k: f, out: G, count: Math.ceil(f / 4) }, { threads: this.threads });
   }
 
-  /** The job parameters of a half-step (see PROTOCOL.PARAMS). */
-  private params(side: Side): number[] {
+  /** The solve job of a half-step: this side's rows against the other side, under the run's options. */
+  private job(side: Side): SolveJob {
     const { L } = this;
     const s = side === 'users' ? L.users : L.items;
     const [out, other, biasOut, biasOther] = side === 'users' ? [L.X, L.Y, L.bu, L.bi] : [L.Y, L.X, L.bi, L.bu];
-    const explicit = L.opts.feedback === 'explicit';
-    const weighted = explicit && L.opts.weightedRegularization ? 1 : 0;
-    // The implicit item half-step also leaves each chunk's share of the loss in its result.
-    const wantLoss = this.solver.loss === 'item-sweep' && side === 'items' ? 1 : 0;
-    return [out, other, L.G, s.indptrPtr, s.indicesPtr, s.valuesPtr, L.f, L.opts.regularization, weighted, explicit ? L.globalMean : 0, biasOther, biasOut, s.boundsPtr, s.resultsPtr, L.scratch, L.scratchStride, L.opts.cgSteps, wantLoss, PRECISION_CODES[L.opts.precision], L.other32];
+    const mu = L.opts.feedback === 'explicit' ? L.globalMean : 0;
+    return solveJobOf(L.opts, { out, other, gram: this.solver.gram ? L.G : 0, indptr: s.indptrPtr, indices: s.indicesPtr, values: s.valuesPtr, mu, biasOther, biasOut, other32: L.other32 });
   }
 
-  /** Solves every row of one side, checking each chunk's status and output. */
+  /** Solves every row of one side, checking each chunk's result. */
   private async halfStep(side: Side, restart: number, it: number): Promise<void> {
-    const s = side === 'users' ? this.L.users : this.L.items;
-    const params = this.params(side);
+    const { L, rt } = this;
+    const s = side === 'users' ? L.users : L.items;
+    // Written at every half-step (a few stores): the record always says what this run's options say.
+    const jobPtr = side === 'users' ? L.jobs : L.jobs + SOLVE_JOB_BYTES;
+    const job = this.job(side);
+    writeSolveJob(rt.memory, jobPtr, job);
     // Mixed CG gathers the other side's rows from their f32 copy, made once here (one pass over
     // them; deterministic, so every thread count sees the same bits).
-    if (this.L.other32 !== 0) this.rt.exports.toF32Rows(params[1], side === 'users' ? this.L.n : this.L.m, this.L.f, this.L.other32);
-    if (this.lease) return this.halfStepPool(side, restart, it, s, params);
+    if (job.other32 !== 0) rt.exports.toF32Rows(job.other, side === 'users' ? L.n : L.m, L.f, job.other32);
+    // The implicit item half-step also leaves each chunk's share of the loss in its result.
+    const wantLoss = this.solver.loss === 'item-sweep' && side === 'items';
+    if (this.lease) return this.halfStepPool(side, restart, it, s, jobPtr, wantLoss);
     const { chunks } = s;
-    const f = this.L.f;
-    const out = params[0];
     for (let c = 0; c + 1 < chunks.length; c++) {
       const r0 = chunks[c];
       const r1 = chunks[c + 1];
-      const lossOut = params[17] !== 0 ? s.resultsPtr + c * PROTOCOL.RESULT_BYTES : 0;
-      const status = solveChunk(this.K, PROTOCOL, this.solver.job, params, r0, r1, this.L.scratch, lossOut);
-      if (status >= 0) throw this.errors.notPositiveDefinite(side, status, it);
-      const bad = firstNonFinite(this.rt.arena.f64(out + r0 * f * 8, (r1 - r0) * f));
-      if (bad >= 0) throw this.errors.nonFinite(side, r0 + Math.floor(bad / f), it);
+      const lossOut = wantLoss ? s.resultsPtr + c * PROTOCOL.RESULT_BYTES : 0;
+      const failure = rowsFailure(solveRows(rt.exports, jobPtr, r0, r1, L.scratch, lossOut));
+      if (failure) throw this.rowError(side, failure, it);
       this.emit({ stage: 'sweep', restart, iteration: it + 1, side, rowsDone: r1, rowsTotal: s.rows });
       throwIfAborted(this.signal);
       await this.yielder.maybe();
@@ -102,11 +100,13 @@ export class Sweeper {
    * The half-step on the pool: the same chunks, claimed by every thread; then the chunk
    * results in chunk order, so the error is the one a single thread would have raised first.
    */
-  private async halfStepPool(side: Side, restart: number, it: number, s: SideLayout, params: number[]): Promise<void> {
+  private async halfStepPool(side: Side, restart: number, it: number, s: SideLayout, job: number, wantLoss: boolean): Promise<void> {
+    const { L } = this;
     const count = s.chunks.length - 1;
+    const ran = PROTOCOL.RESULT_RAN;
     const res = this.rt.arena.i32(s.resultsPtr, 4 * count);
-    for (let c = 0; c < count; c++) res[4 * c + 3] = -2; // "not run"
-    await this.lease!.pool.run({ kind: this.solver.job, params, count }, {
+    for (let c = 0; c < count; c++) res[4 * c + ran] = 0;
+    await this.lease!.pool.run({ kind: 'solve', job, bounds: s.boundsPtr, results: s.resultsPtr, scratch: L.scratch, scratchStride: L.scratchStride, wantLoss, count }, {
       threads: this.threads,
       signal: this.signal,
       yielder: this.yielder,
@@ -114,12 +114,17 @@ export class Sweeper {
     });
     const after = this.rt.arena.i32(s.resultsPtr, 4 * count);
     for (let c = 0; c < count; c++) {
-      if (after[4 * c + 3] === -2) break; // the job stopped before this chunk (only after a failure)
-      if (after[4 * c + 2] >= 0) throw this.errors.notPositiveDefinite(side, after[4 * c + 2], it);
-      if (after[4 * c + 3] >= 0) throw this.errors.nonFinite(side, s.chunks[c] + Math.floor(after[4 * c + 3] / this.L.f), it);
+      if (after[4 * c + ran] === 0) break; // the job stopped before this chunk (only after a failure)
+      const failure = rowsFailure(after[4 * c + PROTOCOL.RESULT_CODE]);
+      if (failure) throw this.rowError(side, failure, it);
     }
     this.emit({ stage: 'sweep', restart, iteration: it + 1, side, rowsDone: s.rows, rowsTotal: s.rows });
     throwIfAborted(this.signal);
+  }
+
+  /** The error of a failed row (inside numbering). */
+  private rowError(side: Side, failure: RowsFailure, it: number): Error {
+    return failure.reason === 'not-positive-definite' ? this.errors.notPositiveDefinite(side, failure.row, it) : this.errors.nonFinite(side, failure.row, it);
   }
 
   /** L = data term (observed-only squared error, or Hu et al.'s weighted loss without densifying) + regularisation. */
@@ -159,8 +164,8 @@ export class Sweeper {
     const { L } = this;
     const s = L.users;
     const count = s.chunks.length - 1;
-    const params = [L.X, L.Y, L.G, s.indptrPtr, s.indicesPtr, s.valuesPtr, L.f, 0, 0, L.globalMean, L.bu, L.bi, s.boundsPtr, s.resultsPtr, L.scratch, L.scratchStride];
-    await this.lease!.pool.run({ kind: PROTOCOL.JOB_EXPLICIT_LOSS, params, count }, { threads: this.threads, signal: this.signal, yielder: this.yielder });
+    const job = { kind: 'explicit-loss', X: L.X, Y: L.Y, indptr: s.indptrPtr, indices: s.indicesPtr, values: s.valuesPtr, f: L.f, mu: L.globalMean, biasRow: L.bu, biasCol: L.bi, bounds: s.boundsPtr, results: s.resultsPtr, count } as const;
+    await this.lease!.pool.run(job, { threads: this.threads, signal: this.signal, yielder: this.yielder });
     const partial = this.rt.arena.f64(s.resultsPtr, RESULT_F64 * count);
     let data = 0;
     for (let c = 0; c < count; c++) data += partial[RESULT_F64 * c];

@@ -10,9 +10,11 @@ import type { KernelRuntime } from '../wasm/kernels.js';
 import { align } from '../wasm/arena.js';
 import { f32RowBytes } from '../wasm/abi.js';
 import { toConfidence } from './confidence.js';
-import { PRECISION_CODES, type ResolvedTrainOptions } from './options.js';
+import { SOLVE_JOB_BYTES, writeSolveJob } from '../kernels/solve-job.js';
+import { rowsFailure, solveRows } from '../kernels/solve-rows.js';
+import type { ResolvedTrainOptions } from './options.js';
 import { chunkRows, VALUE_BYTES } from './budget.js';
-import { usesF32Copy } from './solvers.js';
+import { solveJobOf, usesF32Copy } from './solvers.js';
 import { MAX_VALUE_MAGNITUDE } from './values.js';
 import { Yielder } from '../util/yield.js';
 
@@ -54,7 +56,8 @@ export interface RowSolve {
 const CHUNK_FLOPS = 5e7;
 
 /**
- * Solves `job.rows` with the other side fixed, in `rt`'s memory (its arena is reset).
+ * Solves `job.rows` with the other side fixed, in `rt`'s memory (its arena is reset): training's
+ * half-step (the solve job `solveJobOf` makes, run by the one `solveRows`) on these rows only.
  * @param rt - the kernel runtime to run in
  * @param opts - the model's options (feedback, λ, confidence, solver, CG steps)
  * @param job - rows, their interactions and the other side
@@ -62,7 +65,7 @@ const CHUNK_FLOPS = 5e7;
  * @returns the new factors (and biases) of the rows, row-major in `job.rows` order
  * @throws AlsError `NOT_POSITIVE_DEFINITE`, `NON_FINITE` naming the row's id; `AbortError`
  */
-export async function solveRows(
+export async function solveSomeRows(
   rt: KernelRuntime,
   opts: ResolvedTrainOptions,
   job: RowSolve,
@@ -95,25 +98,17 @@ export async function solveRows(
   const outP = rt.arena.putF64(job.start);
   const biasOutP = biases ? rt.arena.putF64(job.startBiases!) : 0;
   const scratch = rt.arena.alloc(align(Math.max(K.scratchBytes(k, maxRow), K.scratchBytesCG(k, maxRow)), 64), 64);
-  const weighted = opts.weightedRegularization ? 1 : 0;
-  const cg = opts.solver === 'cg';
+  // The same job as training's half-step, on these rows: the kind, λ, steps and precision from the options.
+  const jobP = rt.arena.alloc(SOLVE_JOB_BYTES);
+  writeSolveJob(rt.memory, jobP, solveJobOf(opts, { out: outP, other: otherP, gram: Gp, indptr: indptrP, indices: indicesP, values: valuesP, mu: job.globalMean, biasOther: biasOtherP, biasOut: biasOutP, other32: other32P }));
   const chunks = chunkRows(csr.indptr, k, CHUNK_FLOPS);
   const yielder = new Yielder();
   for (let c = 0; c + 1 < chunks.length; c++) {
     const r0 = chunks[c];
     const r1 = chunks[c + 1];
-    const status = explicit
-      ? cg
-        ? K.solveExplicitRowsCG(outP, otherP, indptrP, indicesP, valuesP, f, opts.regularization, weighted, job.globalMean, biasOtherP, biasOutP, opts.cgSteps, r0, r1, scratch)
-        : K.solveExplicitRows(outP, otherP, indptrP, indicesP, valuesP, f, opts.regularization, weighted, job.globalMean, biasOtherP, biasOutP, r0, r1, scratch)
-      : cg
-        ? K.solveImplicitRowsCG(outP, otherP, Gp, indptrP, indicesP, valuesP, f, opts.regularization, opts.cgSteps, r0, r1, scratch, 0, PRECISION_CODES[opts.precision], other32P)
-        : K.solveImplicitRows(outP, otherP, Gp, indptrP, indicesP, valuesP, f, opts.regularization, r0, r1, scratch, 0);
-    if (status >= 0) throw notPositiveDefinite(job, status, opts);
-    const out = rt.arena.f64(outP + 8 * r0 * f, (r1 - r0) * f);
-    for (let j = 0; j < out.length; j++) {
-      if (!Number.isFinite(out[j])) throw rowError('NON_FINITE', job, r0 + Math.floor(j / f), 'has non-finite factors after the update. Lower alpha (or the values), or raise regularization.');
-    }
+    const failure = rowsFailure(solveRows(K, jobP, r0, r1, scratch, 0));
+    if (failure?.reason === 'not-positive-definite') throw notPositiveDefinite(job, failure.row, opts);
+    if (failure) throw rowError('NON_FINITE', job, failure.row, 'has non-finite factors after the update. Lower alpha (or the values), or raise regularization.');
     hooks.onProgress?.({ stage: 'update', side, rowsDone: r1, rowsTotal: t });
     throwIfAborted(hooks.signal);
     await yielder.maybe();

@@ -14,7 +14,7 @@ import type { ModelFeatures } from '../features/types.js';
 import type { ResolvedTrainOptions } from './options.js';
 import type { TrainReport } from './train.js';
 import { mergeInteractions, takeColumns, takeRows } from './update-data.js';
-import { solveRows, type UpdateProgress } from './update-solve.js';
+import { solveSomeRows, type UpdateProgress } from './update-solve.js';
 import { featuresForRows } from '../features/rows.js';
 import { now } from '../util/yield.js';
 
@@ -161,13 +161,13 @@ export async function updateModel<M>(model: UpdatableModel<M>, data: Interaction
 
   const users = options.users === 'keep' ? merged.touchedUsers.filter((u) => u >= m0) : merged.touchedUsers;
   if (users.length > 0) {
-    const solved = await solveRows(rt, opts, { side: 'users', rows: users, csr: takeRows(merged.seen, users), other: Y, otherBiases: bi, start: gather(X, users, f), startBiases: bu && gather(bu, users, 1), globalMean: p.globalMean, ids: merged.users }, hookArgs);
+    const solved = await solveSomeRows(rt, opts, { side: 'users', rows: users, csr: takeRows(merged.seen, users), other: Y, otherBiases: bi, start: gather(X, users, f), startBiases: bu && gather(bu, users, 1), globalMean: p.globalMean, ids: merged.users }, hookArgs);
     scatter(X, users, f, solved.factors);
     if (bu) scatter(bu, users, 1, solved.biases!);
   }
   const items = options.items === 'keep' ? merged.touchedItems.filter((i) => i >= n0) : merged.touchedItems;
   if (items.length > 0) {
-    const solved = await solveRows(rt, opts, { side: 'items', rows: items, csr: takeColumns(merged.seen, items), other: X, otherBiases: bu, start: gather(Y, items, f), startBiases: bi && gather(bi, items, 1), globalMean: p.globalMean, ids: merged.items }, hookArgs);
+    const solved = await solveSomeRows(rt, opts, { side: 'items', rows: items, csr: takeColumns(merged.seen, items), other: X, otherBiases: bu, start: gather(Y, items, f), startBiases: bi && gather(bi, items, 1), globalMean: p.globalMean, ids: merged.items }, hookArgs);
     scatter(Y, items, f, solved.factors);
     if (bi) scatter(bi, items, 1, solved.biases!);
   }

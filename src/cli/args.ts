@@ -3,7 +3,7 @@
  * `--grid key=v1,v2 …`, and the typed readers of flag values (usage mistakes exit 2).
  */
 import type { ParseOptions } from '../data/parse.js';
-import { hardwareThreads, maxWorkers } from '../parallel/cores.js';
+import { isValidWorkers, WORKERS_RULE } from '../parallel/cores.js';
 
 /** A usage mistake (exit code 2). */
 export class UsageError extends Error {}
@@ -105,17 +105,11 @@ export function kFlag(p: Parsed): number {
   return k;
 }
 
-/**
- * `--workers N`: an integer in [1, maxWorkers()] — 4 × the cores here, at most 64 (more threads
- * than cores only cost memory; the library would clamp them with a note).
- */
+/** `--workers N`: the library's one rule (`isValidWorkers`, `WORKERS_RULE`), checked before any file is read. */
 export function workersFlag(p: Parsed): number | undefined {
   const w = num(p, 'workers');
   if (w === undefined) return undefined;
-  const max = maxWorkers();
-  if (!Number.isInteger(w) || w < 1 || w > max) {
-    throw new UsageError(`--workers must be an integer in [1, ${max}] (at most 4 × the ${hardwareThreads()} cores here, and 64), got "${str(p, 'workers')}"`);
-  }
+  if (!isValidWorkers(w)) throw new UsageError(`--workers must be ${WORKERS_RULE}, got "${str(p, 'workers')}"`);
   return w;
 }
 

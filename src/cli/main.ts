@@ -18,7 +18,7 @@ FILE: CSV (with or without header), TSV, MovieLens u.data / ratings.dat / rating
 auto-detected. Columns: user, item[, value[, timestamp]]. train, evaluate, cv and update also take
 --skip-bad-rows (skip rows that cannot be read; their count and the first one go to stderr),
 --delimiter D (tab for a tab), --decimal .|, and --max-line-length N (default 4194304).
---workers N: 1 … 4 × the cores here (at most 64). --out must not name an input file; the
+--workers N: 1 … 256; a run starts at most 4 × the cores here (and 64). --out must not name an input file; the
 model is written to a temporary file and renamed over MODEL, so a failed write leaves the
 previous MODEL intact. Bad usage (an unknown flag, a value out of range) exits 2; bad input
 or a failed run exits 1.`;

@@ -5,14 +5,100 @@
  */
 import { PROTOCOL as C } from './protocol.js';
 
-/** One job for the pool: its code, its parameters (see `P` in ./protocol.ts) and its chunk count. */
-export interface PoolJob {
-  /** One of the `JOB_*` codes. */
-  kind: number;
-  /** Up to 16 numbers. */
-  params: number[];
+/**
+ * Rows of one solve job record per chunk: chunk c is rows [bounds[c], bounds[c+1]) by
+ * `solveRows`, on the claiming thread's scratch. The record says which kernel; the pool does not.
+ */
+export interface SolveChunks {
+  /** Discriminant. */
+  kind: 'solve';
+  /** The solve job record (src/kernels/solve-job.ts). */
+  job: number;
+  /** Chunk bounds: i32, count + 1 rows. */
+  bounds: number;
+  /** Per-chunk results (PROTOCOL.RESULT_BYTES each). */
+  results: number;
+  /** Thread 0's scratch; thread t's is at scratch + t·scratchStride. */
+  scratch: number;
+  /** Bytes between two threads' scratch. */
+  scratchStride: number;
+  /** Implicit kinds: each chunk also leaves its share of the loss in its result. */
+  wantLoss: boolean;
   /** Chunks to run (0 … count − 1). */
   count: number;
+}
+
+/** The explicit loss's data term per chunk (`explicitLossRows` over its rows) into the results. */
+export interface ExplicitLossChunks {
+  /** Discriminant. */
+  kind: 'explicit-loss';
+  /** Factors of the rows (X), the other side (Y), the CSR of the rows, f, μ and the biases (0 = none), as `explicitLossRows` takes them. */
+  X: number;
+  Y: number;
+  indptr: number;
+  indices: number;
+  values: number;
+  f: number;
+  mu: number;
+  biasRow: number;
+  biasCol: number;
+  /** Chunk bounds: i32, count + 1 rows. */
+  bounds: number;
+  /** Per-chunk results (PROTOCOL.RESULT_BYTES each; the loss in the f64). */
+  results: number;
+  /** Chunks to run. */
+  count: number;
+}
+
+/** YᵀY into `out` (k × k) from the n × k rows at `Y`: chunk c is output block row c (`gramianBlocks`). */
+export interface GramBlocks {
+  /** Discriminant. */
+  kind: 'gram';
+  Y: number;
+  n: number;
+  k: number;
+  out: number;
+  /** Blocks to run: ⌈k / 4⌉. */
+  count: number;
+}
+
+/** One job for the pool. */
+export type PoolJob = SolveChunks | ExplicitLossChunks | GramBlocks;
+
+/** A job's code and its parameters in the slots PROTOCOL names (SOLVE, LOSS, GRAM). */
+export function encodeJob(job: PoolJob): { code: number; params: number[] } {
+  const params: number[] = [];
+  if (job.kind === 'solve') {
+    const P = C.SOLVE;
+    params[P.JOB] = job.job;
+    params[P.BOUNDS] = job.bounds;
+    params[P.RESULTS] = job.results;
+    params[P.SCRATCH] = job.scratch;
+    params[P.SCRATCH_STRIDE] = job.scratchStride;
+    params[P.WANT_LOSS] = job.wantLoss ? 1 : 0;
+    return { code: C.JOB_SOLVE, params };
+  }
+  if (job.kind === 'explicit-loss') {
+    const P = C.LOSS;
+    params[P.X] = job.X;
+    params[P.Y] = job.Y;
+    params[P.INDPTR] = job.indptr;
+    params[P.INDICES] = job.indices;
+    params[P.VALUES] = job.values;
+    params[P.F] = job.f;
+    params[P.MU] = job.mu;
+    params[P.BIAS_ROW] = job.biasRow;
+    params[P.BIAS_COL] = job.biasCol;
+    params[P.BOUNDS] = job.bounds;
+    params[P.RESULTS] = job.results;
+    return { code: C.JOB_EXPLICIT_LOSS, params };
+  }
+  const P = C.GRAM;
+  params[P.Y] = job.Y;
+  params[P.N] = job.n;
+  params[P.K] = job.k;
+  params[P.OUT] = job.out;
+  return { code: C.JOB_GRAM, params };
 }
 
 /** The control buffer and its two views. */
@@ -38,9 +124,10 @@ export function createControlBlock(): ControlBlock {
  * chunk count, with every counter cleared; when helpers take part, a new generation wakes them.
  */
 export function openJob({ ctl, params }: ControlBlock, job: PoolJob, participants: number): void {
+  const encoded = encodeJob(job);
   params.fill(0);
-  params.set(job.params);
-  ctl[C.JOB] = job.kind;
+  params.set(encoded.params);
+  ctl[C.JOB] = encoded.code;
   ctl[C.NEXT] = 0;
   ctl[C.COUNT] = job.count;
   ctl[C.STOP] = 0;

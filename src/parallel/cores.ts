@@ -1,5 +1,10 @@
-/** How many threads this machine offers, and the default `workers` of a training run. */
+/**
+ * How many threads this machine offers, and the one rule of the `workers` option: which values
+ * are valid ({@link checkWorkers}, used by the options, the CLI and the pool alike), its default
+ * ({@link defaultWorkers}) and how many threads a run then starts ({@link threadsFor}).
+ */
 
+import { badOption } from '../errors.js';
 import { isNode } from '../util/env.js';
 
 type NodeOs = typeof import('node:os');
@@ -40,4 +45,40 @@ export function defaultWorkers(): number {
  */
 export function maxWorkers(): number {
   return Math.min(64, 4 * hardwareThreads());
+}
+
+/**
+ * Largest `workers` accepted. The same on every machine, so that options valid on one are valid
+ * on another; a run starts at most {@link maxWorkers} threads whatever is asked ({@link threadsFor}).
+ */
+export const MAX_WORKERS = 256;
+
+/** The rule of `workers` in words, as the library's error and the CLI's usage message both say it. */
+export const WORKERS_RULE = `an integer in [1, ${MAX_WORKERS}] (a run uses at most 4 × the cores here, up to 64)`;
+
+/** Whether `v` is a valid `workers`: an integer in [1, {@link MAX_WORKERS}]. */
+export function isValidWorkers(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_WORKERS;
+}
+
+/**
+ * `v` as a `workers` count, or refused.
+ * @param name - the option's name in the message (`workers`)
+ * @throws AlsError `BAD_OPTION` saying {@link WORKERS_RULE}
+ */
+export function checkWorkers(v: unknown, name = 'workers'): number {
+  if (!isValidWorkers(v)) throw badOption(name, v, WORKERS_RULE);
+  return v;
+}
+
+/**
+ * The threads a run with `workers` starts here (before the platform has its say): `workers`,
+ * clamped to {@link maxWorkers}, with a note when clamped.
+ * @throws AlsError `BAD_OPTION` for an invalid `workers` ({@link checkWorkers})
+ */
+export function threadsFor(workers: number): { threads: number; note?: string } {
+  checkWorkers(workers);
+  const max = maxWorkers();
+  if (workers <= max) return { threads: workers };
+  return { threads: max, note: `${max} — ${workers} asked, at most ${max} here (4 × the ${hardwareThreads()} cores, and 64); more threads only cost memory` };
 }

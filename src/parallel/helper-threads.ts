@@ -3,7 +3,8 @@
  * here at all, and how to start one helper (a nested module worker in browsers, a
  * worker_threads worker in Node). Everything after start-up is the same on both.
  */
-import { firstNonFinite, helperMain, runChunk, solveChunk } from './helper.js';
+import { solveRows } from '../kernels/solve-rows.js';
+import { helperMain, runChunk } from './helper.js';
 import type { HelperInit } from './protocol.js';
 import { isNode } from '../util/env.js';
 
@@ -46,11 +47,10 @@ export const spawnNodeThread: SpawnHelper = async (init, onMessage, onError) => 
   const name = 'node:worker_threads';
   const { Worker: NodeWorker } = (await import(/* @vite-ignore */ name)) as typeof import('node:worker_threads');
   const source = `const { parentPort } = require('node:worker_threads');
-const solveChunk = ${solveChunk.toString()};
-const firstNonFinite = ${firstNonFinite.toString()};
+const solveRows = ${solveRows.toString()};
 const runChunk = ${runChunk.toString()};
 const helperMain = ${helperMain.toString()};
-parentPort.once('message', (init) => helperMain(init, (m) => parentPort.postMessage(m), runChunk, solveChunk, firstNonFinite));`;
+parentPort.once('message', (init) => helperMain(init, (m) => parentPort.postMessage(m), runChunk, solveRows));`;
   const worker = new NodeWorker(source, { eval: true, name: `als-wasm-pool-${init.index}` });
   worker.on('message', (m: { ready?: number }) => {
     // Referenced until ready (the engine awaits that message), then idle helpers must not hold the process.

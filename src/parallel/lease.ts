@@ -7,7 +7,7 @@
  */
 import type { KernelVariant } from '../wasm/abi.js';
 import { kernelVariantsAvailable } from '../wasm/kernels.js';
-import { hardwareThreads, maxWorkers } from './cores.js';
+import { threadsFor } from './cores.js';
 import { parallelSupport, WorkerPool } from './pool.js';
 
 /** A pool lent to one run: release it when the run ends (success or not). */
@@ -91,20 +91,20 @@ export interface WorkersDecision {
 
 /**
  * Decides how many threads a run gets: `workers` > 1, a WebAssembly build and shared memory →
- * a pool of `workers` threads, clamped to {@link maxWorkers} with a note; otherwise 1, with the reason.
- * @param workers - resolved `workers` option
+ * a pool of `workers` threads, clamped with a note by {@link threadsFor}; otherwise 1, with the reason.
+ * @param workers - resolved `workers` option (refused unless valid: `checkWorkers`)
  * @param variant - resolved `kernels` option
  * @param keeper - whose pool to borrow
  */
 export async function leaseWorkers(workers: number, variant: KernelVariant | 'auto', keeper: PoolKeeper = defaultPoolKeeper): Promise<WorkersDecision> {
-  const decision = await leaseUpTo(Math.min(workers, maxWorkers()), variant, keeper);
-  if (workers > maxWorkers() && !decision.note) {
-    decision.note = `${decision.workersUsed} — ${workers} asked, at most ${maxWorkers()} here (4 × the ${hardwareThreads()} cores, and 64); more threads only cost memory`;
-  }
+  const { threads, note } = threadsFor(workers);
+  const decision = await leaseUpTo(threads, variant, keeper);
+  // The platform's reason (no shared memory, …) wins over the clamp's.
+  if (note && !decision.note) decision.note = note;
   return decision;
 }
 
-/** {@link leaseWorkers} for a count already within {@link maxWorkers}. */
+/** {@link leaseWorkers} for a count already within `maxWorkers()`. */
 async function leaseUpTo(workers: number, variant: KernelVariant | 'auto', keeper: PoolKeeper): Promise<WorkersDecision> {
   if (workers <= 1) return { workersUsed: 1 };
   if (variant === 'reference') return { workersUsed: 1, note: '1 — the reference kernels run on one thread' };

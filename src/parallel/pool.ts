@@ -15,7 +15,8 @@ import { AlsError, abortError } from '../errors.js';
 import type { KernelVariant } from '../wasm/abi.js';
 import { loadKernels, type KernelRuntime } from '../wasm/kernels.js';
 import { nextMacrotask, type Yielder } from '../util/yield.js';
-import { firstNonFinite, runChunk, solveChunk, type ChunkKernels } from './helper.js';
+import { solveRows } from '../kernels/solve-rows.js';
+import { runChunk, type ChunkKernels } from './helper.js';
 import { PROTOCOL as C, type HelperInit } from './protocol.js';
 import { isNode } from '../util/env.js';
 import { closeJob, createControlBlock, failureText, openJob, signalExit, type PoolJob } from './control-block.js';
@@ -128,7 +129,7 @@ export class WorkerPool {
     openJob(this.block, job, participants);
     let thrown: unknown;
     let aborted = false;
-    const K = this.runtime.exports as unknown as ChunkKernels;
+    const K: ChunkKernels = this.runtime.exports;
     try {
       for (; opts.engineComputes !== false || participants === 1; ) {
         if (Atomics.load(ctl, C.STOP) !== 0) break;
@@ -136,7 +137,7 @@ export class WorkerPool {
         if (c >= job.count) break;
         let failed: boolean;
         try {
-          failed = runChunk(K, this.runtime.memory, ctl, params, C, c, 0, solveChunk, firstNonFinite);
+          failed = runChunk(K, this.runtime.memory, ctl, params, C, c, 0, solveRows);
         } catch (e) {
           // A trap on the engine thread is the same kind of failure as one in a helper.
           throw new AlsError('WORKER_FAILED', `A kernel failed on the engine thread: ${(e as Error)?.message ?? e}. This is a bug; please report it.`, { worker: 0, message: String((e as Error)?.message ?? e) });

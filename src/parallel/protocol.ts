@@ -7,6 +7,9 @@
  * The helper code (./helper.ts) must be self-contained (Node runs it from its source text),
  * so it receives this table in its init message instead of importing it.
  */
+import { ROWS_SOLVED } from '../kernels/job-layout.js';
+
+/** The protocol table: control indices, parameter slots, result layout, job codes. */
 export const PROTOCOL = {
   /** ctl index: job generation; helpers `Atomics.wait` on it and run one job per change. */
   GEN: 0,
@@ -38,39 +41,45 @@ export const PROTOCOL = {
   CTL_INTS: 16,
   /** Byte offset of the f64 job parameters. */
   PARAMS_BYTE: 64,
+  /** Number of f64 job parameters (each job's are named below: SOLVE, LOSS, GRAM). */
+  PARAMS: 16,
   /**
-   * Number of f64 job parameters. Solve and loss jobs, by index: 0 out/X, 1 other/Y, 2 YᵀY,
-   * 3 indptr, 4 indices, 5 values, 6 f, 7 λ, 8 weighted (explicit: ALS-WR), 9 μ (explicit),
-   * 10 biasOther | biasRow, 11 biasOut | biasCol, 12 chunk bounds (i32, COUNT + 1), 13 results
-   * (RESULT_BYTES per chunk), 14 scratch, 15 scratch bytes per thread, 16 CG steps, 17 whether
-   * an implicit solve also leaves each chunk's share of the loss in its result (1 or 0), 18 the
-   * implicit CG panel's precision code (PRECISION_CODES: 0 f64, 2 mixed), 19 the f32 copy of
-   * `other` that mixed CG gathers from (toF32Rows; 0 for the f64 path).
-   * Gram: Y, n, k, out.
+   * The parameters of a solve job (JOB_SOLVE), by index: the solve job record every chunk reads
+   * (src/kernels/solve-job.ts: the pool never picks a kernel), the chunk bounds (i32, COUNT + 1),
+   * the results (RESULT_BYTES per chunk), thread 0's scratch and the bytes between two threads'
+   * scratch, and whether each chunk also leaves its share of the loss in its result (1 or 0).
    */
-  PARAMS: 20,
+  SOLVE: { JOB: 0, BOUNDS: 1, RESULTS: 2, SCRATCH: 3, SCRATCH_STRIDE: 4, WANT_LOSS: 5 },
+  /** The parameters of an explicit loss job (JOB_EXPLICIT_LOSS, explicitLossRows per chunk), by index. */
+  LOSS: { X: 0, Y: 1, INDPTR: 2, INDICES: 3, VALUES: 4, F: 5, MU: 6, BIAS_ROW: 7, BIAS_COL: 8, BOUNDS: 9, RESULTS: 10 },
+  /** The parameters of a Gram job (JOB_GRAM, gramianBlocks: chunk c = output block row c), by index. */
+  GRAM: { Y: 0, N: 1, K: 2, OUT: 3 },
   /** Byte offset of the error message (UTF-16). */
-  ERROR_BYTE: 224,
+  ERROR_BYTE: 192,
   /** Maximum UTF-16 units of the error message. */
   ERROR_CHARS: 512,
   /** Total bytes of the control buffer. */
-  BYTES: 224 + 2 * 512,
-  /** Bytes per chunk in the results array: f64 loss, i32 status (−1 or the failing row), i32 first non-finite offset (−1 none, −2 not run). */
+  BYTES: 192 + 2 * 512,
+  /**
+   * Bytes per chunk in the results array: f64 loss; i32 (index RESULT_CODE of the chunk's four)
+   * the solveRows result code (−1 solved, see `rowsFailure`); i32 (index RESULT_RAN) 1 once the
+   * chunk has run (the engine clears it: a 0 after a job means the job stopped before this chunk).
+   */
   RESULT_BYTES: 16,
+  /** i32 index, within a chunk's four, of its result code. */
+  RESULT_CODE: 2,
+  /** i32 index, within a chunk's four, of its "ran" flag. */
+  RESULT_RAN: 3,
+  /** The result code of a chunk that succeeded (ROWS_SOLVED: helpers cannot import it). */
+  SOLVED: ROWS_SOLVED,
   /** Job: helpers return. */
   JOB_EXIT: 0,
-  /** Job: implicit Cholesky half-step (solveImplicitRows). */
-  JOB_IMPLICIT: 1,
-  /** Job: implicit conjugate-gradient half-step (solveImplicitRowsCG). */
-  JOB_CG: 2,
-  /** Job: explicit half-step (solveExplicitRows). */
-  JOB_EXPLICIT: 3,
+  /** Job: rows of one solve job record per chunk (solveRows: every feedback and solver). */
+  JOB_SOLVE: 1,
   /** Job: explicit partial losses (explicitLossRows), one per chunk. */
-  JOB_EXPLICIT_LOSS: 5,
+  JOB_EXPLICIT_LOSS: 2,
   /** Job: YᵀY, one 4-row block of the output per chunk (gramianBlocks). */
-  JOB_GRAM: 6,
-  /** Job: explicit conjugate-gradient half-step (solveExplicitRowsCG). */
-  JOB_EXPLICIT_CG: 7,
+  JOB_GRAM: 3,
 } as const;
 
 /** The protocol table's type (what helpers receive). */

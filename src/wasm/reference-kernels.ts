@@ -9,6 +9,7 @@ import { referenceLossKernels } from './reference/loss.js';
 import { referenceScoringKernels } from './reference/scoring.js';
 import { referenceExplicitSolvers } from './reference/solve-explicit.js';
 import { referenceImplicitSolvers } from './reference/solve-implicit.js';
+import { referenceSolveRows } from './reference/solve-rows.js';
 import { memoryViews } from './reference/views.js';
 
 // see: Hu, Koren & Volinsky 2008, eq. 4 (implicit); Zhou et al. 2008 (ALS-WR, explicit);
@@ -24,6 +25,8 @@ import { memoryViews } from './reference/views.js';
  */
 export function createReferenceKernels(memory: WebAssembly.Memory): KernelExports {
   const views = memoryViews(memory);
+  const implicit = referenceImplicitSolvers(views);
+  const explicit = referenceExplicitSolvers(views);
   return {
     scratchBytes(k: number): number {
       // A (k×k), b (k), one augmented row ỹ (k).
@@ -31,8 +34,10 @@ export function createReferenceKernels(memory: WebAssembly.Memory): KernelExport
     },
     ...referenceGramKernels(views),
     ...referenceCholeskyKernels(views),
-    ...referenceImplicitSolvers(views),
-    ...referenceExplicitSolvers(views),
+    scratchBytesCG: implicit.scratchBytesCG,
+    toF32Rows: implicit.toF32Rows,
+    // Every row solve comes through the job record, as in the WebAssembly builds.
+    ...referenceSolveRows(memory, views, { ...implicit, ...explicit }),
     ...referenceLossKernels(views),
     ...referenceScoringKernels(views),
   };

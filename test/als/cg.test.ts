@@ -5,6 +5,7 @@
  * test/kernels/solvers.test.ts).
  */
 import { describe, expect, it } from 'vitest';
+import { jobSolvers } from '../helpers/job-solvers.js';
 import { resolveTrainOptions } from '../../src/als/options.js';
 import { Rng } from '../../src/util/rng.js';
 import { trainFactors } from '../../src/als/train.js';
@@ -48,8 +49,8 @@ function problem(rt: KernelRuntime, f: number, seed: number) {
       a.f64(X, rows * f).set(X0);
       const status =
         kind === 'cholesky'
-          ? rt.exports.solveImplicitRows(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, 0, rows, scratch, 0)
-          : rt.exports.solveImplicitRowsCG(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, kind, 0, rows, scratch, 0, 0, 0);
+          ? jobSolvers(rt).solveImplicitRows(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, 0, rows, scratch, 0)
+          : jobSolvers(rt).solveImplicitRowsCG(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, kind, 0, rows, scratch, 0, 0, 0);
       expect(status).toBe(-1);
       return a.f64(X, rows * f).slice();
     },
@@ -64,8 +65,8 @@ function problem(rt: KernelRuntime, f: number, seed: number) {
         a.f64(out, 1)[0] = NaN;
         const status =
           kind === 'cholesky'
-            ? rt.exports.solveImplicitRows(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, r0, r1, scratch, out)
-            : rt.exports.solveImplicitRowsCG(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, kind, r0, r1, scratch, out, 0, 0);
+            ? jobSolvers(rt).solveImplicitRows(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, r0, r1, scratch, out)
+            : jobSolvers(rt).solveImplicitRowsCG(X, Y, G, ptr.indptr, ptr.indices, ptr.conf, f, 0.1, kind, r0, r1, scratch, out, 0, 0);
         expect(status).toBe(-1);
         return a.f64(out, 1)[0];
       });

@@ -10,9 +10,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { jobSolvers } from '../helpers/job-solvers.js';
 import type { KernelRuntime } from '../../src/wasm/kernels.js';
 import { f32RowBytes } from '../../src/wasm/abi.js';
-import { PRECISION_CODES } from '../../src/als/options.js';
+import { PRECISION_CODES } from '../../src/kernels/solve-job.js';
 import { kernelCanaryIntact, kernelLayout, kernelProblem, kernelRelError, kernelRuntimes, type KernelProblem } from '../helpers/kernel-fixtures.js';
 
 const runtimes = await kernelRuntimes();
@@ -40,7 +41,7 @@ function runCG(rt: KernelRuntime, p: KernelProblem, steps: number, precision: nu
   const q = layoutWithCopy(rt, p);
   let status = -1;
   for (let c = 0; c < calls && status === -1; c++) {
-    status = rt.exports.solveImplicitRowsCG(q.X, q.Y, q.YtY, q.indptr, q.indices, q.conf, p.f, 0.5, steps, 0, p.rows, q.scratch, 0, precision, precision ? q.Y32 : 0);
+    status = jobSolvers(rt).solveImplicitRowsCG(q.X, q.Y, q.YtY, q.indptr, q.indices, q.conf, p.f, 0.5, steps, 0, p.rows, q.scratch, 0, precision, precision ? q.Y32 : 0);
   }
   return { status, X: rt.arena.f64(q.X, p.rows * p.f).slice(), canaryOk: kernelCanaryIntact(rt, q) };
 }
@@ -52,7 +53,7 @@ function runCG(rt: KernelRuntime, p: KernelProblem, steps: number, precision: nu
 function exactRows(p: KernelProblem, rounded = false): Float64Array {
   const q = kernelLayout(reference, p, p.f);
   if (rounded) reference.arena.f64(q.Y, p.cols * p.f).set(p.Y.map(Math.fround));
-  expect(reference.exports.solveImplicitRows(q.X, q.Y, q.YtY, q.indptr, q.indices, q.conf, p.f, 0.5, 0, p.rows, q.scratch, 0)).toBe(-1);
+  expect(jobSolvers(reference).solveImplicitRows(q.X, q.Y, q.YtY, q.indptr, q.indices, q.conf, p.f, 0.5, 0, p.rows, q.scratch, 0)).toBe(-1);
   return reference.arena.f64(q.X, p.rows * p.f).slice();
 }
 

@@ -10,8 +10,8 @@ import { PAGE_BYTES } from '../../src/wasm/arena.js';
 import { kernelVariantsAvailable, loadKernels } from '../../src/wasm/kernels.js';
 
 const ABI: (keyof KernelExports)[] = [
-  'scratchBytes', 'scratchBytesCG', 'gramian', 'gramianBlocks', 'gramAccumulate', 'cholesky', 'choleskySolve', 'solveImplicitRows',
-  'solveImplicitRowsCG', 'solveExplicitRows', 'solveExplicitRowsCG', 'implicitLossRows', 'explicitLossRows', 'scoreRows',
+  'scratchBytes', 'scratchBytesCG', 'gramian', 'gramianBlocks', 'gramAccumulate', 'cholesky', 'choleskySolve', 'solveRows',
+  'toF32Rows', 'implicitLossRows', 'explicitLossRows', 'scoreRows',
 ];
 
 /** Byte ranges of a wasm binary's sections by id (LEB128 sizes). */
@@ -43,6 +43,8 @@ describe('loadKernels', () => {
     for (const name of ABI) expect(typeof rt.exports[name], name).toBe('function');
     expect(typeof rt.exports.fmaPeak).toBe('function');
     expect(rt.memory).toBeInstanceOf(WebAssembly.Memory);
+    // Rows are solved through the job record only: no positional solver is exported.
+    for (const name of ['solveImplicitRows', 'solveImplicitRowsCG', 'solveExplicitRows', 'solveExplicitRowsCG']) expect(rt.exports, name).not.toHaveProperty(name);
   });
 
   it.each(['relaxed', 'simd', 'scalar'] as const)('loads the %s build on a memory given to it', async (variant) => {

@@ -5,6 +5,7 @@
  * reference (and so with each other) to 1e-9 relative, and never write past their scratch.
  */
 import { describe, expect, it } from 'vitest';
+import { jobSolvers } from '../helpers/job-solvers.js';
 import type { KernelRuntime } from '../../src/wasm/kernels.js';
 import { KERNEL_SIZES, kernelCanaryIntact, kernelLayout, kernelProblem, kernelRelError, kernelRuntimes, type KernelProblem } from '../helpers/kernel-fixtures.js';
 
@@ -20,7 +21,7 @@ interface SolveResult {
 
 function runImplicit(rt: KernelRuntime, p: KernelProblem, lambda: number, r0 = 0, r1 = p.rows): SolveResult {
   const q = kernelLayout(rt, p, p.f);
-  const status = rt.exports.solveImplicitRows(q.X, q.Y, q.YtY, q.indptr, q.indices, q.conf, p.f, lambda, r0, r1, q.scratch, 0);
+  const status = jobSolvers(rt).solveImplicitRows(q.X, q.Y, q.YtY, q.indptr, q.indices, q.conf, p.f, lambda, r0, r1, q.scratch, 0);
   return { status, X: rt.arena.f64(q.X, p.rows * p.f).slice(), bias: new Float64Array(0), canaryOk: kernelCanaryIntact(rt, q) };
 }
 
@@ -35,7 +36,7 @@ interface ExplicitOptions {
 function runExplicit(rt: KernelRuntime, p: KernelProblem, o: ExplicitOptions, r0 = 0, r1 = p.rows): SolveResult {
   const k = o.biases ? p.f + 1 : p.f;
   const q = kernelLayout(rt, p, k);
-  const status = rt.exports.solveExplicitRows(
+  const status = jobSolvers(rt).solveExplicitRows(
     q.X, q.Y, q.indptr, q.indices, q.ratings, p.f, o.lambda, o.weighted ? 1 : 0, o.mu,
     o.otherBiases ? q.biasOther : 0, o.biases ? q.biasOut : 0, r0, r1, q.scratch,
   );
@@ -51,7 +52,7 @@ function runExplicit(rt: KernelRuntime, p: KernelProblem, o: ExplicitOptions, r0
 function runExplicitCG(rt: KernelRuntime, p: KernelProblem, o: ExplicitOptions, steps: number, r0 = 0, r1 = p.rows): SolveResult {
   const k = o.biases ? p.f + 1 : p.f;
   const q = kernelLayout(rt, p, k, 'cg');
-  const status = rt.exports.solveExplicitRowsCG(
+  const status = jobSolvers(rt).solveExplicitRowsCG(
     q.X, q.Y, q.indptr, q.indices, q.ratings, p.f, o.lambda, o.weighted ? 1 : 0, o.mu,
     o.otherBiases ? q.biasOther : 0, o.biases ? q.biasOut : 0, steps, r0, r1, q.scratch,
   );
@@ -238,7 +239,7 @@ describe('solveExplicitRowsCG', () => {
       const q = kernelLayout(rt, p, 2, 'cg');
       rt.arena.f64(q.X, 1)[0] = 0;
       rt.arena.f64(q.biasOut, 1)[0] = 0;
-      expect(rt.exports.solveExplicitRowsCG(q.X, q.Y, q.indptr, q.indices, q.ratings, 1, lambda, 0, 1, q.biasOther, q.biasOut, 1, 0, 1, q.scratch), rt.variant).toBe(-1);
+      expect(jobSolvers(rt).solveExplicitRowsCG(q.X, q.Y, q.indptr, q.indices, q.ratings, 1, lambda, 0, 1, q.biasOther, q.biasOut, 1, 0, 1, q.scratch), rt.variant).toBe(-1);
       expect(rt.arena.f64(q.X, 1)[0], rt.variant).toBeCloseTo((2 * 3.5) / (5 + lambda), 13);
       expect(rt.arena.f64(q.biasOut, 1)[0], rt.variant).toBeCloseTo(3.5 / (5 + lambda), 13);
     }

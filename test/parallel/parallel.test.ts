@@ -204,8 +204,8 @@ describe('WorkerPool', () => {
       // A pointer far outside the memory: the explicit loss kernel traps (out of bounds) in the helper,
       // the only thread computing here.
       const bad = 2 ** 32 - 64;
-      const params = [bad, bad, bad, bad, bad, bad, 8, 0, 0, 0, 0, 0, bounds, results, 0, 0];
-      const err = await pool.run({ kind: PROTOCOL.JOB_EXPLICIT_LOSS, params, count: 4 }, { threads: 2, engineComputes: false }).catch((e: unknown) => e);
+      const job = { kind: 'explicit-loss', X: bad, Y: bad, indptr: bad, indices: bad, values: bad, f: 8, mu: 0, biasRow: 0, biasCol: 0, bounds, results, count: 4 } as const;
+      const err = await pool.run(job, { threads: 2, engineComputes: false }).catch((e: unknown) => e);
       expect(isAlsError(err) && err.code, String(err)).toBe('WORKER_FAILED');
       expect((err as Error).message).toMatch(/pool worker 1: .*out of bounds/);
       // The same pool then runs a good job (a Gram) on both threads.
@@ -215,7 +215,7 @@ describe('WorkerPool', () => {
       const G1 = arena.alloc(8 * f * f);
       const G2 = arena.alloc(8 * f * f);
       K.gramian(Y, n, f, G1);
-      await pool.run({ kind: PROTOCOL.JOB_GRAM, params: [Y, n, f, G2], count: f / 4 }, { threads: 2, engineComputes: false });
+      await pool.run({ kind: 'gram', Y, n, k: f, out: G2, count: f / 4 }, { threads: 2, engineComputes: false });
       expect(Array.from(arena.f64(G2, f * f))).toEqual(Array.from(arena.f64(G1, f * f)));
     } finally {
       pool.terminate();
@@ -228,7 +228,8 @@ describe('WorkerPool', () => {
       const bounds = pool.runtime.arena.putI32([0, 1]);
       const results = pool.runtime.arena.alloc(PROTOCOL.RESULT_BYTES);
       const bad = 2 ** 32 - 64;
-      const err = await pool.run({ kind: PROTOCOL.JOB_EXPLICIT_LOSS, params: [bad, bad, bad, bad, bad, bad, 8, 0, 0, 0, 0, 0, bounds, results, 0, 0], count: 1 }, { threads: 1 }).catch((e: unknown) => e);
+      const job = { kind: 'explicit-loss', X: bad, Y: bad, indptr: bad, indices: bad, values: bad, f: 8, mu: 0, biasRow: 0, biasCol: 0, bounds, results, count: 1 } as const;
+      const err = await pool.run(job, { threads: 1 }).catch((e: unknown) => e);
       expect(isAlsError(err) && err.code, String(err)).toBe('WORKER_FAILED');
     } finally {
       pool.terminate();

@@ -4,13 +4,13 @@
  *
  * see: Zhou et al. 2008 (ALS-WR).
  */
-import type { KernelExports } from '../abi.js';
+import type { RowSolvers } from '../abi.js';
 import { conjugateGradient, dot } from './cg.js';
 import { choleskyInPlace, solveCholesky } from './cholesky.js';
 import type { MemoryViews } from './views.js';
 
 /** The explicit solver family of the reference kernels. */
-export function referenceExplicitSolvers({ F, F32, I }: MemoryViews): Pick<KernelExports, 'solveExplicitRows' | 'solveExplicitRowsCG'> {
+export function referenceExplicitSolvers({ F, F32, I }: MemoryViews): Pick<RowSolvers, 'solveExplicitRows' | 'solveExplicitRowsCG'> {
   return {
     solveExplicitRows(X, Y, indptr, indices, ratings, f, lambda, weighted, mu, biasOther, biasOut, r0, r1, scratch) {
       const M = F();

@@ -5,14 +5,14 @@
  *
  * see: Hu, Koren & Volinsky 2008, eq. 4.
  */
-import { f32RowBytes, type KernelExports } from '../abi.js';
+import { f32RowBytes, type KernelExports, type RowSolvers } from '../abi.js';
 import { conjugateGradient } from './cg.js';
 import { choleskyInPlace, solveCholesky } from './cholesky.js';
 import { implicitLoss } from './loss.js';
 import type { MemoryViews } from './views.js';
 
 /** The implicit solver family of the reference kernels. */
-export function referenceImplicitSolvers(views: MemoryViews): Pick<KernelExports, 'solveImplicitRows' | 'scratchBytesCG' | 'solveImplicitRowsCG' | 'toF32Rows'> {
+export function referenceImplicitSolvers(views: MemoryViews): Pick<RowSolvers, 'solveImplicitRows' | 'solveImplicitRowsCG'> & Pick<KernelExports, 'scratchBytesCG' | 'toF32Rows'> {
   const { F, F32, I } = views;
   return {
     solveImplicitRows(X, Y, YtY, indptr, indices, conf, f, lambda, r0, r1, scratch, lossOut) {
