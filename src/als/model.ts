@@ -77,6 +77,16 @@ export class AlsModel extends ScoringModel {
     return this.options.feedback === 'explicit' && !this.ranking ? 'rating' : 'ranking';
   }
 
+  /** Every item's score for user row u, as the lists rank them (a rating model with a head: the head's): what evaluation ranks by. */
+  override scoreUser(u: number, out?: Float64Array): Float64Array {
+    return this.ranking ? this.ranking.scoreUser(u, out) : super.scoreUser(u, out);
+  }
+
+  /** The top-k of many user rows as the lists rank them (the head's, when there is one): see ScoringModel.topKRows. */
+  override topKRows(...args: Parameters<ScoringModel['topKRows']>): ReturnType<ScoringModel['topKRows']> {
+    return this.ranking ? this.ranking.topKRows(...args) : super.topKRows(...args);
+  }
+
   /** This model's parts (with the ranking head's, when it has one): what `saveModel`, `update` and `addItems` rebuild from. */
   get parts(): ModelParts {
     const { options, users, items, params: factors, seen, report, bm25, interactionsStored, features, ratingScale } = this;
@@ -104,8 +114,6 @@ export class AlsModel extends ScoringModel {
 
   /**
    * The top-k items for a known user.
-   * @param user - user id
-   * @param k - how many (default 10)
    * @param opts - filtering of seen items, exclusions, candidate set
    * @returns items by descending score
    * @throws AlsError `UNKNOWN_USER`, `UNKNOWN_ITEM` (candidates), `BAD_OPTION` (k)
@@ -168,10 +176,7 @@ export class AlsModel extends ScoringModel {
     return Object.assign(ranked, { unknownItems, fallback: null });
   }
 
-  /**
-   * The top-k items for given user factors (and bias), e.g. folded in from a history and features.
-   * @param excludeRows - item rows to leave out (besides `opts.exclude`)
-   */
+  /** The top-k items for given user factors (and bias); `excludeRows`: item rows to leave out (besides `opts.exclude`). */
   recommendForFactors(x: Float64Array, bias: number, k = 10, opts: RecommendOptions = {}, excludeRows: Iterable<number> = []): ScoredItem[] {
     checkK(k);
     checkRecommendOptions(opts);
@@ -208,8 +213,6 @@ export class AlsModel extends ScoringModel {
   /**
    * Users most similar to `user` by cosine similarity of user factors (the user left out):
    * "people with the same taste". Zero-norm rows have similarity 0, as in {@link AlsModel.similarItems}.
-   * @param user - a known user
-   * @param k - how many (default 10)
    * @param opts - `exclude` (user ids to leave out), `candidates` (rank only these)
    * @returns users by descending similarity in [−1, 1] (ties: the earlier user first)
    * @throws AlsError `UNKNOWN_USER` (the user, or a candidate), `BAD_OPTION`
@@ -249,7 +252,6 @@ export class AlsModel extends ScoringModel {
    * The first call copies the user factors into the kernels' memory (users × f × 8 bytes, kept
    * with the model).
    * @param item - a known item
-   * @param k - how many (default 10)
    * @param opts - `filterSeen`, `exclude` / `candidates` (user ids)
    * @returns users by descending score (the predicted preference or rating, as {@link AlsModel.predict}
    *   up to rounding); fewer than k when fewer users qualify
@@ -262,10 +264,8 @@ export class AlsModel extends ScoringModel {
 
   /**
    * The most popular items of the training data: by how many users interacted with them
-   * (implicit feedback: with a positive value), `score` being that count; ties by the earlier
-   * item. The fallback for users the model cannot personalise (see `recommendForHistory` and
-   * `recommendMany`'s `unknownUsers: 'popular'`).
-   * @param k - how many (default 10)
+   * (implicit: with a positive value), `score` being that count; ties by the earlier item.
+   * The fallback for users the model cannot personalise.
    * @param opts - `exclude`, `candidates` (item ids)
    * @throws AlsError `EMPTY_DATA` when the model has no training interactions (imported factors)
    */
