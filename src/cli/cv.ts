@@ -50,7 +50,7 @@ async function run(p: Parsed): Promise<unknown> {
   const gridWords = str(p, 'grid');
   const grid = gridWords === undefined ? undefined : parseGrid(gridWords);
   const out = str(p, 'out');
-  if (out !== undefined) await refuseOutOverInputs(out, [file]);
+  if (out !== undefined) await refuseOutOverInputs(p, out);
   const keys = Object.keys(grid ?? {});
   // Column widths from the grid itself, so rows can be printed as each trial finishes.
   const width = Object.fromEntries(keys.map((key) => [key, Math.max(key.length, ...grid![key].map((v) => String(v).length))]));

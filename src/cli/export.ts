@@ -3,7 +3,7 @@
  * another engine — implicit's `.npz` (its `AlternatingLeastSquares.load(PATH)` reads it) or
  * Spark-style JSON lines (`PATH/userFactors.json`, `PATH/itemFactors.json`).
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AlsError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
@@ -12,6 +12,14 @@ import type { Command } from './command.js';
 import { choiceFlag } from './flag-values.js';
 import { str, UsageError, type Parsed } from './args.js';
 import { openModel, refuseOutOverInputs } from './shared.js';
+
+/** spark-json writes a directory: it may exist (as a directory), its two files must be regular or new and no input. */
+async function refuseSparkJsonOut(p: Parsed, out: string): Promise<void> {
+  const s = await stat(out).catch(() => undefined);
+  if (s && !s.isDirectory()) throw new AlsError('BAD_OPTION', `--out ${out} is not a directory; spark-json writes a directory with userFactors.json and itemFactors.json. Choose another --out path.`, { option: 'out', value: out, reason: 'not-directory' });
+  if (!s) return;
+  for (const name of ['userFactors.json', 'itemFactors.json']) await refuseOutOverInputs(p, join(out, name));
+}
 
 /** The `export` command. */
 export const exportCommand: Command = {
@@ -24,7 +32,9 @@ export const exportCommand: Command = {
     const format = choiceFlag(p, 'format', ['npz', 'spark-json'] as const);
     if (!format) throw new UsageError('--format is required (npz or spark-json)');
     const out = str(p, 'out', true)!;
-    await refuseOutOverInputs(out, [str(p, 'model', true)!]);
+    str(p, 'model', true);
+    if (format === 'npz') await refuseOutOverInputs(p, out);
+    else await refuseSparkJsonOut(p, out);
     const model = await openModel(p);
     const { files, factors, notes } = exportFactors(model, format);
     const written: string[] = [];

@@ -3,7 +3,7 @@
  * a fold-in history (`item:value,…`), numbers and choices — each a usage error (exit 2) naming
  * the flag when the value is malformed.
  */
-import { readFileSync } from 'node:fs';
+import { readTextFile } from '../io/bounded-read.js';
 import type { HistoryEntry } from '../als/model.js';
 import { str, UsageError, type Parsed } from './args.js';
 
@@ -54,19 +54,15 @@ export function eventWeightsFlag(p: Parsed, name = 'event-weights'): Record<stri
 /**
  * Ids from `a,b,c` or from `@FILE` (one id per line; blank lines skipped), or undefined when
  * the flag is absent. Ids are strings: the model maps `196` and `"196"` to the same id.
- * @throws usage error for an empty list or an unreadable file
+ * @throws usage error for an empty list; AlsError `IO_ERROR` for a file that cannot be read
  */
-export function idListFlag(p: Parsed, name: string): string[] | undefined {
+export async function idListFlag(p: Parsed, name: string): Promise<string[] | undefined> {
   const v = str(p, name);
   if (v === undefined) return undefined;
   let ids: string[];
   if (v.startsWith('@')) {
-    let text: string;
-    try {
-      text = readFileSync(v.slice(1), 'utf8');
-    } catch (e) {
-      throw new UsageError(`--${name} ${v}: cannot read ${v.slice(1)} (${(e as Error).message})`);
-    }
+    // Bounded, and decoded by its BOM (UTF-16 lists from Windows tools), else UTF-8 or Latin-1.
+    const { text } = await readTextFile(v.slice(1), `--${name} @`);
     ids = text.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
   } else {
     ids = v.split(',').map((s) => s.trim());

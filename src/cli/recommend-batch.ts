@@ -6,7 +6,8 @@
  */
 import { AlsError, isAlsError } from '../errors.js';
 import { kFlag, str, UsageError, type Parsed } from './args.js';
-import { escapeControl, openModel, printItems, readFileBytes } from './shared.js';
+import { readTextFile } from '../io/bounded-read.js';
+import { escapeControl, openModel, printItems } from './shared.js';
 
 /** The flags `recommend` gains for batches. */
 export const RECOMMEND_BATCH_FLAGS = ['users', 'unknown-users'];
@@ -26,7 +27,7 @@ export async function readUserList(spec: string): Promise<string[]> {
   let words: string[];
   if (spec.startsWith('@')) {
     const path = spec.slice(1);
-    words = new TextDecoder().decode(await readFileBytes(path)).split(/\r?\n/);
+    words = (await readTextFile(path, '--users @')).text.split(/\r?\n/);
   } else {
     words = spec.split(',');
   }

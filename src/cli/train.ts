@@ -33,7 +33,8 @@ async function run(p: Parsed): Promise<unknown> {
   const file = p.positional[0];
   if (!file || p.positional.length > 1) throw new UsageError('train needs exactly one FILE');
   const out = str(p, 'out', true)!;
-  await refuseOutOverInputs(out, [file]);
+  // --out may replace the --warm-start MODEL (atomically), never another input.
+  await refuseOutOverInputs(p, out, p.flags.has('warm-start') ? [str(p, 'warm-start')!] : []);
   const options: TrainOptions = {
     feedback: str(p, 'feedback') as TrainOptions['feedback'],
     factors: num(p, 'factors'),
