@@ -39,13 +39,14 @@ export function choiceFlag<T extends string>(p: Parsed, name: string, choices: r
 export function eventWeightsFlag(p: Parsed, name = 'event-weights'): Record<string, number> | undefined {
   const v = str(p, name);
   if (v === undefined) return undefined;
-  const out: Record<string, number> = {};
+  // A prototype-less object: `constructor` or `toString` are event names like any other.
+  const out: Record<string, number> = Object.create(null);
   for (const part of v.split(',')) {
     const eq = part.lastIndexOf('=');
     const event = part.slice(0, eq).trim();
     const weight = Number(part.slice(eq + 1));
     if (eq <= 0 || part.slice(eq + 1).trim() === '' || !Number.isFinite(weight)) throw new UsageError(`--${name}: "${part}" must look like event=weight, e.g. --${name} view=3,basket=10,purchase=40`);
-    if (event in out) throw new UsageError(`--${name}: "${event}" is given twice`);
+    if (Object.hasOwn(out, event)) throw new UsageError(`--${name}: "${event}" is given twice`);
     out[event] = weight;
   }
   return out;

@@ -1,5 +1,7 @@
 /** `als-wasm train FILE --out MODEL`: trains (optionally tuning first) and saves the model. */
 import { train } from '../eval/fit.js';
+import type { AlsModel } from '../als/model.js';
+import { OUTLIER_FLAG, refuseRatingOutliers } from './outliers.js';
 import type { TrainOptions } from '../als/options.js';
 import { TUNE_DEFAULT_BUDGET_SECONDS } from '../eval/tune.js';
 import { biasesFlag, num, READ_FLAGS, str, UsageError, workersFlag, type Parsed } from './args.js';
@@ -65,8 +67,12 @@ async function run(p: Parsed): Promise<unknown> {
   const warmStart = p.flags.has('warm-start') ? await openModel(p, 'warm-start') : undefined;
   const features = await featureTrainOptions(p.flags); // read (and checked) before the ratings
   const data = await readInteractions(file, false, p);
+  // Ratings and counts alike: a value far beyond the scale the others form is refused (issue 26).
+  await refuseRatingOutliers(file, data, p.flags.has(OUTLIER_FLAG));
   const { model, report } = await train(data, { ...options, tune, ...features, ...(warmStart ? { warmStart } : {}) });
   if (report.workersNote) process.stderr.write(`note: trained on ${report.workersNote}\n`);
+  // A λ that swamps the data leaves every factor 0: every score is the same (or the biases alone).
+  if (allFactorsZero(model)) process.stderr.write(`note: every factor is 0 — the regularization (${report.regularization}) overwhelms the data, so all users get the same scores; lower --regularization\n`);
   await saveModelFile(out, model);
   process.stderr.write(`saved ${out}\n`);
   return {
@@ -103,10 +109,17 @@ async function run(p: Parsed): Promise<unknown> {
   };
 }
 
+/** Whether every user and item factor is exactly 0. */
+function allFactorsZero(model: AlsModel): boolean {
+  const { userFactors, itemFactors } = model.params;
+  return itemFactors.every((x) => x === 0) && userFactors.every((x) => x === 0);
+}
+
 /** The `train` command. */
 export const trainCommand: Command = {
   name: 'train',
-  flags: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', 'warm-start', ...MORE_TRAIN_FLAGS, ...READ_FLAGS, 'json', ...FEATURE_FLAGS.train],
+  booleanFlags: [OUTLIER_FLAG],
+  flags: [OUTLIER_FLAG, 'out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', 'warm-start', ...MORE_TRAIN_FLAGS, ...READ_FLAGS, 'json', ...FEATURE_FLAGS.train],
   usage,
   run,
 };

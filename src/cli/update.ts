@@ -5,6 +5,7 @@
 import type { UpdateOptions, UpdateProgress } from '../als/update.js';
 import { READ_FLAGS, str, UsageError, type Parsed } from './args.js';
 import type { Command } from './command.js';
+import { OUTLIER_FLAG, ratingScale, refuseRatingOutliers } from './outliers.js';
 import { openModel, readInteractions, refuseOutOverInputs, saveModelFile, withOutputLock } from './shared.js';
 
 async function run(p: Parsed): Promise<unknown> {
@@ -25,6 +26,7 @@ async function run(p: Parsed): Promise<unknown> {
   const { next, report } = await withOutputLock(out, async () => {
     const model = await openModel(p);
     const data = await readInteractions(file, false, p);
+    await refuseRatingOutliers(file, data, p.flags.has(OUTLIER_FLAG), ratingScale(model.seen.values));
     const { model: next, report } = await model.update(data, options);
     await saveModelFile(out, next, true);
     return { next, report };
@@ -47,7 +49,8 @@ function printer(): (p: UpdateProgress) => void {
 /** The `update` command. */
 export const updateCommand: Command = {
   name: 'update',
-  flags: ['model', 'out', 'users', 'items', ...READ_FLAGS, 'json'],
+  booleanFlags: [OUTLIER_FLAG],
+  flags: ['model', 'out', 'users', 'items', ...READ_FLAGS, 'json', OUTLIER_FLAG],
   usage: `  als-wasm update --model MODEL FILE [--out MODEL2] [--items solve|keep] [--users solve|keep]
       [--skip-bad-rows] [--json]
       adds FILE's interactions to MODEL (new users and items get rows; repeated pairs follow

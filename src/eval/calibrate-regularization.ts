@@ -13,7 +13,7 @@ import { TRAIN_DEFAULTS, type ConfidenceForm, type TrainOptions } from '../als/o
 import { now } from '../util/yield.js';
 import { buildMatrix } from '../data/csr.js';
 import type { Interactions, RatingMatrix } from '../data/types.js';
-import { throwIfAborted } from '../errors.js';
+import { AlsError, throwIfAborted } from '../errors.js';
 import type { QualityMetric } from './evaluate.js';
 import { closedFormLambda } from './closed-form-lambda.js';
 import { scoreRun, searchSplit } from './search-split.js';
@@ -47,6 +47,11 @@ export async function calibrateRegularization(
 ): Promise<{ regularization: number; calibration: RegularizationCalibration } | null> {
   const t0 = now();
   const closedForm = closedFormLambda(matrix, base.confidence, base.alpha, base.epsilon).lambda;
+  // An α so large that the confidences' scale overflows: say so in α's words (it was a
+  // "regularization … Infinity" error the caller never set, issue 26).
+  if (closedForm === Infinity) {
+    throw new AlsError('NON_FINITE', `The default regularization comes from the scale of the confidences, which overflows with alpha ${base.alpha} (confidence ${base.confidence}). Lower alpha${base.confidence === 'log' ? '' : ", use confidence: 'log'"}, or set the regularization yourself.`, { option: 'alpha', value: base.alpha, reason: 'overflow' });
+  }
   const split = searchSplit(data, base.seed ?? TRAIN_DEFAULTS.seed, CALIBRATION_SEARCH_ENTRIES, CALIBRATION_VALIDATION_USERS);
   if (!split || !(closedForm > 0)) return null;
   const innerMatrix = weightMatrix(buildMatrix(split.train, { duplicates: base.duplicates ?? 'sum', eventWeights: base.eventWeights }), base.weighting ?? 'none').matrix;

@@ -83,6 +83,8 @@ export async function loadModel(bytes: Uint8Array, kernels: KernelVariant | 'aut
   } catch (e) {
     throw new AlsError('BAD_MODEL_FILE', `The model file's training options are not valid: ${(e as Error).message}`, { reason: 'contents' });
   }
+  // The options must describe the factors stored: a mismatch would be served, updated and written back.
+  if (options.factors !== f) throw new AlsError('BAD_MODEL_FILE', `The model file says factors ${String(options.factors)} in its options but stores ${f} factors per row; it was edited or written wrongly.`, { reason: 'contents', optionsFactors: options.factors, factors: f });
   const get = <T extends Float64Array | Int32Array>(name: string, type: new (...a: never[]) => T, length: number | null): T => {
     const b = blocks.get(name);
     if (!(b instanceof type) || (length !== null && b.length !== length)) {
