@@ -3,6 +3,7 @@
  * a fold-in history (`item:value,…`), numbers and choices — each a usage error (exit 2) naming
  * the flag when the value is malformed.
  */
+import { AlsError, isAlsError } from '../errors.js';
 import { readTextFile } from '../io/bounded-read.js';
 import type { HistoryEntry } from '../als/model.js';
 import { str, UsageError, type Parsed } from './args.js';
@@ -63,7 +64,14 @@ export async function idListFlag(p: Parsed, name: string): Promise<string[] | un
   let ids: string[];
   if (v.startsWith('@')) {
     // Bounded, and decoded by its BOM (UTF-16 lists from Windows tools), else UTF-8 or Latin-1.
-    const { text } = await readTextFile(v.slice(1), `--${name} @`);
+    let text: string;
+    try {
+      ({ text } = await readTextFile(v.slice(1), `--${name} @`));
+    } catch (e) {
+      // A list that is not there is a usage mistake (exit 2); one that cannot be read is bad input (exit 1).
+      if (isAlsError(e) && e.details.reason === 'missing') throw new AlsError('BAD_OPTION', `--${name} ${v}: cannot read ${v.slice(1)} (${e.message})`, { option: name, value: v, reason: 'missing' });
+      throw e;
+    }
     ids = text.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
   } else {
     ids = v.split(',').map((s) => s.trim());

@@ -68,7 +68,9 @@ export class Utf8OrLatin1Decoder implements ChunkDecoder {
       // A BOM is dropped only at the very start; a U+FEFF later is a character.
       text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: !this.first }).decode(whole);
     } catch {
-      if (this.nonAscii) throw this.mixed(whole);
+      // Valid non-ASCII UTF-8 before the bad byte (in earlier chunks or in this one): mixed encodings.
+      const bad = firstInvalidUtf8(whole);
+      if (this.nonAscii || whole.subarray(0, bad).some((x) => x >= 0x80)) throw this.mixed(whole);
       this.latin1 = new TextDecoder('latin1');
       return this.count(this.latin1.decode(b, opts), b.length);
     }
