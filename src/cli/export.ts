@@ -11,7 +11,7 @@ import { exportFactors } from '../io/factors-export.js';
 import type { Command } from './command.js';
 import { choiceFlag } from './flag-values.js';
 import { str, UsageError, type Parsed } from './args.js';
-import { openModel, refuseOutOverInputs } from './shared.js';
+import { openModel, refuseOutOverInputs, withOutputLock } from './shared.js';
 
 /** spark-json writes a directory: it may exist (as a directory), its two files must be regular or new and no input. */
 async function refuseSparkJsonOut(p: Parsed, out: string): Promise<void> {
@@ -38,16 +38,19 @@ export const exportCommand: Command = {
     const model = await openModel(p);
     const { files, factors, notes } = exportFactors(model, format);
     const written: string[] = [];
-    try {
-      if (format === 'spark-json') await mkdir(out, { recursive: true });
-      for (const [name, bytes] of Object.entries(files)) {
-        const path = format === 'npz' ? out : join(out, name);
-        await writeFileAtomic(path, bytes);
-        written.push(path);
+    // Under OUT's lock, as model files are: another als-wasm writing the same path waits.
+    await withOutputLock(out, async () => {
+      try {
+        if (format === 'spark-json') await mkdir(out, { recursive: true });
+        for (const [name, bytes] of Object.entries(files)) {
+          const path = format === 'npz' ? out : join(out, name);
+          await writeFileAtomic(path, bytes);
+          written.push(path);
+        }
+      } catch (e) {
+        throw new AlsError('IO_ERROR', `Cannot write ${out}: ${(e as Error).message}`, { path: out });
       }
-    } catch (e) {
-      throw new AlsError('IO_ERROR', `Cannot write ${out}: ${(e as Error).message}`, { path: out });
-    }
+    });
     for (const note of notes) process.stderr.write(`note: ${note}\n`);
     process.stderr.write(`exported ${model.users.size} users × ${model.items.size} items (f = ${factors}) to ${written.join(', ')}\n`);
     return { format, files: written, users: model.users.size, items: model.items.size, factors, notes };
