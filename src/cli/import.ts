@@ -13,6 +13,9 @@ import { choiceFlag, idListFlag, numberFlag } from './flag-values.js';
 import { str, UsageError, type Parsed } from './args.js';
 import { readFileBytes, refuseOutOverInputs, saveModelFile } from './shared.js';
 
+/** Files of a Spark model directory: those in a `metadata`, `userFactors` or `itemFactors` folder (nothing else is read). */
+const isSparkPart = (path: string): boolean => /(?:^|[\\/])(?:metadata|userFactors|itemFactors)[\\/][^\\/]+$/.test(path);
+
 /** The `import` command. */
 export const importCommand: Command = {
   name: 'import',
@@ -47,7 +50,7 @@ export const importCommand: Command = {
       throw new AlsError('IO_ERROR', `Cannot read ${source}: ${(e as Error).message}`, { path: source });
     }
     // Bounded before reading: a directory by files, depth and bytes; a file by its size (a FIFO or /dev/zero refused).
-    const model = await importFactors(isDir ? await readDirectoryTree(source, 'SOURCE', { maxBytes: DEFAULT_MAX_FACTOR_BYTES }) : await readFileBytes(source, 'SOURCE', DEFAULT_MAX_FACTOR_BYTES), opts);
+    const model = await importFactors(isDir ? await readDirectoryTree(source, 'SOURCE', { maxBytes: DEFAULT_MAX_FACTOR_BYTES, keep: isSparkPart }) : await readFileBytes(source, 'SOURCE', DEFAULT_MAX_FACTOR_BYTES), opts);
     await saveModelFile(out, model);
     const o = model.options;
     process.stderr.write(`imported ${model.users.size} users × ${model.items.size} items, f = ${model.factors}, ${o.feedback}${o.feedback === 'implicit' ? `, confidence ${o.confidence} (α ${o.alpha})` : ''}, λ ${o.regularization}; saved ${out}\n`);

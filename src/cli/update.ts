@@ -20,7 +20,8 @@ async function run(p: Parsed): Promise<unknown> {
   const modelPath = str(p, 'model', true)!;
   const out = str(p, 'out') ?? modelPath;
   // Replacing MODEL itself is the point (atomically); writing over the data file is refused.
-  await refuseOutOverInputs(p, out, [modelPath]);
+  // Without --out the output is MODEL itself: messages name the flag the user gave.
+  await refuseOutOverInputs(p, out, [modelPath], p.flags.has('out') ? '--out' : '--model');
   // The lock covers reading MODEL through writing the result: a second update of the same file
   // waits for this one and then reads its result, so neither update is lost.
   const { next, report } = await withOutputLock(out, async () => {

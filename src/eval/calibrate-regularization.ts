@@ -13,7 +13,7 @@ import { TRAIN_DEFAULTS, type ConfidenceForm, type TrainOptions } from '../als/o
 import { now } from '../util/yield.js';
 import { buildMatrix } from '../data/csr.js';
 import type { Interactions, RatingMatrix } from '../data/types.js';
-import { AlsError, throwIfAborted } from '../errors.js';
+import { throwIfAborted } from '../errors.js';
 import type { QualityMetric } from './evaluate.js';
 import { closedFormLambda } from './closed-form-lambda.js';
 import { scoreRun, searchSplit } from './search-split.js';
@@ -47,16 +47,14 @@ export async function calibrateRegularization(
 ): Promise<{ regularization: number; calibration: RegularizationCalibration } | null> {
   const t0 = now();
   const closedForm = closedFormLambda(matrix, base.confidence, base.alpha, base.epsilon).lambda;
-  // An α so large that the confidences' scale overflows: say so in α's words (it was a
-  // "regularization … Infinity" error the caller never set, issue 26).
-  if (closedForm === Infinity) {
-    throw new AlsError('NON_FINITE', `The default regularization comes from the scale of the confidences, which overflows with alpha ${base.alpha} (confidence ${base.confidence}). Lower alpha${base.confidence === 'log' ? '' : ", use confidence: 'log'"}, or set the regularization yourself.`, { option: 'alpha', value: base.alpha, reason: 'overflow' });
-  }
+  // Confidences whose scale overflows (a huge α): no calibration — training's value check then
+  // names the pair and says to lower alpha (it was a "regularization … Infinity" error, issue 26).
+  if (!Number.isFinite(closedForm)) return null;
   const split = searchSplit(data, base.seed ?? TRAIN_DEFAULTS.seed, CALIBRATION_SEARCH_ENTRIES, CALIBRATION_VALIDATION_USERS);
   if (!split || !(closedForm > 0)) return null;
   const innerMatrix = weightMatrix(buildMatrix(split.train, { duplicates: base.duplicates ?? 'sum', eventWeights: base.eventWeights }), base.weighting ?? 'none').matrix;
   const inner = closedFormLambda(innerMatrix, base.confidence, base.alpha, base.epsilon).lambda;
-  if (!(inner > 0)) return null;
+  if (!(inner > 0) || !Number.isFinite(inner)) return null;
   const metric: QualityMetric = 'ndcg';
   const options: TrainOptions = {
     ...base,

@@ -77,35 +77,45 @@ export async function readTextFile(path: string, what: string, maxBytes = MAX_LI
 export interface TreeLimits {
   /** Most files read (default 10 000). */
   maxFiles?: number;
+  /** Most directory entries looked at in all (default 100 000): a system directory ends here. */
+  maxEntries?: number;
   /** Most directory levels below the root (default 8). */
   maxDepth?: number;
   /** Most bytes in all (default 1 GiB). */
   maxBytes?: number;
+  /** Which files to read, by path relative to the root (default: all). */
+  keep?: (relativePath: string) => boolean;
 }
 
 /**
- * Every regular file under `dir`, by path relative to it, within caps checked before each read.
- * Symbolic links to files are followed (Spark part files may be links); a directory is entered
- * once (by device and inode), so a link loop ends.
- * @throws AlsError `IO_ERROR` (`reason: 'too-large'` past a cap; `not-regular` for a FIFO or device)
+ * The regular files under `dir` (those `keep` accepts), by path relative to it, within caps
+ * checked before anything is read: the tree is listed first (entries, depth), the files' total
+ * size checked, then they are read. Symbolic links to files are followed (Spark part files may
+ * be links); a directory is entered once (by device and inode), so a link loop ends.
+ * @throws AlsError `IO_ERROR` (`reason: 'too-large'` past a cap)
  */
 export async function readDirectoryTree(dir: string, what: string, limits: TreeLimits = {}): Promise<Record<string, Uint8Array>> {
   const maxFiles = limits.maxFiles ?? 10_000;
+  const maxEntries = limits.maxEntries ?? 100_000;
   const maxDepth = limits.maxDepth ?? 8;
-  let budget = limits.maxBytes ?? 2 ** 30;
-  const out: Record<string, Uint8Array> = {};
-  let files = 0;
+  const maxBytes = limits.maxBytes ?? 2 ** 30;
+  const keep = limits.keep ?? (() => true);
+  const files: { rel: string; path: string }[] = [];
+  let entries = 0;
+  let total = 0;
   const visited = new Set<string>();
-  const tooLarge = (why: string) => new AlsError('IO_ERROR', `${what} ${dir} ${why}; a model directory is smaller. Give the model's own directory.`, { path: dir, reason: 'too-large' });
+  const tooLarge = (why: string) => new AlsError('IO_ERROR', `${what} ${dir} ${why}; nothing was read. Give the model's own directory.`, { path: dir, reason: 'too-large' });
   const walk = async (d: string, depth: number): Promise<void> => {
     const s = await stat(d);
     const key = `${s.dev}:${s.ino}`;
     if (visited.has(key)) return;
     visited.add(key);
     if (depth > maxDepth) throw tooLarge(`is more than ${maxDepth} directories deep`);
-    const entries = await readdir(d, { withFileTypes: true });
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
+    const list = await readdir(d, { withFileTypes: true });
+    entries += list.length;
+    if (entries > maxEntries) throw tooLarge(`holds more than ${maxEntries} entries`);
+    list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of list) {
       const path = join(d, e.name);
       let st: Stats;
       try {
@@ -117,14 +127,21 @@ export async function readDirectoryTree(dir: string, what: string, limits: TreeL
         await walk(path, depth + 1);
         continue;
       }
-      if (!st.isFile()) continue; // FIFOs, sockets, devices are not part of a model
-      if (++files > maxFiles) throw tooLarge(`holds more than ${maxFiles} files`);
-      if (st.size > budget) throw tooLarge(`holds more than ${formatBytes(limits.maxBytes ?? 2 ** 30)}`);
-      const bytes = await readRegularFile(path, what, budget);
-      budget -= bytes.byteLength;
-      out[relative(dir, path)] = bytes;
+      const rel = relative(dir, path);
+      if (!st.isFile() || !keep(rel)) continue; // FIFOs, sockets, devices are not part of a model
+      if (files.length >= maxFiles) throw tooLarge(`holds more than ${maxFiles} files`);
+      total += st.size;
+      if (total > maxBytes) throw tooLarge(`holds more than ${formatBytes(maxBytes)}`);
+      files.push({ rel, path });
     }
   };
   await walk(dir, 0);
+  const out: Record<string, Uint8Array> = {};
+  let budget = maxBytes;
+  for (const f of files) {
+    const bytes = await readRegularFile(f.path, what, budget);
+    budget -= bytes.byteLength;
+    out[f.rel] = bytes;
+  }
   return out;
 }
