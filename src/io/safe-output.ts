@@ -5,7 +5,7 @@
  * is a path that is, or lies inside, something the command reads — compared by real path and
  * by device + inode, so hard links, symbolic links and `./x/../` spellings are caught too.
  */
-import { realpath, stat } from 'node:fs/promises';
+import { readlink, realpath, stat } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
 import { AlsError } from '../errors.js';
 
@@ -41,6 +41,10 @@ function kindOf(s: Awaited<ReturnType<typeof stat>>): string {
  * @throws AlsError `BAD_OPTION` (`details.reason`: `not-regular`, `no-directory`)
  */
 export async function checkOutputTarget(out: string, flag = '--out'): Promise<void> {
+  // A path through /proc/…/fd or /dev/fd names an open file of some process (its standard output
+  // redirected to a file is a regular file, and would be replaced): refused whatever it is.
+  const via = await throughProcessFd(out);
+  if (via) throw refuse(flag, out, 'not-regular', `${flag} ${out} leads to ${via}, an open file of a process (such as the standard output); a model is written only to a regular file or a new path of its own. Choose another ${flag} path.`, { kind: 'process file descriptor' });
   let s;
   try {
     s = await stat(out); // follows symbolic links: a link to /dev/null is a device
@@ -57,6 +61,23 @@ export async function checkOutputTarget(out: string, flag = '--out'): Promise<vo
   if (!s.isFile()) {
     throw refuse(flag, out, 'not-regular', `${flag} ${out} is ${kindOf(s)}; a model or factor file is written only to a regular file or a new path, so nothing else is replaced. Choose another ${flag} path.`, { kind: kindOf(s) });
   }
+}
+
+/** The first hop of `p` (itself or a symbolic link on its way) that names a process's file descriptor, or null. */
+async function throughProcessFd(p: string): Promise<string | null> {
+  const special = /^\/(?:proc\/[^/]+\/fd(?:\/|$)|dev\/(?:fd|stdin|stdout|stderr)(?:\/|$))/;
+  let at = resolve(p);
+  for (let hop = 0; hop < 40; hop++) {
+    if (special.test(at)) return at;
+    let target: string;
+    try {
+      target = await readlink(at);
+    } catch {
+      return null; // not a link (or missing): the end of the chain
+    }
+    at = resolve(dirname(at), target);
+  }
+  return null;
 }
 
 /** The real path of `p` (symbolic links resolved), or its absolute path when it does not exist. */

@@ -24,6 +24,7 @@ describe('--out only to a regular file or a new path (issue 26, item 1)', () => 
     ['a FIFO', () => { execFileSync('mkfifo', [join(dir, 'fifo')]); return join(dir, 'fifo'); }, (p: string) => lstatSync(p).isFIFO()],
     ['a symbolic link to /dev/null', () => { symlinkSync('/dev/null', join(dir, 'null-link')); return join(dir, 'null-link'); }, (p: string) => statSync(p).isCharacterDevice()],
     ['a symbolic link to the standard output', () => { symlinkSync('/proc/self/fd/1', join(dir, 'stdout-link')); return join(dir, 'stdout-link'); }, (p: string) => lstatSync(p).isSymbolicLink()],
+    ['/dev/stdout', () => '/dev/stdout', () => true],
     ['a directory', () => { mkdirSync(join(dir, 'adir')); return join(dir, 'adir'); }, (p: string) => statSync(p).isDirectory()],
     ['a path in a missing directory', () => join(dir, 'nowhere', 'm.als'), (p: string) => !existsSync(p)],
   ])('train --out %s exits 2 naming --out, before any work, the path left as it was', async (_, make, unchanged) => {
@@ -33,6 +34,16 @@ describe('--out only to a regular file or a new path (issue 26, item 1)', () => 
     expect(r.stderr).toMatch(/--out /);
     expect(r.stderr).not.toMatch(/^(parsing|training:)/m);
     expect(unchanged(out)).toBe(true);
+  });
+
+  it('a link to /proc/self/fd/1 while the standard output is a regular file: refused, the file keeps its text', () => {
+    symlinkSync('/proc/self/fd/1', join(dir, 'fd1-link'));
+    const outFile = join(dir, 'stdout.txt');
+    const script = `echo before > "${outFile}"; "${process.execPath}" "${cli}" train "${data}" --out "${join(dir, 'fd1-link')}" ${FAST.join(' ')} >> "${outFile}" 2> "${outFile}.err"; echo $?`;
+    const code = Number(execFileSync('/bin/bash', ['-c', script]).toString().trim());
+    expect(code).toBe(2);
+    expect(readFileSync(`${outFile}.err`, 'utf8')).toMatch(/leads to \/proc\/self\/fd\/1, an open file of a process/);
+    expect(readFileSync(outFile, 'utf8')).toBe('before\n');
   });
 
   it('export --format spark-json --out onto a regular file is refused; an existing directory is fine', async () => {
