@@ -1,3 +1,7 @@
+/**
+ * Saving models in the browser's IndexedDB (on this device only): save, load, list, delete.
+ * Every failure is an `AlsError` (a DOMException such as QuotaExceededError becomes `IO_ERROR`).
+ */
 import { openDB, type IDBPDatabase } from 'idb';
 import { AlsError } from '../errors.js';
 
