@@ -24,7 +24,8 @@ export type ErrorCode =
   | 'UNSUPPORTED'
   | 'DISPOSED'
   | 'WORKER_FAILED'
-  | 'NO_INTERACTIONS';
+  | 'NO_INTERACTIONS'
+  | 'LOCKED';
 
 /** The library's error: `code` says what kind of failure, `details` carries the facts. */
 export class AlsError extends Error {

@@ -33,9 +33,11 @@ export function recommendManyUsers(model: ScoringModel, users: Id[], k: number, 
   const candidates = ropts.candidates ? sortedDistinct(ropts.candidates.map((id) => model.itemIndex(id))) : undefined;
   const known = rows.filter((u) => u >= 0);
   const lists: ScoredItem[][] = [];
+  // No list is longer than the catalogue: the kernel's buffers are sized by min(k, items), not k.
+  const kk = Math.max(1, Math.min(k, model.items.size));
   for (let b0 = 0; b0 < known.length; b0 += BLOCK_USERS) {
     const block = known.subarray(b0, b0 + BLOCK_USERS);
-    const r = model.topKRows(block, k, { exclude: ropts.filterSeen ?? true ? model.seen : undefined, common, candidates });
+    const r = model.topKRows(block, kk, { exclude: ropts.filterSeen ?? true ? model.seen : undefined, common, candidates });
     for (let q = 0; q < block.length; q++) lists.push(scoredIds(r, q, model.items));
   }
   const popularItems = known.length < rows.length ? popular(k, { exclude: ropts.exclude, candidates: ropts.candidates }) : [];
@@ -61,7 +63,7 @@ export function topUsersForItem(model: ScoringModel, memory: ServingMemory, item
   const filter = idFilter(opts, model.users, (id) => model.userIndex(id));
   const byItem = opts.filterSeen ?? true ? seenByItem() : undefined;
   const r = topKBatch(memory.rt, target, Y.slice(i * f, i * f + f), target.biasPtr ? Float64Array.of(globalMean + (itemBiases ? itemBiases[i] : 0)) : undefined, {
-    k,
+    k: Math.max(1, Math.min(k, model.users.size)), // buffers by the users there are, not by k
     exclude: byItem ? { matrix: byItem, rows: Int32Array.of(i) } : undefined,
     common: filter?.exclude,
     candidates: filter?.candidates,

@@ -15,7 +15,7 @@ import { rowsFailure, solveRows } from '../kernels/solve-rows.js';
 import type { ResolvedTrainOptions } from './options.js';
 import { chunkRows, VALUE_BYTES } from './budget.js';
 import { solveJobOf, usesF32Copy } from './solvers.js';
-import { MAX_VALUE_MAGNITUDE } from './values.js';
+import { MAX_VALUE_MAGNITUDE, MIN_VALUE_MAGNITUDE, underflowsF32 } from './values.js';
 import { Yielder } from '../util/yield.js';
 
 /** Progress of an update: rows solved on one side. */
@@ -127,6 +127,10 @@ function checkValues(values: Float64Array, job: RowSolve, explicit: boolean): vo
       if (!(Math.abs(values[j]) <= MAX_VALUE_MAGNITUDE)) {
         throw rowError('NON_FINITE', job, r, `has the ${explicit ? 'rating' : 'confidence'} ${values[j]} (from the value ${job.csr.values[j]}); it must be finite and within ±${MAX_VALUE_MAGNITUDE}. Rescale the values.`);
       }
+      // As training refuses it: a nonzero value f32 would store as 0 (issue 26).
+      if (underflowsF32(values[j])) {
+        throw rowError('NON_FINITE', job, r, `has the ${explicit ? 'rating' : 'confidence'} ${values[j]} (from the value ${job.csr.values[j]}): too small to store — the kernels hold values as 32-bit floats, where it would become 0. Nonzero ${explicit ? 'rating' : 'confidence'}s must have a magnitude of at least ${MIN_VALUE_MAGNITUDE}. Rescale the values (or write 0 where 0 is meant).`, 'underflow');
+      }
     }
   }
 }
@@ -137,8 +141,8 @@ function notPositiveDefinite(job: RowSolve, r: number, opts: ResolvedTrainOption
 }
 
 /** An error naming the solved row `r` (compact numbering) by its id. */
-function rowError(code: 'NON_FINITE' | 'NOT_POSITIVE_DEFINITE', job: RowSolve, r: number, what: string): AlsError {
+function rowError(code: 'NON_FINITE' | 'NOT_POSITIVE_DEFINITE', job: RowSolve, r: number, what: string, reason?: string): AlsError {
   const row = job.rows[r];
   const id = job.ids.id(row);
-  return new AlsError(code, `While updating, ${job.side === 'users' ? 'user' : 'item'} ${JSON.stringify(id)} ${what}`, { side: job.side, row, id });
+  return new AlsError(code, `While updating, ${job.side === 'users' ? 'user' : 'item'} ${JSON.stringify(id)} ${what}`, { side: job.side, row, id, ...(reason ? { reason } : {}) });
 }

@@ -3,6 +3,7 @@ import type { TrainOptions } from '../als/options.js';
 import { crossValidate, type CrossValidateOptions, type CvMetric, type CvProgress } from '../eval/cross-validate.js';
 import { biasesFlag, num, READ_FLAGS, str, UsageError, workersFlag, type Parsed } from './args.js';
 import type { Command } from './command.js';
+import { OUTLIER_FLAG, refuseRatingOutliers } from './outliers.js';
 import { MORE_TRAIN_FLAGS, moreTrainOptions } from './train-flags.js';
 import { checkTrainOptions, escapeControl, readInteractions, refuseOutOverInputs, saveModelFile } from './shared.js';
 
@@ -53,7 +54,7 @@ async function run(p: Parsed): Promise<unknown> {
   const gridWords = str(p, 'grid');
   const grid = gridWords === undefined ? undefined : parseGrid(gridWords);
   const out = str(p, 'out');
-  if (out !== undefined) await refuseOutOverInputs(out, [file]);
+  if (out !== undefined) await refuseOutOverInputs(p, out);
   const keys = Object.keys(grid ?? {});
   // Column widths from the grid itself, so rows can be printed as each trial finishes.
   const width = Object.fromEntries(keys.map((key) => [key, Math.max(key.length, ...grid![key].map((v) => String(v).length))]));
@@ -94,6 +95,7 @@ async function run(p: Parsed): Promise<unknown> {
   // the data's feedback, right after; every BAD_OPTION exits 2).
   checkTrainOptions(options.base!);
   const data = await readInteractions(file, false, p);
+  await refuseRatingOutliers(file, data, p.flags.has(OUTLIER_FLAG));
   const cv = await crossValidate(data, options);
   if (out !== undefined && cv.model) {
     await saveModelFile(out, cv.model);
@@ -116,7 +118,8 @@ async function run(p: Parsed): Promise<unknown> {
 /** The `cv` command. */
 export const cvCommand: Command = {
   name: 'cv',
-  flags: ['feedback', 'folds', 'grid', 'metric', 'k', 'relevant', 'iterations', 'restarts', 'biases', 'no-biases', 'seed', 'patience', 'factors', 'regularization', 'alpha', 'confidence', 'weighting', 'epsilon', 'weighted-regularization', 'no-weighted-regularization', 'tolerance', 'solver', 'workers', ...MORE_TRAIN_FLAGS, 'out', ...READ_FLAGS, 'json'],
+  booleanFlags: [OUTLIER_FLAG],
+  flags: [OUTLIER_FLAG, 'feedback', 'folds', 'grid', 'metric', 'k', 'relevant', 'iterations', 'restarts', 'biases', 'no-biases', 'seed', 'patience', 'factors', 'regularization', 'alpha', 'confidence', 'weighting', 'epsilon', 'weighted-regularization', 'no-weighted-regularization', 'tolerance', 'solver', 'workers', ...MORE_TRAIN_FLAGS, 'out', ...READ_FLAGS, 'json'],
   usage,
   run,
 };

@@ -3,7 +3,7 @@
  * another engine — implicit's `.npz` (its `AlternatingLeastSquares.load(PATH)` reads it) or
  * Spark-style JSON lines (`PATH/userFactors.json`, `PATH/itemFactors.json`).
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AlsError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
@@ -11,7 +11,15 @@ import { exportFactors } from '../io/factors-export.js';
 import type { Command } from './command.js';
 import { choiceFlag } from './flag-values.js';
 import { str, UsageError, type Parsed } from './args.js';
-import { openModel, refuseOutOverInputs } from './shared.js';
+import { openModel, refuseOutOverInputs, withOutputLock } from './shared.js';
+
+/** spark-json writes a directory: it may exist (as a directory), its two files must be regular or new and no input. */
+async function refuseSparkJsonOut(p: Parsed, out: string): Promise<void> {
+  const s = await stat(out).catch(() => undefined);
+  if (s && !s.isDirectory()) throw new AlsError('BAD_OPTION', `--out ${out} is not a directory; spark-json writes a directory with userFactors.json and itemFactors.json. Choose another --out path.`, { option: 'out', value: out, reason: 'not-directory' });
+  if (!s) return;
+  for (const name of ['userFactors.json', 'itemFactors.json']) await refuseOutOverInputs(p, join(out, name));
+}
 
 /** The `export` command. */
 export const exportCommand: Command = {
@@ -25,20 +33,25 @@ export const exportCommand: Command = {
     const format = choiceFlag(p, 'format', ['npz', 'spark-json'] as const);
     if (!format) throw new UsageError('--format is required (npz or spark-json)');
     const out = str(p, 'out', true)!;
-    await refuseOutOverInputs(out, [str(p, 'model', true)!]);
+    str(p, 'model', true);
+    if (format === 'npz') await refuseOutOverInputs(p, out);
+    else await refuseSparkJsonOut(p, out);
     const model = await openModel(p);
     const { files, factors, notes } = exportFactors(model, format, { head: choiceFlag(p, 'head', ['ranking', 'rating'] as const) });
     const written: string[] = [];
-    try {
-      if (format === 'spark-json') await mkdir(out, { recursive: true });
-      for (const [name, bytes] of Object.entries(files)) {
-        const path = format === 'npz' ? out : join(out, name);
-        await writeFileAtomic(path, bytes);
-        written.push(path);
+    // Under OUT's lock, as model files are: another als-wasm writing the same path waits.
+    await withOutputLock(out, async () => {
+      try {
+        if (format === 'spark-json') await mkdir(out, { recursive: true });
+        for (const [name, bytes] of Object.entries(files)) {
+          const path = format === 'npz' ? out : join(out, name);
+          await writeFileAtomic(path, bytes);
+          written.push(path);
+        }
+      } catch (e) {
+        throw new AlsError('IO_ERROR', `Cannot write ${out}: ${(e as Error).message}`, { path: out });
       }
-    } catch (e) {
-      throw new AlsError('IO_ERROR', `Cannot write ${out}: ${(e as Error).message}`, { path: out });
-    }
+    });
     for (const note of notes) process.stderr.write(`note: ${note}\n`);
     process.stderr.write(`exported ${model.users.size} users × ${model.items.size} items (f = ${factors}) to ${written.join(', ')}\n`);
     return { format, files: written, users: model.users.size, items: model.items.size, factors, notes };

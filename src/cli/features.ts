@@ -9,7 +9,7 @@ import { AlsError } from '../errors.js';
 import { addItems } from '../features/cold.js';
 import { parseFeatures } from '../features/read.js';
 import type { FeatureOptions, FeatureRecord } from '../features/types.js';
-import { readFileBytes } from './shared.js';
+import { readTextFile } from '../io/bounded-read.js';
 
 /** The flags each command gains. */
 export const FEATURE_FLAGS = {
@@ -31,18 +31,13 @@ a pseudo-item (user features); items and users with features but no interactions
 /** Parsed flags (see args.ts). */
 type Flags = Map<string, string | true>;
 
-/** A text file's contents: UTF-8, or Latin-1 when it is not valid UTF-8 (MovieLens-100K's u.item). */
-async function readText(path: string): Promise<string> {
-  const bytes = await readFileBytes(path);
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return new TextDecoder('latin1').decode(bytes);
-  }
+/** A side file's text, within the size bound: UTF-8 (or UTF-16 by its BOM), else Latin-1 (MovieLens-100K's u.item). */
+async function readText(path: string, flag: string): Promise<string> {
+  return (await readTextFile(path, flag)).text;
 }
 
-async function readFeatureFile(path: string): Promise<FeatureRecord[]> {
-  return parseFeatures(await readText(path), basename(path)).records;
+async function readFeatureFile(path: string, flag: string): Promise<FeatureRecord[]> {
+  return parseFeatures(await readText(path, flag), basename(path)).records;
 }
 
 /**
@@ -54,8 +49,8 @@ export async function featureTrainOptions(flags: Flags): Promise<FeatureOptions>
   const items = flags.get('item-features');
   const users = flags.get('user-features');
   const weight = flags.get('feature-weight');
-  if (typeof items === 'string') out.itemFeatures = await readFeatureFile(items);
-  if (typeof users === 'string') out.userFeatures = await readFeatureFile(users);
+  if (typeof items === 'string') out.itemFeatures = await readFeatureFile(items, '--item-features');
+  if (typeof users === 'string') out.userFeatures = await readFeatureFile(users, '--user-features');
   if (typeof weight === 'string') {
     const w = Number(weight);
     if (!(Number.isFinite(w) && w > 0)) throw new AlsError('BAD_OPTION', `--feature-weight must be a number > 0, got ${JSON.stringify(weight)}`, { option: 'featureWeight', value: weight });
@@ -68,7 +63,7 @@ export async function featureTrainOptions(flags: Flags): Promise<FeatureOptions>
 export async function candidatesOption(flags: Flags): Promise<{ candidates?: string[] }> {
   const path = flags.get('candidates');
   if (typeof path !== 'string') return {};
-  const ids = (await readText(path))
+  const ids = (await readText(path, '--candidates'))
     .split(/\r?\n/)
     .map((l) => l.split(/[,\t;|]/)[0].trim())
     .filter((id) => id !== '');
@@ -80,7 +75,7 @@ export async function candidatesOption(flags: Flags): Promise<{ candidates?: str
 export async function withItemFeatures(model: AlsModel, flags: Flags): Promise<AlsModel> {
   const path = flags.get('item-features');
   if (typeof path !== 'string') return model;
-  const fresh = (await readFeatureFile(path)).filter((r) => model.items.index(r.id) === undefined);
+  const fresh = (await readFeatureFile(path, '--item-features')).filter((r) => model.items.index(r.id) === undefined);
   if (fresh.length === 0) return model;
   const { model: next, added, unknownFeatures } = await addItems(model, fresh);
   process.stderr.write(`added ${added.length} items from ${basename(path)}${unknownFeatures.length ? ` (features the model does not know, ignored: ${unknownFeatures.slice(0, 5).join(', ')})` : ''}\n`);

@@ -3,7 +3,8 @@
  * a fold-in history (`item:value,…`), numbers and choices — each a usage error (exit 2) naming
  * the flag when the value is malformed.
  */
-import { readFileSync } from 'node:fs';
+import { AlsError, isAlsError } from '../errors.js';
+import { readTextFile } from '../io/bounded-read.js';
 import type { HistoryEntry } from '../als/model.js';
 import { str, UsageError, type Parsed } from './args.js';
 
@@ -39,13 +40,14 @@ export function choiceFlag<T extends string>(p: Parsed, name: string, choices: r
 export function eventWeightsFlag(p: Parsed, name = 'event-weights'): Record<string, number> | undefined {
   const v = str(p, name);
   if (v === undefined) return undefined;
-  const out: Record<string, number> = {};
+  // A prototype-less object: `constructor` or `toString` are event names like any other.
+  const out: Record<string, number> = Object.create(null);
   for (const part of v.split(',')) {
     const eq = part.lastIndexOf('=');
     const event = part.slice(0, eq).trim();
     const weight = Number(part.slice(eq + 1));
     if (eq <= 0 || part.slice(eq + 1).trim() === '' || !Number.isFinite(weight)) throw new UsageError(`--${name}: "${part}" must look like event=weight, e.g. --${name} view=3,basket=10,purchase=40`);
-    if (event in out) throw new UsageError(`--${name}: "${event}" is given twice`);
+    if (Object.hasOwn(out, event)) throw new UsageError(`--${name}: "${event}" is given twice`);
     out[event] = weight;
   }
   return out;
@@ -54,18 +56,21 @@ export function eventWeightsFlag(p: Parsed, name = 'event-weights'): Record<stri
 /**
  * Ids from `a,b,c` or from `@FILE` (one id per line; blank lines skipped), or undefined when
  * the flag is absent. Ids are strings: the model maps `196` and `"196"` to the same id.
- * @throws usage error for an empty list or an unreadable file
+ * @throws usage error for an empty list; AlsError `IO_ERROR` for a file that cannot be read
  */
-export function idListFlag(p: Parsed, name: string): string[] | undefined {
+export async function idListFlag(p: Parsed, name: string): Promise<string[] | undefined> {
   const v = str(p, name);
   if (v === undefined) return undefined;
   let ids: string[];
   if (v.startsWith('@')) {
+    // Bounded, and decoded by its BOM (UTF-16 lists from Windows tools), else UTF-8 or Latin-1.
     let text: string;
     try {
-      text = readFileSync(v.slice(1), 'utf8');
+      ({ text } = await readTextFile(v.slice(1), `--${name} @`));
     } catch (e) {
-      throw new UsageError(`--${name} ${v}: cannot read ${v.slice(1)} (${(e as Error).message})`);
+      // A list that is not there is a usage mistake (exit 2); one that cannot be read is bad input (exit 1).
+      if (isAlsError(e) && e.details.reason === 'missing') throw new AlsError('BAD_OPTION', `--${name} ${v}: cannot read ${v.slice(1)} (${e.message})`, { option: name, value: v, reason: 'missing' });
+      throw e;
     }
     ids = text.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
   } else {

@@ -4,28 +4,17 @@
  * `.npz` / `.npy`, a Spark `ALSModel.save()` directory or one Parquet file, or factors as JSON
  * lines / CSV. The source's confidence convention is recorded (implicit c = α·r, Spark 1 + α·r).
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { readDirectoryTree } from '../io/bounded-read.js';
 import { AlsError } from '../errors.js';
-import { importFactors, type ImportFactorsOptions } from '../io/factors-import.js';
+import { DEFAULT_MAX_FACTOR_BYTES, importFactors, type ImportFactorsOptions } from '../io/factors-import.js';
 import type { Command } from './command.js';
 import { choiceFlag, idListFlag, numberFlag } from './flag-values.js';
 import { str, UsageError, type Parsed } from './args.js';
 import { readFileBytes, refuseOutOverInputs, saveModelFile } from './shared.js';
 
-/** Every file under `dir`, by path relative to it (a Spark model directory). */
-async function readTree(dir: string): Promise<Record<string, Uint8Array>> {
-  const out: Record<string, Uint8Array> = {};
-  const walk = async (d: string): Promise<void> => {
-    for (const e of await readdir(d, { withFileTypes: true })) {
-      const path = join(d, e.name);
-      if (e.isDirectory()) await walk(path);
-      else if (e.isFile()) out[relative(dir, path)] = await readFile(path);
-    }
-  };
-  await walk(dir);
-  return out;
-}
+/** Files of a Spark model directory: those in a `metadata`, `userFactors` or `itemFactors` folder (nothing else is read). */
+const isSparkPart = (path: string): boolean => /(?:^|[\\/])(?:metadata|userFactors|itemFactors)[\\/][^\\/]+$/.test(path);
 
 /** The `import` command. */
 export const importCommand: Command = {
@@ -42,7 +31,7 @@ export const importCommand: Command = {
     const source = p.positional[0];
     if (!source || p.positional.length > 1) throw new UsageError('import needs exactly one SOURCE (a file or a Spark model directory)');
     const out = str(p, 'out', true)!;
-    await refuseOutOverInputs(out, [source]);
+    await refuseOutOverInputs(p, out);
     const opts: ImportFactorsOptions = {
       format: choiceFlag(p, 'format', ['npz', 'npy', 'parquet', 'spark', 'json', 'csv'] as const),
       source: choiceFlag(p, 'source', ['implicit', 'spark'] as const),
@@ -50,8 +39,8 @@ export const importCommand: Command = {
       regularization: numberFlag(p, 'regularization'),
       alpha: numberFlag(p, 'alpha'),
       confidence: choiceFlag(p, 'confidence', ['scaled', 'linear', 'log'] as const),
-      ids: idListFlag(p, 'item-ids'),
-      userIds: idListFlag(p, 'user-ids'),
+      ids: await idListFlag(p, 'item-ids'),
+      userIds: await idListFlag(p, 'user-ids'),
     };
     for (const key of Object.keys(opts) as (keyof ImportFactorsOptions)[]) if (opts[key] === undefined) delete opts[key];
     let isDir: boolean;
@@ -60,7 +49,8 @@ export const importCommand: Command = {
     } catch (e) {
       throw new AlsError('IO_ERROR', `Cannot read ${source}: ${(e as Error).message}`, { path: source });
     }
-    const model = await importFactors(isDir ? await readTree(source) : await readFileBytes(source), opts);
+    // Bounded before reading: a directory by files, depth and bytes; a file by its size (a FIFO or /dev/zero refused).
+    const model = await importFactors(isDir ? await readDirectoryTree(source, 'SOURCE', { maxBytes: DEFAULT_MAX_FACTOR_BYTES, keep: isSparkPart }) : await readFileBytes(source, 'SOURCE', DEFAULT_MAX_FACTOR_BYTES), opts);
     await saveModelFile(out, model);
     const o = model.options;
     process.stderr.write(`imported ${model.users.size} users × ${model.items.size} items, f = ${model.factors}, ${o.feedback}${o.feedback === 'implicit' ? `, confidence ${o.confidence} (α ${o.alpha})` : ''}, λ ${o.regularization}; saved ${out}\n`);

@@ -4,9 +4,22 @@
  * `{"user","items":[{"id","score"}…]}` (+ `"fallback":"popular"` for an unknown user under
  * `--unknown-users popular`); else a ranked list per user.
  */
-import { AlsError, isAlsError } from '../errors.js';
+import { AlsError } from '../errors.js';
 import { kFlag, str, UsageError, type Parsed } from './args.js';
-import { escapeControl, openModel, printItems, readFileBytes } from './shared.js';
+import { readTextFile } from '../io/bounded-read.js';
+import { escapeControl, openModel } from './shared.js';
+
+/** Users ranked per slice: their lines are written before the next slice is ranked. */
+const SLICE_USERS = 1024;
+
+/** Writes to stdout, waiting for it to drain when the reader is slower (a pipe). */
+function writeOut(text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (e?: Error | null) => (e ? reject(e) : resolve());
+    if (process.stdout.write(text)) done();
+    else process.stdout.once('drain', () => done());
+  });
+}
 
 /** The flags `recommend` gains for batches. */
 export const RECOMMEND_BATCH_FLAGS = ['users', 'unknown-users'];
@@ -26,7 +39,7 @@ export async function readUserList(spec: string): Promise<string[]> {
   let words: string[];
   if (spec.startsWith('@')) {
     const path = spec.slice(1);
-    words = new TextDecoder().decode(await readFileBytes(path)).split(/\r?\n/);
+    words = (await readTextFile(path, '--users @')).text.split(/\r?\n/);
   } else {
     words = spec.split(',');
   }
@@ -44,25 +57,29 @@ export async function recommendBatch(p: Parsed): Promise<undefined> {
   const k = kFlag(p);
   const users = await readUserList(spec);
   const model = await openModel(p);
-  let results;
-  try {
-    results = model.recommendMany(users, k, { unknownUsers: policy });
-  } catch (e) {
-    // The library's advice (fold the user in) has no CLI equivalent; the fallback flag has.
-    if (isAlsError(e) && e.code === 'UNKNOWN_USER') {
-      throw new AlsError('UNKNOWN_USER', `Unknown user ${JSON.stringify(e.details.user)}: not in the model's training data. Pass --unknown-users popular to give unknown users the most popular items, or add their rows to the training file and train again.`, e.details);
+  // Unknown users are refused before any line is written (as recommendMany does for its list).
+  if (policy === 'error') {
+    const unknown = users.find((u) => model.users.index(u) === undefined);
+    if (unknown !== undefined) {
+      throw new AlsError('UNKNOWN_USER', `Unknown user ${JSON.stringify(unknown)}: not in the model's training data. Pass --unknown-users popular to give unknown users the most popular items, or add their rows to the training file and train again.`, { user: unknown });
     }
-    throw e;
   }
   const json = p.flags.has('json');
-  for (const r of results) {
-    if (json) {
-      const line = { user: r.user, items: r.items, ...(r.fallback ? { fallback: r.fallback } : {}) };
-      process.stdout.write(escapeControl(JSON.stringify(line)) + '\n');
-    } else {
-      process.stdout.write(`${escapeControl(String(r.user))}${r.fallback ? ' (unknown: most popular items)' : ''}\n`);
-      printItems(r.items, json);
+  // Streamed: each slice's lines are written (waiting for a slow reader) before the next slice
+  // is ranked, so memory holds one slice's results, not a million users'.
+  for (let at = 0; at < users.length; at += SLICE_USERS) {
+    const results = model.recommendMany(users.slice(at, at + SLICE_USERS), k, { unknownUsers: policy });
+    const text: string[] = [];
+    for (const r of results) {
+      if (json) {
+        const line = { user: r.user, items: r.items, ...(r.fallback ? { fallback: r.fallback } : {}) };
+        text.push(escapeControl(JSON.stringify(line)) + '\n');
+      } else {
+        text.push(`${escapeControl(String(r.user))}${r.fallback ? ' (unknown: most popular items)' : ''}\n`);
+        for (const [rank, it] of r.items.entries()) text.push(`${String(rank + 1).padStart(3)}. ${escapeControl(String(it.id)).padEnd(16)} ${it.score.toFixed(4)}\n`);
+      }
     }
+    await writeOut(text.join(''));
   }
   return undefined;
 }

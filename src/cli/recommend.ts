@@ -20,7 +20,7 @@ async function run(p: Parsed): Promise<unknown> {
   const user = str(p, 'user', history === undefined);
   if (user !== undefined && history !== undefined) throw new UsageError('give --user (a user of the model) or --history (a new user), not both');
   const k = kFlag(p);
-  const opts = { filterSeen: !p.flags.has('include-seen'), exclude: idListFlag(p, 'exclude'), candidates: idListFlag(p, 'candidates') };
+  const opts = { filterSeen: !p.flags.has('include-seen'), exclude: await idListFlag(p, 'exclude'), candidates: await idListFlag(p, 'candidates') };
   const model = await withItemFeatures(await openModel(p), p.flags);
   if (history !== undefined) {
     const items = model.recommendForHistory(history, k, opts);

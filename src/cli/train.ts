@@ -1,6 +1,8 @@
 /** `als-wasm train FILE --out MODEL`: trains (optionally tuning first) and saves the model. */
 import { choiceFlag } from './flag-values.js';
 import { train } from '../eval/fit.js';
+import type { AlsModel } from '../als/model.js';
+import { OUTLIER_FLAG, refuseRatingOutliers } from './outliers.js';
 import type { TrainOptions } from '../als/options.js';
 import { TUNE_DEFAULT_BUDGET_SECONDS } from '../eval/tune.js';
 import { biasesFlag, num, READ_FLAGS, str, UsageError, workersFlag, type Parsed } from './args.js';
@@ -37,7 +39,8 @@ async function run(p: Parsed): Promise<unknown> {
   const file = p.positional[0];
   if (!file || p.positional.length > 1) throw new UsageError('train needs exactly one FILE');
   const out = str(p, 'out', true)!;
-  await refuseOutOverInputs(out, [file]);
+  // --out may replace the --warm-start MODEL (atomically), never another input.
+  await refuseOutOverInputs(p, out, p.flags.has('warm-start') ? [str(p, 'warm-start')!] : []);
   const options: TrainOptions = {
     feedback: str(p, 'feedback') as TrainOptions['feedback'],
     factors: num(p, 'factors'),
@@ -68,9 +71,13 @@ async function run(p: Parsed): Promise<unknown> {
   const warmStart = p.flags.has('warm-start') ? await openModel(p, 'warm-start') : undefined;
   const features = await featureTrainOptions(p.flags); // read (and checked) before the ratings
   const data = await readInteractions(file, false, p);
+  // Ratings and counts alike: a value far beyond the scale the others form is refused (issue 26).
+  await refuseRatingOutliers(file, data, p.flags.has(OUTLIER_FLAG));
   const ranking = choiceFlag(p, 'ranking', ['implicit', 'rating'] as const);
   const { model, report } = await train(data, { ...options, tune, ...features, ...(warmStart ? { warmStart } : {}), ...(ranking ? { ranking } : {}) });
   if (report.workersNote) process.stderr.write(`note: trained on ${report.workersNote}\n`);
+  // A λ that swamps the data leaves every factor 0: every score is the same (or the biases alone).
+  if (allFactorsZero(model)) process.stderr.write(`note: every factor is 0 — the regularization (${report.regularization}) overwhelms the data, so all users get the same scores; lower --regularization\n`);
   await saveModelFile(out, model);
   process.stderr.write(`saved ${out}\n`);
   return {
@@ -109,10 +116,17 @@ async function run(p: Parsed): Promise<unknown> {
   };
 }
 
+/** Whether every user and item factor is exactly 0. */
+function allFactorsZero(model: AlsModel): boolean {
+  const { userFactors, itemFactors } = model.params;
+  return itemFactors.every((x) => x === 0) && userFactors.every((x) => x === 0);
+}
+
 /** The `train` command. */
 export const trainCommand: Command = {
   name: 'train',
-  flags: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', 'warm-start', 'ranking', ...MORE_TRAIN_FLAGS, ...READ_FLAGS, 'json', ...FEATURE_FLAGS.train],
+  booleanFlags: [OUTLIER_FLAG],
+  flags: [OUTLIER_FLAG, 'out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', 'warm-start', 'ranking', ...MORE_TRAIN_FLAGS, ...READ_FLAGS, 'json', ...FEATURE_FLAGS.train],
   usage,
   run,
 };

@@ -5,7 +5,8 @@
 import type { UpdateOptions, UpdateProgress } from '../als/update.js';
 import { READ_FLAGS, str, UsageError, type Parsed } from './args.js';
 import type { Command } from './command.js';
-import { openModel, readInteractions, refuseOutOverInputs, saveModelFile } from './shared.js';
+import { OUTLIER_FLAG, ratingScale, refuseRatingOutliers } from './outliers.js';
+import { openModel, readInteractions, refuseOutOverInputs, saveModelFile, withOutputLock } from './shared.js';
 
 async function run(p: Parsed): Promise<unknown> {
   const file = p.positional[0];
@@ -19,11 +20,18 @@ async function run(p: Parsed): Promise<unknown> {
   const modelPath = str(p, 'model', true)!;
   const out = str(p, 'out') ?? modelPath;
   // Replacing MODEL itself is the point (atomically); writing over the data file is refused.
-  await refuseOutOverInputs(out, [file]);
-  const model = await openModel(p);
-  const data = await readInteractions(file, false, p);
-  const { model: next, report } = await model.update(data, options);
-  await saveModelFile(out, next);
+  // Without --out the output is MODEL itself: messages name the flag the user gave.
+  await refuseOutOverInputs(p, out, [modelPath], p.flags.has('out') ? '--out' : '--model');
+  // The lock covers reading MODEL through writing the result: a second update of the same file
+  // waits for this one and then reads its result, so neither update is lost.
+  const { next, report } = await withOutputLock(out, async () => {
+    const model = await openModel(p);
+    const data = await readInteractions(file, false, p);
+    await refuseRatingOutliers(file, data, p.flags.has(OUTLIER_FLAG), ratingScale(model.seen.values));
+    const { model: next, report } = await model.update(data, options);
+    await saveModelFile(out, next, true);
+    return { next, report };
+  });
   process.stderr.write(`updated: ${report.pairsAdded} new pairs, ${report.pairsMerged} merged, ${report.newUsers} new users, ${report.newItems} new items; re-solved ${report.usersSolved} users and ${report.itemsSolved} items in ${report.seconds.toFixed(3)} s; saved ${out}\n`);
   return { ...report, users: next.users.size, items: next.items.size, interactions: next.seen.indptr[next.users.size], out };
 }
@@ -42,7 +50,8 @@ function printer(): (p: UpdateProgress) => void {
 /** The `update` command. */
 export const updateCommand: Command = {
   name: 'update',
-  flags: ['model', 'out', 'users', 'items', ...READ_FLAGS, 'json'],
+  booleanFlags: [OUTLIER_FLAG],
+  flags: ['model', 'out', 'users', 'items', ...READ_FLAGS, 'json', OUTLIER_FLAG],
   usage: `  als-wasm update --model MODEL FILE [--out MODEL2] [--items solve|keep] [--users solve|keep]
       [--skip-bad-rows] [--json]
       adds FILE's interactions to MODEL (new users and items get rows; repeated pairs follow

@@ -50,8 +50,8 @@ export interface SampleLine {
 
 /** Header names per role (compared trimmed and lower-cased). */
 export const SYNONYMS: Record<keyof Roles, readonly string[]> = {
-  user: ['user', 'userid', 'user_id', 'user id', 'visitorid', 'visitor_id', 'customer', 'customerid', 'customer_id', 'uid'],
-  item: ['item', 'itemid', 'item_id', 'item id', 'movieid', 'movie_id', 'movie', 'product', 'productid', 'product_id', 'iid'],
+  user: ['user', 'userid', 'user_id', 'user id', 'visitor', 'visitorid', 'visitor_id', 'customer', 'customerid', 'customer_id', 'uid', 'member', 'memberid', 'member_id', 'account', 'account_id', 'reader', 'viewer', 'listener', 'buyer', 'session', 'session_id', 'sessionid'],
+  item: ['item', 'itemid', 'item_id', 'item id', 'movieid', 'movie_id', 'movie', 'product', 'productid', 'product_id', 'iid', 'article', 'articleid', 'article_id', 'book', 'bookid', 'book_id', 'track', 'trackid', 'track_id', 'song', 'songid', 'song_id', 'video', 'videoid', 'video_id', 'sku', 'page', 'page_id', 'post', 'post_id', 'film', 'film_id', 'content_id'],
   value: ['rating', 'value', 'score', 'count', 'weight', 'plays', 'quantity', 'strength'],
   timestamp: ['timestamp', 'time', 'ts', 'date', 'datetime'],
   event: ['event', 'action', 'type', 'event_type', 'eventtype', 'interaction'],

@@ -150,3 +150,19 @@ export function textProblem(text: string): { reason: string; kind: 'utf-16' | 'b
   }
   return null;
 }
+
+/**
+ * A whole text file's bytes as text: the encoding from a BOM or UTF-16/32's zero bytes; else
+ * UTF-8, or Latin-1 (windows-1252, as browsers read it) when the bytes are not valid UTF-8 —
+ * never U+FFFD in place of a letter, which would merge distinct ids such as `José` and `Josè`.
+ * @returns the text (BOM dropped) and the encoding it was read in
+ */
+export function decodeTextBytes(bytes: Uint8Array): { text: string; encoding: TextEncoding | 'latin1' } {
+  const encoding = sniffEncoding(bytes.subarray(0, HEAD_BYTES));
+  if (encoding !== 'utf-8') return { text: createDecoder(encoding).decode(bytes), encoding };
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding };
+  } catch {
+    return { text: new TextDecoder('latin1').decode(bytes), encoding: 'latin1' };
+  }
+}

@@ -8,6 +8,7 @@ import { throwIfAborted } from '../errors.js';
 import { DelimitedParser } from './delimited-parser.js';
 import { createDecoder, HEAD_BYTES, sniffEncoding, type ChunkDecoder } from './encoding.js';
 import type { ParseOptions } from './parse-options.js';
+import { Utf8OrLatin1Decoder } from './utf8-fallback.js';
 import type { Interactions } from './types.js';
 
 /** The push parser behind both entry points (re-exported: it lived in this module). */
@@ -101,7 +102,10 @@ export async function parseChunks(chunks: ChunkSource, opts: ParseOptions = {}):
   const startDecoding = (): void => {
     const bytes = concatBytes(head, headBytes);
     head = [];
-    decoder = createDecoder(sniffEncoding(bytes));
+    const encoding = sniffEncoding(bytes);
+    // UTF-8 without a BOM may really be Latin-1: read as such when it is not valid UTF-8.
+    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+    decoder = encoding === 'utf-8' && !bom ? new Utf8OrLatin1Decoder(opts.source ?? 'input') : createDecoder(encoding);
     feed(decoder.decode(bytes, { stream: true }));
   };
   const take = (chunk: Uint8Array | string): void => {
@@ -143,6 +147,8 @@ export async function parseChunks(chunks: ChunkSource, opts: ParseOptions = {}):
   const s = carry.join('');
   carry = [];
   const out = p.finish(s, 0, s.length);
+  const used = decoder as ChunkDecoder | null;
+  if (used instanceof Utf8OrLatin1Decoder && used.encoding === 'latin1') out.encoding = 'latin1';
   opts.onProgress?.({ stage: 'parse', rows: out.length, bytesRead, bytesTotal: opts.bytesTotal }); // the final count
   return out;
 }

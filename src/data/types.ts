@@ -75,6 +75,11 @@ export interface Interactions {
   skipped: SkippedRows;
   /** Where the data came from (file name or "string"), for messages. */
   source: string;
+  /**
+   * `'latin1'` when byte input had no BOM and was not valid UTF-8, so it was read as Latin-1
+   * (windows-1252) rather than with U+FFFD in place of letters; absent otherwise.
+   */
+  encoding?: 'latin1';
 }
 
 /** Compressed sparse rows: row r's entries are indptr[r] .. indptr[r+1]-1, column indices sorted. */

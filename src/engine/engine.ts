@@ -23,6 +23,7 @@ import { DatasetStore } from './dataset-store.js';
 import { TrainingMemory } from './training-memory.js';
 import { environmentInfo, jsHeapBytes, modelInfo, workersInfo } from './engine-info.js';
 import { ServingFace } from './serving-face.js';
+import { ModelQueue } from './model-queue.js';
 
 export type { CrossValidationSummary, DatasetHandle, EngineCrossValidateOptions, EngineInfo, EngineTrainOptions, LoadOptions, TrainSummary, UpdateSummary } from './types.js';
 import type { CrossValidationSummary, DatasetHandle, EngineCrossValidateOptions, EngineInfo, EngineTrainOptions, LoadOptions, TrainSummary, UpdateSummary } from './types.js';
@@ -43,6 +44,8 @@ export class Engine extends ServingFace {
   private readonly trainingMemory = new TrainingMemory();
   /** The worker pool of parallel sweeps: started by the first run with workers > 1, kept until dispose(). */
   private readonly pool = new PoolKeeper();
+  /** Calls that change the model, one at a time in call order: none is lost to another. */
+  private readonly changes = new ModelQueue();
 
   /**
    * Parses and indexes interactions and keeps them in the engine.
@@ -75,7 +78,7 @@ export class Engine extends ServingFace {
   async train(data: DatasetHandle | number, opts: EngineTrainOptions = {}): Promise<TrainSummary> {
     const interactions = this.datasets.get(data);
     const validation = opts.validation && { ...opts.validation, data: this.datasets.get(opts.validation.data) };
-    return this.runs.run(opts.signal, async (signal) => {
+    return this.changes.run(() => this.runs.run(opts.signal, async (signal) => {
       const { onProgress, signal: _s, warmStart, ...rest } = opts;
       if (warmStart !== undefined && typeof warmStart !== 'boolean') throw badOption('warmStart', warmStart, 'true (continue from the current model) or false');
       const start = warmStart ? this.current() : undefined;
@@ -85,7 +88,7 @@ export class Engine extends ServingFace {
       );
       this.model = model;
       return { ...report, users: model.users.size, items: model.items.size, interactions: model.seen.indptr[model.users.size], options: model.options, scoreKind: model.scoreKind };
-    });
+    }));
   }
 
   /**
@@ -96,15 +99,17 @@ export class Engine extends ServingFace {
    * @param opts - `users` / `items`: `'solve'` (default) or `'keep'`; progress (`update`) and cancel
    */
   async update(data: DatasetHandle | number | InteractionRecord[], opts: UpdateOptions = {}): Promise<UpdateSummary> {
-    const model = this.current();
+    this.current(); // NOT_TRAINED at once, not after the queue
     const interactions = Array.isArray(data) ? data : this.datasets.get(data);
-    return this.runs.run(opts.signal, async (signal) => {
+    return this.changes.run(() => this.runs.run(opts.signal, async (signal) => {
+      // The model as the changes queued before this one left it (not the one current at call time).
+      const model = this.current();
       const { onProgress, signal: _s, ...rest } = opts;
       // The kept training memory when it is free and of the model's build: repeated updates do not add memories.
       const { model: next, report } = await this.trainingMemory.forUpdate(model.kernels, (runtime) => updateModel(model, interactions, { ...rest, signal, onProgress }, { runtime }));
       this.model = next;
       return { ...report, users: next.users.size, items: next.items.size, interactions: next.seen.indptr[next.users.size] };
-    });
+    }));
   }
 
   /**
@@ -114,12 +119,14 @@ export class Engine extends ServingFace {
    */
   async crossValidate(data: DatasetHandle | number, opts: EngineCrossValidateOptions = {}): Promise<CrossValidationSummary> {
     const interactions = this.datasets.get(data);
-    return this.runs.run(opts.signal, async (signal) => {
+    const cv = () => this.runs.run(opts.signal, async (signal) => {
       const { onProgress, signal: _s, ...rest } = opts;
       const { model, ...result } = await crossValidate(interactions, { ...rest, signal, onProgress }, { pool: this.pool });
       if (model) this.model = model;
       return { ...result, model: model ? modelInfo(this.model) : undefined };
     });
+    // Only a refit changes the model; a plain cross-validation runs beside the queue.
+    return opts.refit ? this.changes.run(cv) : cv();
   }
 
   /**
@@ -130,9 +137,11 @@ export class Engine extends ServingFace {
    * @returns the model's shape, the ids added and the features it did not know (ignored)
    */
   async addItems(features: FeatureInput): Promise<{ model: EngineInfo['model']; added: Id[]; unknownFeatures: string[] }> {
-    const { model, added, unknownFeatures } = await addItems(this.current(), features);
-    this.model = model;
-    return { model: modelInfo(this.model), added, unknownFeatures };
+    return this.changes.run(async () => {
+      const { model, added, unknownFeatures } = await addItems(this.current(), features);
+      this.model = model;
+      return { model: modelInfo(this.model), added, unknownFeatures };
+    });
   }
 
   /** Quality on held-out data: ranking metrics at k for every model (`relevant`: the held-out values that count), RMSE/MAE too for rating models (see `evaluateModel`). */
@@ -166,8 +175,10 @@ export class Engine extends ServingFace {
    */
   async loadModel(bytes: Uint8Array | ArrayBuffer): Promise<EngineInfo['model']> {
     const model = await decodeModelFile(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes));
-    this.model = model;
-    return modelInfo(this.model);
+    return this.changes.run(async () => {
+      this.model = model;
+      return modelInfo(this.model);
+    });
   }
 
   /**
@@ -175,8 +186,11 @@ export class Engine extends ServingFace {
    * exported as JSON or CSV): fold-in and similar items work on them at once.
    */
   async importFactors(source: FactorSource, opts: ImportFactorsOptions = {}): Promise<EngineInfo['model']> {
-    this.model = await importFactorFile(source, opts);
-    return modelInfo(this.model);
+    const model = await importFactorFile(source, opts);
+    return this.changes.run(async () => {
+      this.model = model;
+      return modelInfo(this.model);
+    });
   }
 
   /** What the engine holds and can do. */

@@ -47,11 +47,14 @@ export async function calibrateRegularization(
 ): Promise<{ regularization: number; calibration: RegularizationCalibration } | null> {
   const t0 = now();
   const closedForm = closedFormLambda(matrix, base.confidence, base.alpha, base.epsilon).lambda;
+  // Confidences whose scale overflows (a huge α): no calibration — training's value check then
+  // names the pair and says to lower alpha (it was a "regularization … Infinity" error, issue 26).
+  if (!Number.isFinite(closedForm)) return null;
   const split = searchSplit(data, base.seed ?? TRAIN_DEFAULTS.seed, CALIBRATION_SEARCH_ENTRIES, CALIBRATION_VALIDATION_USERS);
   if (!split || !(closedForm > 0)) return null;
   const innerMatrix = weightMatrix(buildMatrix(split.train, { duplicates: base.duplicates ?? 'sum', eventWeights: base.eventWeights }), base.weighting ?? 'none').matrix;
   const inner = closedFormLambda(innerMatrix, base.confidence, base.alpha, base.epsilon).lambda;
-  if (!(inner > 0)) return null;
+  if (!(inner > 0) || !Number.isFinite(inner)) return null;
   const metric: QualityMetric = 'ndcg';
   const options: TrainOptions = {
     ...base,

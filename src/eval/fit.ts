@@ -5,7 +5,7 @@
 import { matrixOf } from '../data/matrix-cache.js';
 import { weightMatrix } from '../als/weighting.js';
 import type { Interactions } from '../data/types.js';
-import { badOption } from '../errors.js';
+import { AlsError, badOption } from '../errors.js';
 import { AlsModel } from '../als/model.js';
 import { resolveTrainOptions, type Feedback } from '../als/options.js';
 import { trainFactors, type TrainHooks } from '../als/train.js';
@@ -53,6 +53,10 @@ export async function train(data: Interactions, options: FitOptions = {}, hooks:
   if (warmStart && tune !== undefined && tune !== false) throw badOption('warmStart', 'with tune', 'not combined with tune (the search starts from the seeded init; warm-start the refit instead)');
   const trainOptions = warmStart ? withWarmStartDefaults(given, warmStart) : given;
   const opts = resolveTrainOptions(trainOptions, defaultFeedback(data));
+  // Ratings without a value column would all be 1: a constant model (loss 0), as cv, evaluate and update refuse (issue 26).
+  if (opts.feedback === 'explicit' && !data.hasValue) {
+    throw new AlsError('BAD_OPTION', `Option "feedback" is explicit, but ${JSON.stringify(data.source)} has no value column: every row would be a rating of 1 and the model would be constant. Use implicit feedback for interactions without ratings, or give a file with a rating column.`, { option: 'feedback', value: 'explicit', source: data.source, reason: 'no-ratings' });
+  }
   const validation = validationOptions === undefined ? undefined : resolveValidation(validationOptions, opts.feedback);
   const again = oneHead(hooks);
   if (tune !== undefined && tune !== false) {

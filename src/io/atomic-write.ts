@@ -7,25 +7,31 @@
  */
 import { randomBytes } from 'node:crypto';
 import { lstat, open, realpath, rename, stat, unlink } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /**
  * Writes `bytes` to `path` atomically: temporary file beside it, fsync, rename. On any failure
  * the temporary file is removed, the previous file at `path` is untouched, and the error is
  * rethrown. A `path` that is a symbolic link is followed (the link's target is replaced, the
- * link stays).
+ * link stays). Only a regular file is replaced (a FIFO, device or directory is refused with
+ * `code: 'ENOTREG'`), and it keeps its permission bits: a 0600 model stays 0600.
  * @param path - the file to create or replace
  * @param bytes - its new contents
  * @throws the underlying Node error (`ENOSPC`, `EACCES`, …)
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
   const target = await resolveTarget(path);
+  const before: Stats | undefined = await stat(target).catch(() => undefined);
+  if (before && !before.isFile()) throw Object.assign(new Error(`${path} is not a regular file; only a regular file or a new path is written`), { code: 'ENOTREG' });
   const tmp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let created = false;
   try {
-    const fh = await open(tmp, 'wx', 0o644);
+    const fh = await open(tmp, 'wx', before ? 0o600 : 0o644);
     created = true;
     try {
+      // The replaced file's mode, set explicitly (the umask would strip bits of the open mode).
+      if (before) await fh.chmod(before.mode & 0o7777);
       let written = 0;
       while (written < bytes.byteLength) {
         const { bytesWritten } = await fh.write(bytes, written, bytes.byteLength - written);

@@ -16,25 +16,45 @@ export function parseJsonFactors(text: string): { ids: Id[]; matrix: FactorMatri
     throw badFactors(`The factor JSON is not valid: ${(e as Error).message}.`, { reason: 'json' });
   }
   return fromRows(records.map((r, j) => {
-    const o = r as { id?: Id; features?: unknown };
-    if (typeof o !== 'object' || o === null || o.id === undefined || !Array.isArray(o.features)) throw badFactors(`Factor record ${j} needs "id" and "features" (an array of numbers).`, { reason: 'record', record: j });
+    const o = r as { id?: unknown; features?: unknown };
+    if (typeof o !== 'object' || o === null || !Array.isArray(o.features)) throw badFactors(`Factor record ${j} needs "id" and "features" (an array of numbers).`, { reason: 'record', record: j });
+    // An id is a string or a finite number: null, true or an object would become the id "null".
+    if (!(typeof o.id === 'string' || (typeof o.id === 'number' && Number.isFinite(o.id)))) {
+      throw badFactors(`Factor record ${j}: "id" is ${o.id === undefined ? 'missing' : JSON.stringify(o.id)}; it must be a string or a number.`, { reason: 'record', record: j });
+    }
     return { id: o.id, features: o.features as number[], where: `record ${j}` };
   }));
 }
 
-/** CSV: `id,f1,…,fk` or `id,"[f1, …, fk]"`, with an optional header line. */
+/** A decimal number as factor files write it (`NaN` and `Infinity` too: refused later by value, naming the line). */
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$|^[+-]?(?:nan|inf|infinity)$/i;
+
+/**
+ * CSV: `id,f1,…,fk` or `id,"[f1, …, fk]"`, with an optional header line — a first line is a
+ * header only when a value field is not a number (`id,f1,f2`); `1,NaN,0.2` is data, refused for
+ * its NaN. An empty field (`1,0.1,,0.3`, a trailing comma) or a non-decimal number (`0x10`) is
+ * refused naming its line, never read as 0 or 16.
+ */
 export function parseCsvFactors(text: string): { ids: Id[]; matrix: FactorMatrix } {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const rows: { id: Id; features: number[]; where: string }[] = [];
+  let first = true;
   lines.forEach((line, j) => {
     if (!line.trim()) return;
     const comma = line.indexOf(',');
     if (comma < 0) throw badFactors(`Factor CSV line ${j + 1}: expected "id,f1,…".`, { reason: 'record', line: j + 1 });
     const id = line.slice(0, comma).trim().replace(/^"|"$/g, '');
     const rest = line.slice(comma + 1).trim().replace(/^"|"$/g, '').replace(/^\[|\]$/g, '');
-    const features = rest.split(',').map((s) => Number(s.trim()));
-    if (rows.length === 0 && j === 0 && features.some((v) => Number.isNaN(v))) return; // header
-    rows.push({ id, features, where: `line ${j + 1}` });
+    const fields = rest.split(',').map((s) => s.trim());
+    const wasFirst = first;
+    first = false;
+    if (wasFirst && fields.some((s) => s !== '' && !NUMBER.test(s))) return; // a header: names, not numbers
+    const bad = fields.findIndex((s) => !NUMBER.test(s));
+    if (bad >= 0) {
+      const what = fields[bad] === '' ? 'is empty (a missing value or a trailing comma)' : `is ${JSON.stringify(fields[bad])}, not a decimal number`;
+      throw badFactors(`Factor CSV line ${j + 1}: value ${bad + 1} ${what}.`, { reason: 'value', line: j + 1 });
+    }
+    rows.push({ id, features: fields.map(Number), where: `line ${j + 1}` });
   });
   return fromRows(rows);
 }

@@ -7,6 +7,7 @@
 import { AlsModel } from '../als/model.js';
 import { MAX_FACTORS, resolveTrainOptions, type Feedback } from '../als/options.js';
 import { createIdMap, idMapFromIds } from '../data/id-map.js';
+import { decodeTextBytes } from '../data/encoding.js';
 import type { Id } from '../data/types.js';
 import { AlsError, badOption, checkOptions, isAlsError } from '../errors.js';
 import { badFactors, formatBytes, type FactorMatrix } from './factor-reading.js';
@@ -84,11 +85,20 @@ async function importWithin(source: FactorSource, opts: ImportFactorsOptions, ma
     fileUserIds = npz.userIds;
     Object.assign(scalars, npz.scalars);
   } else if (format === 'json' || format === 'csv') {
-    const parsed = format === 'json' ? parseJsonFactors(new TextDecoder().decode(bytes)) : parseCsvFactors(new TextDecoder().decode(bytes));
+    // UTF-16 by its BOM; ids in Latin-1 stay distinct (not all U+FFFD).
+    const { text } = decodeTextBytes(bytes);
+    const parsed = format === 'json' ? parseJsonFactors(text) : parseCsvFactors(text);
     items = parsed.matrix;
     if (!ids) ids = parsed.ids;
   } else {
     throw badOption('format', format, '"npy", "npz", "json" or "csv"');
+  }
+  // A model without items loads nowhere: refused here rather than written as a file nothing can read.
+  if (items.rows === 0) throw badFactors('The factor file has 0 item rows; there is nothing to serve.', { entry: format === 'npz' ? 'item_factors' : null, reason: 'empty' });
+  // The file's own λ and α (an .npz's, Spark metadata's): refused as the file's fault, not as an option the user never gave.
+  for (const [key, ok, allowed] of [['regularization', (v: number) => Number.isFinite(v) && v >= 0, 'a finite number ≥ 0'], ['alpha', (v: number) => Number.isFinite(v) && v > 0, 'a finite number > 0']] as const) {
+    const v = scalars[key];
+    if (v !== undefined && opts[key] === undefined && !ok(v)) throw badFactors(`The factor file's ${key} is ${v}; it must be ${allowed}. Fix the file, or give the ${key} to use.`, { entry: key, reason: 'value', value: String(v) });
   }
   if (users && users.cols !== items.cols) throw badFactors(`user_factors has ${users.cols} columns but item_factors has ${items.cols}.`, { entry: 'user_factors', reason: 'shape' });
   if (!(items.cols >= 1 && items.cols <= MAX_FACTORS)) throw badFactors(`The factors have ${items.cols} columns; a model needs 1 … ${MAX_FACTORS}.`, { entry: null, reason: 'shape' });

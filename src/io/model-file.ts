@@ -85,6 +85,8 @@ export async function loadModel(bytes: Uint8Array, kernels: KernelVariant | 'aut
     throw new AlsError('BAD_MODEL_FILE', `The model file's sizes are not valid (users ${String(m)}, items ${String(n)}, factors ${String(f)}).`, { reason: 'contents', users: m, items: n, factors: f });
   }
   const options = storedOptions(header.options);
+  // The options must describe the factors stored: a mismatch would be served, updated and written back.
+  if (options.factors !== f) throw new AlsError('BAD_MODEL_FILE', `The model file says factors ${String(options.factors)} in its options but stores ${f} factors per row; it was edited or written wrongly.`, { reason: 'contents', optionsFactors: options.factors, factors: f });
   const get = <T extends Float64Array | Int32Array>(name: string, type: new (...a: never[]) => T, length: number | null): T => {
     const b = blocks.get(name);
     if (!(b instanceof type) || (length !== null && b.length !== length)) {

@@ -59,6 +59,8 @@ interface BlockEntry {
 }
 
 const PREFIX = 20; // magic + version + flags + JSON length
+/** Format versions beyond this build's that a newer als-wasm could have written ("upgrade"); beyond them, the file is damaged. */
+const PLAUSIBLE_NEWER_VERSIONS = 64;
 const TRAILER = 4; // CRC-32
 const BYTES: Record<BlockDType, number> = { f64: 8, f32: 4, i32: 4 };
 const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -139,6 +141,11 @@ export function decodeModel(bytes: Uint8Array): DecodedModel {
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
+  // A newer als-wasm bumps the version by one at a time: a number far beyond is damage (garbage
+  // after the magic), not a file to upgrade for.
+  if (version > MODEL_FORMAT_VERSION + PLAUSIBLE_NEWER_VERSIONS) {
+    throw bad('corrupt', `Not a valid als-wasm model file, or a corrupt one: its format version field reads ${version}, which no als-wasm writes. Copy or download it again.`, { version });
+  }
   if (version < MODEL_FORMAT_OLDEST || version > MODEL_FORMAT_VERSION) {
     throw bad(
       'version',

@@ -9,6 +9,7 @@
 import type { FileMetaData } from 'hyparquet';
 import type { Id } from '../data/types.js';
 import { AlsError } from '../errors.js';
+import { formatBytes } from './factor-reading.js';
 
 /** The files of a Spark model directory, by path inside it (`metadata/part-00000`, `itemFactors/part-….parquet`, …; a leading folder is ignored). */
 export type SparkModelFiles = Record<string, Uint8Array | ArrayBuffer | Blob>;
@@ -56,12 +57,19 @@ async function bytesOf(v: Uint8Array | ArrayBuffer | Blob): Promise<Uint8Array> 
  */
 export async function readSparkModel(files: SparkModelFiles, maxBytes: number): Promise<SparkModel> {
   const parts: Record<'metadata' | 'userFactors' | 'itemFactors', [string, Uint8Array | ArrayBuffer | Blob][]> = { metadata: [], userFactors: [], itemFactors: [] };
+  const models = new Set<string>();
   for (const [path, v] of Object.entries(files)) {
-    const m = /(?:^|\/)(metadata|userFactors|itemFactors)\/([^/]+)$/.exec(path.replace(/\\/g, '/'));
+    const m = /^(.*?)(?:^|\/)(metadata|userFactors|itemFactors)\/([^/]+)$/.exec(path.replace(/\\/g, '/'));
     // Spark also writes _SUCCESS markers and .crc checksums beside the parts.
-    if (!m || m[2].startsWith('_') || m[2].startsWith('.')) continue;
-    if (m[1] !== 'metadata' && !m[2].endsWith('.parquet')) continue;
-    parts[m[1] as keyof typeof parts].push([path, v]);
+    if (!m || m[3].startsWith('_') || m[3].startsWith('.')) continue;
+    if (m[2] !== 'metadata' && !m[3].endsWith('.parquet')) continue;
+    models.add(m[1]);
+    parts[m[2] as keyof typeof parts].push([path, v]);
+  }
+  // Two model directories under one parent would be merged into one matrix of both: refused.
+  if (models.size > 1) {
+    const names = [...models].map((d) => d || '.').sort();
+    throw bad(`The directory holds ${models.size} Spark models (${names.slice(0, 4).join(', ')}); import one model's own directory.`, null, 'ambiguous', { models: names });
   }
   if (parts.itemFactors.length === 0) throw bad(`The Spark model has no itemFactors/*.parquet (files given: ${Object.keys(files).slice(0, 8).join(', ') || 'none'}).`, 'itemFactors', 'missing');
   const params: SparkModel['params'] = {};
@@ -95,20 +103,38 @@ function parseMetadata(text: string, path: string): SparkModel['params'] {
   }
   if (typeof meta.class === 'string' && !/ALSModel$/.test(meta.class)) throw bad(`${path} describes a ${meta.class}, not an ALSModel.`, path, 'class');
   const p = { ...(meta.defaultParamMap ?? {}), ...(meta.paramMap ?? {}) };
-  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  // Spark writes numbers and booleans; anything else ("40", "NaN", null) was edited by hand and
+  // is refused rather than silently replaced by a default.
+  const num = (v: unknown, key: string) => {
+    if (v === undefined) return undefined;
+    if (typeof v === 'number' && Number.isFinite(v)) return v;
+    throw bad(`${path}: ${key} is ${JSON.stringify(v)}; Spark writes a finite number there. Fix the metadata file.`, path, 'metadata', { param: key, value: String(v) });
+  };
+  if (p.implicitPrefs !== undefined && typeof p.implicitPrefs !== 'boolean') {
+    throw bad(`${path}: implicitPrefs is ${JSON.stringify(p.implicitPrefs)}; Spark writes true or false. Fix the metadata file.`, path, 'metadata', { param: 'implicitPrefs', value: String(p.implicitPrefs) });
+  }
   return {
-    implicitPrefs: typeof p.implicitPrefs === 'boolean' ? p.implicitPrefs : undefined,
-    alpha: num(p.alpha),
-    regParam: num(p.regParam),
-    rank: num(meta.rank) ?? num(p.rank),
+    implicitPrefs: p.implicitPrefs as boolean | undefined,
+    alpha: num(p.alpha, 'alpha'),
+    regParam: num(p.regParam, 'regParam'),
+    rank: num(meta.rank, 'rank') ?? num(p.rank, 'rank'),
     sparkVersion: meta.sparkVersion,
   };
 }
 
 /**
+ * JavaScript bytes hyparquet takes per factor value while it decodes a row group into row
+ * objects (measured: about 39 B per value for 1 M rows × 10 features, objects included).
+ */
+export const PARQUET_DECODE_BYTES_PER_VALUE = 48;
+
+/**
  * Reads one Parquet file of factors (`id` integer, `features` a list of floats or doubles).
+ * The size is decided from the footer before the data is decoded: the row count (metadata)
+ * times the width of the first row (one row read) as f64, and the transient cost of decoding
+ * the largest row group; then the file is decoded one row group at a time into the matrix.
  * @throws AlsError `BAD_FACTORS` for another schema, a row whose length differs, a non-integer id,
- *   or more than `maxBytes` of factors (checked from the row count and the first row before decoding the rest)
+ *   or more than `maxBytes` (`too-large`, before decoding)
  */
 export async function readFactorParquet(b: Uint8Array, what: string, maxBytes: number): Promise<SparkFactors> {
   if (!isParquet(b)) throw bad(`${what} is not a Parquet file (no PAR1 magic).`, what, 'not-parquet');
@@ -124,29 +150,43 @@ export async function readFactorParquet(b: Uint8Array, what: string, maxBytes: n
   const names = md.schema.map((s) => s.name);
   if (!names.includes('id') || !names.includes('features')) throw bad(`${what} has columns ${names.slice(1).join(', ')}; Spark factors have id and features.`, what, 'schema');
   const rows = Number(md.num_rows);
-  let records: Record<string, unknown>[];
-  try {
-    records = (await parquetReadObjects({ file: buffer, columns: ['id', 'features'] })) as Record<string, unknown>[];
-  } catch (e) {
-    throw bad(`${what}: the Parquet data cannot be read (${(e as Error).message}).`, what, 'corrupt');
-  }
-  const cols = Array.isArray(records[0]?.features) ? (records[0].features as unknown[]).length : 0;
-  if (rows * cols * 8 > maxBytes) throw bad(`${what} holds ${rows} × ${cols} factors, over the limit of ${maxBytes} bytes. Pass a larger maxBytes if the file is genuine.`, what, 'too-large', { maxBytes });
-  const data = new Float64Array(records.length * cols);
-  const ids: Id[] = [];
-  records.forEach((r, j) => {
-    const id = typeof r.id === 'bigint' ? Number(r.id) : r.id;
-    if (typeof id !== 'number' || !Number.isInteger(id)) throw bad(`${what} row ${j}: id ${String(r.id)} is not an integer.`, what, 'record', { row: j });
-    const f = r.features;
-    if (!Array.isArray(f) || f.length !== cols) throw bad(`${what} row ${j} (id ${id}): ${Array.isArray(f) ? f.length : 'no'} features; the first row has ${cols}.`, what, 'record', { row: j });
-    for (let a = 0; a < cols; a++) {
-      const v = f[a];
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`${what} row ${j} (id ${id}): feature ${a + 1} is not a finite number.`, what, 'value', { row: j });
-      data[j * cols + a] = v;
+  if (!Number.isSafeInteger(rows) || rows < 0) throw bad(`${what}: the footer declares ${String(md.num_rows)} rows.`, what, 'corrupt');
+  const decode = async (rowStart: number, rowEnd: number) => {
+    try {
+      return (await parquetReadObjects({ file: buffer, metadata: md, columns: ['id', 'features'], rowStart, rowEnd })) as Record<string, unknown>[];
+    } catch (e) {
+      throw bad(`${what}: the Parquet data cannot be read (${(e as Error).message}).`, what, 'corrupt');
     }
-    ids.push(id);
-  });
-  return { ids, rows: records.length, cols, data };
+  };
+  const first = rows > 0 ? await decode(0, 1) : [];
+  const cols = Array.isArray(first[0]?.features) ? (first[0].features as unknown[]).length : 0;
+  const groups = md.row_groups.map((g) => Number(g.num_rows));
+  const largest = Math.max(0, ...groups);
+  const tooLarge = (why: string) => bad(`${what} ${why}, over the limit of ${formatBytes(maxBytes)}; nothing was decoded. Pass a larger maxBytes if the file is genuine${largest < rows ? '' : ', or write it with smaller row groups'}.`, what, 'too-large', { maxBytes, rows, cols, rowGroupRows: largest });
+  if (rows * cols * 8 > maxBytes) throw tooLarge(`holds ${rows} × ${cols} factors (${formatBytes(rows * cols * 8)} as f64)`);
+  if (largest * cols * PARQUET_DECODE_BYTES_PER_VALUE > maxBytes) throw tooLarge(`has a row group of ${largest} rows that takes about ${formatBytes(largest * cols * PARQUET_DECODE_BYTES_PER_VALUE)} to decode`);
+  const data = new Float64Array(rows * cols);
+  const ids: Id[] = [];
+  let j = 0;
+  for (let g = 0, start = 0; g < groups.length; start += groups[g], g++) {
+    if (groups[g] === 0) continue;
+    for (const r of await decode(start, start + groups[g])) {
+      if (j >= rows) throw bad(`${what} holds more rows than its footer declares (${rows}).`, what, 'corrupt');
+      const id = typeof r.id === 'bigint' ? Number(r.id) : r.id;
+      if (typeof id !== 'number' || !Number.isInteger(id)) throw bad(`${what} row ${j}: id ${String(r.id)} is not an integer.`, what, 'record', { row: j });
+      const f = r.features;
+      if (!Array.isArray(f) || f.length !== cols) throw bad(`${what} row ${j} (id ${id}): ${Array.isArray(f) ? f.length : 'no'} features; the first row has ${cols}.`, what, 'record', { row: j });
+      for (let a = 0; a < cols; a++) {
+        const v = f[a];
+        if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`${what} row ${j} (id ${id}): feature ${a + 1} is not a finite number.`, what, 'value', { row: j });
+        data[j * cols + a] = v;
+      }
+      ids.push(id);
+      j++;
+    }
+  }
+  if (j !== rows) throw bad(`${what} holds ${j} rows but its footer declares ${rows}.`, what, 'corrupt');
+  return { ids, rows, cols, data };
 }
 
 /** Joins the part files of one factor directory. */

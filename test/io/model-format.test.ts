@@ -174,7 +174,8 @@ describe('decodeModel: damaged files fail with BAD_MODEL_FILE saying why', () =>
         else if (at < 12) {
           // A version this build still reads (v1 from v2) passes the version check: the checksum catches it.
           const v = new DataView(bad.buffer).getUint32(8, true);
-          expect(reason).toBe(v >= 1 && v <= MODEL_FORMAT_VERSION ? 'checksum' : 'version');
+          // Issue 26: a version far beyond this build's (more than 64 ahead) is damage, not a newer file.
+          expect(reason).toBe(v >= 1 && v <= MODEL_FORMAT_VERSION ? 'checksum' : v > MODEL_FORMAT_VERSION + 64 ? 'corrupt' : 'version');
         }
         else if (at >= 20 + L) {
           expect(reason).toBe('checksum');
