@@ -62,7 +62,9 @@ describe('training flags for every option', () => {
   it('cv takes --workers and the same training flags', async () => {
     const r = await run(['cv', events, '--feedback', 'implicit', '--folds', '2', '--grid', 'factors=2,4', '--iterations', '2', '--workers', '2', '--event-weights', 'view=1,basket=2,purchase=3', '--epsilon', '2', '--cg-steps', '1', '--solver', 'cg', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    expect(lastJson(r.stdout).trials).toHaveLength(2);
+    // The two grid points and the defaults' reference trial.
+    expect(lastJson(r.stdout).trials).toHaveLength(3);
+    expect(lastJson(r.stdout).trials[2].reference).toBe('defaults');
   });
 
   it.each([

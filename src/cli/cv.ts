@@ -58,7 +58,8 @@ async function run(p: Parsed): Promise<unknown> {
   const keys = Object.keys(grid ?? {});
   // Column widths from the grid itself, so rows can be printed as each trial finishes.
   const width = Object.fromEntries(keys.map((key) => [key, Math.max(key.length, ...grid![key].map((v) => String(v).length))]));
-  const row = (params: Record<string, unknown>) => keys.map((key) => String(params[key]).padStart(width[key])).join('  ');
+  // The defaults' reference trial has no searched params: say what it is.
+  const row = (params: Record<string, unknown>) => (keys.length > 0 && Object.keys(params).length === 0 ? '(the defaults)' : keys.map((key) => String(params[key]).padStart(width[key])).join('  '));
   const onProgress = (e: CvProgress) => {
     if (e.stage === 'trial' && e.trial === 0 && e.fold === 0) process.stderr.write(`${'trial'.padStart(5)}  ${keys.map((key) => key.padStart(width[key])).join('  ')}  mean ± std\n`);
     if (e.stage === 'trial-done') process.stderr.write(`${String(e.trial + 1).padStart(5)}  ${row(e.params)}  ${e.mean.toFixed(4)} ± ${e.std.toFixed(4)}\n`);
@@ -104,13 +105,14 @@ async function run(p: Parsed): Promise<unknown> {
   const unscored = cv.foldSummary.reduce((a, f) => a + Math.max(f.testPairsUnknownUser, f.testPairsUnknownItem), 0);
   if (unscored > 0) process.stderr.write(`note: about ${unscored} held-out pairs had a user or item without training pairs in their fold; left out of the scores\n`);
   for (const t of cv.trials) if (t.error) process.stderr.write(`note: trial ${row(t.params)} failed: ${escapeControl(t.error)}\n`);
-  const bestLine = `best (${cv.folds}-fold ${cv.metric}): ${keys.map((key) => `${key}=${(cv.best.params as Record<string, unknown>)[key]}`).join(' ') || 'the fixed options'}  ${cv.best.score.toFixed(4)} ± ${cv.best.std.toFixed(4)}`;
+  const picked = cv.best.reference ? 'the defaults (no grid point beat them)' : keys.map((key) => `${key}=${(cv.best.params as Record<string, unknown>)[key]}`).join(' ') || 'the fixed options';
+  const bestLine = `best (${cv.folds}-fold ${cv.metric}): ${picked}  ${cv.best.score.toFixed(4)} ± ${cv.best.std.toFixed(4)}`;
   (p.flags.has('json') ? process.stderr : process.stdout).write(bestLine + '\n');
   return {
     metric: cv.metric,
     folds: cv.folds,
-    best: { ...cv.best.params, score: cv.best.score, std: cv.best.std },
-    trials: cv.trials.map((t) => ({ ...t.params, mean: t.mean[cv.metric], std: t.std[cv.metric], seconds: t.seconds, ...(t.bestIterations ? { bestIterations: t.bestIterations } : {}) })),
+    best: { ...cv.best.params, score: cv.best.score, std: cv.best.std, ...(cv.best.reference ? { reference: cv.best.reference } : {}) },
+    trials: cv.trials.map((t) => ({ ...t.params, mean: t.mean[cv.metric], std: t.std[cv.metric], seconds: t.seconds, ...(t.bestIterations ? { bestIterations: t.bestIterations } : {}), ...(t.reference ? { reference: t.reference } : {}) })),
     ...(out !== undefined ? { model: out } : {}),
   };
 }

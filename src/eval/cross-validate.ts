@@ -71,7 +71,8 @@ export async function crossValidate(data: Interactions, opts: CrossValidateOptio
       opts.onProgress?.({ stage: 'trial', trial: t, trials: plan.trials.length, fold: fold.index, folds: plan.folds, params });
       try {
         const validation = plan.patience ? { data: scored[fold.index], metric: plan.metric, k: plan.k, relevant: plan.relevant, patience: plan.patience } : undefined;
-        const options = onFold({ ...plan.base, ...params }, fold.train.length, data.length);
+        // Selecting on RMSE/MAE scores the rating model alone: a fold needs no ranking head.
+        const options = { ...onFold({ ...plan.base, ...params }, fold.train.length, data.length), ...(plan.feedback === 'explicit' && !ranked ? { ranking: 'rating' as const } : {}) };
         const { model, report } = await train(fold.train, { ...options, validation, signal: opts.signal ?? plan.base.signal }, hooks);
         if (report.validation?.best) bestIterations.push(report.validation.best.iteration);
         // Yields between chunks of users, so a worker stays responsive on big folds.
@@ -94,6 +95,7 @@ export async function crossValidate(data: Interactions, opts: CrossValidateOptio
     const trial: CvTrial = { params, mean, std, scores: perFold.map((r) => r[plan.metric]), seconds: (performance.now() - t0) / 1000 };
     if (error !== undefined) trial.error = error;
     if (plan.patience) trial.bestIterations = bestIterations;
+    if (t === plan.reference) trial.reference = 'defaults';
     trials.push(trial);
     opts.onProgress?.({ stage: 'trial-done', trial: t, params, mean: mean[plan.metric]!, std: std[plan.metric]! });
   }
@@ -113,7 +115,7 @@ export async function crossValidate(data: Interactions, opts: CrossValidateOptio
   }
   const winner = trials[best];
   const result: CrossValidationResult = {
-    best: { params: winner.params, score: winner.mean[plan.metric]!, std: winner.std[plan.metric]! },
+    best: { params: winner.params, score: winner.mean[plan.metric]!, std: winner.std[plan.metric]!, ...(winner.reference ? { reference: winner.reference } : {}) },
     trials,
     metric: plan.metric,
     folds: plan.folds,

@@ -9,7 +9,7 @@ import { gridTrials, randomTrials } from './cv-search.js';
 
 /** Every option of {@link CrossValidateOptions} (typed: a new option fails to compile until listed). */
 const CV_OPTION_NAMES = Object.keys({
-  folds: 1, foldMethod: 1, grid: 1, random: 1, metric: 1, k: 1, relevant: 1, base: 1, restarts: 1, seed: 1, patience: 1, refit: 1, onProgress: 1, signal: 1,
+  folds: 1, foldMethod: 1, grid: 1, random: 1, metric: 1, k: 1, relevant: 1, base: 1, restarts: 1, seed: 1, patience: 1, refit: 1, compareDefaults: 1, onProgress: 1, signal: 1,
 } satisfies Record<keyof CrossValidateOptions, 1>);
 
 /** Everything `crossValidate` needs, validated. */
@@ -23,6 +23,8 @@ export interface CvPlan {
   feedback: 'explicit' | 'implicit';
   base: TrainOptions;
   trials: CvParams[];
+  /** Index of the defaults' reference trial in `trials` (added with `compareDefaults`), else -1. */
+  reference: number;
   refit: boolean;
   patience: number;
 }
@@ -83,5 +85,17 @@ export function planCrossValidation(data: Interactions, opts: CrossValidateOptio
       }
     }
   }
-  return { folds, seed, k, relevant, metric, feedback, base, trials, refit: opts.refit ?? false, patience: opts.patience ?? 0 };
+  // The defaults are scored beside the search (unless a trial is them): a search whose best point loses to them should say so, not replace them.
+  if (opts.compareDefaults !== undefined && typeof opts.compareDefaults !== 'boolean') throw badOption('compareDefaults', opts.compareDefaults, 'true or false');
+  const withDefaults = (opts.compareDefaults ?? true) && !trials.some((t) => isDefaultsPoint(t, base, feedback));
+  const reference = withDefaults ? trials.length : -1;
+  if (withDefaults) trials = [...trials, {}];
+  return { folds, seed, k, relevant, metric, feedback, base, trials, reference, refit: opts.refit ?? false, patience: opts.patience ?? 0 };
+}
+
+/** Whether a trial's options resolve to what the base options alone resolve to (the defaults' point). */
+function isDefaultsPoint(params: CvParams, base: TrainOptions, feedback: 'explicit' | 'implicit'): boolean {
+  const resolved = resolveTrainOptions({ ...base, ...params }, feedback) as unknown as Record<string, unknown>;
+  const defaults = resolveTrainOptions(base, feedback) as unknown as Record<string, unknown>;
+  return Object.keys(params).every((key) => Object.is(resolved[key], defaults[key]));
 }

@@ -57,6 +57,12 @@ export interface CrossValidateOptions {
   patience?: number;
   /** Train a final model on all the data with the best parameters. Default false. */
   refit?: boolean;
+  /**
+   * Also score the defaults (the `base` options alone) as a reference trial, marked
+   * `reference: 'defaults'`, unless a searched point is them. When it scores best, it is the
+   * pick: a grid that does not beat the defaults does not replace them. Default true.
+   */
+  compareDefaults?: boolean;
   /** Called when each fold of each trial starts and when each trial is scored. */
   onProgress?: (p: CvProgress) => void;
   /** Cancels between folds (and inside training) with an `AbortError`. */
@@ -79,6 +85,8 @@ export interface CvTrial {
   bestIterations?: number[];
   /** Why training failed on some fold (the trial then scores NaN and cannot win). */
   error?: string;
+  /** `'defaults'` on the reference trial of the defaults (see `compareDefaults`); its `params` are empty. */
+  reference?: 'defaults';
 }
 
 /** Per-fold facts: held-out pairs and how many of them the fold's model could not score. */
@@ -94,7 +102,7 @@ export interface CvFoldSummary {
 /** Result of {@link crossValidate}. */
 export interface CrossValidationResult {
   /** The winning trial: its params, mean and std of the selected metric. */
-  best: { params: CvParams; score: number; std: number };
+  best: { params: CvParams; score: number; std: number; /** `'defaults'` when the defaults' reference trial won (no searched point beat them). */ reference?: 'defaults' };
   /** Every trial, in search order. */
   trials: CvTrial[];
   /** The selected metric. */

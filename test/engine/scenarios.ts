@@ -212,6 +212,7 @@ export function recommenderScenarios(name: string, make: () => Promise<Recommend
         const cv = await rec.crossValidate(data, {
           base: { feedback: 'explicit', iterations: 4 },
           grid: { factors: [2, 4], regularization: [0.05, 500] },
+          compareDefaults: false,
           folds: 3,
           seed: 1,
           refit: true,

@@ -140,7 +140,9 @@ describe('crossValidate', () => {
       { factors: 2, regularization: 30 },
       { factors: 8, regularization: 0.1 },
       { factors: 8, regularization: 30 },
+      {}, // the defaults' reference trial (f = 64, λ = 0.1)
     ]);
+    expect(cv.trials[6].reference).toBe('defaults');
     // The best is the lowest mean RMSE, by a clear margin over the other ranks.
     const rmse = cv.trials.map((t) => t.mean.rmse!);
     expect(cv.best.score).toBe(Math.min(...rmse));
@@ -176,6 +178,7 @@ describe('crossValidate', () => {
       grid: { factors: [1, 4], alpha: [1, 10] },
       k: 5,
       refit: true,
+      compareDefaults: false,
       onProgress: (p) => events.push(p.stage === 'trial' ? `t${p.trial}f${p.fold}/${p.trials}` : `done${p.trial}`),
     });
     expect(cv.metric).toBe('ndcg');
@@ -196,6 +199,7 @@ describe('crossValidate', () => {
       base: { iterations: 2 },
       random: { trials: 5, ranges: { factors: [1, 4], regularization: [0.001, 10] } },
       seed: 4,
+      compareDefaults: false,
     };
     const a = await crossValidate(planted, opts);
     expect(a.trials).toHaveLength(5);

@@ -155,7 +155,7 @@ describe('an option that does not apply to the run is refused, saying why', () =
     expect(range.option).toBe('random.ranges.cgSteps');
     expect(trained).toBe(0);
     const ok = await crossValidate(ratings(), { base: { feedback: 'implicit', factors: 2, iterations: 1, solver: 'cg' }, grid: { alpha: [1, 10], cgSteps: [1, 2] }, folds: 2, metric: 'auc' });
-    expect(ok.trials.length).toBe(4);
+    expect(ok.trials.length).toBe(5); // the grid's 4 and the defaults' reference trial
   });
 
   it('importFactors: α only for implicit factors', async () => {
