@@ -19,6 +19,7 @@ import { exportFactors as exportFactorFiles, type ExportFormat, type ExportedFac
 import { kernelVariantsAvailable } from '../wasm/kernels.js';
 import { PoolKeeper } from '../parallel/lease.js';
 import { addItems } from '../features/cold.js';
+import { checkLabels } from '../features/labels.js';
 import type { FeatureInput } from '../features/types.js';
 import { DatasetStore } from './dataset-store.js';
 import { TrainingMemory } from './training-memory.js';
@@ -76,13 +77,15 @@ export class Engine extends ServingFace {
     const interactions = this.datasets.get(data);
     const validation = opts.validation && { ...opts.validation, data: this.datasets.get(opts.validation.data) };
     return this.runs.run(opts.signal, async (signal) => {
-      const { onProgress, signal: _s, warmStart, ...rest } = opts;
+      const { onProgress, signal: _s, warmStart, labels: given, ...rest } = opts;
       if (warmStart !== undefined && typeof warmStart !== 'boolean') throw badOption('warmStart', warmStart, 'true (continue from the current model) or false');
+      const labels = checkLabels(given); // before the run: a bad label fails at once
       const start = warmStart ? this.current() : undefined;
       // One run at a time uses the kept training memory; a concurrent run gets its own.
       const { model, report } = await this.trainingMemory.forTraining(rest.kernels ?? 'auto', (runtime) =>
         trainModel(interactions, { ...rest, validation, signal, onProgress, ...(start ? { warmStart: start } : {}) }, { runtime, pool: this.pool }),
       );
+      if (labels) model.setLabels(labels);
       this.model = model;
       return { ...report, users: model.users.size, items: model.items.size, interactions: model.seen.indptr[model.users.size], options: model.options };
     });

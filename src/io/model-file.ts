@@ -8,6 +8,7 @@ import type { KernelVariant } from '../wasm/abi.js';
 import type { Bm25Statistics } from '../als/weighting.js';
 import { decodeModel, encodeModel, type ModelBlock } from './model-format.js';
 import { featureBlocks, readFeatureBlocks } from './feature-blocks.js';
+import { checkLabels, type ModelLabels } from '../features/labels.js';
 
 /** Identifies als-wasm model headers (the container may carry other kinds later). */
 const KIND = 'als-wasm/model';
@@ -51,6 +52,8 @@ export function saveModel(model: AlsModel): Uint8Array {
       // Whether seen* are all the training interactions (update needs them); files before this field: trained here ⇔ a report.
       interactions: model.interactionsStored,
       ...(features.header && { features: features.header }),
+      // Names and attributes (titles, genres, user attributes): an optional field older builds ignore, so the format version stays.
+      ...(model.labels ? { labels: model.labels } : {}),
       savedAt: new Date().toISOString(),
     },
     blocks,
@@ -133,9 +136,19 @@ export async function loadModel(bytes: Uint8Array, kernels: KernelVariant | 'aut
       bm25: readBm25(header, blocks, n, contents),
       interactionsStored: typeof header.interactions === 'boolean' ? header.interactions : header.report != null,
       features: readFeatureBlocks(header.features, blocks, { item: n, user: m }, f),
+      labels: readLabels(header.labels),
     },
     kernels,
   );
+}
+
+/** The labels of a model file (absent in files written before them, or without any). */
+function readLabels(value: unknown): ModelLabels | undefined {
+  try {
+    return checkLabels(value, 'the labels');
+  } catch (e) {
+    throw new AlsError('BAD_MODEL_FILE', `The model file is not consistent: ${(e as Error).message}`, { reason: 'contents', block: 'labels' });
+  }
 }
 
 /** The BM25 statistics of a model file (absent unless it was trained with `weighting: 'bm25'`). */
