@@ -32,7 +32,7 @@ a pseudo-item (user features); items and users with features but no interactions
 type Flags = Map<string, string | true>;
 
 /** A text file's contents: UTF-8, or Latin-1 when it is not valid UTF-8 (MovieLens-100K's u.item). */
-async function readText(path: string): Promise<string> {
+export async function readText(path: string): Promise<string> {
   const bytes = await readFileBytes(path);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -6,7 +6,8 @@
  */
 import { AlsError, isAlsError } from '../errors.js';
 import { kFlag, str, UsageError, type Parsed } from './args.js';
-import { escapeControl, openModel, printItems, readFileBytes } from './shared.js';
+import { escapeControl, openModel, readFileBytes } from './shared.js';
+import { namedItems, printNamed, withNames } from './names.js';
 
 /** The flags `recommend` gains for batches. */
 export const RECOMMEND_BATCH_FLAGS = ['users', 'unknown-users'];
@@ -43,7 +44,7 @@ export async function recommendBatch(p: Parsed): Promise<undefined> {
   if (policy !== 'error' && policy !== 'popular') throw new UsageError(`--unknown-users must be error or popular, got "${String(policy)}"`);
   const k = kFlag(p);
   const users = await readUserList(spec);
-  const model = await openModel(p);
+  const model = await withNames(await openModel(p), p.flags);
   let results;
   try {
     results = model.recommendMany(users, k, { unknownUsers: policy });
@@ -57,11 +58,11 @@ export async function recommendBatch(p: Parsed): Promise<undefined> {
   const json = p.flags.has('json');
   for (const r of results) {
     if (json) {
-      const line = { user: r.user, items: r.items, ...(r.fallback ? { fallback: r.fallback } : {}) };
+      const line = { user: r.user, items: namedItems(model, r.items), ...(r.fallback ? { fallback: r.fallback } : {}) };
       process.stdout.write(escapeControl(JSON.stringify(line)) + '\n');
     } else {
       process.stdout.write(`${escapeControl(String(r.user))}${r.fallback ? ' (unknown: most popular items)' : ''}\n`);
-      printItems(r.items, json);
+      printNamed(model, r.items, 'items', json);
     }
   }
   return undefined;

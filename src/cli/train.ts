@@ -6,6 +6,7 @@ import { biasesFlag, num, READ_FLAGS, str, UsageError, workersFlag, type Parsed 
 import type { Command } from './command.js';
 import { FEATURE_FLAGS, featureSummary, featureTrainOptions } from './features.js';
 import { MORE_TRAIN_FLAGS, moreTrainOptions } from './train-flags.js';
+import { NAME_FLAGS, trainLabels } from './names.js';
 import { checkTrainOptions, openModel, progressPrinter, readInteractions, refuseOutOverInputs, saveModelFile } from './shared.js';
 
 const usage = `  als-wasm train FILE --out MODEL [--feedback explicit|implicit] [--factors 64]
@@ -15,7 +16,7 @@ const usage = `  als-wasm train FILE --out MODEL [--feedback explicit|implicit] 
       [--iterations 15] [--tolerance 0] [--seed 42] [--restarts 1] [--solver cholesky|cg]
       [--cg-steps 3] [--workers CORES] [--kernels auto|relaxed|simd|scalar|reference]
       [--skip-bad-rows] [--json] [--precision f64|mixed] [--tune [--tune-budget 60]]
-      [--warm-start MODEL]
+      [--warm-start MODEL] [--item-names FILE] [--user-names FILE]
       --precision (implicit, --solver cg; default mixed): mixed gathers the other side's
       factors from an f32 copy and takes the CG products in f32 with f64 partial sums
       (faster; x, r, p and YᵀY stay f64), f64 all in f64; with --json
@@ -63,9 +64,11 @@ async function run(p: Parsed): Promise<unknown> {
   // The start model is read (and checked) before the ratings, so a wrong path fails fast.
   const warmStart = p.flags.has('warm-start') ? await openModel(p, 'warm-start') : undefined;
   const features = await featureTrainOptions(p.flags); // read (and checked) before the ratings
+  const labels = await trainLabels(p.flags, file); // names kept in the model, never trained on
   const data = await readInteractions(file, false, p);
   const { model, report } = await train(data, { ...options, tune, ...features, ...(warmStart ? { warmStart } : {}) });
   if (report.workersNote) process.stderr.write(`note: trained on ${report.workersNote}\n`);
+  model.setLabels(labels);
   await saveModelFile(out, model);
   process.stderr.write(`saved ${out}\n`);
   return {
@@ -86,6 +89,7 @@ async function run(p: Parsed): Promise<unknown> {
     biases: model.options.feedback === 'explicit' ? model.options.biases : undefined,
     factors: model.options.factors,
     ...featureSummary(model),
+    names: { items: Object.keys(labels.items ?? {}).length, users: Object.keys(labels.users ?? {}).length },
     ...(report.regularizationCalibration ? { regularizationCalibration: report.regularizationCalibration } : {}),
     ...(report.tuned
       ? {
@@ -105,7 +109,7 @@ async function run(p: Parsed): Promise<unknown> {
 /** The `train` command. */
 export const trainCommand: Command = {
   name: 'train',
-  flags: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', 'warm-start', ...MORE_TRAIN_FLAGS, ...READ_FLAGS, 'json', ...FEATURE_FLAGS.train],
+  flags: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', 'warm-start', ...MORE_TRAIN_FLAGS, ...READ_FLAGS, 'json', ...FEATURE_FLAGS.train, ...NAME_FLAGS.train],
   usage,
   run,
 };
