@@ -55,7 +55,14 @@ export function applyLabels(state: PageState, labels: ModelLabels): void {
 export function describeLoaded(page: Page, view: ModelView, from: string): void {
   const { $, state } = page;
   setField($.trainForm, 'feedback', view.feedback);
+  setField($.trainForm, 'factors', String(view.factors));
   $.modelName.value = modelNameFor(state.dataName);
+  // The training panel described the page's last run, not this model: say what is serving now.
+  page.chart.reset('no run on this page for this model');
+  $.runProgress.value = 0;
+  $.halfProgress.value = 0;
+  $.halfLabel.textContent = 'Half-step';
+  $.trainStats.textContent = `Serving the loaded model: ${view.users.length.toLocaleString('en')} users × ${view.items.length.toLocaleString('en')} items, f = ${view.factors}, ${view.feedback} feedback. Train trains a new model on the data loaded above.`;
   const named = [state.sources.items && `titles from ${state.sources.items}`, state.sources.users && `user attributes from ${state.sources.users}`].filter(Boolean).join(', ');
   const events = view.eventWeights ? ` (events: ${Object.keys(view.eventWeights).join(', ')})` : '';
   const about = view.labels ? (named ? `; ${named}` : '') : '; no titles were saved with it';
