@@ -6,9 +6,9 @@
  * hyparquet (snappy included, as Spark writes by default).
  * see: Spark `ml/recommendation/ALS.scala` (ALSModelWriter), `DefaultParamsWriter.saveMetadata`
  */
-import type { FileMetaData } from 'hyparquet';
 import type { Id } from '../data/types.js';
 import { AlsError } from '../errors.js';
+import { parquetRows } from './parquet-reader.js';
 
 /** The files of a Spark model directory, by path inside it (`metadata/part-00000`, `itemFactors/part-….parquet`, …; a leading folder is ignored). */
 export type SparkModelFiles = Record<string, Uint8Array | ArrayBuffer | Blob>;
@@ -113,23 +113,11 @@ function parseMetadata(text: string, path: string): SparkModel['params'] {
 export async function readFactorParquet(b: Uint8Array, what: string, maxBytes: number): Promise<SparkFactors> {
   if (!isParquet(b)) throw bad(`${what} is not a Parquet file (no PAR1 magic).`, what, 'not-parquet');
   const buffer = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-  // Loaded on first use: a worker that never reads Parquet starts without it (fewer modules to fetch and compile).
-  const { parquetMetadata, parquetReadObjects } = await import('hyparquet');
-  let md: FileMetaData;
-  try {
-    md = parquetMetadata(buffer);
-  } catch (e) {
-    throw bad(`${what}: the Parquet footer cannot be read (${(e as Error).message}).`, what, 'corrupt');
-  }
-  const names = md.schema.map((s) => s.name);
+  // Decoded where the entry point registered (see parquet-reader.ts): hyparquet is loaded on first use only.
+  const read = await parquetRows(buffer);
+  if (!read.ok) throw bad(read.stage === 'footer' ? `${what}: the Parquet footer cannot be read (${read.message}).` : `${what}: the Parquet data cannot be read (${read.message}).`, what, 'corrupt');
+  const { names, rows, records } = read;
   if (!names.includes('id') || !names.includes('features')) throw bad(`${what} has columns ${names.slice(1).join(', ')}; Spark factors have id and features.`, what, 'schema');
-  const rows = Number(md.num_rows);
-  let records: Record<string, unknown>[];
-  try {
-    records = (await parquetReadObjects({ file: buffer, columns: ['id', 'features'] })) as Record<string, unknown>[];
-  } catch (e) {
-    throw bad(`${what}: the Parquet data cannot be read (${(e as Error).message}).`, what, 'corrupt');
-  }
   const cols = Array.isArray(records[0]?.features) ? (records[0].features as unknown[]).length : 0;
   if (rows * cols * 8 > maxBytes) throw bad(`${what} holds ${rows} × ${cols} factors, over the limit of ${maxBytes} bytes. Pass a larger maxBytes if the file is genuine.`, what, 'too-large', { maxBytes });
   const data = new Float64Array(records.length * cols);
