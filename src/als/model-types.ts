@@ -13,8 +13,10 @@ export interface ScoredItem {
   /** The item's id. */
   id: Id;
   /**
-   * Predicted preference (implicit), rating (explicit), cosine similarity (similar items), or,
-   * in a `fallback: 'popular'` result, how many training users interacted with the item.
+   * A ranking score (implicit models and the ranking head of a rating model: relative, higher
+   * is a better match, not a rating), a predicted rating (rating models with `ranking:
+   * 'rating'`; see `AlsModel.scoreKind`), a cosine similarity (similar items and users), or, in
+   * a `fallback: 'popular'` result, how many training users interacted with the item.
    */
   score: number;
 }
@@ -129,11 +131,15 @@ export interface Contribution {
 
 /** Result of {@link AlsModel.explain}: contributions that add up to `score`. */
 export interface Explanation {
-  /** The score being explained (the fold-in score of the user's training history). */
+  /** The score being explained: the one the user's ranked lists show for the item. */
   score: number;
   /** The `topN` largest contributions by absolute value, largest first. */
   contributions: Contribution[];
-  /** μ + b_u + b_i for explicit models with biases (else 0): the part not owed to any item. */
+  /**
+   * The part not owed to any history item: μ + b_u + b_i (explicit models with biases), plus the
+   * difference between the list's score and a fresh solve's (small: x_u was solved against the
+   * previous sweep's Y). `contributions` + `rest` + `baseline` = `score`.
+   */
   baseline: number;
   /** Sum of the contributions not listed in `contributions`. */
   rest: number;
@@ -166,4 +172,14 @@ export interface ModelParts {
   features?: ModelFeatures;
   /** Names and attributes of items and users (titles, genres, age band…), kept with the model; never used in scoring. */
   labels?: ModelLabels;
+  /**
+   * Explicit models: the lowest and highest training rating. `predict` keeps its answer on
+   * this scale (a predicted rating of 5.4 on a 1–5 file is 5). Absent: no clamping.
+   */
+  ratingScale?: readonly [number, number];
+  /**
+   * A rating model's ranking head: the parts of an implicit model on the same users, items and
+   * pairs, which answers the top-N calls (see `AlsModel.ranking`).
+   */
+  ranking?: ModelParts;
 }

@@ -16,6 +16,7 @@ import { checkModelParts, ScoringModel } from './scoring-model.js';
 import { mergeHistory, solveHistory } from './fold-in.js';
 import { recommendManyUsers, topUsersForItem } from './batch-serving.js';
 import { rankItems } from './ranked-ids.js';
+import { checkRankingHead, updateBothHeads, withListScore } from './ranking-head.js';
 import { mostSimilar } from './similar-rows.js';
 import { noPopularityData, popularityCounts } from './popularity.js';
 import { checkIdFilter, checkK, checkRecommendOptions, POPULAR_OPTION_NAMES } from './serving-options.js';
@@ -37,8 +38,17 @@ export class AlsModel extends ScoringModel {
   /** Training users per item, for the popularity fallback of fold-in (computed on first use). */
   private popularity?: Float64Array;
 
-  private constructor(parts: ModelParts, rt: KernelRuntime) {
+  /**
+   * The ranking head of a model trained on ratings (`ranking: 'implicit'`, the default there):
+   * an implicit model on the same pairs that answers every top-N call (recommend, similar
+   * items and users, users for an item, explain), while this model predicts ratings. Absent
+   * on implicit models and on rating models trained with `ranking: 'rating'`.
+   */
+  readonly ranking?: AlsModel;
+
+  private constructor(parts: ModelParts, rt: KernelRuntime, ranking?: AlsModel) {
     super(parts, rt);
+    this.ranking = ranking;
   }
 
   /**
@@ -50,8 +60,25 @@ export class AlsModel extends ScoringModel {
    */
   static async create(parts: ModelParts, kernels: KernelVariant | 'auto' = 'auto', runtime?: KernelRuntime): Promise<AlsModel> {
     checkModelParts(parts);
+    if (parts.ranking) checkRankingHead(parts, parts.ranking);
     const rt = runtime ?? (await loadKernels({ variant: kernels }));
-    return new AlsModel(parts, rt);
+    const ranking = parts.ranking && (await AlsModel.create(parts.ranking, kernels));
+    return new AlsModel(parts, rt, ranking);
+  }
+
+  /**
+   * What the scores of its ranked lists are: `'ranking'` — relative match scores (an implicit
+   * model, or a rating model's ranking head), higher is better, not ratings — or `'rating'`:
+   * predicted ratings (a rating model trained with `ranking: 'rating'`).
+   */
+  get scoreKind(): 'ranking' | 'rating' {
+    return this.options.feedback === 'explicit' && !this.ranking ? 'rating' : 'ranking';
+  }
+
+  /** This model's parts (with the ranking head's, when it has one): what `saveModel`, `update` and `addItems` rebuild from. */
+  get parts(): ModelParts {
+    const { options, users, items, params: factors, seen, report, bm25, interactionsStored, features, ratingScale } = this;
+    return { options, users, items, factors, seen, report, bm25, interactionsStored, features, ratingScale, ranking: this.ranking?.parts };
   }
 
   /**
@@ -65,12 +92,12 @@ export class AlsModel extends ScoringModel {
    * const { model: next, report } = await model.update([{ user: 'ann', item: 'tea', value: 4 }]);
    */
   update(data: Interactions | InteractionRecord[], options: UpdateOptions = {}): Promise<UpdateResult<AlsModel>> {
-    return updateModel(this, data, options);
+    return this.ranking ? updateBothHeads(this, this.ranking, data, options) : updateModel(this, data, options);
   }
 
   /** A model from new parts, served by this model's kernel build (what `update` makes its result with). */
   withParts(parts: ModelParts): Promise<AlsModel> {
-    return AlsModel.create(parts, this.kernels);
+    return AlsModel.create({ ...parts, ratingScale: parts.ratingScale ?? this.ratingScale }, this.kernels);
   }
 
   /**
@@ -80,10 +107,9 @@ export class AlsModel extends ScoringModel {
    * @param opts - filtering of seen items, exclusions, candidate set
    * @returns items by descending score
    * @throws AlsError `UNKNOWN_USER`, `UNKNOWN_ITEM` (candidates), `BAD_OPTION` (k)
-   * @example
-   * model.recommend('196', 5) // → [{ id: '242', score: 0.93 }, …]
    */
   recommend(user: Id, k = 10, opts: RecommendOptions = {}): ScoredItem[] {
+    if (this.ranking) return this.ranking.recommend(user, k, opts);
     checkK(k);
     checkRecommendOptions(opts);
     const u = this.userIndex(user);
@@ -126,6 +152,7 @@ export class AlsModel extends ScoringModel {
    * top.unknownItems;  // []
    */
   recommendForHistory(history: HistoryEntry[], k = 10, opts: RecommendOptions = {}): HistoryRecommendations {
+    if (this.ranking) return this.ranking.recommendForHistory(history, k, opts);
     checkK(k);
     checkRecommendOptions(opts);
     const { cols, vals, unknownItems } = mergeHistory(this, history);
@@ -171,6 +198,7 @@ export class AlsModel extends ScoringModel {
    * model.similarItems('242', 5, { exclude: ['302'] }) // → [{ id: '1', score: 0.81 }, …]
    */
   similarItems(item: Id, k = 10, opts: SimilarItemsOptions = {}): ScoredItem[] {
+    if (this.ranking) return this.ranking.similarItems(item, k, opts);
     const norms = () => (this.norms ??= rowNorms(this.params.itemFactors, this.items.size, this.factors));
     return mostSimilar({ factors: this.params.itemFactors, f: this.factors, ids: this.items, index: (id) => this.itemIndex(id), norms }, item, k, opts);
   }
@@ -183,11 +211,9 @@ export class AlsModel extends ScoringModel {
    * @param opts - `exclude` (user ids to leave out), `candidates` (rank only these)
    * @returns users by descending similarity in [−1, 1] (ties: the earlier user first)
    * @throws AlsError `UNKNOWN_USER` (the user, or a candidate), `BAD_OPTION`
-   * @see implicit `similar_users`, disco `similarUsers`
-   * @example
-   * model.similarUsers('196', 5) // → [{ id: '71', score: 0.93 }, …]
    */
   similarUsers(user: Id, k = 10, opts: SimilarItemsOptions = {}): ScoredItem[] {
+    if (this.ranking) return this.ranking.similarUsers(user, k, opts);
     const norms = () => (this.userNorms ??= rowNorms(this.params.userFactors, this.users.size, this.factors));
     return mostSimilar({ factors: this.params.userFactors, f: this.factors, ids: this.users, index: (id) => this.userIndex(id), norms }, user, k, opts);
   }
@@ -205,12 +231,12 @@ export class AlsModel extends ScoringModel {
    * @returns one entry per user, in the order given
    * @throws AlsError `UNKNOWN_USER` (with `unknownUsers: 'error'`), `UNKNOWN_ITEM` (candidates),
    *   `BAD_OPTION`, `EMPTY_DATA` (a popularity fallback on a model without training interactions)
-   * @see Spark ALSModel `recommendForUserSubset`, implicit `recommend(userids, …)`
    * @example
    * model.recommendMany(['196', '186'], 10, { exclude: ['242'] })
    * // → [{ user: '196', items: [{ id, score }…], fallback: null }, …]
    */
   recommendMany(users: Id[], k = 10, opts: RecommendManyOptions = {}): UserRecommendations[] {
+    if (this.ranking) return this.ranking.recommendMany(users, k, opts);
     return recommendManyUsers(this, users, k, opts, (n, popularOpts) => this.popular(n, popularOpts));
   }
 
@@ -226,11 +252,9 @@ export class AlsModel extends ScoringModel {
    * @returns users by descending score (the predicted preference or rating, as {@link AlsModel.predict}
    *   up to rounding); fewer than k when fewer users qualify
    * @throws AlsError `UNKNOWN_ITEM`, `UNKNOWN_USER` (candidates), `BAD_OPTION`
-   * @see Spark ALSModel `recommendForAllItems` / `recommendForItemSubset`
-   * @example
-   * model.usersForItem('242', 5) // → [{ id: '305', score: 0.97 }, …]
    */
   usersForItem(item: Id, k = 10, opts: UsersForItemOptions = {}): ScoredItem[] {
+    if (this.ranking) return this.ranking.usersForItem(item, k, opts);
     return topUsersForItem(this, this.memory, item, k, opts, () => (this.seenByItem ??= transpose(this.seen)));
   }
 
@@ -242,9 +266,6 @@ export class AlsModel extends ScoringModel {
    * @param k - how many (default 10)
    * @param opts - `exclude`, `candidates` (item ids)
    * @throws AlsError `EMPTY_DATA` when the model has no training interactions (imported factors)
-   * @see disco `topItems`, Spark `coldStartStrategy`
-   * @example
-   * model.popular(3) // → [{ id: '50', score: 583 }, { id: '258', score: 509 }, …]
    */
   popular(k = 10, opts: PopularOptions = {}): ScoredItem[] {
     checkK(k);
@@ -256,20 +277,21 @@ export class AlsModel extends ScoringModel {
    * Explains the score of `item` for `user` as a sum over the user's history, after Hu, Koren
    * & Volinsky 2008 §5: with W = (YᵀC^uY + λI)⁻¹ the score is Σ_j c_uj·p_uj·y_iᵀW y_j, so each
    * history item j contributes c_uj·p_uj·y_iᵀW y_j (explicit: (r_uj − μ − b_j)·ỹ_iᵀW ỹ_j with
-   * W = (Σ ỹ_j ỹ_jᵀ + λw I)⁻¹, plus the bias baseline). The score explained is the fold-in score
-   * of the user's training history with the final item factors, which is what a fresh solve
-   * for the user gives (it can differ slightly from `predict`, whose x_u came from the
-   * previous sweep's Y).
+   * W = (Σ ỹ_j ỹ_jᵀ + λw I)⁻¹). `score` is the score of the user's ranked lists; the
+   * contributions add up to a fresh solve's score, and `baseline` holds the rest (the biases,
+   * and the small drift of x_u, solved against the previous sweep's Y). A model with a
+   * ranking head explains the head's score, the one its lists show.
    * @param user - a known user
    * @param item - any known item
    * @param topN - how many contributions to list (default 10)
    * @see benfred/implicit `explain`
    */
   explain(user: Id, item: Id, topN = 10): Explanation {
+    if (this.ranking) return this.ranking.explain(user, item, topN);
     checkK(topN);
     const u = this.userIndex(user);
     const target = this.itemIndex(item);
-    const explanation = explainScore({ rt: this.memory.rt, base: this.memory.base, gram: this.memory.Gp, model: this }, user, u, target, topN);
+    const explanation = withListScore(explainScore({ rt: this.memory.rt, base: this.memory.base, gram: this.memory.Gp, model: this }, user, u, target, topN), this.scoreIndex(u, target));
     const byFeatures = explainByFeatures(this, u, target);
     return byFeatures ? { ...explanation, byFeatures } : explanation;
   }

@@ -39,6 +39,8 @@ export type TrainProgress =
   | { stage: 'validation'; restart: number; iteration: number; metric: string; value: number; best: number }
   | { stage: 'validating'; restart: number; iteration: number; usersDone: number; usersTotal: number }
   | { stage: 'done'; restart: number; iterations: number; loss: number; converged: boolean }
+  /** A model trained on ratings trains two factor sets: the events after this one belong to the `rating` model or to its `ranking` head. */
+  | { stage: 'head'; head: 'rating' | 'ranking' }
   /** `tune`: one training run of the search finished (`score` NaN when it failed; `best` is the best finished score of the last rung so far). */
   | {
       stage: 'tune';

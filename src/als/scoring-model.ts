@@ -63,6 +63,8 @@ export abstract class ScoringModel {
   readonly interactionsStored: boolean;
   /** Item and user features, when trained with them (see features/augment.ts). */
   readonly features?: ModelFeatures;
+  /** Explicit models: the training ratings' [lowest, highest]; `predict` stays within it. */
+  readonly ratingScale?: readonly [number, number];
 
   /** Names and attributes (see {@link ScoringModel.labels}): the only part that may change after the model is built. */
   private currentLabels?: ModelLabels;
@@ -90,6 +92,7 @@ export abstract class ScoringModel {
     this.interactionsStored = parts.interactionsStored ?? !!parts.report;
     this.features = parts.features;
     this.currentLabels = checkLabels(parts.labels);
+    this.ratingScale = parts.ratingScale;
     this.rt = rt;
   }
 
@@ -158,7 +161,9 @@ export abstract class ScoringModel {
   }
 
   /**
-   * Predicted score of one (user, item) pair: μ + b_u + b_i + x_uᵀ y_i.
+   * Predicted score of one (user, item) pair: μ + b_u + b_i + x_uᵀ y_i — a predicted rating
+   * (explicit; kept within `ratingScale`) or preference (implicit). On a model with a ranking
+   * head it is the rating head's predicted rating.
    * @throws AlsError `UNKNOWN_USER` / `UNKNOWN_ITEM`
    */
   predict(user: Id, item: Id): number {
@@ -169,6 +174,14 @@ export abstract class ScoringModel {
 
   /** {@link AlsModel.predict} on dense indices. */
   predictIndex(u: number, i: number): number {
+    const s = this.scoreIndex(u, i);
+    // A predicted rating stays on the file's scale (and clamping can only lower the squared error).
+    const scale = this.ratingScale;
+    return scale ? Math.min(scale[1], Math.max(scale[0], s)) : s;
+  }
+
+  /** The score the ranked lists use for user row u and item row i: μ + b_u + b_i + x_uᵀy_i, unclamped. */
+  scoreIndex(u: number, i: number): number {
     const { factors: f, userFactors: X, itemFactors: Y, userBiases, itemBiases, globalMean } = this.params;
     let s = globalMean + (userBiases ? userBiases[u] : 0) + (itemBiases ? itemBiases[i] : 0);
     for (let j = 0; j < f; j++) s += X[u * f + j] * Y[i * f + j];

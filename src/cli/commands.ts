@@ -12,6 +12,7 @@ import { usersForItemCommand } from './users-for-item.js';
 import { explainCommand } from './explain.js';
 import { importCommand } from './import.js';
 import { exportCommand } from './export.js';
+import { predictCommand } from './predict.js';
 
 /** Every command, in usage order. */
 export const COMMANDS: readonly Command[] = [
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   cvCommand,
   recommendCommand,
   similarCommand,
+  predictCommand,
   updateCommand,
   similarUsersCommand,
   usersForItemCommand,

@@ -16,8 +16,9 @@ import { openModel, refuseOutOverInputs } from './shared.js';
 /** The `export` command. */
 export const exportCommand: Command = {
   name: 'export',
-  flags: ['model', 'format', 'out', 'json'],
-  usage: `  als-wasm export --model MODEL --format npz|spark-json --out PATH [--json]
+  flags: ['model', 'format', 'out', 'head', 'json'],
+  usage: `  als-wasm export --model MODEL --format npz|spark-json --out PATH [--head ranking|rating] [--json]
+      a rating model exports its ranking head (what recommend uses) unless --head rating
       npz: one file for implicit (AlternatingLeastSquares.load(PATH); user_ids/item_ids inside);
       spark-json: a directory PATH with userFactors.json and itemFactors.json ({"id","features"} lines)`,
   async run(p: Parsed) {
@@ -26,7 +27,7 @@ export const exportCommand: Command = {
     const out = str(p, 'out', true)!;
     await refuseOutOverInputs(out, [str(p, 'model', true)!]);
     const model = await openModel(p);
-    const { files, factors, notes } = exportFactors(model, format);
+    const { files, factors, notes } = exportFactors(model, format, { head: choiceFlag(p, 'head', ['ranking', 'rating'] as const) });
     const written: string[] = [];
     try {
       if (format === 'spark-json') await mkdir(out, { recursive: true });

@@ -95,8 +95,10 @@ export function shownName(model: AlsModel, id: ScoredItem['id'], side: 'items' |
 }
 
 /** Ranked items or users on stdout, named where the model knows the names (nothing with `--json`: the result line carries them). */
-export function printNamed(model: AlsModel, rows: readonly ScoredItem[], side: 'items' | 'users', json: boolean): void {
+export function printNamed(model: AlsModel, rows: readonly ScoredItem[], side: 'items' | 'users', json: boolean, scoreKind?: 'ranking' | 'rating'): void {
   if (json) return;
+  // Say what the numbers are: a ranking score read as a rating misleads (0.40 is a strong match, not 0.4 stars).
+  if (scoreKind) process.stderr.write(scoreKind === 'ranking' ? 'scores: ranking scores (higher = better match; not ratings — predict gives ratings)\n' : 'scores: predicted ratings\n');
   const shown = rows.map((r) => shownName(model, r.id, side));
   const width = Math.min(60, Math.max(16, ...shown.map((s) => s.length)));
   // Names and ids come from user files: control characters are shown escaped (shownName), never sent raw.

@@ -27,8 +27,8 @@ async function run(p: Parsed): Promise<unknown> {
     const items = model.recommendForHistory(history, k, opts);
     if (items.unknownItems.length > 0) process.stderr.write(`note: ${items.unknownItems.length} history items are not in the model (first: ${escapeControl(String(items.unknownItems[0]))}); left out\n`);
     if (items.fallback) process.stderr.write(`note: no history item is known: the most popular items instead (fallback: ${items.fallback})\n`);
-    printNamed(model, items, 'items', p.flags.has('json'));
-    return { items: namedItems(model, items), unknownItems: items.unknownItems, fallback: items.fallback };
+    printNamed(model, items, 'items', p.flags.has('json'), model.scoreKind);
+    return { items: namedItems(model, items), unknownItems: items.unknownItems, fallback: items.fallback, scoreKind: items.fallback ? 'popularity' : model.scoreKind };
   }
   let items: ScoredItem[];
   try {
@@ -40,8 +40,8 @@ async function run(p: Parsed): Promise<unknown> {
     }
     throw e;
   }
-  printNamed(model, items, 'items', p.flags.has('json'));
-  return { items: namedItems(model, items) };
+  printNamed(model, items, 'items', p.flags.has('json'), model.scoreKind);
+  return { items: namedItems(model, items), scoreKind: model.scoreKind };
 }
 
 /** The `recommend` command. */

@@ -125,7 +125,9 @@ export async function readInteractions(path: string, quiet: boolean, p: Parsed):
 /** Training progress on stderr: the set-up line, one line per iteration, one per tuning run. */
 export function progressPrinter(): TrainOptions['onProgress'] {
   return (p) => {
-    if (p.stage === 'init') {
+    if (p.stage === 'head') {
+      process.stderr.write(p.head === 'rating' ? 'rating model (predicted ratings):\n' : 'ranking head (recommendations: an implicit model of the same pairs):\n');
+    } else if (p.stage === 'init') {
       process.stderr.write(`training: ${p.users} users × ${p.items} items, ${p.interactions} interactions, f = ${p.factors}, kernels: ${p.kernels}${p.restart > 0 ? `, restart ${p.restart + 1}` : ''}\n`);
     } else if (p.stage === 'iteration') {
       process.stderr.write(`iteration ${String(p.iteration).padStart(3)}  loss ${p.loss.toExponential(6)}  ${p.seconds.toFixed(3)} s  ${p.gflops.toFixed(1)} GFLOP/s\n`);
@@ -137,9 +139,11 @@ export function progressPrinter(): TrainOptions['onProgress'] {
   };
 }
 
-/** Ranked items on stdout (nothing with `--json`: the result line carries them). */
-export function printItems(items: ScoredItem[], json: boolean): void {
+/** Ranked items on stdout (nothing with `--json`: the result line carries them); with `scoreKind`, what the scores are, on stderr. */
+export function printItems(items: ScoredItem[], json: boolean, scoreKind?: 'ranking' | 'rating'): void {
   if (json) return;
+  // Say what the numbers are: a ranking score read as a rating misleads (0.40 is a strong match, not 0.4 stars).
+  if (scoreKind) process.stderr.write(scoreKind === 'ranking' ? 'scores: ranking scores (higher = better match; not ratings — predict gives ratings)\n' : 'scores: predicted ratings\n');
   // Ids come from user files: control characters (terminal escapes) are shown escaped, never sent raw.
   for (const [rank, it] of items.entries()) process.stdout.write(`${String(rank + 1).padStart(3)}. ${escapeControl(String(it.id)).padEnd(16)} ${it.score.toFixed(4)}\n`);
 }

@@ -1,4 +1,5 @@
 /** `als-wasm train FILE --out MODEL`: trains (optionally tuning first) and saves the model. */
+import { choiceFlag } from './flag-values.js';
 import { train } from '../eval/fit.js';
 import type { TrainOptions } from '../als/options.js';
 import { TUNE_DEFAULT_BUDGET_SECONDS } from '../eval/tune.js';
@@ -16,7 +17,10 @@ const usage = `  als-wasm train FILE --out MODEL [--feedback explicit|implicit] 
       [--iterations 15] [--tolerance 0] [--seed 42] [--restarts 1] [--solver cholesky|cg]
       [--cg-steps 3] [--workers CORES] [--kernels auto|relaxed|simd|scalar|reference]
       [--skip-bad-rows] [--json] [--precision f64|mixed] [--tune [--tune-budget 60]]
-      [--warm-start MODEL] [--item-names FILE] [--user-names FILE]
+      [--warm-start MODEL] [--ranking implicit|rating] [--item-names FILE] [--user-names FILE]
+      --ranking (rating files): implicit (default) adds a ranking head, an implicit model of
+      the same pairs, for recommend/similar/explain, and keeps the rating model for predicted
+      ratings (evaluate's RMSE); rating ranks by predicted rating (favours rarely rated items)
       --precision (implicit, --solver cg; default mixed): mixed gathers the other side's
       factors from an f32 copy and takes the CG products in f32 with f64 partial sums
       (faster; x, r, p and YᵀY stay f64), f64 all in f64; with --json
@@ -66,7 +70,8 @@ async function run(p: Parsed): Promise<unknown> {
   const features = await featureTrainOptions(p.flags); // read (and checked) before the ratings
   const labels = await trainLabels(p.flags, file); // names kept in the model, never trained on
   const data = await readInteractions(file, false, p);
-  const { model, report } = await train(data, { ...options, tune, ...features, ...(warmStart ? { warmStart } : {}) });
+  const ranking = choiceFlag(p, 'ranking', ['implicit', 'rating'] as const);
+  const { model, report } = await train(data, { ...options, tune, ...features, ...(warmStart ? { warmStart } : {}), ...(ranking ? { ranking } : {}) });
   if (report.workersNote) process.stderr.write(`note: trained on ${report.workersNote}\n`);
   model.setLabels(labels);
   await saveModelFile(out, model);
@@ -80,6 +85,8 @@ async function run(p: Parsed): Promise<unknown> {
     secondsPerIteration: report.secondsPerIteration,
     loss: report.loss,
     feedback: model.options.feedback,
+    // Rating models: whether top-N comes from a ranking head ("implicit") or the predicted ratings.
+    ...(model.options.feedback === 'explicit' ? { ranking: model.ranking ? 'implicit' : 'rating' } : {}),
     kernels: report.kernels,
     workers: report.workersUsed,
     // The λ (and confidence) actually used, whoever chose them.
@@ -109,7 +116,7 @@ async function run(p: Parsed): Promise<unknown> {
 /** The `train` command. */
 export const trainCommand: Command = {
   name: 'train',
-  flags: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', 'warm-start', ...MORE_TRAIN_FLAGS, ...READ_FLAGS, 'json', ...FEATURE_FLAGS.train, ...NAME_FLAGS.train],
+  flags: ['out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', 'warm-start', 'ranking', ...MORE_TRAIN_FLAGS, ...READ_FLAGS, 'json', ...FEATURE_FLAGS.train, ...NAME_FLAGS.train],
   usage,
   run,
 };

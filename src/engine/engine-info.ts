@@ -11,7 +11,7 @@ import type { EngineInfo } from './types.js';
 export function modelInfo(m: AlsModel | null): EngineInfo['model'] {
   if (!m) return null;
   const fe = m.features && { features: { item: m.features.item?.names ?? [], user: m.features.user?.names ?? [] } };
-  return { users: m.users.size, items: m.items.size, factors: m.factors, feedback: m.options.feedback, kernels: m.kernels, trainedHere: !!m.report, ...fe };
+  return { users: m.users.size, items: m.items.size, factors: m.factors, feedback: m.options.feedback, scoreKind: m.scoreKind, kernels: m.kernels, trainedHere: !!m.report, ...fe };
 }
 
 /** Threads a training run uses by default here, with the reason when that is 1 on a machine of more cores. */

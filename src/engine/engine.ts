@@ -160,8 +160,8 @@ export class Engine extends ServingFace {
    * (see {@link exportFactorFiles}); the files' bytes are transferred, not copied.
    * @throws AlsError `NOT_TRAINED`, `BAD_OPTION` for an unknown format
    */
-  async exportFactors(format: ExportFormat): Promise<ExportedFactors> {
-    const out = exportFactorFiles(this.current(), format);
+  async exportFactors(format: ExportFormat, opts: { head?: 'ranking' | 'rating' } = {}): Promise<ExportedFactors> {
+    const out = exportFactorFiles(this.current(), format, opts);
     return Comlink.transfer(out, Object.values(out.files).map((b) => b.buffer as ArrayBuffer));
   }
 

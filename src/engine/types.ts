@@ -101,6 +101,8 @@ export interface EngineInfo {
     items: number;
     factors: number;
     feedback: 'explicit' | 'implicit';
+    /** What its lists' scores are: `'ranking'` (implicit, or a rating model's ranking head) or `'rating'` (predicted ratings). */
+    scoreKind: 'ranking' | 'rating';
     kernels: KernelVariant;
     trainedHere: boolean;
     /** The feature names the model was trained with (item features, user features), when any. */

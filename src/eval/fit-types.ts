@@ -28,6 +28,15 @@ export interface FitOptions extends TrainOptions, FeatureOptions {
    * `feedback` default to the model's and must match it. Not combined with `tune`.
    */
   warmStart?: AlsModel;
+  /**
+   * How a model trained on ratings ranks items for top-N. `'implicit'` (default for explicit
+   * feedback): a ranking head — an implicit model trained on the same pairs — answers
+   * recommend, similar items and users, users for an item and explain, while the rating model
+   * predicts ratings (`predict`, RMSE). `'rating'`: one factor set, ranked by predicted
+   * rating, which favours items that a few people rated highly (BENCHMARKS.md, "Top-N from
+   * ratings"). Not with implicit feedback.
+   */
+  ranking?: 'implicit' | 'rating';
 }
 
 /** The training report, plus how `train` chose options that were left to it. */
@@ -38,6 +47,8 @@ export type FitReport = TrainReport & {
   tuned?: TuneReport;
   /** Implicit feedback with the default λ: how it was measured on held-out pairs. */
   regularizationCalibration?: RegularizationCalibration;
+  /** A rating model's ranking head (`ranking: 'implicit'`): how its training went. */
+  ranking?: FitReport;
 };
 
 /** A trained model and how training went. */

@@ -17,6 +17,7 @@ import { calibrateRegularization, resolveTuneOptions, tuneOptions, type Regulari
 export type { FitOptions, FitReport, TrainResult } from './fit-types.js';
 import { warmStartFactors, withWarmStartDefaults } from '../als/warm-start.js';
 import { trainWithFeatures } from './fit-features.js';
+import { resolveRanking, trainWithRankingHead } from './fit-heads.js';
 
 /**
  * The feedback a dataset suggests when the caller did not say: ratings (a value column, no
@@ -41,11 +42,13 @@ export function defaultFeedback(data: Pick<Interactions, 'hasValue' | 'event'>):
  */
 export async function train(data: Interactions, options: FitOptions = {}, hooks: Pick<TrainHooks, 'runtime' | 'pool'> = {}): Promise<TrainResult> {
   if (typeof options !== 'object' || options === null) throw badOption('options', options, 'an object of training options');
+  // Rating data: a rating model and a ranking head, each trained by the steps below (fit-heads.ts).
+  if (resolveRanking(options.ranking, options.feedback ?? defaultFeedback(data)) === 'implicit') return trainWithRankingHead(data, options, (d, o) => train(d, o, hooks));
   if (options.itemFeatures !== undefined || options.userFeatures !== undefined || options.featureWeight !== undefined) {
     // Side information: the data gains the features' pseudo rows, then trains as below (fit-features.ts).
     return trainWithFeatures(data, options, defaultFeedback(data), (d, o) => train(d, o, hooks));
   }
-  const { validation: validationOptions, tune, warmStart, itemFeatures: _i, userFeatures: _u, featureWeight: _w, ...given } = options;
+  const { validation: validationOptions, tune, warmStart, itemFeatures: _i, userFeatures: _u, featureWeight: _w, ranking: _r, ...given } = options;
   if (warmStart !== undefined && !(warmStart instanceof AlsModel)) throw badOption('warmStart', warmStart, 'a trained model (AlsModel)');
   if (warmStart && tune !== undefined && tune !== false) throw badOption('warmStart', 'with tune', 'not combined with tune (the search starts from the seeded init; warm-start the refit instead)');
   const trainOptions = warmStart ? withWarmStartDefaults(given, warmStart) : given;
@@ -91,6 +94,18 @@ export async function train(data: Interactions, options: FitOptions = {}, hooks:
   // With validation the model holds the factors of the best held-out score, not the last iteration's.
   const factors = validator?.bestSnapshot ?? run.factors;
   if (validator) report.validation = validator.report();
-  const model = await AlsModel.create({ options: opts, users: data.users, items: data.items, factors, seen: matrix.byUser, report, bm25 }, opts.kernels);
+  const ratingScale = opts.feedback === 'explicit' ? valueRange(matrix.byUser.values) : undefined;
+  const model = await AlsModel.create({ options: opts, users: data.users, items: data.items, factors, seen: matrix.byUser, report, bm25, ratingScale }, opts.kernels);
   return { model, report };
+}
+
+/** [lowest, highest] of the training ratings: the scale predicted ratings stay on. */
+function valueRange(values: Float64Array): [number, number] | undefined {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let j = 0; j < values.length; j++) {
+    if (values[j] < lo) lo = values[j];
+    if (values[j] > hi) hi = values[j];
+  }
+  return lo <= hi ? [lo, hi] : undefined;
 }

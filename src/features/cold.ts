@@ -85,6 +85,12 @@ export function itemFromFeatures(model: AlsModel, features: readonly FeatureValu
  * m2.recommend('196', 10); // may now include 'new-film'
  */
 export async function addItems(model: AlsModel, features: FeatureInput): Promise<AddItemsResult> {
+  // A rating model with a ranking head: the same items join both, each placed by its own mapping.
+  if (model.ranking) {
+    const rating = await addItems(await model.withParts({ ...model.parts, ranking: undefined }), features);
+    const head = await addItems(model.ranking, features);
+    return { ...rating, model: await model.withParts({ ...rating.model.parts, ranking: head.model.parts }) };
+  }
   const side = requireSide(model, 'item');
   const records = normalizeFeatures(features, 'features');
   const byId = new Map<Id, FeatureValue[]>();
@@ -133,6 +139,7 @@ export async function addItems(model: AlsModel, features: FeatureInput): Promise
       bm25: model.bm25 && { ...model.bm25, idf: Float64Array.from([...model.bm25.idf, ...added.map(() => model.bm25!.idf.reduce((a, b) => Math.max(a, b), 0))]) },
       features: { ...model.features!, item: { ...side, indptr, indices, values, strengths } },
       labels: model.labels,
+      ratingScale: model.ratingScale,
     },
     model.kernels,
   );
@@ -145,6 +152,8 @@ export async function addItems(model: AlsModel, features: FeatureInput): Promise
  * @returns as `recommendForHistory`, plus `unknownFeatures`
  */
 export function recommendForNewUserWithFeatures(model: AlsModel, history: HistoryEntry[], features: readonly FeatureValue[], k = 10, opts: RecommendOptions = {}): HistoryRecommendations & { unknownFeatures: string[] } {
+  // Top-N of a rating model comes from its ranking head.
+  if (model.ranking) return recommendForNewUserWithFeatures(model.ranking, history, features, k, opts);
   if (features.length === 0) return Object.assign(model.recommendForHistory(history, k, opts), { unknownFeatures: [] });
   const side = requireSide(model, 'user');
   const other = otherRows(model, 'user');

@@ -55,6 +55,7 @@ export async function separate(trained: AlsModel, aug: Augmented, unit: { weight
       // BM25 (weighting: 'bm25'): the idf of the real items (the pseudo entries were weighted like any row).
       bm25: trained.bm25 && { ...trained.bm25, idf: trained.bm25.idf.slice(0, n) },
       features,
+      ratingScale: trained.ratingScale,
     },
     trained.options.kernels,
   );

@@ -54,15 +54,23 @@ function exportRows(model: AlsModel): { f: number; users: Float64Array; items: F
  *
  * `spark-json`: `userFactors.json` and `itemFactors.json`, one `{"id":…,"features":[…]}` per
  * line (numeric ids as numbers, others as strings), readable by `spark.read.json`.
+ * A rating model with a ranking head exports the head (the factors its recommendations come
+ * from) unless `head: 'rating'` asks for the rating model's.
  * @param model - a trained or imported model
  * @param format - `npz` or `spark-json`
+ * @param opts - `head`: which factor set of a two-head model (default `'ranking'`)
  * @returns the files and notes
  * @throws AlsError `BAD_OPTION` for an unknown format
  * @example
  * const { files } = exportFactors(model, 'npz');
  * await writeFile('model.npz', files['model.npz']);
  */
-export function exportFactors(model: AlsModel, format: ExportFormat): ExportedFactors {
+export function exportFactors(model: AlsModel, format: ExportFormat, opts: { head?: 'ranking' | 'rating' } = {}): ExportedFactors {
+  if (opts.head !== undefined && opts.head !== 'ranking' && opts.head !== 'rating') throw badOption('head', opts.head, '"ranking" or "rating"');
+  if (model.ranking && opts.head !== 'rating') {
+    const exported = exportFactors(model.ranking, format);
+    return { ...exported, notes: ['the ranking head (an implicit model of the same pairs: what recommend uses); head "rating" exports the rating model', ...exported.notes] };
+  }
   const { f, users, items, biases } = exportRows(model);
   const notes: string[] = [];
   if (biases) notes.push(`the explicit model's biases are carried as two more columns (f = ${f}): x·y = the score without the global mean ${model.params.globalMean}`);

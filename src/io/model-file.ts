@@ -25,18 +25,18 @@ const KIND = 'als-wasm/model';
 export function saveModel(model: AlsModel): Uint8Array {
   const p = model.params;
   const blocks: { name: string; data: Float64Array | Int32Array }[] = [
-    { name: 'userFactors', data: p.userFactors },
-    { name: 'itemFactors', data: p.itemFactors },
+    ...factorBlocks(model),
     { name: 'seenIndptr', data: model.seen.indptr },
     { name: 'seenIndices', data: model.seen.indices },
     { name: 'seenValues', data: model.seen.values },
   ];
-  if (p.userBiases) blocks.push({ name: 'userBiases', data: p.userBiases });
-  if (p.itemBiases) blocks.push({ name: 'itemBiases', data: p.itemBiases });
-  if (model.bm25) blocks.push({ name: 'bm25Idf', data: model.bm25.idf });
   // Format v2: the features (names in the header, factors and carriers as blocks); v1 files have none.
   const features = featureBlocks(model.features);
   blocks.push(...features.blocks);
+  // A rating model's ranking head: its factors (and features) as blocks named "ranking.…", its options in the header; ids and pairs are shared.
+  const head = model.ranking;
+  const headFeatures = head && featureBlocks(head.features);
+  if (head) blocks.push(...[...factorBlocks(head), ...headFeatures!.blocks].map((b) => ({ ...b, name: RANKING_PREFIX + b.name })));
   return encodeModel({
     header: {
       kind: KIND,
@@ -54,6 +54,16 @@ export function saveModel(model: AlsModel): Uint8Array {
       ...(features.header && { features: features.header }),
       // Names and attributes (titles, genres, user attributes): an optional field older builds ignore, so the format version stays.
       ...(model.labels ? { labels: model.labels } : {}),
+      ...(model.ratingScale && { ratingScale: model.ratingScale }),
+      ...(head && {
+        ranking: {
+          options: head.options,
+          report: head.report ?? null,
+          globalMean: head.params.globalMean,
+          ...(head.bm25 ? { bm25: { k1: head.bm25.k1, b: head.bm25.b, averageRowSum: head.bm25.averageRowSum } } : {}),
+          ...(headFeatures!.header && { features: headFeatures!.header }),
+        },
+      }),
       savedAt: new Date().toISOString(),
     },
     blocks,
@@ -77,15 +87,7 @@ export async function loadModel(bytes: Uint8Array, kernels: KernelVariant | 'aut
   if (!sizeOk(m, 0, 2 ** 31 - 1) || !sizeOk(n, 1, 2 ** 31 - 1) || !sizeOk(f, 1, MAX_FACTORS)) {
     throw new AlsError('BAD_MODEL_FILE', `The model file's sizes are not valid (users ${String(m)}, items ${String(n)}, factors ${String(f)}).`, { reason: 'contents', users: m, items: n, factors: f });
   }
-  let options: ResolvedTrainOptions;
-  try {
-    // `autoRegularization` / `autoEpsilon` record how λ and ε were chosen; the values themselves are stored and re-checked.
-    const { autoRegularization, autoEpsilon, regularizationPerPositive, ...o } = (header.options ?? {}) as ResolvedTrainOptions;
-    // Stored options list every field, also those that do not apply to the model (alpha of an explicit one): not re-checked.
-    options = { ...o, ...resolveTrainOptions(withoutInapplicable(o), o?.feedback), autoRegularization: autoRegularization === true, autoEpsilon: autoEpsilon === true, ...(regularizationPerPositive === true ? { regularizationPerPositive } : {}) };
-  } catch (e) {
-    throw new AlsError('BAD_MODEL_FILE', `The model file's training options are not valid: ${(e as Error).message}`, { reason: 'contents' });
-  }
+  const options = storedOptions(header.options);
   const get = <T extends Float64Array | Int32Array>(name: string, type: new (...a: never[]) => T, length: number | null): T => {
     const b = blocks.get(name);
     if (!(b instanceof type) || (length !== null && b.length !== length)) {
@@ -105,11 +107,10 @@ export async function loadModel(bytes: Uint8Array, kernels: KernelVariant | 'aut
   if (indptr[0] !== 0 || indptr[m] !== indices.length) throw contents('the seen-items offsets do not cover the seen items');
   for (let r = 0; r < m; r++) if (indptr[r + 1] < indptr[r]) throw contents(`the seen-items offsets decrease at user row ${r}`);
   for (let j = 0; j < indices.length; j++) if (!(indices[j] >= 0 && indices[j] < n)) throw contents(`seen item index ${indices[j]} is outside [0, ${n})`);
-  for (const name of ['userFactors', 'itemFactors', 'userBiases', 'itemBiases', 'seenValues']) {
+  for (const name of ['userFactors', 'itemFactors', 'userBiases', 'itemBiases', 'seenValues'].flatMap((b) => [b, RANKING_PREFIX + b])) {
     const b = blocks.get(name);
     if (b && !b.every(Number.isFinite)) throw new AlsError('NON_FINITE', `The model file's block "${name}" holds NaN or infinite values: it is not a usable model.`, { reason: 'contents', block: name });
   }
-  if (!Number.isFinite(header.globalMean as number)) throw contents('the global mean is not a finite number');
   const idMap = (ids: Id[], what: string) => {
     try {
       return idMapFromIds(ids);
@@ -118,24 +119,43 @@ export async function loadModel(bytes: Uint8Array, kernels: KernelVariant | 'aut
     }
   };
   for (const id of [...userIds, ...itemIds]) if (!(typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)))) throw contents(`id ${JSON.stringify(id)} is neither a string nor a finite number`);
+  // The factors, biases, BM25 statistics and features of one factor set: the model's, or (blocks "ranking.…") its ranking head's.
+  const factorSet = (h: Record<string, unknown>, from: Map<string, ModelBlock>, prefix: string) => {
+    const at = <T extends Float64Array | Int32Array>(name: string, type: new (...a: never[]) => T, length: number) => get(prefix + name, type, length);
+    if (!Number.isFinite(h.globalMean as number)) throw contents('the global mean is not a finite number');
+    return {
+      factors: {
+        factors: f,
+        userFactors: at('userFactors', Float64Array, m * f),
+        itemFactors: at('itemFactors', Float64Array, n * f),
+        userBiases: from.has('userBiases') ? at('userBiases', Float64Array, m) : undefined,
+        itemBiases: from.has('itemBiases') ? at('itemBiases', Float64Array, n) : undefined,
+        globalMean: h.globalMean as number,
+      },
+      bm25: readBm25(h, from, n, contents),
+      features: readFeatureBlocks(h.features, from, { item: n, user: m }, f),
+    };
+  };
+  const users = idMap(userIds, 'user');
+  const items = idMap(itemIds, 'item');
+  const seen = { rows: m, cols: n, indptr, indices, values };
+  const interactionsStored = typeof header.interactions === 'boolean' ? header.interactions : header.report != null;
+  const head = header.ranking as Record<string, unknown> | undefined;
+  if (head !== undefined && (typeof head !== 'object' || head === null)) throw contents('its ranking head is not described');
+  const headBlocks = new Map([...blocks].filter(([name]) => name.startsWith(RANKING_PREFIX)).map(([name, b]) => [name.slice(RANKING_PREFIX.length), b] as const));
+  const scale = header.ratingScale as unknown;
+  if (scale !== undefined && !(Array.isArray(scale) && scale.length === 2 && scale.every(Number.isFinite) && scale[0] <= scale[1])) throw contents('its rating scale is not [lowest, highest]');
   return AlsModel.create(
     {
       options,
-      users: idMap(userIds, 'user'),
-      items: idMap(itemIds, 'item'),
-      factors: {
-        factors: f,
-        userFactors: get('userFactors', Float64Array, m * f),
-        itemFactors: get('itemFactors', Float64Array, n * f),
-        userBiases: blocks.has('userBiases') ? get('userBiases', Float64Array, m) : undefined,
-        itemBiases: blocks.has('itemBiases') ? get('itemBiases', Float64Array, n) : undefined,
-        globalMean: header.globalMean as number,
-      },
-      seen: { rows: m, cols: n, indptr, indices, values },
+      users,
+      items,
+      ...factorSet(header, new Map([...blocks].filter(([name]) => !name.startsWith(RANKING_PREFIX))), ''),
+      seen,
       report: (header.report as AlsModel['report']) ?? undefined,
-      bm25: readBm25(header, blocks, n, contents),
-      interactionsStored: typeof header.interactions === 'boolean' ? header.interactions : header.report != null,
-      features: readFeatureBlocks(header.features, blocks, { item: n, user: m }, f),
+      interactionsStored,
+      ratingScale: scale as [number, number] | undefined,
+      ranking: head && { options: storedOptions(head.options), users, items, seen, report: (head.report as AlsModel['report']) ?? undefined, interactionsStored, ...factorSet(head, headBlocks, RANKING_PREFIX) },
       labels: readLabels(header.labels),
     },
     kernels,
@@ -149,6 +169,34 @@ function readLabels(value: unknown): ModelLabels | undefined {
   } catch (e) {
     throw new AlsError('BAD_MODEL_FILE', `The model file is not consistent: ${(e as Error).message}`, { reason: 'contents', block: 'labels' });
   }
+}
+
+/** Options stored in a model file, checked again (a file is input like any other). */
+function storedOptions(raw: unknown): ResolvedTrainOptions {
+  try {
+    // `autoRegularization` / `autoEpsilon` record how λ and ε were chosen; the values themselves are stored and re-checked.
+    const { autoRegularization, autoEpsilon, regularizationPerPositive, ...o } = (raw ?? {}) as ResolvedTrainOptions;
+    // Stored options list every field, also those that do not apply to the model (alpha of an explicit one): not re-checked.
+    return { ...o, ...resolveTrainOptions(withoutInapplicable(o), o?.feedback), autoRegularization: autoRegularization === true, autoEpsilon: autoEpsilon === true, ...(regularizationPerPositive === true ? { regularizationPerPositive } : {}) };
+  } catch (e) {
+    throw new AlsError('BAD_MODEL_FILE', `The model file's training options are not valid: ${(e as Error).message}`, { reason: 'contents' });
+  }
+}
+
+/** Prefix of the ranking head's blocks. */
+const RANKING_PREFIX = 'ranking.';
+
+/** A model's factor blocks (factors, biases, BM25 idf). */
+function factorBlocks(model: AlsModel): { name: string; data: Float64Array | Int32Array }[] {
+  const p = model.params;
+  const blocks: { name: string; data: Float64Array | Int32Array }[] = [
+    { name: 'userFactors', data: p.userFactors },
+    { name: 'itemFactors', data: p.itemFactors },
+  ];
+  if (p.userBiases) blocks.push({ name: 'userBiases', data: p.userBiases });
+  if (p.itemBiases) blocks.push({ name: 'itemBiases', data: p.itemBiases });
+  if (model.bm25) blocks.push({ name: 'bm25Idf', data: model.bm25.idf });
+  return blocks;
 }
 
 /** The BM25 statistics of a model file (absent unless it was trained with `weighting: 'bm25'`). */

@@ -1,0 +1,64 @@
+/**
+ * Training on ratings with a ranking head (`ranking: 'implicit'`, the default for rating data):
+ * the rating model as asked for, then an implicit model on the same pairs for top-N, joined into
+ * one model (see als/ranking-head.ts for why and how they serve).
+ */
+import type { Interactions } from '../data/types.js';
+import { badOption } from '../errors.js';
+import type { AlsModel } from '../als/model.js';
+import type { FitOptions, TrainResult } from './fit-types.js';
+import type { TuneOptions } from './tune.js';
+
+/** How a rating model ranks items for top-N. */
+export type RankingMode = 'implicit' | 'rating';
+
+/**
+ * The ranking a run builds: `'implicit'` (a ranking head) for rating data unless the caller asks
+ * for `'rating'`; implicit models rank by their own scores, so the option does not apply there.
+ * @throws AlsError `BAD_OPTION`
+ */
+export function resolveRanking(given: unknown, feedback: 'explicit' | 'implicit'): RankingMode {
+  if (given !== undefined && given !== 'implicit' && given !== 'rating') throw badOption('ranking', given, '"implicit" or "rating"');
+  if (feedback === 'implicit') {
+    if (given !== undefined) throw badOption('ranking', given, 'omitted with implicit feedback (it chooses how a rating model ranks; an implicit model ranks by its own scores)');
+    return 'rating';
+  }
+  return given ?? 'implicit';
+}
+
+/** The options the rating model and the training run share with the ranking head: size, length, seed, threads, side information. */
+const SHARED = ['factors', 'iterations', 'tolerance', 'seed', 'restarts', 'workers', 'kernels', 'duplicates', 'itemFeatures', 'userFeatures', 'featureWeight', 'signal', 'onProgress'] as const;
+
+/**
+ * Trains the rating model and its ranking head on `data` and joins them.
+ * @param trainOne - `train` for one head (same hooks)
+ * @returns the model (ratings from the rating model, top-N from the head); the report of the
+ *   rating run with the head's as `ranking`
+ */
+export async function trainWithRankingHead(data: Interactions, options: FitOptions, trainOne: (d: Interactions, o: FitOptions) => Promise<TrainResult>): Promise<TrainResult> {
+  const emit = options.onProgress ?? (() => {});
+  emit({ stage: 'head', head: 'rating' });
+  const rating = await trainOne(data, { ...options, ranking: 'rating', tune: halfBudget(options.tune) });
+  const head: FitOptions = { feedback: 'implicit', duplicates: rating.model.options.duplicates };
+  for (const key of SHARED) if (options[key] !== undefined && key !== 'duplicates') (head as Record<string, unknown>)[key] = options[key];
+  // Held-out validation watches the head's ranking metric; a rating metric (RMSE) means nothing there.
+  if (options.validation) head.validation = { ...options.validation, metric: ['rmse', 'mae'].includes(options.validation.metric ?? 'rmse') ? 'ndcg' : options.validation.metric };
+  if (options.tune !== undefined && options.tune !== false) head.tune = halfBudget(options.tune);
+  if (options.warmStart?.ranking) head.warmStart = options.warmStart.ranking;
+  emit({ stage: 'head', head: 'ranking' });
+  const ranking = await trainOne(data, head);
+  const model = await joinHeads(rating.model, ranking.model);
+  return { model, report: { ...rating.report, ranking: ranking.report } };
+}
+
+/** The rating model with `head` as its ranking head. */
+function joinHeads(rating: AlsModel, head: AlsModel): Promise<AlsModel> {
+  return rating.withParts({ ...rating.parts, ranking: head.parts });
+}
+
+/** Tuning of one head: half of the caller's budget (both heads search within the time asked for). */
+function halfBudget(tune: FitOptions['tune']): FitOptions['tune'] {
+  if (tune === undefined || tune === false) return tune;
+  const spec: TuneOptions = tune === true ? {} : tune;
+  return { ...spec, budgetSeconds: (spec.budgetSeconds ?? 60) / 2 };
+}
