@@ -16,7 +16,7 @@ import * as lib from '../dist/index.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'roofline-'));
 const out = join(dir, 'stream.wasm');
-execFileSync(process.execPath, [join(root, 'node_modules/assemblyscript/bin/asc.js'), 'bench/experiments/stream.ts', '--runtime', 'stub', '--importMemory', '--sharedMemory', '--initialMemory', '6000', '--maximumMemory', '6000', '--use', 'abort=', '-O3', '--noAssert', '--enable', 'simd,threads', '-o', out], { cwd: root, stdio: 'inherit' });
+execFileSync(process.execPath, [join(root, 'node_modules/assemblyscript/bin/asc.js'), 'bench/roofline-stream.ts', '--runtime', 'stub', '--importMemory', '--sharedMemory', '--initialMemory', '6000', '--maximumMemory', '6000', '--use', 'abort=', '-O3', '--noAssert', '--enable', 'simd,threads', '-o', out], { cwd: root, stdio: 'inherit' });
 const module = new WebAssembly.Module(readFileSync(out));
 const memory = new WebAssembly.Memory({ initial: 6000, maximum: 6000, shared: true });
 const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];

@@ -1,6 +1,6 @@
 /**
  * The module structure of src/: no import cycles, and no import from a lower layer into a
- * higher one, with the layers as README.md writes them down ("### Layers"). Every import
+ * higher one, with the layers as docs/design.md writes them down ("### Layers"). Every import
  * counts: value and type-only, static, re-exports and literal dynamic `import()`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -21,10 +21,10 @@ export function importsOf(file: string, text: string): string[] {
   return specs.filter((s) => s.startsWith('.')).map((s) => relative(root, join(dirname(file), s)).replace(/\.js$/, '.ts'));
 }
 
-/** The layers of README.md, lowest first: each a list of path prefixes (`src/als/`) or files (`src/index.ts`). */
-export function readmeLayers(readme: string): string[][] {
-  const block = /<!-- layers: lowest first -->([\s\S]*?)<!-- \/layers -->/.exec(readme);
-  if (!block) throw new Error('README.md has no <!-- layers --> list');
+/** The layers of docs/design.md, lowest first: each a list of path prefixes (`src/als/`) or files (`src/index.ts`). */
+export function documentedLayers(doc: string): string[][] {
+  const block = /<!-- layers: lowest first -->([\s\S]*?)<!-- \/layers -->/.exec(doc);
+  if (!block) throw new Error('docs/design.md has no <!-- layers --> list');
   return block[1]
     .split('\n')
     .filter((l) => /^\d+\. /.test(l))
@@ -34,7 +34,7 @@ export function readmeLayers(readme: string): string[][] {
 /** The layer of a path: the index of the layer whose entry names it (a folder prefix or the file). */
 function layerOf(layers: string[][], path: string): number {
   const i = layers.findIndex((entries) => entries.some((e) => (e.endsWith('/') ? path.startsWith(e) : path === e)));
-  if (i < 0) throw new Error(`${path} is in no layer of README.md: add it to the list`);
+  if (i < 0) throw new Error(`${path} is in no layer of docs/design.md: add it to the list`);
   return i;
 }
 
@@ -73,7 +73,7 @@ export function cycles(graph: Map<string, string[]>): string[][] {
 }
 
 const graph = new Map(sources(join(root, 'src')).map((f) => [relative(root, f), importsOf(f, readFileSync(f, 'utf8'))]));
-const layers = readmeLayers(readFileSync(join(root, 'README.md'), 'utf8'));
+const layers = documentedLayers(readFileSync(join(root, 'docs/design.md'), 'utf8'));
 
 describe('module structure', () => {
   it('reads imports of every kind, and finds a cycle (the checks can fail)', () => {
@@ -82,7 +82,7 @@ describe('module structure', () => {
     expect(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]))).toEqual([['a', 'b', 'c']]);
   });
 
-  it('the README lists the layers', () => {
+  it('docs/design.md lists the layers', () => {
     expect(layers.length).toBeGreaterThanOrEqual(8);
     expect(layers[0]).toContain('src/util/');
   });

@@ -39,7 +39,7 @@ export async function trainWithFeatures(
   const items = itemFeatures === undefined ? undefined : normalizeFeatures(itemFeatures, 'itemFeatures');
   const users = userFeatures === undefined ? undefined : normalizeFeatures(userFeatures, 'userFeatures');
   // `validation` and `warmStart` go to the training run as they are; the rest are training options.
-  const { validation: _v, warmStart: _s, ...trainOnly } = rest;
+  const { validation: _v, warmStart: _s, ranking: _r, ...trainOnly } = rest;
   let params: FitOptions = { ...rest };
   // The options are chosen on the real data alone: pseudo rows are no users to score.
   if (tune !== undefined && tune !== false) {

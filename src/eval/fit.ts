@@ -46,7 +46,7 @@ export async function train(data: Interactions, options: FitOptions = {}, hooks:
   if (resolveRanking(options.ranking, options.feedback ?? defaultFeedback(data)) === 'implicit') return trainWithRankingHead(data, options, (d, o) => train(d, o, hooks));
   if (options.itemFeatures !== undefined || options.userFeatures !== undefined || options.featureWeight !== undefined) {
     // Side information: the data gains the features' pseudo rows, then trains as below (fit-features.ts).
-    return trainWithFeatures(data, options, defaultFeedback(data), (d, o) => train(d, o, hooks));
+    return trainWithFeatures(data, options, defaultFeedback(data), oneHead(hooks));
   }
   const { validation: validationOptions, tune, warmStart, itemFeatures: _i, userFeatures: _u, featureWeight: _w, ranking: _r, ...given } = options;
   if (warmStart !== undefined && !(warmStart instanceof AlsModel)) throw badOption('warmStart', warmStart, 'a trained model (AlsModel)');
@@ -54,7 +54,7 @@ export async function train(data: Interactions, options: FitOptions = {}, hooks:
   const trainOptions = warmStart ? withWarmStartDefaults(given, warmStart) : given;
   const opts = resolveTrainOptions(trainOptions, defaultFeedback(data));
   const validation = validationOptions === undefined ? undefined : resolveValidation(validationOptions, opts.feedback);
-  const again = (d: Interactions, o: FitOptions) => train(d, o, hooks);
+  const again = oneHead(hooks);
   if (tune !== undefined && tune !== false) {
     const spec = resolveTuneOptions(tune as true | TuneOptions, opts.feedback);
     const tuned = await tuneOptions(data, { ...trainOptions, feedback: opts.feedback }, opts.feedback, spec, again, { onProgress: options.onProgress, signal: options.signal });
@@ -108,4 +108,12 @@ function valueRange(values: Float64Array): [number, number] | undefined {
     if (values[j] > hi) hi = values[j];
   }
   return lo <= hi ? [lo, hi] : undefined;
+}
+
+/**
+ * `train` for the runs inside one training (tune's trials, the λ calibration, the features'
+ * run): one factor set each — a rating run among them needs no ranking head of its own.
+ */
+function oneHead(hooks: Pick<TrainHooks, 'runtime' | 'pool'>): (d: Interactions, o: FitOptions) => Promise<TrainResult> {
+  return (d, o) => train(d, (o.feedback ?? defaultFeedback(d)) === 'explicit' && o.ranking === undefined ? { ...o, ranking: 'rating' } : o, hooks);
 }

@@ -1,4 +1,4 @@
-// Streaming kernels for the roofline of BENCHMARKS.md (bench/roofline.mjs; under bench/experiments, which the TypeScript check leaves to asc): the memory bandwidth
+// Streaming kernels for the roofline of BENCHMARKS.md (bench/roofline.mjs; AssemblyScript, which tsconfig.json leaves to asc): the memory bandwidth
 // a WebAssembly SIMD loop gets on this machine. Built standalone by bench/roofline.mjs.
 
 /** Σ of the f64 array [p, p + bytes) read with four v128 accumulators (a read-only stream). */
