@@ -18,6 +18,7 @@ const SUMMARY: Record<string, string> = {
   'similar-users': 'the users nearest a user (cosine of user factors)',
   'users-for-item': 'the users most likely to want an item',
   explain: 'an item\'s score for a user, split over the user\'s history',
+  predict: 'predicted ratings (or preferences) of a user for given items',
   import: 'serve item factors trained elsewhere (implicit .npz, Spark ALS)',
   export: 'write a model\'s factors for another engine',
   demo: 'a short tour on the built-in film club',

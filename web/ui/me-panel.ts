@@ -91,7 +91,7 @@ export async function updateMe(page: Page): Promise<void> {
     return;
   }
   const t0 = performance.now();
-  const top = await state.rec.recommendForNewUser(history, 10);
+  const top = await state.rec.recommendForHistory(history, 10);
   const ms = performance.now() - t0;
   const unknown = top.unknownItems.length ? ` · ${top.unknownItems.length} not in this model` : '';
   const how = top.fallback === 'popular' ? 'no pick is in this model: the most popular items' : `fold-in + top 10 over ${state.model.itemIds.length} items`;
