@@ -44,7 +44,8 @@ export function applyLabels(state: PageState, labels: ModelLabels): void {
   state.users = new Map(Object.entries(labels.users ?? {}));
   state.dataName = labels.name ?? state.dataName;
   state.sources = Object.fromEntries(Object.entries(labels.sources ?? {}).filter(([role]) => role !== 'ratings'));
-  state.builtinTitles = /^built-in film club/.test(state.dataName);
+  // The built-in catalogue's titles (dropped when a file of the user's is loaded) unless a titles file named the items.
+  state.builtinTitles = !state.sources.items && /^built-in film club/.test(state.dataName);
   if (!state.builtinTitles) state.tastes = new Map();
 }
 
