@@ -5,11 +5,10 @@
 //
 //   node --experimental-wasm-relaxed-simd bench/ab-train.mjs [implicit|explicit] [cholesky|cg] OTHER
 import { existsSync, readFileSync } from 'node:fs';
-const A = await import(new URL('../dist/index.js', import.meta.url).href);
+import * as A from './lib.mjs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 if (!process.argv[4]) throw new Error('usage: bench/ab-train.mjs implicit|explicit cholesky|cg OTHER-CHECKOUT');
-const B = await import(pathToFileURL(resolve(process.argv[4], 'dist/index.js')).href);
+const B = await A.libOf(resolve(process.argv[4]));
 const file = new URL('../../shared/data/ml-100k/u.data', import.meta.url);
 if (!existsSync(file)) {
   console.log('notice: ../shared/data/ml-100k is absent — skipped');

@@ -14,7 +14,7 @@
 // Implicit feedback (the ratings as strengths), the library's defaults (λ measured, log
 // confidence), f = 32, 15 iterations; explicit feedback (RMSE on the cold films) last.
 import { existsSync, readFileSync } from 'node:fs';
-import * as lib from '../dist/index.js';
+import * as lib from './lib.mjs';
 
 const dir = new URL('../../shared/data/ml-100k/', import.meta.url);
 if (!existsSync(new URL('u.data', dir))) {

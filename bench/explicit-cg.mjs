@@ -5,7 +5,7 @@
 // the quality reached per iteration and per second.
 // Standalone: node --experimental-wasm-relaxed-simd bench/explicit-cg.mjs [--quick]
 import { pathToFileURL } from 'node:url';
-import * as lib from '../dist/index.js';
+import * as lib from './lib.mjs';
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -1,9 +1,9 @@
 // f32 vs f64 interaction values: trains the same seeded problems with this build (values stored
 // as f32 in WASM memory) and with an f64 build of the previous commit, and compares loss and
-// held-out quality. Usage: node --experimental-wasm-relaxed-simd bench/f32-values.mjs <dir of the f64 build's dist/index.js>
+// held-out quality. Usage: node --experimental-wasm-relaxed-simd bench/f32-values.mjs <the f64 build's dist/index.js (a checkout from before the in-thread entry)>
 import { pathToFileURL } from 'node:url';
 
-const f32 = await import('../dist/index.js');
+const f32 = await import('./lib.mjs');
 const f64 = await import(pathToFileURL(process.argv[2]).href);
 const cases = [
   { name: 'implicit linear α=0.37, CG f=64', data: 'implicit', o: { feedback: 'implicit', factors: 64, alpha: 0.37, solver: 'cg', iterations: 10 } },

@@ -5,7 +5,7 @@
 // Usage: node --experimental-wasm-relaxed-simd bench/interop.mjs
 import { cpus, loadavg } from 'node:os';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import * as lib from '../dist/index.js';
+import * as lib from './lib.mjs';
 
 const USERS = 138_493;
 const ITEMS = 26_744;

@@ -4,7 +4,7 @@
 // Standalone: node --experimental-wasm-relaxed-simd bench/parallel.mjs [--quick]
 import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import * as lib from '../dist/index.js';
+import * as lib from './lib.mjs';
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

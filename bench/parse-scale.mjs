@@ -5,7 +5,7 @@
 //
 //   node bench/parse-scale.mjs [runs=5]
 import { cpus, loadavg } from 'node:os';
-import { buildMatrix, createIdMap, parseText } from '../dist/index.js';
+import { buildMatrix, createIdMap, parseText } from './lib.mjs';
 
 const runs = Number(process.argv[2] ?? 5);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -7,7 +7,7 @@
 // (the loss curves overlaid).
 // Usage: npm run build && node --experimental-wasm-relaxed-simd bench/precision-quality.mjs
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import * as lib from '../dist/index.js';
+import * as lib from './lib.mjs';
 import { logLogPlot } from './svg-plot.mjs';
 
 const ml100k = new URL('../../shared/data/ml-100k/u.data', import.meta.url);

@@ -4,7 +4,7 @@
 // the first (warm-up). Also the busiest thread's CPU seconds (see parallel.mjs).
 // Standalone: npm run build && node --experimental-wasm-relaxed-simd bench/precision.mjs [--rounds 5]
 import { pathToFileURL } from 'node:url';
-import * as lib from '../dist/index.js';
+import * as lib from './lib.mjs';
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);

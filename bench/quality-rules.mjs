@@ -5,7 +5,7 @@
 // MovieLens-100K from ../shared/data (skipped with a notice when absent) and generated sets.
 // Usage: node --experimental-wasm-relaxed-simd bench/quality-rules.mjs [--only NAME]
 import { existsSync, readFileSync } from 'node:fs';
-import * as lib from '../dist/index.js';
+import * as lib from './lib.mjs';
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const ml100k = new URL('../../shared/data/ml-100k/u.data', import.meta.url);

@@ -9,7 +9,7 @@
 import { cpus } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import * as lib from '../dist/index.js';
+import * as lib from './lib.mjs';
 
 const quick = process.argv.includes('--quick');
 // --full-grid: search the factor count (32, 64, 128) on every set, as tune does (by default only

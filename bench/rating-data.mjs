@@ -3,7 +3,7 @@
 // leniency, and missing not at random — people mostly rate what they chose to watch, and chose
 // what they expected to like. Obscure items keep a few, often high, ratings: the case where
 // ranking by predicted rating fails.
-import * as lib from '../dist/index.js';
+import * as lib from './lib.mjs';
 
 /**
  * @param {{ users: number, items: number, meanPerUser: number, factors?: number, whales?: number, seed?: number }} o

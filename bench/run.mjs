@@ -6,7 +6,7 @@
 import { cpus, totalmem } from 'node:os';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import * as lib from '../dist/index.js';
+import * as lib from './lib.mjs';
 import { benchKernels } from './kernels.mjs';
 import { benchBrowser } from './browser.mjs';
 import { benchParallel } from './parallel.mjs';

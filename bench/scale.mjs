@@ -54,7 +54,7 @@ export function benchScaleNode({ interactions = ML20M.interactions, factors = 64
 }
 
 async function child(file, factors, iterations, precision) {
-  const lib = await import('../dist/index.js');
+  const lib = await import('./lib.mjs');
   const rec = await lib.createRecommender({ inThread: true });
   const log = (s) => process.stderr.write(`  [node] ${s}\n`);
   const cpu = () => {

@@ -5,7 +5,7 @@
 // Standalone: node --experimental-wasm-relaxed-simd bench/scaling.mjs [--quick]
 import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import * as lib from '../dist/index.js';
+import * as lib from './lib.mjs';
 import { scaleFile, shapeFor } from './scale.mjs';
 import { logLogPlot } from './svg-plot.mjs';
 

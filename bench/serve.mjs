@@ -32,7 +32,7 @@ async function ml1mModel(lib, f) {
 }
 
 /**
- * Runs the serving benchmarks with the library `lib` (the module of dist/index.js).
+ * Runs the serving benchmarks with the library `lib` (bench/lib.mjs: the in-thread entry and a few internals).
  * @returns the Markdown section (a header line, a table, notes)
  */
 export async function benchServe({ lib, runs = 7, calibration = false, log = () => {}, libName = 'dist/' }) {

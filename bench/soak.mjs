@@ -2,7 +2,7 @@
 // to show that nothing accumulates run after run. Uses the built library (dist/).
 // Usage: npm run build && node --expose-gc --experimental-wasm-relaxed-simd bench/soak.mjs [--minutes 10]
 // Prints one JSON line per sample on stderr and a Markdown table on stdout (for BENCHMARKS.md).
-import * as lib from '../dist/index.js';
+import * as lib from './lib.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -12,7 +12,7 @@
 // Usage: node --experimental-wasm-relaxed-simd bench/top-n-ratings.mjs [--no-mnar] [--no-write] [--only NAME]
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import * as lib from '../dist/index.js';
+import * as lib from './lib.mjs';
 import { generateRatings } from './rating-data.mjs';
 
 const noMnar = process.argv.includes('--no-mnar');

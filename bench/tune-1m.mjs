@@ -4,7 +4,7 @@
 // calibration) on the same data, for the cost of the calibration. Prints one Markdown table.
 // Usage: node --experimental-wasm-relaxed-simd bench/tune-1m.mjs
 import { cpus, loadavg } from 'node:os';
-import * as lib from '../dist/index.js';
+import * as lib from './lib.mjs';
 
 const data = lib.generateSynthetic({ users: 6040, items: 3706, interactions: 1_000_000, feedback: 'implicit', rank: 10, seed: 3 });
 const split = lib.splitInteractions(data, { method: 'per-user', fraction: 0.2, seed: 1 });

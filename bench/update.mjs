@@ -8,7 +8,7 @@
 // Usage: node --experimental-wasm-relaxed-simd bench/update.mjs [--runs 7] [--no-write]
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import * as lib from '../dist/index.js';
+import * as lib from './lib.mjs';
 
 const file = new URL('../../shared/data/ml-100k/u.data', import.meta.url);
 const runs = process.argv.includes('--runs') ? Number(process.argv[process.argv.indexOf('--runs') + 1]) : 7;

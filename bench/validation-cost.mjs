@@ -6,8 +6,7 @@
 //   node --experimental-wasm-relaxed-simd bench/validation-cost.mjs [PACKAGE=.] [runs=5]
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
 
 const pkg = resolve(process.argv[2] ?? '.');
 const runs = Number(process.argv[3] ?? 5);
@@ -16,7 +15,8 @@ if (!existsSync(file)) {
   console.log('notice: ../shared/data/ml-100k is absent — skipped');
   process.exit(0);
 }
-const lib = await import(pathToFileURL(join(pkg, 'dist/index.js')).href);
+const { libOf } = await import('./lib.mjs');
+const lib = await libOf(pkg);
 const data = lib.parseText(readFileSync(file, 'utf8'), { source: 'u.data' });
 const { train: part, test } = lib.splitInteractions(data, { fraction: 0.2, seed: 1 });
 const base = { feedback: 'implicit', factors: 64, iterations: 10, regularization: 10, solver: 'cholesky', workers: 1 };

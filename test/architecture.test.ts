@@ -1,12 +1,15 @@
 /**
  * The module structure of src/: no import cycles, and no import from a lower layer into a
  * higher one, with the layers as docs/design.md writes them down ("### Layers"). Every import
- * counts: value and type-only, static, re-exports and literal dynamic `import()`.
+ * counts: value and type-only, static, re-exports and literal dynamic `import()`. And the public
+ * face (issue 25): a small package entry, the in-thread API apart, no renames at the door, no
+ * transport in the engine, web/ and the CLI on the public API.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { INTERNAL_NAMES, MAX_MAIN_RUNTIME_NAMES } from './helpers/public-entries.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -104,5 +107,48 @@ describe('module structure', () => {
     expect(files.length).toBeGreaterThan(100);
     const long = files.map((f) => [relative(root, f), readFileSync(f, 'utf8').split('\n').length - 1] as const).filter(([, n]) => n > 300);
     expect(long).toEqual([]);
+  });
+});
+
+/** The `name as alias` specifiers of a module's `export { … }` lists (renames at the door). */
+export function renamedExports(text: string): string[] {
+  return [...text.matchAll(/export\s*(?:type\s*)?\{([^}]*)\}/g)].flatMap((m) => m[1].split(',').map((s) => s.trim()).filter((s) => /\bas\b/.test(s)));
+}
+
+describe('the public entries', () => {
+  it('finds a rename at the door (the check can fail)', () => {
+    expect(renamedExports("export { a, b as c, type D } from './x.js';\nexport type { E as F } from './y.js';")).toEqual(['b as c', 'E as F']);
+  });
+
+  it('the package entry is what a web app uses: at most 35 runtime names, no internals; the in-thread API apart', async () => {
+    const main = await import('../src/index.js');
+    const inThread = await import('../src/in-thread.js');
+    expect(Object.keys(main).length).toBeLessThanOrEqual(MAX_MAIN_RUNTIME_NAMES);
+    expect(Object.keys(main)).toContain('createRecommender');
+    expect(Object.keys(main)).not.toContain('train'); // the synchronous API is the in-thread subpath's
+    expect(Object.keys(inThread)).toEqual(expect.arrayContaining(['train', 'AlsModel', 'parseText', 'evaluateModel', 'saveModel', 'loadModel']));
+    expect(Object.keys(inThread)).not.toContain('createRecommender');
+    for (const entry of [main, inThread]) expect(Object.keys(entry).filter((n) => INTERNAL_NAMES.includes(n))).toEqual([]);
+  });
+
+  it('renames nothing at the door', () => {
+    for (const f of ['src/index.ts', 'src/in-thread.ts']) expect(renamedExports(readFileSync(join(root, f), 'utf8')), f).toEqual([]);
+  });
+
+  it('the engine knows nothing of the transport: no module of src/engine/ imports comlink', () => {
+    const engine = sources(join(root, 'src/engine'));
+    expect(engine.length).toBeGreaterThan(3);
+    const leaks = engine.filter((f) => /\bfrom\s*['"]comlink['"]|\bimport\(\s*['"]comlink['"]|\bComlink\./.test(readFileSync(f, 'utf8'))).map((f) => relative(root, f));
+    expect(leaks).toEqual([]);
+  });
+
+  it('web/ imports the library only through the public entries; the CLI only the modules the in-thread entry publishes', () => {
+    const entries = ['src/index.ts', 'src/in-thread.ts'];
+    const web = sources(join(root, 'web')).flatMap((f) => importsOf(f, readFileSync(f, 'utf8')).filter((t) => t.startsWith('src/') && !entries.includes(t)).map((t) => `${relative(root, f)} → ${t}`));
+    expect(web).toEqual([]);
+    // The modules whose exports the in-thread entry re-exports, errors included; plus the CLI's own Node file helper.
+    const published = new Set([...graph.get('src/in-thread.ts')!, 'src/io/atomic-write.ts']);
+    const cli = [...graph].filter(([from]) => from.startsWith('src/cli')).flatMap(([from, targets]) => targets.filter((t) => !t.startsWith('src/cli') && !published.has(t)).map((t) => `${from} → ${t}`));
+    expect(cli).toEqual([]);
   });
 });

@@ -143,7 +143,7 @@ describe('explain', () => {
     const sum = j.contributions.reduce((s: number, c: { contribution: number }) => s + c.contribution, 0) + j.rest + j.baseline;
     expect(sum).toBeCloseTo(j.score, 9);
     const text = await run(['explain', '--model', model, '--user', '4', '--item', '7', '--top', '3']);
-    expect(text.stdout).toMatch(/^score -?\d+\.\d{4} for item 7\n/);
+    expect(text.stdout).toMatch(/^score -?\d+\.\d{4} for item 7( \(baseline -?\d+\.\d{4}\))?\n/);
     expect((await run(['explain', '--model', model, '--user', '4', '--item', '7', '--top', '0'])).code).toBe(2);
     expect((await run(['explain', '--model', model, '--user', '4'])).stderr).toMatch(/--item is required/);
   });

@@ -2,8 +2,9 @@
  * A consumer app (test/fixtures/consumer) imports the built package by name, is bundled by
  * Vite with its defaults (no worker format: iife, which refuses top-level await), and runs in
  * headless Chromium: the worker is found, the .wasm files are emitted as assets and load,
- * recommendations come back, and the page's own bundle does not carry the engine. `npm test`
- * builds dist/ first.
+ * recommendations come back, and the page's own bundle does not carry the engine. The
+ * `als-wasm/in-thread` subpath resolves in the bundler and trains the same model on the page.
+ * `npm test` builds dist/ first.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { parquetWriteBuffer } from 'hyparquet-writer';
@@ -78,6 +79,11 @@ describe.skipIf(!chromiumPath)('a Vite consumer app that imports als-wasm by nam
       const loaded = await run('#load');
       expect(loaded).toMatchObject({ ok: true, worker: true });
       expect(loaded.top).toEqual(saved.top);
+      // The in-thread subpath, resolved by the bundler through "exports": the same model on the page.
+      const inThread = await run('#in-thread');
+      expect(errors).toEqual([]);
+      expect(inThread).toMatchObject({ ok: true, worker: true });
+      expect(inThread.inThreadTop).toEqual(inThread.top);
 
       // Spark factors as Parquet: under the default (iife) worker format the worker bundle holds no
       // Parquet reader; a nested worker of its own decodes the file, fetched only now.

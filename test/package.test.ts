@@ -2,12 +2,16 @@
  * What the published dist/ must be for a bundler to take it as is (`npm run build:lib` first):
  * no top-level await in any module (Vite's default worker format, iife, refuses it:
  * INVALID_TLA_FORMAT), and source maps that resolve — each map carries its sources' text, since
- * the package ships no src/ (a dev server warned once per file).
+ * the package ships no src/ (a dev server warned once per file). And its entries, resolved by
+ * package name as a consumer's Node does: `"."` small (at most 35 runtime names), the
+ * synchronous API at `als-wasm/in-thread`, no internals in either.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { INTERNAL_NAMES, MAX_MAIN_RUNTIME_NAMES } from './helpers/public-entries.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
@@ -53,5 +57,19 @@ describe('the published dist/', () => {
         expect(map.sourcesContent![j], `${relative(root, m)} → ${source}`).toBe(readFileSync(file, 'utf8'));
       }
     }
+  });
+
+  it('resolves its entries by package name: "." is small, the in-thread API is the subpath, no internals', () => {
+    // A child Node process imports the package by its own name (self-reference through "exports").
+    const script = "const main = await import('als-wasm'); const inThread = await import('als-wasm/in-thread'); console.log(JSON.stringify({ main: Object.keys(main), inThread: Object.keys(inThread) }));";
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+    const { main, inThread } = JSON.parse(out) as { main: string[]; inThread: string[] };
+    expect(main.length).toBeGreaterThan(5);
+    expect(main.length).toBeLessThanOrEqual(MAX_MAIN_RUNTIME_NAMES);
+    expect(main).toContain('createRecommender');
+    expect(inThread).toEqual(expect.arrayContaining(['train', 'AlsModel', 'parseText', 'evaluateModel', 'crossValidate', 'saveModel', 'loadModel']));
+    expect([...main, ...inThread].filter((n) => INTERNAL_NAMES.includes(n))).toEqual([]);
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
+    expect(Object.keys(pkg.exports).sort()).toEqual(['.', './in-thread', './package.json']);
   });
 });

@@ -37,18 +37,20 @@ export class AlsModel extends ScoringModel {
   private norms?: Float64Array;
   /** Training users per item, for the popularity fallback of fold-in (computed on first use). */
   private popularity?: Float64Array;
+  /** A ranking head counts popularity as its rating model does (every rater: a rating of 0 is a rating). */
+  private popularityOf?: AlsModel;
 
   /**
-   * The ranking head of a model trained on ratings (`ranking: 'implicit'`, the default there):
-   * an implicit model on the same pairs that answers every top-N call (recommend, similar
-   * items and users, users for an item, explain), while this model predicts ratings. Absent
-   * on implicit models and on rating models trained with `ranking: 'rating'`.
+   * A rating model's ranking head (`ranking: 'implicit'`, the default): an implicit model of the
+   * same pairs that answers every top-N call (recommend, similar items and users, users for an
+   * item, explain) while this model predicts ratings. Absent on implicit models.
    */
   readonly ranking?: AlsModel;
 
   private constructor(parts: ModelParts, rt: KernelRuntime, ranking?: AlsModel) {
     super(parts, rt);
     this.ranking = ranking;
+    if (ranking) ranking.popularityOf = this;
   }
 
   /**
@@ -182,7 +184,7 @@ export class AlsModel extends ScoringModel {
    * @throws AlsError `EMPTY_DATA` when the model has none (imported factors)
    */
   private popularityScores(unknownItems: Id[]): Float64Array {
-    this.popularity ??= popularityCounts(this);
+    this.popularity ??= popularityCounts(this.popularityOf ?? this);
     if (this.seen.indices.length === 0) throw noPopularityData(unknownItems);
     return this.popularity;
   }

@@ -2,7 +2,7 @@
  * Argument parsing shared by every command: `--flag value`, `--flag=value`, boolean flags,
  * `--grid key=v1,v2 …`, and the typed readers of flag values (usage mistakes exit 2).
  */
-import type { ParseOptions } from '../data/parse-options.js';
+import type { ParseOptions } from '../data/parse.js';
 import { hardwareThreads, maxWorkers } from '../parallel/cores.js';
 
 /** A usage mistake (exit code 2). */

@@ -3,7 +3,6 @@
  * factor import/export around the current model, whose serving calls it inherits from
  * serving-face.ts; the worker and the CLI are thin twins of this class.
  */
-import * as Comlink from 'comlink';
 import { train as trainModel } from '../eval/fit.js';
 import type { TrainProgress } from '../als/options.js';
 import { loadInteractions, type InteractionSource, type ParseOptions } from '../data/parse.js';
@@ -31,8 +30,9 @@ import type { CrossValidationSummary, DatasetHandle, EngineCrossValidateOptions,
 
 /**
  * The whole engine: datasets, training, the current model and everything that uses it. It
- * runs unchanged in-thread (Node, tests) and inside the Web Worker, where Comlink forwards
- * the same method names (worker/adapter.ts maps `signal` and `onProgress` onto messages).
+ * runs unchanged in-thread (Node, tests) and inside the Web Worker, and knows nothing of the
+ * transport: it returns plain values, and the worker's dispatcher (worker/adapter.ts, driven by
+ * the CALLS table of worker/calls.ts) maps `signal` and `onProgress` onto messages and owns the transfers.
  * Long calls take `(data, options)` with `signal` and `onProgress` in the options. The calls
  * that only read the current model are in serving-face.ts, which this class extends.
  */
@@ -151,18 +151,16 @@ export class Engine extends ServingFace {
 
   /** The current model as model-file bytes. */
   async save(): Promise<Uint8Array> {
-    const bytes = saveModel(this.current());
-    return Comlink.transfer(bytes, [bytes.buffer]); // moved to the caller, not copied (a no-op in-thread)
+    return saveModel(this.current()); // fresh bytes: the worker's dispatcher moves them to the caller (worker/calls.ts)
   }
 
   /**
    * The current model's factors for another engine: implicit's `.npz` or Spark-style JSON lines
-   * (see {@link exportFactorFiles}); the files' bytes are transferred, not copied.
+   * (see {@link exportFactorFiles}); the files' bytes are fresh (the worker's dispatcher moves them, not copies).
    * @throws AlsError `NOT_TRAINED`, `BAD_OPTION` for an unknown format
    */
   async exportFactors(format: ExportFormat, opts: { head?: 'ranking' | 'rating' } = {}): Promise<ExportedFactors> {
-    const out = exportFactorFiles(this.current(), format, opts);
-    return Comlink.transfer(out, Object.values(out.files).map((b) => b.buffer as ArrayBuffer));
+    return exportFactorFiles(this.current(), format, opts);
   }
 
   /**

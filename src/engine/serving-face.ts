@@ -4,7 +4,6 @@
  * users by fold-in, predict, explain, the drawing view and a user's history. {@link Engine}
  * (engine.ts) extends it with datasets, training and model files.
  */
-import * as Comlink from 'comlink';
 import type {
   AlsModel,
   Explanation,
@@ -121,10 +120,9 @@ export abstract class ServingFace {
     return this.current().similarItems(item, k, opts);
   }
 
-  /** What a page needs to draw the current model: ids, item factors (a copy, transferred), popularity. */
+  /** What a page needs to draw the current model: ids, item factors (a copy the worker's dispatcher moves), popularity. */
   async modelView(): Promise<ModelView> {
-    const view = modelView(this.current());
-    return Comlink.transfer(view, [view.itemFactors.buffer, view.itemCounts.buffer]);
+    return modelView(this.current());
   }
 
   /** A known user's training interactions, largest value first. */

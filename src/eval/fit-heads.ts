@@ -36,7 +36,8 @@ const SHARED = ['factors', 'iterations', 'tolerance', 'seed', 'restarts', 'worke
  *   rating run with the head's as `ranking`
  */
 export async function trainWithRankingHead(data: Interactions, options: FitOptions, trainOne: (d: Interactions, o: FitOptions) => Promise<TrainResult>): Promise<TrainResult> {
-  const emit = options.onProgress ?? (() => {});
+  // A malformed onProgress is refused by the rating run's option check, as without a head.
+  const emit = typeof options.onProgress === 'function' ? options.onProgress : () => {};
   emit({ stage: 'head', head: 'rating' });
   const rating = await trainOne(data, { ...options, ranking: 'rating', tune: halfBudget(options.tune) });
   const head: FitOptions = { feedback: 'implicit', duplicates: rating.model.options.duplicates };

@@ -43,7 +43,7 @@ export function defaultFeedback(data: Pick<Interactions, 'hasValue' | 'event'>):
 export async function train(data: Interactions, options: FitOptions = {}, hooks: Pick<TrainHooks, 'runtime' | 'pool'> = {}): Promise<TrainResult> {
   if (typeof options !== 'object' || options === null) throw badOption('options', options, 'an object of training options');
   // Rating data: a rating model and a ranking head, each trained by the steps below (fit-heads.ts).
-  if (resolveRanking(options.ranking, options.feedback ?? defaultFeedback(data)) === 'implicit') return trainWithRankingHead(data, options, (d, o) => train(d, o, hooks));
+  if (resolveRanking(options.ranking, options.feedback ?? options.warmStart?.options?.feedback ?? defaultFeedback(data)) === 'implicit') return trainWithRankingHead(data, options, (d, o) => train(d, o, hooks));
   if (options.itemFeatures !== undefined || options.userFeatures !== undefined || options.featureWeight !== undefined) {
     // Side information: the data gains the features' pseudo rows, then trains as below (fit-features.ts).
     return trainWithFeatures(data, options, defaultFeedback(data), oneHead(hooks));
@@ -75,7 +75,8 @@ export async function train(data: Interactions, options: FitOptions = {}, hooks:
     }
   }
   const emit = options.onProgress ?? (() => {});
-  const validator = validation && new Validator(validation, { feedback: opts.feedback, users: data.users, items: data.items, seen: matrix.byUser }, emit, options.signal);
+  const ratingScale = opts.feedback === 'explicit' ? valueRange(matrix.byUser.values) : undefined;
+  const validator = validation && new Validator(validation, { feedback: opts.feedback, users: data.users, items: data.items, seen: matrix.byUser, ratingScale }, emit, options.signal);
   const run = await trainFactors(matrix, opts, {
     onProgress: options.onProgress,
     signal: options.signal,
@@ -94,7 +95,6 @@ export async function train(data: Interactions, options: FitOptions = {}, hooks:
   // With validation the model holds the factors of the best held-out score, not the last iteration's.
   const factors = validator?.bestSnapshot ?? run.factors;
   if (validator) report.validation = validator.report();
-  const ratingScale = opts.feedback === 'explicit' ? valueRange(matrix.byUser.values) : undefined;
   const model = await AlsModel.create({ options: opts, users: data.users, items: data.items, factors, seen: matrix.byUser, report, bm25, ratingScale }, opts.kernels);
   return { model, report };
 }

@@ -98,6 +98,8 @@ export interface ValidatedRun {
   items: IdMap;
   /** Training interactions by user row (left out of rankings). */
   seen: Csr;
+  /** Rating models: the scale the model's predictions will be kept on, so validation scores them as `evaluate` will. */
+  ratingScale?: readonly [number, number];
 }
 
 /**
@@ -138,7 +140,9 @@ export class Validator {
   async observe(view: FactorView): Promise<boolean> {
     if (view.iteration % this.v.every !== 0) return false;
     const { restart, iteration } = view;
-    const scorer = { ...this.run, options: { feedback: this.run.feedback }, predictIndex: view.predict, scoreUser: view.scoreUser };
+    const scale = this.run.ratingScale;
+    const predictIndex = scale ? (u: number, i: number) => Math.min(scale[1], Math.max(scale[0], view.predict(u, i))) : view.predict;
+    const scorer = { ...this.run, options: { feedback: this.run.feedback }, predictIndex, scoreUser: view.scoreUser };
     // In chunks of users that yield (progress `validating`): a big validation set must not stall the worker.
     const onProgress = (p: { usersDone: number; usersTotal: number }) => this.emit({ stage: 'validating', restart, iteration, usersDone: p.usersDone, usersTotal: p.usersTotal });
     // Watching an @k metric: the full-ranking ones (AUC, MPR) are not computed.

@@ -1,22 +1,37 @@
 /**
- * The engine as the worker exposes it: the same methods, except that a long call's `signal`
- * and `onProgress` — which cannot cross `postMessage` — arrive as a run id (the client sends
- * `abort(runId)` when its signal fires) and a Comlink-proxied callback. Plus the liveness `ping`.
+ * The worker's dispatcher: the engine as the worker exposes it, driven by the CALLS table. A
+ * long call's `signal` and `onProgress` — which cannot cross `postMessage` — arrive as a run id
+ * (the client sends `abort(runId)` when its signal fires) and a Comlink-proxied callback; the
+ * buffers a row names are transferred, not copied. Plus the liveness `ping`. The engine itself
+ * returns plain values and knows nothing of Comlink (duckdb-wasm's split: a blocking core, a
+ * dispatcher that owns the transfers).
  */
+import * as Comlink from 'comlink';
 import type { Engine } from '../engine/engine.js';
+import { CALLS, type CallName, type CallSpec } from './calls.js';
 
-/** The engine's long calls, whose options carry `signal` and `onProgress`. */
-type LongCall = 'load' | 'train' | 'update' | 'crossValidate' | 'evaluate';
+/** The names of the long calls (a `long` index in their row). */
+type LongCall = { [K in CallName]: (typeof CALLS)[K] extends { long: number } ? K : never }[CallName];
 
-/** A long call as it crosses the wire: options without the signal and callback, plus a run id; the callback apart. */
-type OnWire<F> = F extends (first: infer A, opts?: infer O) => infer R
-  ? (first: A, opts: Omit<NonNullable<O>, 'signal' | 'onProgress'> & { runId: number }, onProgress?: NonNullable<O> extends { onProgress?: infer P } ? P : never) => R
-  : never;
+/** The first `N` parameters of a parameter list (optional ones become `| undefined`). */
+type Take<A extends unknown[], N extends number, Acc extends unknown[] = []> = Acc['length'] extends N
+  ? Acc
+  : A extends [infer H, ...infer T]
+    ? Take<T, N, [...Acc, H]>
+    : A extends [(infer H)?, ...infer T]
+      ? Take<T, N, [...Acc, H | undefined]>
+      : Acc;
 
-/** What the worker exposes, derived from the engine. */
-export type WorkerApi = Omit<Engine, LongCall | 'recommendMany'> & { [K in LongCall]: OnWire<Engine[K]> } & {
-  /** `recommendMany` with its signal as a run id. */
-  recommendMany(users: Parameters<Engine['recommendMany']>[0], k: number | undefined, opts: Omit<NonNullable<Parameters<Engine['recommendMany']>[2]>, 'signal'> & { runId: number }): ReturnType<Engine['recommendMany']>;
+/** A long call's options (the parameter its row's `long` names). */
+type OptionsOf<K extends LongCall> = NonNullable<Parameters<Engine[K]>[(typeof CALLS)[K]['long']]>;
+
+/** A long call as it crosses the wire: options without the signal and callback, plus a run id; the callback apart, last. */
+type OnWire<K extends LongCall> = (
+  ...args: [...Take<Parameters<Engine[K]>, (typeof CALLS)[K]['long']>, opts: Omit<OptionsOf<K>, 'signal' | 'onProgress'> & { runId: number }, onProgress?: OptionsOf<K> extends { onProgress?: infer P } ? P : never]
+) => ReturnType<Engine[K]>;
+
+/** What the worker exposes, derived from the engine and the CALLS table. */
+export type WorkerApi = Omit<Pick<Engine, CallName>, LongCall> & { [K in LongCall]: OnWire<K> } & {
   /** Cancels the run started with `runId` (its promise rejects with an AbortError). */
   abort(runId: number): void;
   /** Answers at once: the client's liveness check while calls are pending. */
@@ -24,38 +39,34 @@ export type WorkerApi = Omit<Engine, LongCall | 'recommendMany'> & { [K in LongC
 };
 
 /**
- * Wraps an engine for `Comlink.expose`.
+ * Wraps an engine for `Comlink.expose`: one dispatcher per row of the CALLS table.
  * @param engine - the engine every call goes to
  */
 export function workerApi(engine: Engine): WorkerApi {
   const runs = new Map<number, AbortController>();
-  /** Calls `method` with a signal tied to `runId` and the proxied callback. */
-  const long =
-    <K extends LongCall>(name: K) =>
-    (first: unknown, opts: { runId: number }, onProgress?: unknown) => {
-      const { runId, ...rest } = opts;
-      const controller = new AbortController();
-      runs.set(runId, controller);
-      const method = engine[name] as (a: unknown, o: object) => Promise<unknown>;
-      return method.call(engine, first, { ...rest, signal: controller.signal, onProgress }).finally(() => runs.delete(runId));
-    };
-  // Every other method is forwarded as it is (a Proxy: methods added to the engine need no line here).
-  const extra = {
-    load: long('load'),
-    train: long('train'),
-    update: long('update'),
-    crossValidate: long('crossValidate'),
-    evaluate: long('evaluate'),
-    recommendMany: (users: unknown, k: number | undefined, opts: { runId: number }) => {
-      const { runId, ...rest } = opts;
-      const controller = new AbortController();
-      runs.set(runId, controller);
-      return engine.recommendMany(users as Parameters<Engine['recommendMany']>[0], k, { ...rest, signal: controller.signal }).finally(() => runs.delete(runId));
-    },
+  const api: Record<string, unknown> = {
     abort: (runId: number) => runs.get(runId)?.abort(),
     ping: () => true as const,
   };
-  return new Proxy(extra, {
-    get: (target, name) => (name in target ? target[name as keyof typeof target] : typeof (engine as unknown as Record<string | symbol, unknown>)[name] === 'function' ? (engine as unknown as Record<string | symbol, (...a: unknown[]) => unknown>)[name].bind(engine) : undefined),
-  }) as unknown as WorkerApi;
+  for (const [name, spec] of Object.entries(CALLS) as [CallName, CallSpec][]) {
+    const method = engine[name] as (...a: unknown[]) => Promise<unknown>;
+    api[name] = async (...args: unknown[]) => {
+      const result = spec.long === undefined ? await method.apply(engine, args) : await runLong(method, args, spec.long);
+      return spec.transfer ? Comlink.transfer(result, (spec.transfer as (r: unknown) => ArrayBuffer[])(result)) : result;
+    };
+  }
+
+  /** Calls a long method with a signal tied to the run id at `at` and the proxied callback after it. */
+  async function runLong(method: (...a: unknown[]) => Promise<unknown>, args: unknown[], at: number): Promise<unknown> {
+    const { runId, ...rest } = args[at] as { runId: number };
+    const onProgress = args[at + 1];
+    const controller = new AbortController();
+    runs.set(runId, controller);
+    try {
+      return await method.apply(engine, [...args.slice(0, at), { ...rest, signal: controller.signal, ...(onProgress === undefined ? {} : { onProgress }) }]);
+    } finally {
+      runs.delete(runId);
+    }
+  }
+  return api as unknown as WorkerApi;
 }

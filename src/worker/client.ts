@@ -8,32 +8,11 @@ import type { InteractionSource } from '../data/parse.js';
 import { AlsError, badOption, checkOptions, throwIfAborted } from '../errors.js';
 import type { WorkerApi } from './adapter.js';
 import { WorkerLink } from './connection.js';
+import { callSpec, replacedModel } from './calls.js';
 import { inThreadRecommender } from './in-thread.js';
 import { forwardingRecommender, LIVENESS_TIMEOUT_MS, RECOMMENDER_OPTION_NAMES, type Recommender, type RecommenderOptions } from './recommender.js';
 
 export { LIVENESS_TIMEOUT_MS, type Recommender, type RecommenderOptions } from './recommender.js';
-
-/** Test-only hooks per worker-backed recommender (see {@link killWorkerForTesting}). */
-const testHooks = new WeakMap<Recommender, { kill(how: 'terminate' | 'error'): void; workersStarted(): number }>();
-
-/**
- * TEST-ONLY (not exported from the package entry): `terminate` ends the recommender's worker
- * without telling the client, as a crash or an out-of-memory kill would (pending calls reject
- * with `WORKER_DIED` after the liveness timeout); `error` fires the `error` event a worker
- * with an uncaught error gets (pending calls reject at once). The next call starts a fresh worker.
- * @returns how many workers this recommender has started so far, or -1 for an in-thread one
- */
-export function killWorkerForTesting(rec: Recommender, how: 'terminate' | 'error' = 'terminate'): number {
-  const h = testHooks.get(rec);
-  if (!h) return -1;
-  h.kill(how);
-  return h.workersStarted();
-}
-
-/** TEST-ONLY: how many workers the recommender has started (-1 in-thread). */
-export function workersStartedForTesting(rec: Recommender): number {
-  return testHooks.get(rec)?.workersStarted() ?? -1;
-}
 
 let nextRun = 1;
 
@@ -62,11 +41,20 @@ export async function createRecommender(options: RecommenderOptions = {}): Promi
   return workerRecommender(new WorkerLink({ heartbeat, maxMissed, onRestore: options.onRestore }), options.keepModel ?? true);
 }
 
-/** The worker-mode recommender: every call forwarded over the link; long calls map `signal` and `onProgress` onto messages. */
+/**
+ * The worker-mode recommender: every call goes over the link as its row of the CALLS table
+ * says — a long call maps `signal` and `onProgress` onto a run id and a proxied callback, a call
+ * that replaced the model has its bytes kept for a restore. Only what concerns the arguments
+ * (moving a stream or model bytes, forgetting a released dataset) is written out here.
+ */
 function workerRecommender(link: WorkerLink, keepModel: boolean): Recommender {
-  /** After a call that replaced the model: keep its bytes for a restore (one save() round trip). */
-  async function keepCurrentModel(): Promise<void> {
+  /** After a call that replaced the model: keep its bytes for a restore (one save() round trip), or the bytes the caller sent. */
+  async function keepCurrentModel(sent?: Uint8Array): Promise<void> {
     if (!keepModel) return;
+    if (sent) {
+      link.kept = sent;
+      return;
+    }
     try {
       link.kept = await link.call((remote) => remote.save());
     } catch {
@@ -74,18 +62,27 @@ function workerRecommender(link: WorkerLink, keepModel: boolean): Recommender {
     }
   }
 
-  /** A long call: `signal` becomes a run id the worker can abort, `onProgress` a proxied callback. */
-  async function long<T>(name: 'load' | 'train' | 'update' | 'crossValidate' | 'evaluate', first: unknown, opts: { signal?: AbortSignal; onProgress?: unknown } = {}): Promise<T> {
-    const { onProgress, signal, ...rest } = opts;
+  /** One call by its row: `kept` is the model's bytes when the caller sent them (loadModel). */
+  async function call(name: string, args: unknown[], kept?: Uint8Array): Promise<unknown> {
+    const spec = callSpec(name);
+    if (!spec || name === 'restore') throw new TypeError(`recommender.${name} is not a function`);
+    const result = spec.long === undefined ? await link.call((remote) => method(remote, name)(...args)) : await long(name, args, spec.long);
+    if (replacedModel(spec, result)) await keepCurrentModel(kept);
+    return result;
+  }
+
+  /** A long call: `signal` becomes a run id the worker can abort, `onProgress` a proxied callback (after the options). */
+  async function long(name: string, args: unknown[], at: number): Promise<unknown> {
+    const { onProgress, signal, ...rest } = (args[at] ?? {}) as { signal?: AbortSignal; onProgress?: unknown };
     onlyCloneable(rest);
     throwIfAborted(signal);
     const runId = nextRun++;
+    const head = Array.from({ length: at }, (_, i) => args[i]);
     return link.call(async (remote) => {
       const onAbort = () => void remote.abort(runId).catch(() => {});
       signal?.addEventListener('abort', onAbort, { once: true });
       try {
-        const method = remote[name] as unknown as (a: unknown, o: object, p?: unknown) => Promise<T>;
-        return await method(first, { ...rest, runId }, typeof onProgress === 'function' ? Comlink.proxy(onProgress) : undefined);
+        return await method(remote, name)(...head, { ...rest, runId }, typeof onProgress === 'function' ? Comlink.proxy(onProgress) : undefined);
       } finally {
         signal?.removeEventListener('abort', onAbort);
       }
@@ -96,53 +93,12 @@ function workerRecommender(link: WorkerLink, keepModel: boolean): Recommender {
     async dispose() {
       link.dispose();
     },
-    async load(source, opts = {}) {
+    async load(source, opts) {
       const movable = typeof ReadableStream !== 'undefined' && source instanceof ReadableStream ? Comlink.transfer(source, [source as unknown as Transferable]) : isPlainIterable(source) ? Array.from(source as Iterable<unknown>) : source;
-      return long('load', movable as InteractionSource, opts);
-    },
-    async train(data, opts = {}) {
-      const summary = await long<Awaited<ReturnType<Recommender['train']>>>('train', data, opts);
-      await keepCurrentModel();
-      return summary;
-    },
-    async update(data, opts = {}) {
-      const summary = await long<Awaited<ReturnType<Recommender['update']>>>('update', data, opts);
-      await keepCurrentModel();
-      return summary;
-    },
-    async crossValidate(data, opts = {}) {
-      const result = await long<Awaited<ReturnType<Recommender['crossValidate']>>>('crossValidate', data, opts);
-      if (result.model) await keepCurrentModel();
-      return result;
-    },
-    evaluate: (test, opts = {}) => long('evaluate', test, opts),
-    async recommendMany(users, k, opts = {}) {
-      const { signal, ...rest } = opts;
-      onlyCloneable(rest);
-      throwIfAborted(signal);
-      const runId = nextRun++;
-      return link.call(async (remote) => {
-        const onAbort = () => void remote.abort(runId).catch(() => {});
-        signal?.addEventListener('abort', onAbort, { once: true });
-        try {
-          return await remote.recommendMany(users, k, { ...rest, runId });
-        } finally {
-          signal?.removeEventListener('abort', onAbort);
-        }
-      });
-    },
-    async importFactors(source, opts) {
-      const info = await link.call((remote) => remote.importFactors(source, opts));
-      await keepCurrentModel();
-      return info;
-    },
-    async addItems(features) {
-      const result = await link.call((remote) => remote.addItems(features));
-      await keepCurrentModel();
-      return result;
+      return call('load', [movable as InteractionSource, opts]) as ReturnType<Recommender['load']>;
     },
     async releaseDataset(data) {
-      await link.call((remote) => remote.releaseDataset(data));
+      await call('releaseDataset', [data]);
       link.liveDatasets.delete(typeof data === 'number' ? data : data.id);
     },
     async loadModel(bytes, opts = {}) {
@@ -153,24 +109,17 @@ function workerRecommender(link: WorkerLink, keepModel: boolean): Recommender {
       // SharedArrayBuffer view never meets postMessage (a DataCloneError outside isolation).
       const whole = u8.buffer instanceof ArrayBuffer && u8.byteOffset === 0 && u8.byteLength === u8.buffer.byteLength;
       const copy = opts.transfer === true && whole ? null : new Uint8Array(u8);
-      const keep = keepModel ? (copy ?? new Uint8Array(u8)) : null;
+      const keep = keepModel ? (copy ?? new Uint8Array(u8)) : undefined;
       const sent = copy && !keep ? Comlink.transfer(copy, [copy.buffer]) : copy ? copy : Comlink.transfer(u8, [u8.buffer]);
-      const info = await link.call((remote) => remote.loadModel(sent));
-      if (keep) link.kept = keep;
-      return info;
+      return call('loadModel', [sent], keep) as ReturnType<Recommender['loadModel']>;
     },
   };
-  const rec = forwardingRecommender(own, (name, args) =>
-    link.call((remote) => (remote as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[name](...args)),
-  );
-  testHooks.set(rec, {
-    kill(how) {
-      if (how === 'terminate') link.worker?.terminate();
-      else link.worker?.dispatchEvent(new ErrorEvent('error', { message: 'Uncaught RangeError: Out of memory (simulated)', cancelable: true }));
-    },
-    workersStarted: () => link.started,
-  });
-  return rec;
+  return forwardingRecommender(own, call);
+}
+
+/** A method of the remote by name (the CALLS table vouches for the name). */
+function method(remote: Comlink.Remote<WorkerApi>, name: string): (...a: unknown[]) => Promise<unknown> {
+  return (remote as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[name];
 }
 
 /**

@@ -44,8 +44,6 @@ export interface LinkSettings {
 
 /** The worker behind a worker-mode recommender, replaced after a death. */
 export class WorkerLink {
-  /** Workers started so far. */
-  started = 0;
   /** The last model's file bytes, restored into a fresh worker after a death (keepModel). */
   kept: Uint8Array | null = null;
   private conn: Connection | null = null;
@@ -57,11 +55,6 @@ export class WorkerLink {
   private needsRestore = false;
 
   constructor(private readonly settings: LinkSettings) {}
-
-  /** The live worker, if any (test hooks). */
-  get worker(): Worker | undefined {
-    return this.conn?.worker;
-  }
 
   /** Marks the link disposed and ends the live worker; pending calls reject with `DISPOSED`. */
   dispose(): void {
@@ -97,7 +90,6 @@ export class WorkerLink {
     if (this.conn) return this.conn;
     // The literal form lets Vite and other bundlers find and bundle the worker.
     const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'als-wasm' });
-    this.started++;
     let reject!: (e: unknown) => void;
     const died = new Promise<never>((_, r) => (reject = r));
     died.catch(() => {}); // only pending calls care

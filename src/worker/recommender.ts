@@ -1,7 +1,8 @@
 /**
  * The async recommender API and its options. `Recommender` is derived from the engine's
  * class (types only: importing this module loads no engine code), so a method added to the
- * engine is a method of the recommender, in worker mode and in-thread alike.
+ * engine is a method of the recommender, in worker mode and in-thread alike (worker mode once
+ * it has its row in the CALLS table of calls.ts, which the compiler asks for).
  */
 import type { Engine } from '../engine/engine.js';
 

@@ -33,7 +33,10 @@ describe('train with validation', () => {
     const v = report.validation!;
     expect(v.metric).toBe('rmse');
     expect(v.history.map((p) => p.iteration)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-    expect(events.filter((e) => e.stage === 'validation')).toHaveLength(12);
+    // The rating model's run watches RMSE; its ranking head's run (the default for ratings) watches NDCG@10.
+    expect(events.filter((e) => e.stage === 'validation' && e.metric === 'rmse')).toHaveLength(12);
+    expect(events.filter((e) => e.stage === 'validation' && e.metric === 'ndcg')).toHaveLength(12);
+    expect(report.ranking?.validation?.metric).toBe('ndcg');
     const values = v.history.map((p) => p.value);
     expect(v.best!.value).toBe(Math.min(...values));
     // The model holds the best iteration, not the last: its held-out RMSE is the best one, exactly.

@@ -4,16 +4,24 @@
  * out-of-memory problem, and determinism against the digests Node computes.
  */
 import { openDB } from 'idb';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeModel } from '../../src/io/model-format.js';
 import { loadFromIndexedDB, saveToIndexedDB } from '../../src/io/store.js';
-import { createRecommender, killWorkerForTesting, workersStartedForTesting, type Recommender } from '../../src/worker/client.js';
+import { createRecommender, type Recommender } from '../../src/worker/client.js';
 import { eventsCsv } from '../engine/scenarios.js';
 import { heldOutCsvs } from '../helpers/held-out.js';
+import { watchWorkers, type WorkerWatch } from '../helpers/worker-spy.js';
 import { DETERMINISM_CASES, DETERMINISM_KERNELS, determinismCsv, sha256, trainedDigest } from '../reliability/determinism-cases.js';
 import expected from '../reliability/determinism-hashes.json' with { type: 'json' };
 
 const digests = expected as Record<string, Record<string, string>>;
+/** The engine workers this test started (one recommender per test), and a way to kill the live one. */
+let workers: WorkerWatch;
+beforeEach(() => {
+  workers = watchWorkers();
+});
+afterEach(() => workers.stop());
+
 const small = { feedback: 'implicit', factors: 8, iterations: 3, seed: 3 } as const;
 
 async function withRec<T>(fn: (rec: Recommender) => Promise<T>, opts = {}): Promise<T> {
@@ -37,7 +45,7 @@ describe('reliability in Chromium', () => {
         const running = rec.train(data, { ...small, factors: 64, iterations: 200, onProgress: (p) => void (p.stage === 'sweep' && sweeps++) });
         while (sweeps === 0) await new Promise((r) => setTimeout(r, 5));
         const t0 = performance.now();
-        expect(killWorkerForTesting(rec)).toBe(1);
+        expect(workers.kill()).toBe(1);
         await expect(running).rejects.toMatchObject({ name: 'AlsError', code: 'WORKER_DIED', details: { reason: 'unresponsive' } });
         expect(performance.now() - t0).toBeLessThan(8000); // promptly: the liveness timeout (2 s) plus a check interval
         // The next call runs in a new worker, which gets the last trained model back (issue 14);
@@ -45,7 +53,7 @@ describe('reliability in Chromium', () => {
         const info = await rec.info();
         expect(info.restored).toEqual({ model: true, lostDatasets: [data.id] });
         expect(info.model).toMatchObject({ factors: small.factors });
-        expect(workersStartedForTesting(rec)).toBe(2);
+        expect(workers.started()).toBe(2);
         expect(await rec.recommend('user3', 5)).toEqual(before);
         await expect(rec.train(data, small)).rejects.toMatchObject({ code: 'DATASET_LOST', details: { dataset: data.id } });
         await rec.loadModel(saved);
@@ -63,10 +71,10 @@ describe('reliability in Chromium', () => {
     await withRec(
       async (rec) => {
         await rec.info();
-        killWorkerForTesting(rec);
+        workers.kill();
         await expect(rec.info()).rejects.toMatchObject({ code: 'WORKER_DIED' });
         expect((await rec.info()).environment.worker).toBe(true);
-        expect(workersStartedForTesting(rec)).toBe(2);
+        expect(workers.started()).toBe(2);
       },
       { livenessTimeoutMs: 2000 },
     );
@@ -79,13 +87,13 @@ describe('reliability in Chromium', () => {
       const running = rec.train(data, { ...small, factors: 64, iterations: 200, onProgress: (p) => void (p.stage === 'sweep' && sweeps++) });
       while (sweeps === 0) await new Promise((r) => setTimeout(r, 5));
       const t0 = performance.now();
-      killWorkerForTesting(rec, 'error');
+      workers.kill('error');
       const err = await running.catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'WORKER_DIED', details: { reason: 'error' } });
       expect((err as Error).message).toMatch(/Out of memory \(simulated\)/);
       expect(performance.now() - t0).toBeLessThan(1000);
       await rec.train(await rec.load(new File([eventsCsv()], 'events.csv')), small);
-      expect(workersStartedForTesting(rec)).toBe(2);
+      expect(workers.started()).toBe(2);
     });
   });
 
@@ -94,7 +102,7 @@ describe('reliability in Chromium', () => {
     await rec.info();
     await rec.dispose();
     await expect(rec.info()).rejects.toMatchObject({ code: 'DISPOSED' });
-    expect(workersStartedForTesting(rec)).toBe(1);
+    expect(workers.started()).toBe(1);
   });
 
   it('100 cycles of train → cancel at a random moment → train: WASM memory and worker count stay flat, training stays correct', async () => {
@@ -131,7 +139,7 @@ describe('reliability in Chromium', () => {
       console.log(`100 cycles (${(t0 / 1000).toFixed(1)} s, one uncancelled run ${runMs.toFixed(0)} ms): ${cancelled} cancelled mid-run; WASM bytes first/last ${wasm[0]}/${wasm[99]}; JS heap first/last ${heap[0]}/${heap[99]}`);
       expect(cancelled).toBeGreaterThan(10);
       expect(new Set(wasm).size).toBe(1); // the same bytes after every cycle: nothing accumulates
-      expect(workersStartedForTesting(rec)).toBe(1);
+      expect(workers.started()).toBe(1);
     });
   });
 
@@ -239,7 +247,7 @@ describe('long work never looks dead; a dead worker gives its model back (issue 
       expect(progress.length).toBeGreaterThan(3);
       expect(progress.at(-1)).toBe(20_000);
       expect(Math.max(...answers)).toBeLessThan(2000);
-      expect(workersStartedForTesting(rec)).toBe(1);
+      expect(workers.started()).toBe(1);
     });
   }, 300_000);
 
@@ -258,7 +266,7 @@ describe('long work never looks dead; a dead worker gives its model back (issue 
         console.log(`evaluate of 10 000 users × 10 000 items with livenessTimeoutMs 1000: ${ms.toFixed(0)} ms, one worker`);
         expect(ms).toBeGreaterThan(1000); // longer than the budget: only the heartbeats kept it alive
         expect(r).toMatchObject({ users: 10_000 });
-        expect(workersStartedForTesting(rec)).toBe(1);
+        expect(workers.started()).toBe(1);
       },
       { livenessTimeoutMs: 1000 },
     );
@@ -272,7 +280,7 @@ describe('long work never looks dead; a dead worker gives its model back (issue 
         const { train, test } = await rec.split(data, { method: 'per-user', fraction: 0.2, seed: 1 });
         await rec.train(train, small);
         const before = await rec.recommend('user3', 5);
-        killWorkerForTesting(rec, 'error');
+        workers.kill('error');
         expect(await rec.recommend('user3', 5)).toEqual(before); // restored, without reloading anything
         expect(restores).toEqual([{ model: true, lostDatasets: [data.id, train.id, test.id].sort((a, b) => a - b) }]);
         expect((await rec.info()).restored).toEqual(restores[0]);
@@ -288,10 +296,10 @@ describe('long work never looks dead; a dead worker gives its model back (issue 
         const saved = await rec.save();
         await rec.train(again, small);
         await rec.loadModel(saved);
-        killWorkerForTesting(rec, 'error');
+        workers.kill('error');
         expect(await rec.recommend('user3', 5)).toEqual(otherTop);
         expect(restores[1]).toEqual({ model: true, lostDatasets: [data.id, train.id, test.id, again.id].sort((a, b) => a - b) });
-        expect(workersStartedForTesting(rec)).toBe(3);
+        expect(workers.started()).toBe(3);
       },
       { onRestore: (r: { model: boolean; lostDatasets: number[] }) => restores.push({ ...r, lostDatasets: [...r.lostDatasets].sort((a, b) => a - b) }) },
     );

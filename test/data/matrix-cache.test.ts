@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { markReusable, matrixOf } from '../../src/data/matrix-cache.js';
 import { buildMatrix } from '../../src/data/csr.js';
-import { parseText } from '../../src/index.js';
+import { parseText } from '../../src/data/parse.js';
 
 const text = 'user,item,value\na,x,1\na,y,2\nb,x,3\na,x,4\n';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { distinctPairs } from '../../src/data/pairs.js';
-import { parseText } from '../../src/index.js';
+import { parseText } from '../../src/data/parse.js';
 
 /** The plain definition: a Map keyed by pair, pairs numbered as the rows first meet them. */
 function plainPairs(user: ArrayLike<number>, item: ArrayLike<number>, nItems: number) {

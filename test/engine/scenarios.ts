@@ -45,9 +45,10 @@ export function recommenderScenarios(name: string, make: () => Promise<Recommend
         const summary = await rec.train(train, { feedback: 'explicit', factors: 8, regularization: 0.1, biases: true, iterations: 6, onProgress: (p) => events.push(p) });
         expect(summary.iterations).toBe(6);
         expect(summary.loss).toHaveLength(6);
-        // Progress is delivered asynchronously across a worker: wait for the last event.
-        await until(() => events.some((e) => e.stage === 'done'));
-        expect(events.filter((e) => e.stage === 'iteration')).toHaveLength(6);
+        // Progress is delivered asynchronously across a worker: wait for the last event (rating files train the rating model, then its ranking head).
+        await until(() => events.filter((e) => e.stage === 'done').length === 2);
+        expect(events.filter((e) => e.stage === 'head').map((e) => (e as { head: string }).head)).toEqual(['rating', 'ranking']);
+        expect(events.filter((e) => e.stage === 'iteration')).toHaveLength(12);
         expect(events.some((e) => e.stage === 'sweep')).toBe(true);
         const quality = await rec.evaluate(test);
         expect(quality).toMatchObject({ count: expect.any(Number) });
@@ -66,7 +67,9 @@ export function recommenderScenarios(name: string, make: () => Promise<Recommend
         const tuned = s.tuned!;
         expect(tuned.trials.length).toBeGreaterThanOrEqual(5);
         expect(tuned.metric).toBe('rmse');
-        await until(() => events.filter((e) => e.stage === 'tune').length === tuned.trials.length);
+        // The rating model's search comes first; its ranking head searches after the 'head' event.
+        const headStart = () => events.findIndex((e) => e.stage === 'head' && e.head === 'ranking');
+        await until(() => headStart() >= 0 && events.slice(0, headStart()).filter((e) => e.stage === 'tune').length === tuned.trials.length);
         expect(s.regularization).toBeCloseTo(tuned.params.regularization, 10);
         expect(s.options).toMatchObject({ factors: 4, biases: tuned.params.biases, iterations: tuned.params.iterations });
         const before = await rec.recommend('u1', 5);
@@ -226,8 +229,8 @@ export function recommenderScenarios(name: string, make: () => Promise<Recommend
         const events: TrainProgress[] = [];
         const summary = await rec.train(train, { feedback: 'explicit', factors: 4, iterations: 5, validation: { data: test, patience: 3 }, onProgress: (p) => events.push(p) });
         expect(summary.validation!.history.length).toBeGreaterThan(0);
-        await until(() => events.some((e) => e.stage === 'done'));
-        expect(events.filter((e) => e.stage === 'validation')).toHaveLength(summary.validation!.history.length);
+        await until(() => events.filter((e) => e.stage === 'done').length === 2);
+        expect(events.filter((e) => e.stage === 'validation' && e.metric === 'rmse')).toHaveLength(summary.validation!.history.length);
 
         const controller = new AbortController();
         const run = rec.crossValidate(data, { base: { iterations: 50, factors: 16 }, grid: { factors: [8, 16] }, folds: 5, signal: controller.signal });

@@ -266,7 +266,7 @@ describe('export: implicit .npz and Spark JSON lines', () => {
 
   it("an explicit model's biases travel as two columns: x'·y' = the score less the global mean", async () => {
     const model = await trained('explicit');
-    const { files, factors, notes } = exportFactors(model, 'npz');
+    const { files, factors, notes } = exportFactors(model, 'npz', { head: 'rating' });
     expect(factors).toBe(6);
     expect(notes[0]).toMatch(/biases are carried as two more columns/);
     const back = await importFactors(files['model.npz'], { feedback: 'explicit' });
