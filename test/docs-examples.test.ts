@@ -90,7 +90,7 @@ describe('README and docs examples', () => {
   it('catches an example that forgets to await loadModel', () => {
     mkdirSync(dir, { recursive: true });
     const f = join(dir, 'wrong.ts');
-    writeFileSync(f, "import { loadModel } from 'als-wasm';\ndeclare const bytes: Uint8Array;\nconst back = loadModel(bytes);\nback.recommend('196', 10);\nexport {};\n");
+    writeFileSync(f, "import { loadModel } from 'als-wasm/in-thread';\ndeclare const bytes: Uint8Array;\nconst back = loadModel(bytes);\nback.recommend('196', 10);\nexport {};\n");
     expect(check([f]).get(f)!.errors.join('\n')).toMatch(/Property 'recommend' does not exist on type 'Promise<AlsModel>'/);
   }, 60_000);
 });
