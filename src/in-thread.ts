@@ -58,4 +58,6 @@ export { readSparkModel, readFactorParquet, type SparkModelFiles, type SparkMode
 export { parseFeatures, scaleFeatures, ML100K_GENRES, type ParsedFeatures, type FeatureFileFormat } from './features/read.js';
 export { addItems, itemFromFeatures, recommendForNewUserWithFeatures, type AddItemsResult, type FeatureValue } from './features/cold.js';
 export { explainByFeatures, type FeatureExplanation, type FeatureContribution } from './features/explain.js';
+export { parseLabels, labelFileKind, type ParsedLabels, type LabelFileFormat } from './features/label-read.js';
+export type { ModelLabels, ItemLabel } from './features/labels.js';
 export type { FeatureRecord, FeatureInput, FeatureOptions, ModelFeatures, FeatureSide } from './features/types.js';

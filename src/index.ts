@@ -11,6 +11,8 @@ export { createRecommender, type Recommender, type RecommenderOptions } from './
 export { saveToIndexedDB, loadFromIndexedDB, listIndexedDBModels, deleteFromIndexedDB } from './io/store.js';
 export { builtinDataset, GENRES, type BuiltinDataset, type CatalogueItem } from './data/builtin.js';
 export { parseFeatures, scaleFeatures, ML100K_GENRES, type ParsedFeatures, type FeatureFileFormat } from './features/read.js';
+export { parseLabels, labelFileKind, type ParsedLabels, type LabelFileFormat } from './features/label-read.js';
+export type { ModelLabels, ItemLabel } from './features/labels.js';
 export { TRAIN_DEFAULTS } from './als/options.js';
 export { metricsFor, isLowerBetter, type QualityMetric, type RatingEvaluation, type RankingEvaluation } from './eval/evaluate.js';
 export type {

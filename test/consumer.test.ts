@@ -6,7 +6,8 @@
  * `als-wasm/in-thread` subpath resolves in the bundler and trains the same model on the page.
  * `npm test` builds dist/ first.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +85,17 @@ describe.skipIf(!chromiumPath)('a Vite consumer app that imports als-wasm by nam
       expect(inThread).toMatchObject({ ok: true, worker: true });
       expect(inThread.inThreadTop).toEqual(inThread.top);
 
+      // Spark factors as Parquet: under the default (iife) worker format the worker bundle holds no
+      // Parquet reader; a nested worker of its own decodes the file, fetched only now.
+      const worker = assets.find((f) => /^worker-.*\.js$/.test(f))!;
+      expect(readFileSync(join(app, 'dist/assets', worker), 'utf8')).not.toContain('parquet file is too short');
+      expect(assets.some((f) => /^parquet-worker-.*\.js$/.test(f))).toBe(true);
+      writeFileSync(join(app, 'dist/factors.parquet'), sparkFactorsParquet(20, 4));
+      const parquet = await run('#parquet');
+      expect(errors).toEqual([]);
+      expect(parquet).toMatchObject({ ok: true, worker: true });
+      expect(parquet.top).toHaveLength(3);
+
       // The same build served cross-origin isolated: the bundled pool worker runs, 2 workers = 1 worker.
       const isolatedServer = await preview({ root: app, configFile: join(app, 'vite.config.ts'), preview: { port: 0, host: '127.0.0.1', headers: isolation }, logLevel: 'error' });
       try {
@@ -107,3 +119,21 @@ describe.skipIf(!chromiumPath)('a Vite consumer app that imports als-wasm by nam
     }
   }, 180_000); // a Vite build and three page loads: minutes on a loaded 2-core machine
 });
+
+/** Spark item factors as Parquet, in the schema Spark writes (`id` int32, `features` a list of floats). */
+function sparkFactorsParquet(n: number, f: number): Uint8Array {
+  const ids = Array.from({ length: n }, (_, i) => i + 1);
+  return new Uint8Array(parquetWriteBuffer({
+    columnData: [
+      { name: 'id', data: Int32Array.from(ids) },
+      { name: 'features', data: ids.map((id) => Array.from({ length: f }, (_, a) => Math.sin(id * (a + 1)))) },
+    ],
+    schema: [
+      { name: 'spark_schema', num_children: 2 },
+      { name: 'id', type: 'INT32', repetition_type: 'REQUIRED' },
+      { name: 'features', repetition_type: 'OPTIONAL', num_children: 1, converted_type: 'LIST' },
+      { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+      { name: 'element', type: 'FLOAT', repetition_type: 'REQUIRED' },
+    ],
+  }));
+}

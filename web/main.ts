@@ -24,6 +24,7 @@ import { showItem, wireSimilarItems } from './ui/similar-items.js';
 import { wireMePanel } from './ui/me-panel.js';
 import { wireModelStore } from './ui/model-store.js';
 import { modelChanged } from './ui/model-view.js';
+import { pageLabels } from './ui/page-labels.js';
 
 const $ = pageElements();
 
@@ -35,6 +36,7 @@ const page: Page = {
   state,
   modelChanged: () => modelChanged(page, map, newFilm),
   trainNow: (quick) => trainNow(page, chart, quick),
+  chart,
 };
 const map = new ItemMap(byId<HTMLCanvasElement>('map'), byId('map-tip'), (id) => state.items.get(id), []);
 map.onPick = (id) => void showItem(page, id);
@@ -42,14 +44,16 @@ const newFilm = new NewFilmPanel(
   { form: byId<HTMLFormElement>('new-film-form'), title: byId<HTMLInputElement>('new-film-title'), genres: byId('new-film-genres'), status: byId('new-film-status'), error: byId('new-film-error'), fans: byId('new-film-fans') },
   {
     rec: state.rec,
-    onAdded: async (id, title, genre) => {
-      state.items.set(id, { title, genre });
+    onAdded: async (id, title, genres) => {
+      state.items.set(id, { title, genre: genres[0] ?? '', ...(genres.length > 1 ? { genres } : {}) });
+      await state.rec.setLabels(pageLabels(state)); // the new film's title is saved with the model
       await page.modelChanged();
       await showItem(page, id);
     },
     describeUser: (user) => {
       const t = state.tastes.get(user);
-      return t ? `loves ${t[0]} and ${t[1]}` : '';
+      const about = Object.values(state.users.get(user) ?? {}).filter(Boolean).join(' · ');
+      return [about, t ? `loves ${t[0]} and ${t[1]}` : ''].filter(Boolean).join(', ');
     },
   },
 );

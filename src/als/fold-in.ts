@@ -26,7 +26,7 @@ export interface MergedHistory {
 }
 
 /** The fields of a {@link HistoryEntry}: `{ item, rating }` would otherwise fold in the value 1 silently. */
-const HISTORY_ENTRY_NAMES = Object.keys({ item: 1, value: 1 } satisfies Record<keyof HistoryEntry, 1>);
+const HISTORY_ENTRY_NAMES = Object.keys({ item: 1, value: 1, event: 1 } satisfies Record<keyof HistoryEntry, 1>);
 
 /**
  * Validates a fold-in history and merges repeated items like training does (sorted item rows and their values).
@@ -46,8 +46,10 @@ export function mergeHistory(model: ScoringModel, history: Iterable<HistoryEntry
     if (!((typeof h.item === 'string' && h.item !== '') || (typeof h.item === 'number' && Number.isFinite(h.item)))) {
       throw badOption(`history[${idx}].item`, h.item, 'a non-empty string or a finite number (an item id)');
     }
-    const v = h.value ?? 1;
-    if (typeof v !== 'number' || !Number.isFinite(v) || Math.abs(v) > MAX_VALUE_MAGNITUDE) throw badOption(`history[${idx}].value`, v, `a finite number within ±${MAX_VALUE_MAGNITUDE}`);
+    const raw = h.value ?? 1;
+    if (typeof raw !== 'number' || !Number.isFinite(raw)) throw badOption(`history[${idx}].value`, raw, `a finite number within ±${MAX_VALUE_MAGNITUDE}`);
+    const v = raw * eventWeight(model, h.event, idx);
+    if (!Number.isFinite(v) || Math.abs(v) > MAX_VALUE_MAGNITUDE) throw badOption(`history[${idx}].value`, v, `a finite number within ±${MAX_VALUE_MAGNITUDE}`);
     // Stored as f32 for the kernels (the rating, or the confidence it gives): a nonzero value that would become 0 is refused.
     if (underflowsF32(explicit ? v : toConfidence(Float64Array.of(v), model.options.confidence, model.options.alpha, model.options.epsilon)[0])) {
       throw badOption(`history[${idx}].value`, v, `0 or a magnitude of at least ${MIN_VALUE_MAGNITUDE} (values are stored as 32-bit floats, where ${v} would become 0)`);
@@ -65,6 +67,19 @@ export function mergeHistory(model: ScoringModel, history: Iterable<HistoryEntry
   const cols = Int32Array.from([...merged.keys()].sort((a, b) => a - b));
   const vals = Float64Array.from(cols, (c) => merged.get(c)!);
   return { cols, vals, unknownItems };
+}
+
+/**
+ * The weight of a history entry's event (1 without one), as training weighted events: value × weight.
+ * @throws AlsError `BAD_OPTION` when the model has no `eventWeights` or they lack the event
+ */
+function eventWeight(model: ScoringModel, event: unknown, idx: number): number {
+  if (event === undefined) return 1;
+  const weights = model.options.eventWeights;
+  if (typeof event !== 'string') throw badOption(`history[${idx}].event`, event, 'an event name (a string)');
+  if (!weights) throw badOption(`history[${idx}].event`, event, 'no event: this model was trained without eventWeights, so an event has no weight (give value instead)');
+  if (!Object.hasOwn(weights, event)) throw badOption(`history[${idx}].event`, event, `one of the model's events (${Object.keys(weights).join(', ')})`);
+  return weights[event];
 }
 
 /** λ of an implicit fold-in: λ, or λ·n₊ (at least λ) for imported Spark models (see `regularizationPerPositive`). */

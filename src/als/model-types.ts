@@ -6,6 +6,7 @@ import type { TrainReport } from './train.js';
 import type { Bm25Statistics } from './weighting.js';
 import type { FeatureExplanation } from '../features/explain.js';
 import type { ModelFeatures } from '../features/types.js';
+import type { ModelLabels } from '../features/labels.js';
 
 /** One recommended (or similar) item with its score. */
 export interface ScoredItem {
@@ -98,8 +99,14 @@ export interface PopularOptions {
 export interface HistoryEntry {
   /** Item id (must be known to the model, unknown ones are reported in `unknownItems`). */
   item: Id;
-  /** Rating (explicit) or strength (implicit). Default 1. */
+  /** Rating (explicit) or strength (implicit). Default 1 — or, with `event`, that event's weight. */
   value?: number;
+  /**
+   * The event, e.g. `'purchase'`, for a model trained with `eventWeights`: the entry's value is
+   * that event's weight (times `value` when given), as training weighted events. An event the
+   * model's `eventWeights` do not list, or any event for a model without them, is `BAD_OPTION`.
+   */
+  event?: string;
 }
 
 /** Result of {@link AlsModel.foldIn}. */
@@ -163,6 +170,8 @@ export interface ModelParts {
   interactionsStored?: boolean;
   /** The features' factors and which rows carry them (models trained with features). */
   features?: ModelFeatures;
+  /** Names and attributes of items and users (titles, genres, age band…), kept with the model; never used in scoring. */
+  labels?: ModelLabels;
   /**
    * Explicit models: the lowest and highest training rating. `predict` keeps its answer on
    * this scale (a predicted rating of 5.4 on a 1–5 file is 5). Absent: no clamping.

@@ -89,8 +89,8 @@ export class AlsModel extends ScoringModel {
 
   /** This model's parts (with the ranking head's, when it has one): what `saveModel`, `update` and `addItems` rebuild from. */
   get parts(): ModelParts {
-    const { options, users, items, params: factors, seen, report, bm25, interactionsStored, features, ratingScale } = this;
-    return { options, users, items, factors, seen, report, bm25, interactionsStored, features, ratingScale, ranking: this.ranking?.parts };
+    const { options, users, items, params: factors, seen, report, bm25, interactionsStored, features, ratingScale, labels } = this;
+    return { options, users, items, factors, seen, report, bm25, interactionsStored, features, ratingScale, labels, ranking: this.ranking?.parts };
   }
 
   /**

@@ -15,6 +15,7 @@ import type { Factors } from './factors.js';
 import type { TrainReport } from './train.js';
 import type { ModelFeatures } from '../features/types.js';
 import type { ModelParts } from './model-types.js';
+import { checkLabels, itemLabelOf, userLabelOf, type ItemLabel, type ModelLabels } from '../features/labels.js';
 import { ServingMemory } from './serving-memory.js';
 
 /**
@@ -65,6 +66,8 @@ export abstract class ScoringModel {
   /** Explicit models: the training ratings' [lowest, highest]; `predict` stays within it. */
   readonly ratingScale?: readonly [number, number];
 
+  /** Names and attributes (see {@link ScoringModel.labels}): the only part that may change after the model is built. */
+  private currentLabels?: ModelLabels;
   /** The kernel runtime the model serves from. */
   private readonly rt: KernelRuntime;
   private servingMemory?: ServingMemory;
@@ -88,8 +91,44 @@ export abstract class ScoringModel {
     this.bm25 = parts.bm25;
     this.interactionsStored = parts.interactionsStored ?? !!parts.report;
     this.features = parts.features;
+    this.currentLabels = checkLabels(parts.labels);
     this.ratingScale = parts.ratingScale;
     this.rt = rt;
+  }
+
+  /**
+   * The names and attributes kept with the model (item titles and genres, user attributes, a
+   * name), as trained with or set by {@link ScoringModel.setLabels}; saved in its model file.
+   */
+  get labels(): ModelLabels | undefined {
+    return this.currentLabels;
+  }
+
+  /**
+   * Replaces the model's labels (undefined: none). Labels never change a score, so this is the
+   * one change a model takes in place.
+   * @throws AlsError `BAD_OPTION` when `labels` is not a {@link ModelLabels}
+   * @example
+   * model.setLabels({ items: { '50': { title: 'Star Wars (1977)' } } });
+   * model.itemName('50'); // 'Star Wars (1977)'
+   */
+  setLabels(labels: ModelLabels | undefined): void {
+    this.currentLabels = checkLabels(labels);
+  }
+
+  /** An item's title, or undefined when the model has none for it. */
+  itemName(item: Id): string | undefined {
+    return itemLabelOf(this.currentLabels, item)?.title;
+  }
+
+  /** An item's title and genres, or undefined. */
+  itemLabel(item: Id): ItemLabel | undefined {
+    return itemLabelOf(this.currentLabels, item);
+  }
+
+  /** A user's attributes (e.g. `{ age: '25-34', gender: 'M', occupation: 'writer' }`), or undefined. */
+  userAttributes(user: Id): Record<string, string> | undefined {
+    return userLabelOf(this.currentLabels, user);
   }
 
   /** Bytes of the WebAssembly memory this model scores in (reported by the engine's `info()`). */

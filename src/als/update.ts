@@ -10,6 +10,7 @@ import type { Csr, IdMap } from '../data/types.js';
 import type { KernelVariant } from '../wasm/abi.js';
 import type { Factors } from './factors.js';
 import type { ModelParts } from './model-types.js';
+import type { ModelLabels } from '../features/labels.js';
 import type { ModelFeatures } from '../features/types.js';
 import type { ResolvedTrainOptions } from './options.js';
 import type { TrainReport } from './train.js';
@@ -35,6 +36,8 @@ export interface UpdatableModel<M> {
   kernels: KernelVariant;
   /** Side information, when trained with it. */
   features?: ModelFeatures;
+  /** Names and attributes, carried to the updated model. */
+  labels?: ModelLabels;
   /** A model of the same kind from new parts, served by the same kernel build. */
   withParts(parts: ModelParts): Promise<M>;
 }
@@ -182,6 +185,7 @@ export async function updateModel<M>(model: UpdatableModel<M>, data: Interaction
     interactionsStored: true,
     // Side information stays as trained (rows re-solved here see their interactions only); new rows carry no features.
     features: featuresForRows(model.features, n, m),
+    labels: model.labels,
   });
   return {
     model: next,

@@ -9,20 +9,22 @@ import type { Command } from './command.js';
 import { numberFlag } from './flag-values.js';
 import { str, UsageError, type Parsed } from './args.js';
 import { openModel, escapeControl } from './shared.js';
+import { NAME_FLAGS, resolveItem, shownName, withNames } from './names.js';
 
 /** The `explain` command. */
 export const explainCommand: Command = {
   name: 'explain',
-  flags: ['model', 'user', 'item', 'top', 'json'],
+  flags: ['model', 'user', 'item', 'top', 'json', ...NAME_FLAGS.items],
   usage: `  als-wasm explain --model MODEL --user ID --item ID [--top 10] [--json]
       the score of ITEM for USER split into the contributions of the user's history items
       (they add up to the score, with the baseline of an explicit model's biases)`,
   async run(p: Parsed) {
     const user = str(p, 'user', true)!;
-    const item = str(p, 'item', true)!;
+    const typed = str(p, 'item', true)!;
     const top = numberFlag(p, 'top') ?? 10;
     if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top must be an integer ≥ 1, got "${str(p, 'top')}"`);
-    const model = await openModel(p);
+    const model = await withNames(await openModel(p), p.flags);
+    const item = resolveItem(model, typed);
     let e;
     try {
       e = model.explain(user, item, top);
@@ -32,10 +34,12 @@ export const explainCommand: Command = {
       throw err;
     }
     if (!p.flags.has('json')) {
-      process.stdout.write(`score ${e.score.toFixed(4)} for item ${escapeControl(item)}${e.baseline !== 0 ? ` (baseline ${e.baseline.toFixed(4)})` : ''}\n`);
-      for (const c of e.contributions) process.stdout.write(`  ${escapeControl(String(c.item)).padEnd(16)} ${c.contribution >= 0 ? '+' : ''}${c.contribution.toFixed(4)}\n`);
-      if (e.rest !== 0) process.stdout.write(`  ${'(the rest)'.padEnd(16)} ${e.rest >= 0 ? '+' : ''}${e.rest.toFixed(4)}\n`);
+      process.stdout.write(`score ${e.score.toFixed(4)} for item ${shownName(model, item, 'items')}${e.baseline !== 0 ? ` (baseline ${e.baseline.toFixed(4)})` : ''}\n`);
+      const width = Math.min(60, Math.max(16, ...e.contributions.map((c) => shownName(model, c.item, 'items').length)));
+      for (const c of e.contributions) process.stdout.write(`  ${shownName(model, c.item, 'items').padEnd(width)} ${c.contribution >= 0 ? '+' : ''}${c.contribution.toFixed(4)}\n`);
+      if (e.rest !== 0) process.stdout.write(`  ${'(the rest)'.padEnd(width)} ${e.rest >= 0 ? '+' : ''}${e.rest.toFixed(4)}\n`);
     }
-    return { score: e.score, baseline: e.baseline, rest: e.rest, contributions: e.contributions };
+    const title = model.itemName(item);
+    return { item, ...(title !== undefined ? { title } : {}), score: e.score, baseline: e.baseline, rest: e.rest, contributions: e.contributions.map((c) => ({ ...c, ...(model.itemName(c.item) !== undefined ? { title: model.itemName(c.item) } : {}) })) };
   },
 };

@@ -32,7 +32,7 @@ a pseudo-item (user features); items and users with features but no interactions
 type Flags = Map<string, string | true>;
 
 /** A side file's text, within the size bound: UTF-8 (or UTF-16 by its BOM), else Latin-1 (MovieLens-100K's u.item). */
-async function readText(path: string, flag: string): Promise<string> {
+export async function readText(path: string, flag: string): Promise<string> {
   return (await readTextFile(path, flag)).text;
 }
 

@@ -6,25 +6,8 @@
 import { isAlsError } from '../errors.js';
 import { parseArgs, UsageError, type Parsed } from './args.js';
 import { COMMANDS } from './commands.js';
-import { FEATURE_USAGE } from './features.js';
+import { commandHelp, commandList, usageMistake } from './help.js';
 import { escapeControl } from './shared.js';
-
-const HEADER = `als-wasm — on-device ALS recommender (WebAssembly)
-
-Usage:`;
-
-const FOOTER = `
-FILE: CSV (with or without header), TSV, MovieLens u.data / ratings.dat / ratings.csv,
-auto-detected. Columns: user, item[, value[, timestamp]]. train, evaluate, cv and update also take
---skip-bad-rows (skip rows that cannot be read; their count and the first one go to stderr),
---delimiter D (tab for a tab), --decimal .|, and --max-line-length N (default 4194304).
---workers N: 1 … 256; a run starts at most 4 × the cores here (and 64). --out must not name an input file; the
-model is written to a temporary file and renamed over MODEL, so a failed write leaves the
-previous MODEL intact. Bad usage (an unknown flag, a value out of range) exits 2; bad input
-or a failed run exits 1.`;
-
-/** The usage text: the header, each command's lines in order, the side-information flags, the notes on files and exit codes. */
-export const USAGE = [HEADER, ...COMMANDS.map((c) => c.usage), FEATURE_USAGE, FOOTER].join('\n');
 
 const BY_NAME = new Map(COMMANDS.map((c) => [c.name, c]));
 const FLAGS = new Map(COMMANDS.map((c) => [c.name, c.flags]));
@@ -59,14 +42,19 @@ function cliAdvice(message: string, command: string, badOption: boolean): string
  * @returns the exit code (0 ok, 1 bad input or a failed run, 2 bad usage)
  */
 export async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  const asked = BY_NAME.get(first === 'help' ? rest[0] : first);
+  // Help is asked for, not a mistake: on stdout, exit 0. `als-wasm` alone lists the commands.
+  if (!first || first === '--help' || first === '-h' || first === 'help' || (asked && rest.some((a) => a === '--help' || a === '-h'))) {
+    process.stdout.write((asked ? commandHelp(asked) : commandList(COMMANDS)) + '\n');
+    return 0;
+  }
   let parsed: Parsed;
   try {
     parsed = parseArgs(argv, FLAGS, BOOLEANS);
   } catch (e) {
-    const msg = (e as Error).message;
-    if (msg) process.stderr.write(`als-wasm: ${msg}\n\n`);
-    process.stderr.write(USAGE + '\n');
-    return msg ? 2 : 0;
+    process.stderr.write(usageMistake((e as Error).message, asked?.name));
+    return 2;
   }
   try {
     const result = await BY_NAME.get(parsed.command)!.run(parsed);
@@ -77,13 +65,14 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`als-wasm: ${escapeControl(e.message)}\n\n${USAGE}\n`);
+      process.stderr.write(usageMistake(escapeControl(e.message), parsed.command));
       return 2;
     }
     if (isAlsError(e)) {
       // Messages may quote ids and lines from user files: control characters are escaped.
-      process.stderr.write(`als-wasm: ${escapeControl(cliAdvice(e.message.replace(/\s*\n\s*/g, ' '), parsed.command, e.code === 'BAD_OPTION'))}\n`);
+      const message = escapeControl(cliAdvice(e.message.replace(/\s*\n\s*/g, ' '), parsed.command, e.code === 'BAD_OPTION'));
       // An option value the library refuses came from a flag: bad usage, like the checks above.
+      process.stderr.write(e.code === 'BAD_OPTION' ? usageMistake(message, parsed.command) : `als-wasm: ${message}\n`);
       return e.code === 'BAD_OPTION' ? 2 : 1;
     }
     process.stderr.write(`als-wasm: unexpected error: ${(e as Error).stack ?? e}\n`);

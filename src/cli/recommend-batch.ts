@@ -8,6 +8,7 @@ import { AlsError } from '../errors.js';
 import { kFlag, str, UsageError, type Parsed } from './args.js';
 import { readTextFile } from '../io/bounded-read.js';
 import { escapeControl, openModel } from './shared.js';
+import { namedItems, namedLines, withNames } from './names.js';
 
 /** Users ranked per slice: their lines are written before the next slice is ranked. */
 const SLICE_USERS = 1024;
@@ -56,7 +57,7 @@ export async function recommendBatch(p: Parsed): Promise<undefined> {
   if (policy !== 'error' && policy !== 'popular') throw new UsageError(`--unknown-users must be error or popular, got "${String(policy)}"`);
   const k = kFlag(p);
   const users = await readUserList(spec);
-  const model = await openModel(p);
+  const model = await withNames(await openModel(p), p.flags);
   // Unknown users are refused before any line is written (as recommendMany does for its list).
   if (policy === 'error') {
     const unknown = users.find((u) => model.users.index(u) === undefined);
@@ -72,11 +73,11 @@ export async function recommendBatch(p: Parsed): Promise<undefined> {
     const text: string[] = [];
     for (const r of results) {
       if (json) {
-        const line = { user: r.user, items: r.items, ...(r.fallback ? { fallback: r.fallback } : {}) };
+        const line = { user: r.user, items: namedItems(model, r.items), ...(r.fallback ? { fallback: r.fallback } : {}) };
         text.push(escapeControl(JSON.stringify(line)) + '\n');
       } else {
         text.push(`${escapeControl(String(r.user))}${r.fallback ? ' (unknown: most popular items)' : ''}\n`);
-        for (const [rank, it] of r.items.entries()) text.push(`${String(rank + 1).padStart(3)}. ${escapeControl(String(it.id)).padEnd(16)} ${it.score.toFixed(4)}\n`);
+        text.push(namedLines(model, r.items, 'items'));
       }
     }
     await writeOut(text.join(''));

@@ -5,7 +5,8 @@ import { kFlag, str, UsageError, type Parsed } from './args.js';
 import { RECOMMEND_BATCH_FLAGS, RECOMMEND_BATCH_USAGE, recommendBatch } from './recommend-batch.js';
 import type { Command } from './command.js';
 import { FEATURE_FLAGS, withItemFeatures } from './features.js';
-import { escapeControl, openModel, printItems } from './shared.js';
+import { escapeControl, openModel } from './shared.js';
+import { NAME_FLAGS, namedItems, printNamed, withNames } from './names.js';
 import { historyFlag, idListFlag } from './flag-values.js';
 
 async function run(p: Parsed): Promise<unknown> {
@@ -21,13 +22,13 @@ async function run(p: Parsed): Promise<unknown> {
   if (user !== undefined && history !== undefined) throw new UsageError('give --user (a user of the model) or --history (a new user), not both');
   const k = kFlag(p);
   const opts = { filterSeen: !p.flags.has('include-seen'), exclude: await idListFlag(p, 'exclude'), candidates: await idListFlag(p, 'candidates') };
-  const model = await withItemFeatures(await openModel(p), p.flags);
+  const model = await withNames(await withItemFeatures(await openModel(p), p.flags), p.flags);
   if (history !== undefined) {
     const items = model.recommendForHistory(history, k, opts);
     if (items.unknownItems.length > 0) process.stderr.write(`note: ${items.unknownItems.length} history items are not in the model (first: ${escapeControl(String(items.unknownItems[0]))}); left out\n`);
     if (items.fallback) process.stderr.write(`note: no history item is known: the most popular items instead (fallback: ${items.fallback})\n`);
-    printItems(items, p.flags.has('json'), model.scoreKind);
-    return { items: [...items], unknownItems: items.unknownItems, fallback: items.fallback, scoreKind: items.fallback ? 'popularity' : model.scoreKind };
+    printNamed(model, items, 'items', p.flags.has('json'), model.scoreKind);
+    return { items: namedItems(model, items), unknownItems: items.unknownItems, fallback: items.fallback, scoreKind: items.fallback ? 'popularity' : model.scoreKind };
   }
   let items: ScoredItem[];
   try {
@@ -39,14 +40,14 @@ async function run(p: Parsed): Promise<unknown> {
     }
     throw e;
   }
-  printItems(items, p.flags.has('json'), model.scoreKind);
-  return { items, scoreKind: model.scoreKind };
+  printNamed(model, items, 'items', p.flags.has('json'), model.scoreKind);
+  return { items: namedItems(model, items), scoreKind: model.scoreKind };
 }
 
 /** The `recommend` command. */
 export const recommendCommand: Command = {
   name: 'recommend',
-  flags: ['model', 'user', 'history', 'k', 'exclude', 'candidates', 'include-seen', ...RECOMMEND_BATCH_FLAGS, 'json', ...FEATURE_FLAGS.recommend],
+  flags: ['model', 'user', 'history', 'k', 'exclude', 'candidates', 'include-seen', ...RECOMMEND_BATCH_FLAGS, 'json', ...FEATURE_FLAGS.recommend, ...NAME_FLAGS.items],
   booleanFlags: ['include-seen'],
   usage: `  als-wasm recommend --model MODEL (--user ID | --history ITEM:VALUE,…) [--k 10]
       [--exclude IDS|@FILE] [--candidates IDS|@FILE] [--include-seen] [--json]

@@ -9,6 +9,7 @@ import { biasesFlag, num, READ_FLAGS, str, UsageError, workersFlag, type Parsed 
 import type { Command } from './command.js';
 import { FEATURE_FLAGS, featureSummary, featureTrainOptions } from './features.js';
 import { MORE_TRAIN_FLAGS, moreTrainOptions } from './train-flags.js';
+import { NAME_FLAGS, trainLabels } from './names.js';
 import { checkTrainOptions, openModel, progressPrinter, readInteractions, refuseOutOverInputs, saveModelFile } from './shared.js';
 
 const usage = `  als-wasm train FILE --out MODEL [--feedback explicit|implicit] [--factors 64]
@@ -18,7 +19,7 @@ const usage = `  als-wasm train FILE --out MODEL [--feedback explicit|implicit] 
       [--iterations 15] [--tolerance 0] [--seed 42] [--restarts 1] [--solver cholesky|cg]
       [--cg-steps 3] [--workers CORES] [--kernels auto|relaxed|simd|scalar|reference]
       [--skip-bad-rows] [--json] [--precision f64|mixed] [--tune [--tune-budget 60]]
-      [--warm-start MODEL] [--ranking implicit|rating]
+      [--warm-start MODEL] [--ranking implicit|rating] [--item-names FILE] [--user-names FILE]
       --ranking (rating files): implicit (default) adds a ranking head, an implicit model of
       the same pairs, for recommend/similar/explain, and keeps the rating model for predicted
       ratings (evaluate's RMSE); rating ranks by predicted rating (favours rarely rated items)
@@ -70,6 +71,7 @@ async function run(p: Parsed): Promise<unknown> {
   // The start model is read (and checked) before the ratings, so a wrong path fails fast.
   const warmStart = p.flags.has('warm-start') ? await openModel(p, 'warm-start') : undefined;
   const features = await featureTrainOptions(p.flags); // read (and checked) before the ratings
+  const labels = await trainLabels(p.flags, file); // names kept in the model, never trained on
   const data = await readInteractions(file, false, p);
   // Ratings and counts alike: a value far beyond the scale the others form is refused (issue 26).
   await refuseRatingOutliers(file, data, p.flags.has(OUTLIER_FLAG));
@@ -78,6 +80,7 @@ async function run(p: Parsed): Promise<unknown> {
   if (report.workersNote) process.stderr.write(`note: trained on ${report.workersNote}\n`);
   // A λ that swamps the data leaves every factor 0: every score is the same (or the biases alone).
   if (allFactorsZero(model)) process.stderr.write(`note: every factor is 0 — the regularization (${report.regularization}) overwhelms the data, so all users get the same scores; lower --regularization\n`);
+  model.setLabels(labels);
   await saveModelFile(out, model);
   process.stderr.write(`saved ${out}\n`);
   return {
@@ -100,6 +103,7 @@ async function run(p: Parsed): Promise<unknown> {
     biases: model.options.feedback === 'explicit' ? model.options.biases : undefined,
     factors: model.options.factors,
     ...featureSummary(model),
+    names: { items: Object.keys(labels.items ?? {}).length, users: Object.keys(labels.users ?? {}).length },
     ...(report.regularizationCalibration ? { regularizationCalibration: report.regularizationCalibration } : {}),
     ...(report.tuned
       ? {
@@ -126,7 +130,7 @@ function allFactorsZero(model: AlsModel): boolean {
 export const trainCommand: Command = {
   name: 'train',
   booleanFlags: [OUTLIER_FLAG],
-  flags: [OUTLIER_FLAG, 'out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', 'warm-start', 'ranking', ...MORE_TRAIN_FLAGS, ...READ_FLAGS, 'json', ...FEATURE_FLAGS.train],
+  flags: [OUTLIER_FLAG, 'out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', 'warm-start', 'ranking', ...MORE_TRAIN_FLAGS, ...READ_FLAGS, 'json', ...FEATURE_FLAGS.train, ...NAME_FLAGS.train],
   usage,
   run,
 };

@@ -18,6 +18,7 @@ import { exportFactors as exportFactorFiles, type ExportFormat, type ExportedFac
 import { kernelVariantsAvailable } from '../wasm/kernels.js';
 import { PoolKeeper } from '../parallel/lease.js';
 import { addItems } from '../features/cold.js';
+import { checkLabels } from '../features/labels.js';
 import type { FeatureInput } from '../features/types.js';
 import { DatasetStore } from './dataset-store.js';
 import { TrainingMemory } from './training-memory.js';
@@ -79,13 +80,15 @@ export class Engine extends ServingFace {
     const interactions = this.datasets.get(data);
     const validation = opts.validation && { ...opts.validation, data: this.datasets.get(opts.validation.data) };
     return this.changes.run(() => this.runs.run(opts.signal, async (signal) => {
-      const { onProgress, signal: _s, warmStart, ...rest } = opts;
+      const { onProgress, signal: _s, warmStart, labels: given, ...rest } = opts;
       if (warmStart !== undefined && typeof warmStart !== 'boolean') throw badOption('warmStart', warmStart, 'true (continue from the current model) or false');
+      const labels = checkLabels(given); // before the run: a bad label fails at once
       const start = warmStart ? this.current() : undefined;
       // One run at a time uses the kept training memory; a concurrent run gets its own.
       const { model, report } = await this.trainingMemory.forTraining(rest.kernels ?? 'auto', (runtime) =>
         trainModel(interactions, { ...rest, validation, signal, onProgress, ...(start ? { warmStart: start } : {}) }, { runtime, pool: this.pool }),
       );
+      if (labels) model.setLabels(labels);
       this.model = model;
       return { ...report, users: model.users.size, items: model.items.size, interactions: model.seen.indptr[model.users.size], options: model.options, scoreKind: model.scoreKind };
     }));
@@ -106,7 +109,10 @@ export class Engine extends ServingFace {
       const model = this.current();
       const { onProgress, signal: _s, ...rest } = opts;
       // The kept training memory when it is free and of the model's build: repeated updates do not add memories.
-      const { model: next, report } = await this.trainingMemory.forUpdate(model.kernels, (runtime) => updateModel(model, interactions, { ...rest, signal, onProgress }, { runtime }));
+      // A rating model with a ranking head updates both heads (model.update); else in the kept training memory.
+      const { model: next, report } = model.ranking
+        ? await model.update(interactions, { ...rest, signal, onProgress })
+        : await this.trainingMemory.forUpdate(model.kernels, (runtime) => updateModel(model, interactions, { ...rest, signal, onProgress }, { runtime }));
       this.model = next;
       return { ...report, users: next.users.size, items: next.items.size, interactions: next.seen.indptr[next.users.size] };
     }));

@@ -5,6 +5,7 @@
  */
 import type { AlsModel } from '../als/model.js';
 import type { Id } from '../data/types.js';
+import type { ModelLabels } from '../features/labels.js';
 
 /** A drawing view of the current model (see `Engine.modelView`). */
 export interface ModelView {
@@ -22,6 +23,14 @@ export interface ModelView {
   itemCounts: Int32Array;
   /** The item features the model was trained with (empty without), e.g. for a form that adds items by them. */
   itemFeatures: string[];
+  /** The user features (attributes such as `age=25-34`) the model was trained with (empty without). */
+  userFeatures: string[];
+  /** Training interactions the model keeps (0 for imported factors). */
+  interactions: number;
+  /** The event weights it was trained with (implicit feedback with events), else null. */
+  eventWeights: Record<string, number> | null;
+  /** Its names and attributes (titles, genres, user attributes, its name), or null: what a page restores from a loaded model. */
+  labels: ModelLabels | null;
 }
 
 /** The drawing view of `model`. */
@@ -37,6 +46,10 @@ export function modelView(model: AlsModel): ModelView {
     itemFactors: model.params.itemFactors.slice(),
     itemCounts: counts,
     itemFeatures: model.features?.item?.names.slice() ?? [],
+    userFeatures: model.features?.user?.names.slice() ?? [],
+    interactions: model.seen.indptr[model.users.size],
+    eventWeights: model.options.eventWeights ? { ...model.options.eventWeights } : null,
+    labels: model.labels ?? null,
   };
 }
 

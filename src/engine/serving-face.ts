@@ -21,6 +21,7 @@ import type {
 import type { Id } from '../data/types.js';
 import { AlsError, badOption, checkOptions } from '../errors.js';
 import { recommendForNewUserWithFeatures, type FeatureValue } from '../features/cold.js';
+import type { ModelLabels } from '../features/labels.js';
 import { modelView, userHistory, type ModelView } from './model-view.js';
 import { RunSet } from './runs.js';
 import { recommendManyInSlices } from './serve-slices.js';
@@ -66,10 +67,13 @@ export abstract class ServingFace {
   }
 
   /**
-   * Top-k items for a new user from their history, by fold-in; nothing is stored. The array
-   * also carries `unknownItems` and `fallback` (`'popular'` when no history item is known).
+   * Top-k items for a new user from their history, by fold-in; nothing is stored (the same
+   * name and meaning as `AlsModel.recommendForHistory`). The array also carries `unknownItems`
+   * and `fallback` (`'popular'` when no history item is known). A history entry may name its
+   * `event` (`{ item, event: 'purchase' }`) for a model trained with `eventWeights`.
+   * With `features` (a model trained with `userFeatures`), the user's attributes are folded in too.
    */
-  async recommendForNewUser(history: HistoryEntry[], k = 10, opts: RecommendOptions & { features?: FeatureValue[] } = {}): Promise<HistoryRecommendations & { unknownFeatures?: string[] }> {
+  async recommendForHistory(history: HistoryEntry[], k = 10, opts: RecommendOptions & { features?: FeatureValue[] } = {}): Promise<HistoryRecommendations & { unknownFeatures?: string[] }> {
     const { features, ...rest } = opts ?? {};
     // With user features (a model trained with userFeatures): fold in the history and the features together.
     if (features !== undefined) {
@@ -77,6 +81,33 @@ export abstract class ServingFace {
       return recommendForNewUserWithFeatures(this.current(), history, features, k, rest);
     }
     return this.current().recommendForHistory(history, k, rest);
+  }
+
+  /**
+   * The former name of {@link ServingFace.recommendForHistory}, which the model and this face now share.
+   * @deprecated Use `recommendForHistory` (same arguments, same result).
+   */
+  async recommendForNewUser(history: HistoryEntry[], k = 10, opts: RecommendOptions & { features?: FeatureValue[] } = {}): Promise<HistoryRecommendations & { unknownFeatures?: string[] }> {
+    return this.recommendForHistory(history, k, opts);
+  }
+
+  /** The current model's names and attributes (titles, genres, user attributes, its name), or null. */
+  async labels(): Promise<ModelLabels | null> {
+    return this.current().labels ?? null;
+  }
+
+  /**
+   * Replaces the current model's names and attributes (null: none): for a model trained or
+   * imported without them. They are saved with it; scores do not change.
+   * @throws AlsError `BAD_OPTION` for labels of the wrong shape, `NOT_TRAINED`
+   */
+  async setLabels(labels: ModelLabels | null): Promise<void> {
+    this.current().setLabels(labels ?? undefined);
+  }
+
+  /** An item's title from the current model's labels, or undefined. */
+  async itemName(item: Id): Promise<string | undefined> {
+    return this.current().itemName(item);
   }
 
   /** The factors of a new user from their history (fold-in). */

@@ -9,6 +9,7 @@ import type { ValidationOptions } from '../eval/validation.js';
 import type { KernelVariant } from '../wasm/abi.js';
 import type { FeatureOptions } from '../features/types.js';
 import type { UpdateReport } from '../als/update.js';
+import type { ModelLabels } from '../features/labels.js';
 
 /** A dataset held by the engine, referred to by `id` (the data itself stays where the engine runs). */
 export interface DatasetHandle {
@@ -48,6 +49,8 @@ export type EngineTrainOptions = TrainOptions & FeatureOptions & {
   validation?: Omit<ValidationOptions, 'data'> & { data: DatasetHandle | number };
   /** `true`: continue from the current model's factors instead of the seeded init (see `train`'s `warmStart`). */
   warmStart?: boolean;
+  /** Names and attributes to keep with the trained model (titles, genres, user attributes, a name): saved in its model file, never used in scoring. */
+  labels?: ModelLabels;
 };
 
 /** What {@link Engine.update} returns (the updated model becomes the engine's model). */

@@ -138,6 +138,7 @@ export async function addItems(model: AlsModel, features: FeatureInput): Promise
       // BM25: a new item has no users, the rarest document frequency: the largest idf.
       bm25: model.bm25 && { ...model.bm25, idf: Float64Array.from([...model.bm25.idf, ...added.map(() => model.bm25!.idf.reduce((a, b) => Math.max(a, b), 0))]) },
       features: { ...model.features!, item: { ...side, indptr, indices, values, strengths } },
+      labels: model.labels,
       ratingScale: model.ratingScale,
     },
     model.kernels,

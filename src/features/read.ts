@@ -70,8 +70,8 @@ function readUItem(lines: string[], bad: (n: number, what: string) => AlsError):
   return { records, format: 'u.item', titles };
 }
 
-/** MovieLens-1M's age bands: an age is a band (a category), not a strength every user shares. */
-const AGE_BANDS: [number, string][] = [[18, 'under 18'], [25, '18-24'], [35, '25-34'], [45, '35-44'], [50, '45-49'], [56, '50-55'], [Infinity, '56+']];
+/** MovieLens-1M's age bands (upper bound exclusive, name): an age is a band (a category), not a strength every user shares. */
+export const AGE_BANDS: [number, string][] = [[18, 'under 18'], [25, '18-24'], [35, '25-34'], [45, '35-44'], [50, '45-49'], [56, '50-55'], [Infinity, '56+']];
 
 /** `u.user`: `age=<band>`, `gender=…`, `occupation=…` (the zip code is left out: too sparse to share). */
 function readUUser(lines: string[], bad: (n: number, what: string) => AlsError): ParsedFeatures {

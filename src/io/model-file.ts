@@ -8,6 +8,7 @@ import type { KernelVariant } from '../wasm/abi.js';
 import type { Bm25Statistics } from '../als/weighting.js';
 import { decodeModel, encodeModel, type ModelBlock } from './model-format.js';
 import { featureBlocks, readFeatureBlocks } from './feature-blocks.js';
+import { checkLabels, type ModelLabels } from '../features/labels.js';
 
 /** Identifies als-wasm model headers (the container may carry other kinds later). */
 const KIND = 'als-wasm/model';
@@ -51,6 +52,8 @@ export function saveModel(model: AlsModel): Uint8Array {
       // Whether seen* are all the training interactions (update needs them); files before this field: trained here ⇔ a report.
       interactions: model.interactionsStored,
       ...(features.header && { features: features.header }),
+      // Names and attributes (titles, genres, user attributes): an optional field older builds ignore, so the format version stays.
+      ...(model.labels ? { labels: model.labels } : {}),
       ...(model.ratingScale && { ratingScale: model.ratingScale }),
       ...(head && {
         ranking: {
@@ -155,9 +158,19 @@ export async function loadModel(bytes: Uint8Array, kernels: KernelVariant | 'aut
       interactionsStored,
       ratingScale: scale as [number, number] | undefined,
       ranking: head && { options: storedOptions(head.options), users, items, seen, report: (head.report as AlsModel['report']) ?? undefined, interactionsStored, ...factorSet(head, headBlocks, RANKING_PREFIX) },
+      labels: readLabels(header.labels),
     },
     kernels,
   );
+}
+
+/** The labels of a model file (absent in files written before them, or without any). */
+function readLabels(value: unknown): ModelLabels | undefined {
+  try {
+    return checkLabels(value, 'the labels');
+  } catch (e) {
+    throw new AlsError('BAD_MODEL_FILE', `The model file is not consistent: ${(e as Error).message}`, { reason: 'contents', block: 'labels' });
+  }
 }
 
 /** Options stored in a model file, checked again (a file is input like any other). */

@@ -6,10 +6,9 @@
  * hyparquet (snappy included, as Spark writes by default).
  * see: Spark `ml/recommendation/ALS.scala` (ALSModelWriter), `DefaultParamsWriter.saveMetadata`
  */
-import type { FileMetaData } from 'hyparquet';
 import type { Id } from '../data/types.js';
 import { AlsError } from '../errors.js';
-import { formatBytes } from './factor-reading.js';
+import { parquetRows } from './parquet-reader.js';
 
 /** The files of a Spark model directory, by path inside it (`metadata/part-00000`, `itemFactors/part-….parquet`, …; a leading folder is ignored). */
 export type SparkModelFiles = Record<string, Uint8Array | ArrayBuffer | Blob>;
@@ -122,71 +121,21 @@ function parseMetadata(text: string, path: string): SparkModel['params'] {
   };
 }
 
-/**
- * JavaScript bytes hyparquet takes per factor value while it decodes a row group into row
- * objects (measured: about 39 B per value for 1 M rows × 10 features, objects included).
- */
-export const PARQUET_DECODE_BYTES_PER_VALUE = 48;
+export { PARQUET_DECODE_BYTES_PER_VALUE } from './parquet-rows.js';
 
 /**
  * Reads one Parquet file of factors (`id` integer, `features` a list of floats or doubles).
- * The size is decided from the footer before the data is decoded: the row count (metadata)
- * times the width of the first row (one row read) as f64, and the transient cost of decoding
- * the largest row group; then the file is decoded one row group at a time into the matrix.
+ * The size is decided from the footer before the data is decoded, then the file is decoded one
+ * row group at a time (parquet-rows.ts), where the entry point registered the reader.
  * @throws AlsError `BAD_FACTORS` for another schema, a row whose length differs, a non-integer id,
  *   or more than `maxBytes` (`too-large`, before decoding)
  */
 export async function readFactorParquet(b: Uint8Array, what: string, maxBytes: number): Promise<SparkFactors> {
   if (!isParquet(b)) throw bad(`${what} is not a Parquet file (no PAR1 magic).`, what, 'not-parquet');
   const buffer = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-  // Loaded on first use: a worker that never reads Parquet starts without it (fewer modules to fetch and compile).
-  const { parquetMetadata, parquetReadObjects } = await import('hyparquet');
-  let md: FileMetaData;
-  try {
-    md = parquetMetadata(buffer);
-  } catch (e) {
-    throw bad(`${what}: the Parquet footer cannot be read (${(e as Error).message}).`, what, 'corrupt');
-  }
-  const names = md.schema.map((s) => s.name);
-  if (!names.includes('id') || !names.includes('features')) throw bad(`${what} has columns ${names.slice(1).join(', ')}; Spark factors have id and features.`, what, 'schema');
-  const rows = Number(md.num_rows);
-  if (!Number.isSafeInteger(rows) || rows < 0) throw bad(`${what}: the footer declares ${String(md.num_rows)} rows.`, what, 'corrupt');
-  const decode = async (rowStart: number, rowEnd: number) => {
-    try {
-      return (await parquetReadObjects({ file: buffer, metadata: md, columns: ['id', 'features'], rowStart, rowEnd })) as Record<string, unknown>[];
-    } catch (e) {
-      throw bad(`${what}: the Parquet data cannot be read (${(e as Error).message}).`, what, 'corrupt');
-    }
-  };
-  const first = rows > 0 ? await decode(0, 1) : [];
-  const cols = Array.isArray(first[0]?.features) ? (first[0].features as unknown[]).length : 0;
-  const groups = md.row_groups.map((g) => Number(g.num_rows));
-  const largest = Math.max(0, ...groups);
-  const tooLarge = (why: string) => bad(`${what} ${why}, over the limit of ${formatBytes(maxBytes)}; nothing was decoded. Pass a larger maxBytes if the file is genuine${largest < rows ? '' : ', or write it with smaller row groups'}.`, what, 'too-large', { maxBytes, rows, cols, rowGroupRows: largest });
-  if (rows * cols * 8 > maxBytes) throw tooLarge(`holds ${rows} × ${cols} factors (${formatBytes(rows * cols * 8)} as f64)`);
-  if (largest * cols * PARQUET_DECODE_BYTES_PER_VALUE > maxBytes) throw tooLarge(`has a row group of ${largest} rows that takes about ${formatBytes(largest * cols * PARQUET_DECODE_BYTES_PER_VALUE)} to decode`);
-  const data = new Float64Array(rows * cols);
-  const ids: Id[] = [];
-  let j = 0;
-  for (let g = 0, start = 0; g < groups.length; start += groups[g], g++) {
-    if (groups[g] === 0) continue;
-    for (const r of await decode(start, start + groups[g])) {
-      if (j >= rows) throw bad(`${what} holds more rows than its footer declares (${rows}).`, what, 'corrupt');
-      const id = typeof r.id === 'bigint' ? Number(r.id) : r.id;
-      if (typeof id !== 'number' || !Number.isInteger(id)) throw bad(`${what} row ${j}: id ${String(r.id)} is not an integer.`, what, 'record', { row: j });
-      const f = r.features;
-      if (!Array.isArray(f) || f.length !== cols) throw bad(`${what} row ${j} (id ${id}): ${Array.isArray(f) ? f.length : 'no'} features; the first row has ${cols}.`, what, 'record', { row: j });
-      for (let a = 0; a < cols; a++) {
-        const v = f[a];
-        if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`${what} row ${j} (id ${id}): feature ${a + 1} is not a finite number.`, what, 'value', { row: j });
-        data[j * cols + a] = v;
-      }
-      ids.push(id);
-      j++;
-    }
-  }
-  if (j !== rows) throw bad(`${what} holds ${j} rows but its footer declares ${rows}.`, what, 'corrupt');
-  return { ids, rows, cols, data };
+  const read = await parquetRows(buffer, maxBytes, what);
+  if (!read.ok) throw bad(read.message, what, read.reason, read.details);
+  return { ids: read.ids, rows: read.rows, cols: read.cols, data: read.data };
 }
 
 /** Joins the part files of one factor directory. */

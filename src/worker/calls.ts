@@ -50,7 +50,12 @@ export const CALLS = {
   usersForItem: {},
   similarUsers: {},
   popular: {},
+  recommendForHistory: {},
   recommendForNewUser: {},
+  labels: {},
+  // The labels are saved with the model: worker mode keeps the new bytes for a restore.
+  setLabels: { replacesModel: true },
+  itemName: {},
   foldIn: {},
   similarItems: {},
   modelView: { transfer: (v: Awaited<ReturnType<Engine['modelView']>>) => [v.itemFactors.buffer as ArrayBuffer, v.itemCounts.buffer as ArrayBuffer] },

@@ -5,10 +5,13 @@
  */
 import { AlsError } from '../errors.js';
 import { forwardingRecommender, type Recommender } from './recommender.js';
+import { useParquetReader } from '../io/parquet-reader.js';
 
 /** Loads the engine and wraps it. */
 export async function inThreadRecommender(): Promise<Recommender> {
   const { Engine } = await import('../engine/engine.js');
+  // Parquet (Spark models) on this thread: hyparquet loaded on first use, a lazy chunk of a bundle.
+  useParquetReader(async (buffer, maxBytes, what) => (await import('../io/parquet-rows.js')).readParquetRows(buffer, maxBytes, what));
   const engine = new Engine();
   let disposed = false;
   const gone = (what: string) => new AlsError('DISPOSED', `This recommender was disposed${what}; create a new one with createRecommender().`, {});

@@ -188,6 +188,14 @@ describe.skipIf(!chromiumPath)('the demo page (static build)', () => {
     expect(runs).toBeGreaterThanOrEqual(5);
     await waitCount(page, '#tune-table tr.best', 1);
     expect(await page.textContent('#tune-status')).toMatch(/now serving/);
+    // The form shows what tuning chose (pressing Train again trains with it), the chart the refit run.
+    const status = (await page.textContent('#tune-status'))!;
+    const chosenFactors = /factors = (\d+)/.exec(status)![1];
+    expect(await page.inputValue('#train-form [name=factors]')).toBe(chosenFactors);
+    expect(await page.getAttribute('#train-form [name=factors]', 'data-tuned')).toBe('true');
+    expect(await page.getAttribute('#train-form [name=iterations]', 'data-tuned')).toBe('true');
+    expect(Number(await page.inputValue('#train-form [name=regularization]'))).toBeGreaterThan(0);
+    expect(Number(await page.getAttribute('#chart', 'data-loss-points'))).toBe(Number(await page.inputValue('#train-form [name=iterations]')));
     await page.waitForSelector('#train:not([disabled])');
     await waitCount(page, '#recs li[data-id]', 10);
     await page.locator('#train-card').screenshot({ path: join(shots, 'demo-tune.png') });
@@ -263,7 +271,7 @@ describe.skipIf(!chromiumPath)('the demo page (static build)', () => {
     // The built-in club's planted tastes: the five users who would like it most love thrillers, because of its genre.
     for (const f of fans) expect(f).toMatch(/loves (Thriller and|.* and Thriller).*because of genre=Thriller/);
     // It is an item like any other now: similar items (shown at once), a title in the lists.
-    expect(await page.inputValue('#item')).toBe('new-1');
+    expect(await page.inputValue('#item')).toBe('Night Train'); // the item field shows titles (it takes them too)
     const similarGenres = await page.locator('#similar li .genre').allTextContents();
     expect(similarGenres.filter((g) => g === 'Thriller').length).toBeGreaterThanOrEqual(7);
     // Explaining a recommendation shows the film side too.

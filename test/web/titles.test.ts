@@ -11,8 +11,12 @@ describe('parseTitles', () => {
   ])('%s', (_name, text, a, b) => {
     const m = parseTitles(text);
     expect(m.size).toBe(2);
-    expect(m.get(a[0])).toEqual({ title: a[1], genre: a[2] });
-    expect(m.get(b[0])).toEqual({ title: b[1], genre: b[2] });
+    expect(m.get(a[0])).toMatchObject({ title: a[1], genre: a[2] });
+    expect(m.get(b[0])).toMatchObject({ title: b[1], genre: b[2] });
+  });
+
+  it('keeps every genre of a film (the legend and the tooltip show them all)', () => {
+    expect(parseTitles('1,Toy Story (1995),Adventure|Animation\n').get('1')).toEqual({ title: 'Toy Story (1995)', genre: 'Adventure', genres: ['Adventure', 'Animation'] });
   });
 
   it('keeps markup in a title as plain text (the page renders it as text)', () => {

@@ -3,6 +3,7 @@
  * in a status line, then one table row per grid point (mean ± std of each metric, the best
  * marked); with "refit", the best options trained on all the data become the served model.
  */
+import { pageLabels } from './page-labels.js';
 import type { CrossValidationSummary } from '../../src/index.js';
 import { el, fmt } from './dom.js';
 import { setBusy, type Page } from './page.js';
@@ -44,7 +45,10 @@ export function wireCvPanel(page: Page): void {
       });
       showCv($.cvTable, cv);
       $.cvStatus.textContent = `Best: ${Object.entries(cv.best.params).map(([k, v]) => `${k} = ${v}`).join(', ')} → ${cv.metric} ${fmt(cv.best.score, 4)} ± ${fmt(cv.best.std, 2)} (${cv.folds} folds).${cv.model ? ' Refit on all data: now serving.' : ''}`;
-      if (cv.model) await page.modelChanged();
+      if (cv.model) {
+        await state.rec.setLabels(pageLabels(state)); // the refit model keeps the page's names
+        await page.modelChanged();
+      }
     } catch (err) {
       $.cvStatus.textContent = (err as Error).name === 'AbortError' ? 'Cross-validation cancelled.' : `Cross-validation failed: ${(err as Error).message}`;
     } finally {

@@ -5,7 +5,8 @@
  */
 import type { Recommender } from '../../src/index.js';
 import { demoDataset } from '../data/builtin.js';
-import { genreFeatures, movieLensKind, readSideFile } from '../data/side-files.js';
+import { genreFeatures, misplacedSideFile, movieLensKind, readSideFile } from '../data/side-files.js';
+import { genresOf, modelNameFor, pageLabels } from './page-labels.js';
 import { showError } from './dom.js';
 import type { Page } from './page.js';
 import { setField } from './train-form.js';
@@ -22,14 +23,24 @@ export async function useBuiltin(page: Page, kind: 'events' | 'ratings'): Promis
   state.itemFeatures = genreFeatures(ds.items);
   state.userFeatures = null;
   state.dataFromFile = false;
+  state.users = new Map();
+  state.sources = {};
   setField($.trainForm, 'feedback', ds.feedback);
   return loadData(page, ds.text, kind === 'events' ? 'built-in film club events' : 'built-in film club ratings');
 }
 
 /** Loads a ratings file of the user's (the built-in titles no longer apply); true when it loaded. */
 async function loadFile(page: Page, file: File): Promise<boolean> {
-  const { state } = page;
+  const { $, state } = page;
+  // A titles or attributes file in the ratings picker: say where it goes, rather than a parse error about its line 267.
+  const misplaced = misplacedSideFile(await file.slice(0, 4096).text());
+  if (misplaced) {
+    showError($.dataError, new Error(`${file.name}: this looks like ${misplaced} — drop it in the titles picker (“choose a titles or attributes file”), or drop it on this box beside the ratings.`));
+    return false;
+  }
   state.tastes = new Map();
+  state.users = new Map();
+  state.sources = {};
   if (state.builtinTitles) [state.items, state.genres, state.builtinTitles, state.itemFeatures] = [new Map(), [], false, null];
   state.myPicks.clear();
   const ok = await loadData(page, file, file.name);
@@ -55,6 +66,8 @@ async function loadData(page: Page, source: Parameters<Recommender['load']>[0], 
     if (state.split) for (const h of [state.split.train, state.split.test]) await state.rec.releaseDataset(h);
     state.data = data;
     state.split = null;
+    state.dataName = name;
+    $.modelName.value = modelNameFor(name);
     $.parseProgress.value = 1;
     performance.mark('demo:loaded');
     const skipped = data.skipped.count ? ` (${data.skipped.count} bad rows skipped)` : '';
@@ -89,7 +102,10 @@ async function useSideFile(page: Page, f: File): Promise<boolean> {
     showError($.dataError, null);
     if (side.kind === 'u.user') {
       state.userFeatures = side.userFeatures;
+      state.users = new Map(Object.entries(side.labels.users ?? {}));
+      state.sources.users = f.name;
       $.dataSummary.textContent += ` User attributes: ${new Set(side.userFeatures.map((r) => r.id)).size.toLocaleString('en')} users from ${f.name}.`;
+      if (state.model) await namesChanged(page);
       return true;
     }
     if (side.kind === 'features') {
@@ -99,16 +115,24 @@ async function useSideFile(page: Page, f: File): Promise<boolean> {
     }
     state.items = side.items;
     state.builtinTitles = false;
+    state.sources.items = f.name;
     state.itemFeatures = side.kind === 'u.item' ? side.itemFeatures : genreFeatures(side.items);
     if (state.itemFeatures.length === 0) state.itemFeatures = null;
-    state.genres = [...new Set([...state.items.values()].map((i) => i.genre).filter(Boolean))].slice(0, 10);
+    // Every genre of the file (u.item: all 19, also those no film of the data has), for the legend.
+    state.genres = genresOf(side.labels, state.items);
     $.dataSummary.textContent += ` Titles: ${state.items.size.toLocaleString('en')} from ${f.name}${state.itemFeatures ? ', with genres' : ''}.`;
-    if (state.model) await page.modelChanged();
+    if (state.model) await namesChanged(page);
     return state.itemFeatures !== null;
   } catch (e) {
     showError($.dataError, e);
     return false;
   }
+}
+
+/** The page's names changed: the current model keeps them too (saved with it), then every panel redraws with them. */
+async function namesChanged(page: Page): Promise<void> {
+  await page.state.rec.setLabels(pageLabels(page.state));
+  await page.modelChanged();
 }
 
 /** Whether a dropped file is a titles or attributes file rather than ratings (by name, or MovieLens u.item / u.user by content). */

@@ -10,9 +10,9 @@ export interface MapPoint {
   y: number;
 }
 
-/** Colour of a genre: a fixed palette in genre order, grey for unknown. */
+/** Colour of a genre: a fixed palette in genre order (20 colours: u.item's 19 genres each get their own), grey for unknown. */
 export function genreColour(genre: string, genres: string[]): string {
-  const palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#393b79', '#7f7f7f'];
+  const palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#393b79', '#7f7f7f', '#aec7e8', '#ff9896', '#98df8a', '#ffbb78', '#c5b0d5', '#c49c94', '#f7b6d2', '#9edae5', '#dbdb8d'];
   const k = genres.indexOf(genre);
   return k < 0 ? '#9aa0a6' : palette[k % palette.length];
 }
@@ -126,7 +126,9 @@ export class ItemMap {
     }
     const p = this.points[k];
     const info = this.info(p.id);
-    this.tip.textContent = info ? `${info.title}${info.genre ? ` · ${info.genre}` : ''}` : p.id;
+    // Every genre of the film (it is coloured by its first).
+    const genres = info?.genres?.join(', ') ?? info?.genre;
+    this.tip.textContent = info ? `${info.title}${genres ? ` · ${genres}` : ''}` : p.id;
     this.tip.style.left = `${Math.min(this.px[2 * k] + 10, (this.canvas.clientWidth || 520) - 160)}px`;
     this.tip.style.top = `${this.px[2 * k + 1] + 10}px`;
     this.tip.hidden = false;

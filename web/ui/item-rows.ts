@@ -13,7 +13,7 @@ export function itemRow(state: PageState, id: string | number, score?: number, m
   const li = el('li', { attrs: { 'data-id': String(id) } },
     el('span', { class: 'swatch', vars: { '--c': genreColour(info?.genre ?? '', state.genres) }, attrs: { 'aria-hidden': 'true' } }),
     el('span', { class: 'title' }, info?.title ?? String(id)),
-    info?.genre ? el('span', { class: 'genre' }, info.genre) : null,
+    info?.genre ? el('span', { class: 'genre', attrs: info.genres ? { title: info.genres.join(', ') } : {} }, info.genre) : null,
     extra ? el('span', { class: 'value' }, extra) : null,
     score === undefined ? null : el('span', { class: 'score' }, el('span', { class: 'bar', vars: { '--w': `${Math.max(0, Math.min(1, score / (max || 1))) * 100}%` } }), fmt(score, 3)),
   );

@@ -15,13 +15,13 @@ export function renderPicks(page: Page): void {
   if (!m) return;
   const q = $.meSearch.value.trim().toLowerCase();
   const ids = q
-    ? m.itemIds.filter((id) => `${title(state, id)} ${state.items.get(id)?.genre ?? ''} ${id}`.toLowerCase().includes(q)).slice(0, 40)
+    ? m.itemIds.filter((id) => `${title(state, id)} ${state.items.get(id)?.genres?.join(' ') ?? state.items.get(id)?.genre ?? ''} ${id}`.toLowerCase().includes(q)).slice(0, 40)
     : popularItems(state, 30);
   $.meItems.replaceChildren(
     ...ids.map((id) => {
       const info = state.items.get(id);
       const b = el('button', { class: 'pick', attrs: { type: 'button', 'aria-pressed': String(state.myPicks.has(id)), 'data-id': id }, vars: { '--c': genreColour(info?.genre ?? '', state.genres) } }, info?.title ?? id);
-      b.title = info?.genre ?? '';
+      b.title = info?.genres?.join(', ') ?? info?.genre ?? '';
       // Kept in the model: a pick is an interaction now (an update adds, it cannot take back).
       if (state.me && state.myPicks.has(id)) b.disabled = true;
       b.addEventListener('click', () => {
@@ -91,7 +91,7 @@ export async function updateMe(page: Page): Promise<void> {
     return;
   }
   const t0 = performance.now();
-  const top = await state.rec.recommendForNewUser(history, 10);
+  const top = await state.rec.recommendForHistory(history, 10);
   const ms = performance.now() - t0;
   const unknown = top.unknownItems.length ? ` · ${top.unknownItems.length} not in this model` : '';
   const how = top.fallback === 'popular' ? 'no pick is in this model: the most popular items' : `fold-in + top 10 over ${state.model.itemIds.length} items`;

@@ -8,6 +8,7 @@ import { byId, el } from './dom.js';
 import { showEnvironment } from './environment.js';
 import { fill } from './item-rows.js';
 import { genreColour, type ItemMap } from './item-map.js';
+import { applyLabels } from './page-labels.js';
 import { renderPicks, updateMe } from './me-panel.js';
 import type { NewFilmPanel } from './new-film.js';
 import { popularItems, title, type Page } from './page.js';
@@ -18,12 +19,15 @@ import { showUser } from './user-panel.js';
 export async function modelChanged(page: Page, map: ItemMap, newFilm: NewFilmPanel): Promise<void> {
   const { $, state } = page;
   const view = await state.rec.modelView();
+  // A model keeps the names it was trained with: a loaded one brings its own titles, genres and user attributes.
+  if (view.labels) applyLabels(state, view.labels);
   const users = view.users.map(String);
   const items = view.items.map(String);
   state.model = { ...view, userIds: users, itemIds: items };
   const m = state.model;
   $.userList.replaceChildren(...users.slice(0, 2000).map((u) => el('option', { attrs: { value: u } })));
-  $.itemList.replaceChildren(...items.slice(0, 5000).map((i) => el('option', { attrs: { value: i, label: title(state, i) } })));
+  // Titles as the values: typing "star wars" offers "Star Wars (1977)" (similar-items.ts resolves a title to its id).
+  $.itemList.replaceChildren(...items.slice(0, 5000).map((i) => el('option', { attrs: { value: title(state, i), ...(state.items.has(i) ? { label: `#${i}` } : {}) } })));
   // Rows scaled to unit length first: the map shows direction (taste), the same geometry as
   // "similar items" (cosine); a vector's length mostly tracks popularity and would dominate PC 1.
   const { coords, explained } = pca2(unitRows(m.itemFactors, items.length, m.factors), items.length, m.factors);
@@ -37,7 +41,8 @@ export async function modelChanged(page: Page, map: ItemMap, newFilm: NewFilmPan
     fill($.history, [], 'This model has no users (imported item factors): try “You, as a new user”.');
     fill($.recs, []);
   }
-  await showItem(page, items.includes($.item.value) ? $.item.value : popularItems(state, 1)[0] ?? items[0]);
+  const shownItem = $.item.dataset.id;
+  await showItem(page, shownItem !== undefined && items.includes(shownItem) ? shownItem : popularItems(state, 1)[0] ?? items[0]);
   renderPicks(page);
   await updateMe(page);
   newFilm.setFeatures(m.itemFeatures);

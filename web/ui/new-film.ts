@@ -9,8 +9,8 @@ import { el, fmt, showError } from './dom.js';
 /** What the panel needs from the page. */
 export interface NewFilmHost {
   rec: Recommender;
-  /** Records the title, refreshes the page's model view and panels. */
-  onAdded: (id: string, title: string, genre: string) => Promise<void>;
+  /** Records the title and genres, refreshes the page's model view and panels. */
+  onAdded: (id: string, title: string, genres: string[]) => Promise<void>;
   /** A note about a user (e.g. the built-in club's planted tastes), or ''. */
   describeUser: (user: string) => string;
 }
@@ -68,7 +68,7 @@ export class NewFilmPanel {
       const t0 = performance.now();
       await this.host.rec.addItems(features.map((feature) => ({ id, feature })));
       const ms = performance.now() - t0;
-      await this.host.onAdded(id, title, features[0].replace(/^genre=/, ''));
+      await this.host.onAdded(id, title, features.map((f) => f.replace(/^genre=/, '')));
       this.$.status.textContent = `Added “${title}” (${features.map((f) => f.replace(/^genre=/, '')).join(', ')}) as item ${id} in ${fmt(ms, 2)} ms, without retraining. It now appears in recommendations, similar items and the map.`;
       await this.showFans(id);
     } catch (e) {

@@ -6,6 +6,7 @@
 import type { DatasetHandle, FeatureRecord, ModelView, Recommender } from '../../src/index.js';
 import type { ItemInfo } from '../data/titles.js';
 import type { PageElements } from './elements.js';
+import type { LossChart } from './loss-chart.js';
 
 /** What the page holds on this thread: ids, titles and what the worker sent to draw the model. */
 export interface PageState {
@@ -29,6 +30,12 @@ export interface PageState {
   userFeatures: FeatureRecord[] | null;
   /** Whether the loaded data is a file of the user's (then a titles or attributes file dropped later retrains with them). */
   dataFromFile: boolean;
+  /** The ratings' name (a file name, or the built-in dataset's): the model is named after it. */
+  dataName: string;
+  /** The side files that named items and users, by role (`items`, `users`). */
+  sources: Record<string, string>;
+  /** User attributes by user id (from u.user), shown beside user ids. */
+  users: Map<string, Record<string, string>>;
 }
 
 /** The page as the panels see it. */
@@ -41,11 +48,13 @@ export interface Page {
   modelChanged(): Promise<void>;
   /** Trains with the form's options; `quick` (the run as the page opens) skips the held-out scoring. */
   trainNow(quick?: boolean): Promise<void>;
+  /** The loss chart (training and the refit after tuning draw on it). */
+  readonly chart: LossChart;
 }
 
 /** The state as the page opens: the recommender, nothing loaded. */
 export function initialState(rec: Recommender): PageState {
-  return { rec, data: null, split: null, items: new Map(), tastes: new Map(), genres: [], model: null, busy: null, myPicks: new Map(), builtinTitles: false, me: null, itemFeatures: null, userFeatures: null, dataFromFile: false };
+  return { rec, data: null, split: null, items: new Map(), tastes: new Map(), genres: [], model: null, busy: null, myPicks: new Map(), builtinTitles: false, me: null, itemFeatures: null, userFeatures: null, dataFromFile: false, dataName: '', sources: {}, users: new Map() };
 }
 
 /** Marks a run in progress (or none): one run at a time, and only its own Cancel button enabled. */

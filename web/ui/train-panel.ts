@@ -6,6 +6,7 @@ import { fmt } from './dom.js';
 import type { LossChart } from './loss-chart.js';
 import { setBusy, type Page } from './page.js';
 import { featureOptions, readTrainForm } from './train-form.js';
+import { pageLabels } from './page-labels.js';
 
 /** Trains with the form's options; `quick` (the run as the page opens) skips the held-out scoring so recommendations show sooner. */
 export async function trainNow(page: Page, chart: LossChart, quick = false): Promise<void> {
@@ -33,6 +34,7 @@ export async function trainNow(page: Page, chart: LossChart, quick = false): Pro
     const summary = await state.rec.train(data, {
       ...(opts as object),
       ...featureOptions(state, useFeatures),
+      labels: pageLabels(state),
       validation: holdout ? { data: state.split!.test } : undefined,
       signal: controller.signal,
       onProgress: (p) => {
@@ -51,7 +53,7 @@ export async function trainNow(page: Page, chart: LossChart, quick = false): Pro
         if (p.stage === 'sweep') {
           const half = p.rowsDone / p.rowsTotal;
           $.halfProgress.value = half;
-          $.halfLabel.textContent = `${p.side} ${p.rowsDone}/${p.rowsTotal}`;
+          $.halfLabel.textContent = sweepLabel(p.side, p.rowsDone, p.rowsTotal, p.side === 'users' ? data.users : data.items);
           $.runProgress.value = (p.iteration - 1 + (p.side === 'items' ? 0.5 : 0) + half / 2) / iterations;
         } else if (p.stage === 'validating') {
           // Held-out scoring of a big test set takes a while: show it moving.
@@ -78,6 +80,16 @@ export async function trainNow(page: Page, chart: LossChart, quick = false): Pro
   } finally {
     setBusy(page, null, null);
   }
+}
+
+/**
+ * The half-step's label in real users or items: with side information the sweep also solves one
+ * pseudo row per feature (after the real rows), which are counted apart — "users 943/943 + 29 features".
+ */
+export function sweepLabel(side: string, done: number, total: number, real: number): string {
+  const extra = total - real;
+  if (extra <= 0) return `${side} ${done}/${total}`;
+  return `${side} ${Math.min(done, real)}/${real}${done > real ? ` + ${done - real}/${extra} features` : ''}`;
 }
 
 /** Train submits the form (a run through {@link Page.trainNow}); Cancel aborts the run in progress. */

@@ -19,7 +19,8 @@ export async function showUser(page: Page, user: string): Promise<void> {
     return;
   }
   const taste = state.tastes.get(user);
-  $.userTaste.textContent = taste ? `Planted taste of ${user}: ${taste[0]} and ${taste[1]} — the recommendations should be mostly these.` : '';
+  const about = Object.entries(state.users.get(user) ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
+  $.userTaste.textContent = taste ? `Planted taste of ${user}: ${taste[0]} and ${taste[1]} — the recommendations should be mostly these.` : about ? `User ${user}: ${about}.` : '';
   // Ids that look numeric were read as numbers: ask with the id as the model holds it.
   const rows = await state.rec.history(m.users[m.userIds.indexOf(user)]);
   const explicit = m.feedback === 'explicit';
