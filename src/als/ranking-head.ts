@@ -59,6 +59,7 @@ export async function updateBothHeads<M extends { parts: ModelParts }>(
     report: model.report,
     kernels: model.kernels,
     features: model.features,
+    labels: model.labels,
     withParts: (parts) => model.withParts({ ...parts, ranking: undefined }),
   };
   // Records are consumed once by a parser: both heads must see the same parsed rows.
