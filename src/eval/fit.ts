@@ -7,7 +7,7 @@ import { weightMatrix } from '../als/weighting.js';
 import type { Interactions } from '../data/types.js';
 import { AlsError, badOption } from '../errors.js';
 import { AlsModel } from '../als/model.js';
-import { resolveTrainOptions, type Feedback } from '../als/options.js';
+import { resolveTrainOptions, type Feedback, type ResolvedTrainOptions } from '../als/options.js';
 import { trainFactors, type TrainHooks } from '../als/train.js';
 import { medianPositive } from '../als/confidence.js';
 import type { FitOptions, FitReport, TrainResult } from './fit-types.js';
@@ -69,19 +69,15 @@ export async function train(data: Interactions, options: FitOptions = {}, hooks:
   // BM25 (implicit, `weighting: 'bm25'`) weights the summed values once; everything after sees the weighted matrix.
   const { matrix, bm25 } = weightMatrix(matrixOf(data, { duplicates: opts.duplicates, eventWeights: opts.eventWeights }), opts.feedback === 'implicit' ? opts.weighting : 'none');
   // ε 'auto' (the default of the log form) is the median of the positive values: measured once, here, so validation, calibration and the model see it.
-  if (opts.feedback === 'implicit' && opts.autoEpsilon && !(opts.epsilon > 0)) opts.epsilon = medianPositive(matrix.byUser.values);
-  let calibration: RegularizationCalibration | undefined;
-  if (opts.feedback === 'implicit' && opts.autoRegularization) {
-    const c = await calibrateRegularization(data, { ...trainOptions, feedback: 'implicit', confidence: opts.confidence, alpha: opts.alpha, epsilon: opts.epsilon }, matrix, again, options.signal);
-    if (c) {
-      opts.regularization = c.regularization;
-      calibration = c.calibration;
-    }
-  }
+  const epsilon = opts.feedback === 'implicit' && opts.autoEpsilon && !(opts.epsilon > 0) ? medianPositive(matrix.byUser.values) : opts.epsilon;
+  const c = opts.feedback === 'implicit' && opts.autoRegularization ? await calibrateRegularization(data, { ...trainOptions, feedback: 'implicit', confidence: opts.confidence, alpha: opts.alpha, epsilon }, matrix, again, options.signal) : undefined;
+  const calibration: RegularizationCalibration | undefined = c?.calibration;
+  // The run's plan: every option decided (λ may still be the closed form's to compute, when no calibration ran); nothing changes it after.
+  const plan: ResolvedTrainOptions = Object.freeze({ ...opts, epsilon, regularization: c ? c.regularization : opts.regularization });
   const emit = options.onProgress ?? (() => {});
-  const ratingScale = opts.feedback === 'explicit' ? valueRange(matrix.byUser.values) : undefined;
-  const validator = validation && new Validator(validation, { feedback: opts.feedback, users: data.users, items: data.items, seen: matrix.byUser, ratingScale }, emit, options.signal);
-  const run = await trainFactors(matrix, opts, {
+  const ratingScale = plan.feedback === 'explicit' ? valueRange(matrix.byUser.values) : undefined;
+  const validator = validation && new Validator(validation, { feedback: plan.feedback, users: data.users, items: data.items, seen: matrix.byUser, ratingScale }, emit, options.signal);
+  const run = await trainFactors(matrix, plan, {
     onProgress: options.onProgress,
     signal: options.signal,
     users: data.users,
@@ -90,16 +86,15 @@ export async function train(data: Interactions, options: FitOptions = {}, hooks:
     restartScore: validator && ((r) => validator.restartScore(r)),
     runtime: hooks.runtime,
     pool: hooks.pool,
-    initialFactors: warmStart && warmStartFactors(warmStart, data, opts),
+    initialFactors: warmStart && warmStartFactors(warmStart, data, plan),
   });
   const report: FitReport = run.report;
   if (calibration) report.regularizationCalibration = calibration;
-  // The model serves (fold-in) with the λ it was trained with, also when it was measured.
-  opts.regularization = report.regularization;
   // With validation the model holds the factors of the best held-out score, not the last iteration's.
   const factors = validator?.bestSnapshot ?? run.factors;
   if (validator) report.validation = validator.report();
-  const model = await AlsModel.create({ options: opts, users: data.users, items: data.items, factors, seen: matrix.byUser, report, bm25, ratingScale }, opts.kernels);
+  // The model serves (fold-in) with the λ it was trained with, also when training computed it.
+  const model = await AlsModel.create({ options: Object.freeze({ ...plan, regularization: report.regularization }), users: data.users, items: data.items, factors, seen: matrix.byUser, report, bm25, ratingScale }, plan.kernels);
   return { model, report };
 }
 
