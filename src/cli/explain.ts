@@ -6,8 +6,8 @@
 import { AlsError, isAlsError } from '../errors.js';
 import type { Command } from './command.js';
 
-import { numberFlag } from './flag-values.js';
-import { str, UsageError, type Parsed } from './args.js';
+
+import { num, str, UsageError, type Parsed } from './args.js';
 import { openModel, escapeControl } from './shared.js';
 import { NAME_FLAGS, resolveItem, shownName, withNames } from './names.js';
 
@@ -21,7 +21,7 @@ export const explainCommand: Command = {
   async run(p: Parsed) {
     const user = str(p, 'user', true)!;
     const typed = str(p, 'item', true)!;
-    const top = numberFlag(p, 'top') ?? 10;
+    const top = num(p, 'top') ?? 10;
     if (!Number.isInteger(top) || top < 1) throw new UsageError(`--top must be an integer ≥ 1, got "${str(p, 'top')}"`);
     const model = await withNames(await openModel(p), p.flags);
     const item = resolveItem(model, typed);

@@ -6,21 +6,9 @@
 import { AlsError, isAlsError } from '../errors.js';
 import { readTextFile } from '../io/bounded-read.js';
 import type { HistoryEntry } from '../als/model.js';
-import { str, UsageError, type Parsed } from './args.js';
+import { num, str, UsageError, type Parsed } from './args.js';
 
 /** The part of the CLI context these readers use. */
-
-/**
- * A number flag, or undefined when absent.
- * @throws usage error when the value is not a finite number
- */
-export function numberFlag(p: Parsed, name: string): number | undefined {
-  const v = str(p, name);
-  if (v === undefined) return undefined;
-  const x = Number(v);
-  if (v.trim() === '' || !Number.isFinite(x)) throw new UsageError(`--${name} must be a number, got "${v}"`);
-  return x;
-}
 
 /**
  * A flag whose value is one of `choices`, or undefined when absent.

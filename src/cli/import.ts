@@ -9,8 +9,8 @@ import { readDirectoryTree } from '../io/bounded-read.js';
 import { AlsError } from '../errors.js';
 import { DEFAULT_MAX_FACTOR_BYTES, importFactors, type ImportFactorsOptions } from '../io/factors-import.js';
 import type { Command } from './command.js';
-import { choiceFlag, idListFlag, numberFlag } from './flag-values.js';
-import { str, UsageError, type Parsed } from './args.js';
+import { choiceFlag, idListFlag } from './flag-values.js';
+import { num, str, UsageError, type Parsed } from './args.js';
 import { readFileBytes, refuseOutOverInputs, saveModelFile } from './shared.js';
 
 /** Files of a Spark model directory: those in a `metadata`, `userFactors` or `itemFactors` folder (nothing else is read). */
@@ -36,8 +36,8 @@ export const importCommand: Command = {
       format: choiceFlag(p, 'format', ['npz', 'npy', 'parquet', 'spark', 'json', 'csv'] as const),
       source: choiceFlag(p, 'source', ['implicit', 'spark'] as const),
       feedback: choiceFlag(p, 'feedback', ['implicit', 'explicit'] as const),
-      regularization: numberFlag(p, 'regularization'),
-      alpha: numberFlag(p, 'alpha'),
+      regularization: num(p, 'regularization'),
+      alpha: num(p, 'alpha'),
       confidence: choiceFlag(p, 'confidence', ['scaled', 'linear', 'log'] as const),
       ids: await idListFlag(p, 'item-ids'),
       userIds: await idListFlag(p, 'user-ids'),

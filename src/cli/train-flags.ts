@@ -4,8 +4,8 @@
  * `duplicates`, `kernels`, `precision`; their ranges are checked by the library before any file is read).
  */
 import type { TrainOptions } from '../als/options.js';
-import { choiceFlag, eventWeightsFlag, numberFlag } from './flag-values.js';
-import { type Parsed } from './args.js';
+import { choiceFlag, eventWeightsFlag } from './flag-values.js';
+import { num, type Parsed } from './args.js';
 
 /** The flags read by {@link moreTrainOptions}. */
 export const MORE_TRAIN_FLAGS = ['event-weights', 'cg-steps', 'duplicates', 'kernels', 'precision'] as const;
@@ -17,7 +17,7 @@ export const MORE_TRAIN_FLAGS = ['event-weights', 'cg-steps', 'duplicates', 'ker
 export function moreTrainOptions(p: Parsed): Pick<TrainOptions, 'eventWeights' | 'cgSteps' | 'duplicates' | 'kernels' | 'precision'> {
   return {
     eventWeights: eventWeightsFlag(p),
-    cgSteps: numberFlag(p, 'cg-steps'),
+    cgSteps: num(p, 'cg-steps'),
     duplicates: choiceFlag(p, 'duplicates', ['sum', 'last', 'max'] as const),
     kernels: choiceFlag(p, 'kernels', ['auto', 'relaxed', 'simd', 'scalar', 'reference'] as const),
     precision: choiceFlag(p, 'precision', ['f64', 'mixed'] as const),
