@@ -148,21 +148,23 @@ describe('als-wasm CLI', () => {
     expect(r.code, r.stderr).toBe(0);
     const j = lastJson(r.stdout) as { metric: string; folds: number; best: Record<string, number>; trials: Record<string, number>[] };
     expect(j).toMatchObject({ metric: 'rmse', folds: 3 });
-    expect(Object.keys(j.best).sort()).toEqual(['factors', 'regularization', 'score', 'std']);
-    expect(j.trials.map((t) => [t.factors, t.regularization])).toEqual([[1, 0.1], [1, 1], [3, 0.1], [3, 1]]);
+    // The best is a grid point, or the defaults' reference trial when none beat them.
+    expect(Object.keys(j.best).sort()).toEqual(j.best.reference ? ['reference', 'score', 'std'] : ['factors', 'regularization', 'score', 'std']);
+    expect(j.trials.map((t) => [t.factors, t.regularization])).toEqual([[1, 0.1], [1, 1], [3, 0.1], [3, 1], [undefined, undefined]]);
+    expect(j.trials[4].reference).toBe('defaults');
     for (const t of j.trials) {
       expect(t.mean).toBeGreaterThan(0);
       expect(t.std).toBeGreaterThan(0); // the folds' scores differ
     }
     expect(j.best.score).toBe(Math.min(...j.trials.map((t) => t.mean)));
-    expect(r.stderr.split('\n').filter((l) => /^\s+\d+\s.*±/.test(l))).toHaveLength(4);
+    expect(r.stderr.split('\n').filter((l) => /^\s+\d+\s.*±/.test(l))).toHaveLength(5);
     // Implicit data, a ranking metric, the grid given last.
     const imp = await run(['cv', data, '--feedback', 'implicit', '--folds', '2', '--metric', 'map', '--k', '5', '--iterations', '2', '--json', '--grid', 'alpha=1,10', 'confidence=linear,log']);
     expect(imp.code, imp.stderr).toBe(0);
     const ij = lastJson(imp.stdout) as { metric: string; best: Record<string, unknown>; trials: unknown[] };
     expect(ij.metric).toBe('map');
-    expect(ij.trials).toHaveLength(4);
-    expect(ij.best).toHaveProperty('confidence');
+    expect(ij.trials).toHaveLength(5); // the grid's 4 and the defaults' (α 2, log: not a grid point)
+    expect(ij.best.reference === 'defaults' || 'confidence' in ij.best).toBe(true);
     // Early stopping per fold, fixed options outside the grid, and a refit saved with --out.
     const modelPath = join(dir, 'cv-best.alsm');
     const es = await run(['cv', data, '--feedback', 'explicit', '--folds', '2', '--factors', '3', '--grid', 'regularization=0.1,1', '--iterations', '20', '--patience', '2', '--out', modelPath, '--json']);

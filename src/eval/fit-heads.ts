@@ -7,7 +7,8 @@ import type { Interactions } from '../data/types.js';
 import { badOption } from '../errors.js';
 import type { AlsModel } from '../als/model.js';
 import type { FitOptions, TrainResult } from './fit-types.js';
-import type { TuneOptions } from './tune.js';
+import { TUNE_DEFAULT_BUDGET_SECONDS, type TuneOptions } from './tune.js';
+import { isRankingMetric } from './evaluate.js';
 
 /** How a rating model ranks items for top-N. */
 export type RankingMode = 'implicit' | 'rating';
@@ -38,18 +39,42 @@ const SHARED = ['factors', 'iterations', 'tolerance', 'seed', 'restarts', 'worke
 export async function trainWithRankingHead(data: Interactions, options: FitOptions, trainOne: (d: Interactions, o: FitOptions) => Promise<TrainResult>): Promise<TrainResult> {
   // A malformed onProgress is refused by the rating run's option check, as without a head.
   const emit = typeof options.onProgress === 'function' ? options.onProgress : () => {};
+  // A ranking metric (validation or tune) is the head's to watch; the rating model keeps RMSE. A rating metric is the rating model's; the head watches NDCG@10.
+  const validationRanks = isRankingMetric(options.validation?.metric ?? 'rmse');
+  const tuneSpec: TuneOptions | undefined = options.tune === undefined || options.tune === false ? undefined : options.tune === true ? {} : options.tune;
+  const tuneRanks = tuneSpec !== undefined && isRankingMetric(tuneSpec.metric ?? 'rmse');
   emit({ stage: 'head', head: 'rating' });
-  const rating = await trainOne(data, { ...options, ranking: 'rating', tune: halfBudget(options.tune) });
+  const rating = await trainOne(data, {
+    ...options,
+    ranking: 'rating',
+    validation: options.validation && (validationRanks ? { ...withoutRelevant(options.validation), metric: 'rmse' } : options.validation),
+    tune: tuneSpec && halfBudget(tuneRanks ? { ...withoutRelevant(tuneSpec), metric: 'rmse' } : tuneSpec),
+  });
   const head: FitOptions = { feedback: 'implicit', duplicates: rating.model.options.duplicates };
   for (const key of SHARED) if (options[key] !== undefined && key !== 'duplicates') (head as Record<string, unknown>)[key] = options[key];
-  // Held-out validation watches the head's ranking metric; a rating metric (RMSE) means nothing there.
-  if (options.validation) head.validation = { ...options.validation, metric: ['rmse', 'mae'].includes(options.validation.metric ?? 'rmse') ? 'ndcg' : options.validation.metric };
-  if (options.tune !== undefined && options.tune !== false) head.tune = halfBudget(options.tune);
+  if (options.validation) head.validation = validationRanks ? options.validation : { ...withoutRelevant(options.validation), metric: 'ndcg' };
+  if (tuneSpec) head.tune = halfBudget(tuneRanks ? tuneSpec : withoutMetric(tuneSpec));
   if (options.warmStart?.ranking) head.warmStart = options.warmStart.ranking;
   emit({ stage: 'head', head: 'ranking' });
   const ranking = await trainOne(data, head);
   const model = await joinHeads(rating.model, ranking.model);
-  return { model, report: { ...rating.report, ranking: ranking.report } };
+  // The report of the rating run; what was asked for on a ranking metric is the head's.
+  const report = { ...rating.report, ranking: ranking.report };
+  if (validationRanks && ranking.report.validation) report.validation = ranking.report.validation;
+  if (tuneRanks && ranking.report.tuned) report.tuned = ranking.report.tuned;
+  return { model, report };
+}
+
+/** A rating search's options for the head: its own default metric (NDCG@10), no threshold. */
+function withoutMetric(spec: TuneOptions): TuneOptions {
+  const { metric: _m, relevant: _r, ...rest } = spec;
+  return rest;
+}
+
+/** Options without a relevance threshold (it means something to ranking metrics only). */
+function withoutRelevant<T extends { relevant?: number }>(o: T): Omit<T, 'relevant'> {
+  const { relevant: _r, ...rest } = o;
+  return rest;
 }
 
 /** The rating model with `head` as its ranking head. */
@@ -58,8 +83,6 @@ function joinHeads(rating: AlsModel, head: AlsModel): Promise<AlsModel> {
 }
 
 /** Tuning of one head: half of the caller's budget (both heads search within the time asked for). */
-function halfBudget(tune: FitOptions['tune']): FitOptions['tune'] {
-  if (tune === undefined || tune === false) return tune;
-  const spec: TuneOptions = tune === true ? {} : tune;
-  return { ...spec, budgetSeconds: (spec.budgetSeconds ?? 60) / 2 };
+function halfBudget(spec: TuneOptions): TuneOptions {
+  return { ...spec, budgetSeconds: (spec.budgetSeconds ?? TUNE_DEFAULT_BUDGET_SECONDS) / 2 };
 }

@@ -176,7 +176,7 @@ describe.skipIf(!chromiumPath)('the demo page (static build)', () => {
     await page.fill('#cv-form [name=iterations]', '3');
     await page.click('#cv-run');
     await waitText(page, '#cv-status', 'Best:', 60_000);
-    await waitCount(page, '#cv-table tbody tr', 2);
+    await waitCount(page, '#cv-table tbody tr', 3); // the two grid points and the defaults' reference trial
     await waitCount(page, '#cv-table tr.best', 1);
     await page.locator('#train-card').screenshot({ path: join(shots, 'demo-train-cv.png') });
 

@@ -44,7 +44,7 @@ export function wireCvPanel(page: Page): void {
         },
       });
       showCv($.cvTable, cv);
-      $.cvStatus.textContent = `Best: ${Object.entries(cv.best.params).map(([k, v]) => `${k} = ${v}`).join(', ')} → ${cv.metric} ${fmt(cv.best.score, 4)} ± ${fmt(cv.best.std, 2)} (${cv.folds} folds).${cv.model ? ' Refit on all data: now serving.' : ''}`;
+      $.cvStatus.textContent = `Best: ${cv.best.reference ? 'the defaults (no grid point beat them)' : Object.entries(cv.best.params).map(([k, v]) => `${k} = ${v}`).join(', ')} → ${cv.metric} ${fmt(cv.best.score, 4)} ± ${fmt(cv.best.std, 2)} (${cv.folds} folds).${cv.model ? ' Refit on all data: now serving.' : ''}`;
       if (cv.model) {
         await state.rec.setLabels(pageLabels(state)); // the refit model keeps the page's names
         await page.modelChanged();
@@ -64,9 +64,10 @@ function showCv(cvTable: HTMLTableElement, cv: CrossValidationSummary): void {
   const metrics = Object.keys(cv.trials[0]?.mean ?? {});
   const head = el('tr', null, ...keys.map((k) => el('th', { attrs: { scope: 'col' } }, k)), ...metrics.map((m) => el('th', { attrs: { scope: 'col' } }, m === cv.metric ? `${m} ★` : m)), el('th', { attrs: { scope: 'col' } }, 's'));
   const best = JSON.stringify(cv.best.params);
+  // The defaults' reference trial (no searched params) is one row, named.
   const rows = cv.trials.map((t) =>
     el('tr', { class: JSON.stringify(t.params) === best ? 'best' : '' },
-      ...keys.map((k) => el('td', null, String((t.params as Record<string, unknown>)[k]))),
+      ...(t.reference ? [el('td', { attrs: { colspan: String(Math.max(1, keys.length)) } }, 'the defaults')] : keys.map((k) => el('td', null, String((t.params as Record<string, unknown>)[k])))),
       ...metrics.map((m) => el('td', null, `${fmt(t.mean[m as 'rmse']!, 3)} ± ${fmt(t.std[m as 'rmse']!, 2)}`)),
       el('td', null, fmt(t.seconds, 2)),
     ),
