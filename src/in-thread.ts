@@ -57,5 +57,6 @@ export { exportFactors, type ExportFormat, type ExportedFactors } from './io/fac
 export { readSparkModel, readFactorParquet, type SparkModelFiles, type SparkModel, type SparkFactors } from './io/spark-model.js';
 export { parseFeatures, scaleFeatures, ML100K_GENRES, type ParsedFeatures, type FeatureFileFormat } from './features/read.js';
 export { addItems, itemFromFeatures, recommendForNewUserWithFeatures, type AddItemsResult, type FeatureValue } from './features/cold.js';
-export { explainByFeatures, type FeatureExplanation, type FeatureContribution } from './features/explain.js';
-export type { FeatureRecord, FeatureInput, FeatureOptions, ModelFeatures, FeatureSide } from './features/types.js';
+export { explainByFeatures, type FeatureExplanation, type FeatureContribution } from './als/feature-explain.js';
+export type { FeatureRecord, FeatureInput, FeatureOptions } from './features/types.js';
+export type { ModelFeatures, FeatureSide } from './als/feature-types.js';

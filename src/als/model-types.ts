@@ -4,8 +4,8 @@ import type { Factors } from './factors.js';
 import type { ResolvedTrainOptions } from './options.js';
 import type { TrainReport } from './train.js';
 import type { Bm25Statistics } from './weighting.js';
-import type { FeatureExplanation } from '../features/explain.js';
-import type { ModelFeatures } from '../features/types.js';
+import type { FeatureExplanation } from './feature-explain.js';
+import type { ModelFeatures } from './feature-types.js';
 
 /** One recommended (or similar) item with its score. */
 export interface ScoredItem {

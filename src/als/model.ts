@@ -11,7 +11,7 @@ import { transpose } from '../data/csr.js';
 import { rowNorms } from '../recommend/similar.js';
 import { updateModel, type UpdateOptions, type UpdateResult } from './update.js';
 import { explainScore } from './explain.js';
-import { explainByFeatures } from '../features/explain.js';
+import { explainByFeatures } from './feature-explain.js';
 import { checkModelParts, ScoringModel } from './scoring-model.js';
 import { mergeHistory, solveHistory } from './fold-in.js';
 import { recommendManyUsers, topUsersForItem } from './batch-serving.js';

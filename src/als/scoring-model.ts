@@ -13,7 +13,7 @@ import type { Bm25Statistics } from './weighting.js';
 import type { ResolvedTrainOptions } from './options.js';
 import type { Factors } from './factors.js';
 import type { TrainReport } from './train.js';
-import type { ModelFeatures } from '../features/types.js';
+import type { ModelFeatures } from './feature-types.js';
 import type { ModelParts } from './model-types.js';
 import { ServingMemory } from './serving-memory.js';
 

@@ -10,12 +10,12 @@ import type { Csr, IdMap } from '../data/types.js';
 import type { KernelVariant } from '../wasm/abi.js';
 import type { Factors } from './factors.js';
 import type { ModelParts } from './model-types.js';
-import type { ModelFeatures } from '../features/types.js';
+import type { ModelFeatures } from './feature-types.js';
 import type { ResolvedTrainOptions } from './options.js';
 import type { TrainReport } from './train.js';
 import { mergeInteractions, takeColumns, takeRows } from './update-data.js';
 import { solveSomeRows, type UpdateProgress } from './update-solve.js';
-import { featuresForRows } from '../features/rows.js';
+import { featuresForRows } from './feature-rows.js';
 import { now } from '../util/yield.js';
 
 export type { UpdateProgress } from './update-solve.js';

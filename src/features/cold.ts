@@ -9,10 +9,11 @@ import { idMapFromIds } from '../data/id-map.js';
 import type { Id } from '../data/types.js';
 import { AlsError, badOption } from '../errors.js';
 import { normalizeFeatures } from './augment.js';
-import { rowSystem, solveRow } from './fold.js';
+import { rowSystem, solveRow } from '../als/feature-fold.js';
 import { applyMapping } from './mapping.js';
-import { otherRows, pseudoValue } from './rows.js';
-import type { FeatureInput, FeatureSide } from './types.js';
+import { otherRows, pseudoValue } from '../als/feature-rows.js';
+import type { FeatureSide } from '../als/feature-types.js';
+import type { FeatureInput } from './types.js';
 
 /** A feature of one item or user, for fold-in: `{ feature: 'genre=Drama' }` (value default 1, in [0, 1]). */
 export interface FeatureValue {

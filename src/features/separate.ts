@@ -4,7 +4,7 @@ import { idMapFromIds } from '../data/id-map.js';
 import type { Csr } from '../data/types.js';
 import type { Augmented, Carriers } from './augment.js';
 import { applyMapping, fitMapping } from './mapping.js';
-import type { FeatureSide, ModelFeatures } from './types.js';
+import type { FeatureSide, ModelFeatures } from '../als/feature-types.js';
 
 /**
  * The model of the real users and items (cold ones included) with the pseudo rows' factors

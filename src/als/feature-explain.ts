@@ -6,9 +6,9 @@
  * item's factors come from the attribute-to-factor mapping, ỹ_i = w₀ + Σ_g v_g·w_g, so its
  * score splits exactly into v_g·x̃_uᵀw_g per feature plus the intercept's x̃_uᵀw₀.
  */
-import { otherRows } from './rows.js';
-import { choleskySolve, rowSystem } from './fold.js';
-import type { FeatureModel } from './types.js';
+import { otherRows } from './feature-rows.js';
+import { choleskySolve, rowSystem } from './feature-fold.js';
+import type { FeatureModel } from './feature-types.js';
 
 /** One feature's share of a score. */
 export interface FeatureContribution {

@@ -1,6 +1,6 @@
 /** The rows a cold item's or user's half-step reads, from a trained model and its features. */
-import { gramOf, type OtherRows } from './fold.js';
-import type { FeatureModel, FeatureSide, ModelFeatures } from './types.js';
+import { gramOf, type OtherRows } from './feature-fold.js';
+import type { FeatureModel, FeatureSide, ModelFeatures } from './feature-types.js';
 
 const grams = new WeakMap<FeatureModel, { item?: Float64Array; user?: Float64Array }>();
 
