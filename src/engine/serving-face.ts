@@ -17,7 +17,7 @@ import type {
   SimilarItemsOptions,
   UserRecommendations,
   UsersForItemOptions,
-} from '../als/model.js';
+} from '../model/model.js';
 import type { Id } from '../data/types.js';
 import { AlsError, badOption, checkOptions } from '../errors.js';
 import { recommendForNewUserWithFeatures, type FeatureValue } from '../features/cold.js';

@@ -1,6 +1,6 @@
 /**
  * Side information: attributes of items and users ("genre=Drama", "age" = 0.4) as given to
- * training. How a trained model keeps them is the model's (als/feature-types.ts); see
+ * training. How a trained model keeps them is the model's (model/feature-types.ts); see
  * features/augment.ts for the formulation.
  */
 import type { Id } from '../data/types.js';

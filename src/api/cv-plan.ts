@@ -1,9 +1,9 @@
 /** The options of `crossValidate`, validated once before any training and resolved into a plan of trials. */
 import { defaultFeedback } from './fit.js';
-import { resolveTrainOptions, type TrainOptions } from '../als/options.js';
+import { resolveTrainOptions, type TrainOptions } from '../train/options.js';
 import type { Interactions } from '../data/types.js';
 import { badOption, checkOptions, isAlsError } from '../errors.js';
-import { checkHasRatings, metricsFor } from './evaluate.js';
+import { checkHasRatings, metricsFor } from '../select/evaluate.js';
 import type { CvMetric, CvParams, CrossValidateOptions } from './cv-types.js';
 import { gridTrials, randomTrials } from './cv-search.js';
 

@@ -6,11 +6,11 @@
  */
 import type { Interactions } from '../data/types.js';
 import { badOption } from '../errors.js';
-import { initFactors } from './init.js';
+import { initFactors } from '../train/init.js';
 import type { AlsModel } from './model.js';
-import type { ResolvedTrainOptions, TrainOptions } from './options.js';
+import type { ResolvedTrainOptions, TrainOptions } from '../train/options.js';
 import { Rng } from '../util/rng.js';
-import type { Factors } from './factors.js';
+import type { Factors } from '../train/factors.js';
 
 /**
  * The caller's options with the model's factor count and feedback where the caller left them

@@ -8,11 +8,11 @@ import { AlsError, badOption, checkOptions, throwIfAborted } from '../errors.js'
 import { loadKernels, type KernelRuntime } from '../wasm/kernels.js';
 import type { Csr, IdMap } from '../data/types.js';
 import type { KernelVariant } from '../wasm/abi.js';
-import type { Factors } from './factors.js';
+import type { Factors } from '../train/factors.js';
 import type { ModelParts } from './model-types.js';
 import type { ModelFeatures } from './feature-types.js';
-import type { ResolvedTrainOptions } from './options.js';
-import type { TrainReport } from './train.js';
+import type { ResolvedTrainOptions } from '../train/options.js';
+import type { TrainReport } from '../train/train.js';
 import { mergeInteractions, takeColumns, takeRows } from './update-data.js';
 import { solveSomeRows, type UpdateProgress } from './update-solve.js';
 import { featuresForRows } from './feature-rows.js';

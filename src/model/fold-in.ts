@@ -5,15 +5,15 @@
  */
 import { AlsError, badOption, checkOptions } from '../errors.js';
 import type { Id } from '../data/types.js';
-import { toConfidence } from './confidence.js';
-import { bm25Row } from './weighting.js';
-import { MAX_VALUE_MAGNITUDE, MIN_VALUE_MAGNITUDE, underflowsF32 } from './values.js';
+import { toConfidence } from '../train/confidence.js';
+import { bm25Row } from '../train/weighting.js';
+import { MAX_VALUE_MAGNITUDE, MIN_VALUE_MAGNITUDE, underflowsF32 } from '../train/values.js';
 import type { HistoryEntry } from './model-types.js';
 import type { ScoringModel } from './scoring-model.js';
 import type { ServingMemory } from './serving-memory.js';
 import { SOLVE_JOB_BYTES, writeSolveJob } from '../kernels/solve-job.js';
 import { rowsFailure, solveRows } from '../kernels/solve-rows.js';
-import { solveJobOf } from './solvers.js';
+import { solveJobOf } from '../train/solvers.js';
 
 /** A history merged for fold-in: known item rows (ascending), their values, and the ids not known. */
 export interface MergedHistory {

@@ -6,10 +6,10 @@
  */
 import { AlsError } from '../errors.js';
 import type { KernelRuntime } from '../wasm/kernels.js';
-import { toConfidence } from './confidence.js';
+import { toConfidence } from '../train/confidence.js';
 import type { Csr, Id, IdMap } from '../data/types.js';
-import type { Factors } from './factors.js';
-import type { ResolvedTrainOptions } from './options.js';
+import type { Factors } from '../train/factors.js';
+import type { ResolvedTrainOptions } from '../train/options.js';
 import type { Contribution, Explanation } from './model-types.js';
 
 /** What the computation needs of a model: its serving memory (from `base` on), YᵀY there, and the model. */

@@ -2,9 +2,9 @@
  * The closed-form λ of implicit feedback (the robust σ₁ rule of `autoRegularization`) for a
  * confidence, and the mean |c| that scales it between nearby α without a new σ₁.
  */
-import { autoRegularization } from '../als/auto-regularization.js';
-import { toConfidence } from '../als/confidence.js';
-import type { ConfidenceForm } from '../als/options.js';
+import { autoRegularization } from '../train/auto-regularization.js';
+import { toConfidence } from '../train/confidence.js';
+import type { ConfidenceForm } from '../train/options.js';
 import type { RatingMatrix } from '../data/types.js';
 
 /** The closed-form λ for a confidence on a matrix (robust σ₁ rule), and the mean |c| it was measured at. */

@@ -1,11 +1,11 @@
 /** The types of `train` (fit.ts) and of tuning (tune.ts): options, reports, results — apart, so each can name the other's without importing it. */
-import type { AlsModel } from '../als/model.js';
-import type { ConfidenceForm, TrainOptions, TrainProgress } from '../als/options.js';
-import type { Weighting } from '../als/weighting.js';
+import type { AlsModel } from '../model/model.js';
+import type { ConfidenceForm, TrainOptions, TrainProgress } from '../train/options.js';
+import type { Weighting } from '../train/weighting.js';
 import type { Interactions } from '../data/types.js';
 import type { FeatureOptions } from '../features/types.js';
 import type { QualityMetric } from './evaluate.js';
-import type { TrainReport } from '../als/train.js';
+import type { TrainReport } from '../train/train.js';
 import type { ValidationOptions, ValidationReport } from './validation.js';
 
 /** Options of {@link train}: the training options, plus held-out validation (in-process only). */

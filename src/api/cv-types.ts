@@ -1,8 +1,8 @@
 /** The types of cross-validation (cross-validate.ts has the behaviour): options, progress, trials, the result. */
-import type { AlsModel } from '../als/model.js';
-import type { TrainOptions } from '../als/options.js';
+import type { AlsModel } from '../model/model.js';
+import type { TrainOptions } from '../train/options.js';
 import type { KFoldMethod } from '../data/kfold.js';
-import type { QualityMetric } from './evaluate.js';
+import type { QualityMetric } from '../select/evaluate.js';
 
 /** Metrics cross-validation can select on: rating error (explicit) or ranking quality at k (any feedback). */
 export type CvMetric = QualityMetric;

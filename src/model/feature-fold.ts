@@ -4,8 +4,8 @@
  * attributes, and the item-side systems of feature explanations. f×f per call, so no kernel
  * memory is needed (f = 64: ~0.1 ms).
  */
-import { toConfidence } from './confidence.js';
-import type { ResolvedTrainOptions } from './options.js';
+import { toConfidence } from '../train/confidence.js';
+import type { ResolvedTrainOptions } from '../train/options.js';
 import { AlsError } from '../errors.js';
 
 /** The rows a fold-in reads: factor vectors and (explicit) biases by position. */

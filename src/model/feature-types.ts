@@ -4,8 +4,8 @@
  * (explain by features, fold-in, update); reading and augmenting feature files is features/'s.
  */
 import type { Csr, IdMap } from '../data/types.js';
-import type { Factors } from './factors.js';
-import type { ResolvedTrainOptions } from './options.js';
+import type { Factors } from '../train/factors.js';
+import type { ResolvedTrainOptions } from '../train/options.js';
 
 /** One side's features in a trained model (item features: the pseudo-users' factors; user features: the pseudo-items'). */
 export interface FeatureSide {

@@ -6,7 +6,7 @@
 import { buildMatrix, csrFromTriplets } from '../data/csr.js';
 import { idMapFromIds, type DenseIdMap } from '../data/id-map.js';
 import type { Csr, IdMap, Interactions } from '../data/types.js';
-import type { ResolvedTrainOptions } from './options.js';
+import type { ResolvedTrainOptions } from '../train/options.js';
 
 /** What a model keeps that an update extends. */
 export interface StoredInteractions {

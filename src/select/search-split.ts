@@ -3,7 +3,7 @@
  * defaults), and the score of one training run on it.
  */
 import type { TrainOnce } from './fit-types.js';
-import type { TrainOptions } from '../als/options.js';
+import type { TrainOptions } from '../train/options.js';
 import { Rng } from '../util/rng.js';
 import { now } from '../util/yield.js';
 import { splitInteractions } from '../data/split.js';

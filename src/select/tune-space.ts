@@ -4,11 +4,11 @@
  * for ratings, biases) and the training options of each, with λ a multiple of the closed form
  * of its confidence, so one range fits every data set.
  */
-import { regularizationTransferExponent } from '../als/auto-regularization.js';
-import { weightMatrix, type Weighting } from '../als/weighting.js';
-import { medianPositive } from '../als/confidence.js';
+import { regularizationTransferExponent } from '../train/auto-regularization.js';
+import { weightMatrix, type Weighting } from '../train/weighting.js';
+import { medianPositive } from '../train/confidence.js';
 import type { TunedParams } from './fit-types.js';
-import { ALPHA_DEFAULT_LINEAR, TRAIN_DEFAULTS, type ConfidenceForm, type TrainOptions } from '../als/options.js';
+import { ALPHA_DEFAULT_LINEAR, TRAIN_DEFAULTS, type ConfidenceForm, type TrainOptions } from '../train/options.js';
 import { Rng } from '../util/rng.js';
 import { buildMatrix } from '../data/csr.js';
 import { matrixOf } from '../data/matrix-cache.js';

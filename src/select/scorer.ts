@@ -3,7 +3,7 @@
  */
 import { csrFromTriplets } from '../data/csr.js';
 import type { Csr, IdMap, Interactions } from '../data/types.js';
-import type { AlsModel } from '../als/model.js';
+import type { AlsModel } from '../model/model.js';
 import { AlsError } from '../errors.js';
 
 /**

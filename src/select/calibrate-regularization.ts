@@ -6,10 +6,10 @@
  * over multiples of the closed form, a few cheap conjugate-gradient runs, scored on a per-user
  * held-out part of the training data.
  */
-import { regularizationTransferExponent } from '../als/auto-regularization.js';
-import { weightMatrix } from '../als/weighting.js';
+import { regularizationTransferExponent } from '../train/auto-regularization.js';
+import { weightMatrix } from '../train/weighting.js';
 import type { RegularizationCalibration, TrainOnce } from './fit-types.js';
-import { TRAIN_DEFAULTS, type ConfidenceForm, type TrainOptions } from '../als/options.js';
+import { TRAIN_DEFAULTS, type ConfidenceForm, type TrainOptions } from '../train/options.js';
 import { now } from '../util/yield.js';
 import { buildMatrix } from '../data/csr.js';
 import type { Interactions, RatingMatrix } from '../data/types.js';

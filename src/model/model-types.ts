@@ -1,9 +1,9 @@
 /** The types of a model and of its calls: the parts it is made of, options, results (model.ts has the behaviour). */
 import type { Csr, Id, IdMap } from '../data/types.js';
-import type { Factors } from './factors.js';
-import type { ResolvedTrainOptions } from './options.js';
-import type { TrainReport } from './train.js';
-import type { Bm25Statistics } from './weighting.js';
+import type { Factors } from '../train/factors.js';
+import type { ResolvedTrainOptions } from '../train/options.js';
+import type { TrainReport } from '../train/train.js';
+import type { Bm25Statistics } from '../train/weighting.js';
 import type { FeatureExplanation } from './feature-explain.js';
 import type { ModelFeatures } from './feature-types.js';
 

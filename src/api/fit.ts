@@ -3,19 +3,19 @@
  * calibration when asked for, held-out validation watching the run, and the model built.
  */
 import { matrixOf } from '../data/matrix-cache.js';
-import { weightMatrix } from '../als/weighting.js';
+import { weightMatrix } from '../train/weighting.js';
 import type { Interactions } from '../data/types.js';
 import { AlsError, badOption } from '../errors.js';
-import { AlsModel } from '../als/model.js';
-import { resolveTrainOptions, type Feedback } from '../als/options.js';
-import { trainFactors, type TrainHooks } from '../als/train.js';
-import { medianPositive } from '../als/confidence.js';
-import type { FitOptions, FitReport, TrainResult } from './fit-types.js';
-import { resolveValidation, Validator } from './validation.js';
-import { calibrateRegularization, resolveTuneOptions, tuneOptions, type RegularizationCalibration, type TuneOptions } from './tune.js';
+import { AlsModel } from '../model/model.js';
+import { resolveTrainOptions, type Feedback } from '../train/options.js';
+import { trainFactors, type TrainHooks } from '../train/train.js';
+import { medianPositive } from '../train/confidence.js';
+import type { FitOptions, FitReport, TrainResult } from '../select/fit-types.js';
+import { resolveValidation, Validator } from '../select/validation.js';
+import { calibrateRegularization, resolveTuneOptions, tuneOptions, type RegularizationCalibration, type TuneOptions } from '../select/tune.js';
 
-export type { FitOptions, FitReport, TrainResult } from './fit-types.js';
-import { warmStartFactors, withWarmStartDefaults } from '../als/warm-start.js';
+export type { FitOptions, FitReport, TrainResult } from '../select/fit-types.js';
+import { warmStartFactors, withWarmStartDefaults } from '../model/warm-start.js';
 import { trainWithFeatures } from './fit-features.js';
 import { resolveRanking, trainWithRankingHead } from './fit-heads.js';
 

@@ -9,13 +9,13 @@ import type { Csr, IdMap } from '../data/types.js';
 import type { KernelRuntime } from '../wasm/kernels.js';
 import { align } from '../wasm/arena.js';
 import { f32RowBytes } from '../wasm/abi.js';
-import { toConfidence } from './confidence.js';
+import { toConfidence } from '../train/confidence.js';
 import { SOLVE_JOB_BYTES, writeSolveJob } from '../kernels/solve-job.js';
 import { rowsFailure, solveRows } from '../kernels/solve-rows.js';
-import type { ResolvedTrainOptions } from './options.js';
-import { chunkRows, VALUE_BYTES } from './budget.js';
-import { solveJobOf, usesF32Copy } from './solvers.js';
-import { MAX_VALUE_MAGNITUDE, MIN_VALUE_MAGNITUDE, underflowsF32 } from './values.js';
+import type { ResolvedTrainOptions } from '../train/options.js';
+import { chunkRows, VALUE_BYTES } from '../train/budget.js';
+import { solveJobOf, usesF32Copy } from '../train/solvers.js';
+import { MAX_VALUE_MAGNITUDE, MIN_VALUE_MAGNITUDE, underflowsF32 } from '../train/values.js';
 import { Yielder } from '../util/yield.js';
 
 /** Progress of an update: rows solved on one side. */

@@ -1,6 +1,6 @@
 /** The options of `train(data, { tune })`: their defaults and the one check at the boundary. */
 import type { TuneOptions } from './fit-types.js';
-import type { Feedback } from '../als/options.js';
+import type { Feedback } from '../train/options.js';
 import { badOption, checkOptions } from '../errors.js';
 import { metricsFor } from './evaluate.js';
 

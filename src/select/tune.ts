@@ -13,7 +13,7 @@
  * re-exported from here.
  */
 import type { TrainOnce, TuneOptions, TuneProgress, TuneReport, TuneTrial, TunedParams } from './fit-types.js';
-import { TRAIN_DEFAULTS, type Feedback, type TrainOptions } from '../als/options.js';
+import { TRAIN_DEFAULTS, type Feedback, type TrainOptions } from '../train/options.js';
 import { now } from '../util/yield.js';
 import type { Interactions } from '../data/types.js';
 import { AlsError, throwIfAborted } from '../errors.js';

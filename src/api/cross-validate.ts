@@ -7,15 +7,15 @@
  * with log-uniform ranges.
  */
 import { train } from './fit.js';
-import type { TrainHooks } from '../als/train.js';
+import type { TrainHooks } from '../train/train.js';
 import { kFoldSplits, type Fold } from '../data/kfold.js';
 import { markReusable } from '../data/matrix-cache.js';
 import type { Interactions } from '../data/types.js';
 import { AlsError, isAlsError, throwIfAborted } from '../errors.js';
-import { evaluateModelAsync, isLowerBetter, isRankingMetric, RATING_METRICS, metricsFor } from './evaluate.js';
+import { evaluateModelAsync, isLowerBetter, isRankingMetric, RATING_METRICS, metricsFor } from '../select/evaluate.js';
 import { planCrossValidation } from './cv-plan.js';
-import { explicitLambdaOnPart } from './explicit-lambda-transfer.js';
-import { TRAIN_DEFAULTS, type TrainOptions } from '../als/options.js';
+import { explicitLambdaOnPart } from '../select/explicit-lambda-transfer.js';
+import { TRAIN_DEFAULTS, type TrainOptions } from '../train/options.js';
 
 export type { CvMetric, TunableOption, CvParams, CvProgress, CrossValidateOptions, CvTrial, CvFoldSummary, CrossValidationResult } from './cv-types.js';
 import type { CvMetric, CrossValidateOptions, CvTrial, CrossValidationResult } from './cv-types.js';

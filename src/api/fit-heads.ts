@@ -1,13 +1,13 @@
 /**
  * Training on ratings with a ranking head (`ranking: 'implicit'`, the default for rating data):
  * the rating model as asked for, then an implicit model on the same pairs for top-N, joined into
- * one model (see als/ranking-head.ts for why and how they serve).
+ * one model (see model/ranking-head.ts for why and how they serve).
  */
 import type { Interactions } from '../data/types.js';
 import { badOption } from '../errors.js';
-import type { AlsModel } from '../als/model.js';
-import type { FitOptions, TrainResult } from './fit-types.js';
-import type { TuneOptions } from './tune.js';
+import type { AlsModel } from '../model/model.js';
+import type { FitOptions, TrainResult } from '../select/fit-types.js';
+import type { TuneOptions } from '../select/tune.js';
 
 /** How a rating model ranks items for top-N. */
 export type RankingMode = 'implicit' | 'rating';

@@ -6,11 +6,11 @@
 import { buildMatrix } from '../data/csr.js';
 import type { Interactions } from '../data/types.js';
 import { badOption } from '../errors.js';
-import { medianPositive } from '../als/confidence.js';
-import { weightMatrix } from '../als/weighting.js';
-import { resolveTrainOptions, type Feedback } from '../als/options.js';
-import { calibrateRegularization, resolveTuneOptions, tuneOptions, type RegularizationCalibration, type TuneOptions } from './tune.js';
-import type { FitOptions, TrainResult } from './fit-types.js';
+import { medianPositive } from '../train/confidence.js';
+import { weightMatrix } from '../train/weighting.js';
+import { resolveTrainOptions, type Feedback } from '../train/options.js';
+import { calibrateRegularization, resolveTuneOptions, tuneOptions, type RegularizationCalibration, type TuneOptions } from '../select/tune.js';
+import type { FitOptions, TrainResult } from '../select/fit-types.js';
 import { augment, normalizeFeatures, PSEUDO_EVENT } from '../features/augment.js';
 import { separate } from '../features/separate.js';
 import type { FeatureOptions } from '../features/types.js';

@@ -7,8 +7,8 @@
  * LightGBM): the same idea applied to ALS iterations.
  */
 import type { Csr, IdMap, Interactions } from '../data/types.js';
-import type { Factors, FactorView } from '../als/factors.js';
-import type { Feedback, TrainProgress } from '../als/options.js';
+import type { Factors, FactorView } from '../train/factors.js';
+import type { Feedback, TrainProgress } from '../train/options.js';
 import { badOption, checkOptions } from '../errors.js';
 import { alignToModel, checkHasRatings, evaluateAligned, isAtKMetric, isLowerBetter, isRankingMetric, metricsFor, type AlignedTest, type QualityMetric } from './evaluate.js';
 

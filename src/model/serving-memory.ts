@@ -5,7 +5,7 @@
  */
 import type { TargetRows } from '../recommend/batch.js';
 import type { KernelRuntime } from '../wasm/kernels.js';
-import type { Factors } from './factors.js';
+import type { Factors } from '../train/factors.js';
 
 /** The kernels' memory a model scores and folds in with. */
 export class ServingMemory {
