@@ -26,7 +26,7 @@ import type { CvMetric, CrossValidateOptions, CvTrial, CrossValidationResult } f
  *
  * Every trial trains one model per fold on the fold's training pairs and scores it on the
  * held-out pairs with `evaluateModel` (an explicit trial's λ is λ on all the data: each fold
- * trains with its equivalent on the fold's share, see explicit-lambda-transfer.ts); held-out pairs whose user or item has no training pair
+ * trains with its equivalent on the fold's share, see select/explicit-lambda-transfer.ts); held-out pairs whose user or item has no training pair
  * in the fold cannot be scored and are left out (counted in `foldSummary`). The best trial
  * has the lowest mean (rmse, mae, mpr) or the highest mean (the others); ties go to the
  * earlier trial. Without `grid` or `random` there is one trial: a plain CV estimate of `base`.
@@ -132,7 +132,7 @@ export async function crossValidate(data: Interactions, opts: CrossValidateOptio
  * A trial's options as a fold trains them. An explicit λ means λ on all the data (what the
  * refit, and `train` on the same file, use); a fold holds (k − 1)/k of the data, where the
  * same λ regularises relatively less than on all of it, so the fold trains with the
- * equivalent λ (see explicit-lambda-transfer.ts). Everything else is exactly the trial's.
+ * equivalent λ (see select/explicit-lambda-transfer.ts). Everything else is exactly the trial's.
  */
 function onFold(options: TrainOptions, partRows: number, fullRows: number): TrainOptions {
   if (options.feedback !== 'explicit' || options.regularization === 'auto') return options;

@@ -43,7 +43,7 @@ export function featuresForRows(features: ModelFeatures | undefined, items: numb
   return { ...features, item: grow(features.item, items), user: grow(features.user, users) };
 }
 
-/** The pseudo value of a feature of strength v, as training made it (see augment.ts). */
+/** The pseudo value of a feature of strength v, as training made it (see features/augment.ts). */
 export function pseudoValue(model: FeatureModel, v: number): number {
   const fe = model.features!;
   return model.options.feedback === 'explicit' ? model.params.globalMean + fe.weight * fe.unit * (2 * v - 1) : fe.weight * v * fe.unit;

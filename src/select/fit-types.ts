@@ -1,4 +1,4 @@
-/** The types of `train` (fit.ts) and of tuning (tune.ts): options, reports, results — apart, so each can name the other's without importing it. */
+/** The types of `train` (api/fit.ts) and of tuning (tune.ts): options, reports, results — apart, so each can name the other's without importing it. */
 import type { AlsModel } from '../model/model.js';
 import type { ConfidenceForm, TrainOptions, TrainProgress } from '../train/options.js';
 import type { Weighting } from '../train/weighting.js';

@@ -75,7 +75,7 @@ export interface TrainHooks {
   pool?: PoolKeeper;
   /**
    * Warm start: every restart begins from these factors (caller numbering, m×f and n×f; absent
-   * biases start at 0) instead of the seeded init. Built by `warmStartFactors` (warm-start.ts).
+   * biases start at 0) instead of the seeded init. Built by `warmStartFactors` (model/warm-start.ts).
    */
   initialFactors?: Factors;
 }
