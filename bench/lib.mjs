@@ -10,11 +10,11 @@ export * from '../dist/in-thread.js';
 export { createRecommender } from '../dist/index.js';
 export { buildMatrix } from '../dist/data/csr.js';
 export { createIdMap } from '../dist/data/id-map.js';
-export { resolveTrainOptions } from '../dist/als/options.js';
-export { trainFactors } from '../dist/als/train.js';
+export { resolveTrainOptions } from '../dist/train/options.js';
+export { trainFactors } from '../dist/train/train.js';
 export { loadKernels } from '../dist/wasm/kernels.js';
-export { autoRegularization, largestSingularValue } from '../dist/als/auto-regularization.js';
-export { alignToModel } from '../dist/eval/evaluate.js';
+export { autoRegularization, largestSingularValue } from '../dist/train/auto-regularization.js';
+export { alignToModel } from '../dist/select/evaluate.js';
 export { Engine } from '../dist/engine/engine.js';
 
 /**

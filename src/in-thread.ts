@@ -13,9 +13,9 @@ export { generateHeavyTailed, type HeavyTailedOptions } from './data/heavy-taile
 export { builtinDataset, GENRES, type BuiltinDataset, type CatalogueItem } from './data/builtin.js';
 export { splitInteractions, type Split, type SplitOptions, type SplitMethod } from './data/split.js';
 export { kFoldSplits, type Fold, type KFoldOptions, type KFoldMethod } from './data/kfold.js';
-export { TRAIN_DEFAULTS, type TrainOptions, type TrainProgress, type Feedback, type ConfidenceForm, type Solver, type DuplicatePolicy } from './als/options.js';
-export { train, type TrainResult, type FitOptions, type FitReport } from './eval/fit.js';
-export { estimateTrainingBytes } from './als/budget.js';
+export { TRAIN_DEFAULTS, type TrainOptions, type TrainProgress, type Feedback, type ConfidenceForm, type Solver, type DuplicatePolicy } from './train/options.js';
+export { train, type TrainResult, type FitOptions, type FitReport } from './api/fit.js';
+export { estimateTrainingBytes } from './train/budget.js';
 export { defaultWorkers, maxWorkers } from './parallel/cores.js';
 export { kernelVariantsAvailable } from './wasm/kernels.js';
 export type { KernelVariant } from './wasm/abi.js';
@@ -34,13 +34,13 @@ export {
   type ModelParts,
   type Explanation,
   type Contribution,
-} from './als/model.js';
-export { updateModel, type UpdateOptions, type UpdateReport, type UpdateResult, type UpdateProgress, type UpdatableModel } from './als/update.js';
+} from './model/model.js';
+export { updateModel, type UpdateOptions, type UpdateReport, type UpdateResult, type UpdateProgress, type UpdatableModel } from './model/update.js';
 export { saveModel, loadModel } from './io/model-file.js';
-export { evaluateModel, metricsFor, isLowerBetter, type EvaluateOptions, type QualityMetric, type RatingEvaluation, type RankingEvaluation } from './eval/evaluate.js';
-export { rankingMetrics, ratingMetrics, rmse, mae, type RankingMetrics, type RankingInput } from './eval/metrics.js';
-export type { ValidationOptions, ValidationReport, ValidationPoint } from './eval/validation.js';
-export { tuneOptions, type TuneOptions, type TuneReport, type TuneTrial, type TunedParams, type RegularizationCalibration } from './eval/tune.js';
+export { evaluateModel, metricsFor, isLowerBetter, type EvaluateOptions, type QualityMetric, type RatingEvaluation, type RankingEvaluation } from './select/evaluate.js';
+export { rankingMetrics, ratingMetrics, rmse, mae, type RankingMetrics, type RankingInput } from './select/metrics.js';
+export type { ValidationOptions, ValidationReport, ValidationPoint } from './select/validation.js';
+export { tuneOptions, type TuneOptions, type TuneReport, type TuneTrial, type TunedParams, type RegularizationCalibration } from './select/tune.js';
 export {
   crossValidate,
   type CrossValidateOptions,
@@ -51,13 +51,14 @@ export {
   type CvProgress,
   type CvFoldSummary,
   type TunableOption,
-} from './eval/cross-validate.js';
+} from './api/cross-validate.js';
 export { importFactors, type ImportFactorsOptions, type FactorSource, type FactorConvention } from './io/factors-import.js';
 export { exportFactors, type ExportFormat, type ExportedFactors } from './io/factors-export.js';
 export { readSparkModel, readFactorParquet, type SparkModelFiles, type SparkModel, type SparkFactors } from './io/spark-model.js';
 export { parseFeatures, scaleFeatures, ML100K_GENRES, type ParsedFeatures, type FeatureFileFormat } from './features/read.js';
 export { addItems, itemFromFeatures, recommendForNewUserWithFeatures, type AddItemsResult, type FeatureValue } from './features/cold.js';
-export { explainByFeatures, type FeatureExplanation, type FeatureContribution } from './features/explain.js';
+export { explainByFeatures, type FeatureExplanation, type FeatureContribution } from './model/feature-explain.js';
 export { parseLabels, labelFileKind, type ParsedLabels, type LabelFileFormat } from './features/label-read.js';
-export type { ModelLabels, ItemLabel } from './features/labels.js';
-export type { FeatureRecord, FeatureInput, FeatureOptions, ModelFeatures, FeatureSide } from './features/types.js';
+export type { ModelLabels, ItemLabel } from './model/labels.js';
+export type { FeatureRecord, FeatureInput, FeatureOptions } from './features/types.js';
+export type { ModelFeatures, FeatureSide } from './model/feature-types.js';

@@ -12,9 +12,9 @@ export { saveToIndexedDB, loadFromIndexedDB, listIndexedDBModels, deleteFromInde
 export { builtinDataset, GENRES, type BuiltinDataset, type CatalogueItem } from './data/builtin.js';
 export { parseFeatures, scaleFeatures, ML100K_GENRES, type ParsedFeatures, type FeatureFileFormat } from './features/read.js';
 export { parseLabels, labelFileKind, type ParsedLabels, type LabelFileFormat } from './features/label-read.js';
-export type { ModelLabels, ItemLabel } from './features/labels.js';
-export { TRAIN_DEFAULTS } from './als/options.js';
-export { metricsFor, isLowerBetter, type QualityMetric, type RatingEvaluation, type RankingEvaluation } from './eval/evaluate.js';
+export type { ModelLabels, ItemLabel } from './model/labels.js';
+export { TRAIN_DEFAULTS } from './train/options.js';
+export { metricsFor, isLowerBetter, type QualityMetric, type RatingEvaluation, type RankingEvaluation } from './select/evaluate.js';
 export type {
   DatasetHandle,
   LoadOptions,
@@ -29,8 +29,8 @@ export type { ModelView } from './engine/model-view.js';
 export type { Id, InteractionRecord } from './data/types.js';
 export type { InteractionSource, ParseOptions, ParseProgress } from './data/parse.js';
 export type { SplitOptions, SplitMethod } from './data/split.js';
-export type { EvaluateOptions } from './eval/evaluate.js';
-export type { TrainOptions, TrainProgress, Feedback, ConfidenceForm, Solver, DuplicatePolicy } from './als/options.js';
+export type { EvaluateOptions } from './select/evaluate.js';
+export type { TrainOptions, TrainProgress, Feedback, ConfidenceForm, Solver, DuplicatePolicy } from './train/options.js';
 export type {
   ScoredItem,
   HistoryRecommendations,
@@ -44,9 +44,9 @@ export type {
   FoldInResult,
   Explanation,
   Contribution,
-} from './als/model.js';
-export type { UpdateOptions, UpdateProgress } from './als/update.js';
-export type { CvParams, CvMetric, CvProgress, CvTrial, CvFoldSummary, TunableOption } from './eval/cross-validate.js';
+} from './model/model.js';
+export type { UpdateOptions, UpdateProgress } from './model/update.js';
+export type { CvParams, CvMetric, CvProgress, CvTrial, CvFoldSummary, TunableOption } from './api/cross-validate.js';
 export type { ImportFactorsOptions, FactorSource, FactorConvention } from './io/factors-import.js';
 export type { ExportFormat, ExportedFactors } from './io/factors-export.js';
 export type { FeatureValue, AddItemsResult } from './features/cold.js';

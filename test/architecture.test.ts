@@ -24,7 +24,7 @@ export function importsOf(file: string, text: string): string[] {
   return specs.filter((s) => s.startsWith('.')).map((s) => relative(root, join(dirname(file), s)).replace(/\.js$/, '.ts'));
 }
 
-/** The layers of docs/design.md, lowest first: each a list of path prefixes (`src/als/`) or files (`src/index.ts`). */
+/** The layers of docs/design.md, lowest first: each a list of path prefixes (`src/train/`) or files (`src/index.ts`). */
 export function documentedLayers(doc: string): string[][] {
   const block = /<!-- layers: lowest first -->([\s\S]*?)<!-- \/layers -->/.exec(doc);
   if (!block) throw new Error('docs/design.md has no <!-- layers --> list');
@@ -77,6 +77,8 @@ export function cycles(graph: Map<string, string[]>): string[][] {
 
 const graph = new Map(sources(join(root, 'src')).map((f) => [relative(root, f), importsOf(f, readFileSync(f, 'utf8'))]));
 const layers = documentedLayers(readFileSync(join(root, 'docs/design.md'), 'utf8'));
+/** The folders of training and of the trained model: below side information, which builds on them. */
+const MODEL_AND_TRAINING = ['src/train/', 'src/model/'];
 
 describe('module structure', () => {
   it('reads imports of every kind, and finds a cycle (the checks can fail)', () => {
@@ -100,6 +102,15 @@ describe('module structure', () => {
       for (const to of targets) if (layerOf(layers, to) > layerOf(layers, from)) upward.push(`${from} (layer ${layerOf(layers, from) + 1}) → ${to} (layer ${layerOf(layers, to) + 1})`);
     }
     expect(upward).toEqual([]);
+  });
+
+  it('training and the model know nothing of side information: no module of theirs imports src/features/', () => {
+    const lower = [...graph].filter(([from]) => MODEL_AND_TRAINING.some((d) => from.startsWith(d)));
+    expect(lower.length).toBeGreaterThan(20);
+    const back = lower.flatMap(([from, targets]) => targets.filter((t) => t.startsWith('src/features/')).map((t) => `${from} → ${t}`));
+    expect(back).toEqual([]);
+    // ...and the layer list keeps features/ strictly above them, so no shared layer can hide a loop.
+    for (const d of MODEL_AND_TRAINING) expect(layerOf(layers, `${d}x.ts`)).toBeLessThan(layerOf(layers, 'src/features/x.ts'));
   });
 
   it('keeps every source file of src/, assembly/ and web/ under 300 lines (one job per module)', () => {

@@ -1,7 +1,7 @@
 // Browser benchmark page (driven by bench/browser.mjs through headless Chromium): worker
 // overhead per iteration, fold-in and top-10 latency. Results go to window.__results.
-import { AlsModel } from '../../src/als/model.js';
-import { resolveTrainOptions } from '../../src/als/options.js';
+import { AlsModel } from '../../src/model/model.js';
+import { resolveTrainOptions } from '../../src/train/options.js';
 import { Rng } from '../../src/util/rng.js';
 import { createIdMap } from '../../src/data/id-map.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';

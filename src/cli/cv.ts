@@ -1,6 +1,6 @@
 /** `als-wasm cv FILE --grid …`: k-fold cross-validation over a grid; a table on stderr, the best params last. */
-import type { TrainOptions } from '../als/options.js';
-import { crossValidate, type CrossValidateOptions, type CvMetric, type CvProgress } from '../eval/cross-validate.js';
+import type { TrainOptions } from '../train/options.js';
+import { crossValidate, type CrossValidateOptions, type CvMetric, type CvProgress } from '../api/cross-validate.js';
 import { biasesFlag, num, READ_FLAGS, str, UsageError, workersFlag, type Parsed } from './args.js';
 import type { Command } from './command.js';
 import { OUTLIER_FLAG, refuseRatingOutliers } from './outliers.js';

@@ -1,6 +1,6 @@
 /** `als-wasm demo`: trains on the built-in catalogue and shows that the recommendations follow each user's tastes. */
-import { train } from '../eval/fit.js';
-import type { ScoredItem } from '../als/model.js';
+import { train } from '../api/fit.js';
+import type { ScoredItem } from '../model/model.js';
 import { builtinDataset, type CatalogueItem } from '../data/builtin.js';
 import { fromRecords } from '../data/parse.js';
 import type { Parsed } from './args.js';

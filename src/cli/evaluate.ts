@@ -1,6 +1,6 @@
 /** `als-wasm evaluate --model MODEL --test FILE`: ranking metrics for every model, RMSE/MAE for rating models. */
-import { evaluateModel } from '../eval/evaluate.js';
-import type { RankingMetrics } from '../eval/metrics.js';
+import { evaluateModel } from '../select/evaluate.js';
+import type { RankingMetrics } from '../select/metrics.js';
 import { kFlag, num, READ_FLAGS, str, type Parsed } from './args.js';
 import type { Command } from './command.js';
 import { candidatesOption, FEATURE_FLAGS } from './features.js';

@@ -4,7 +4,7 @@
  * Each command's module adds them with one spread in its flags; main.ts appends the usage lines.
  */
 import { basename } from 'node:path';
-import type { AlsModel } from '../als/model.js';
+import type { AlsModel } from '../model/model.js';
 import { AlsError } from '../errors.js';
 import { addItems } from '../features/cold.js';
 import { parseFeatures } from '../features/read.js';

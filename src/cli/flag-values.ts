@@ -5,7 +5,7 @@
  */
 import { AlsError, isAlsError } from '../errors.js';
 import { readTextFile } from '../io/bounded-read.js';
-import type { HistoryEntry } from '../als/model.js';
+import type { HistoryEntry } from '../model/model.js';
 import { num, str, UsageError, type Parsed } from './args.js';
 
 /** The part of the CLI context these readers use. */

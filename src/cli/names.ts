@@ -6,9 +6,9 @@
  * `--item-names FILE` on a serving command names the items of a model that has none.
  */
 import { basename } from 'node:path';
-import type { AlsModel, ScoredItem } from '../als/model.js';
+import type { AlsModel, ScoredItem } from '../model/model.js';
 import { labelFileKind, parseLabels } from '../features/label-read.js';
-import { describeUser, mergeLabels, type ModelLabels } from '../features/labels.js';
+import { describeUser, mergeLabels, type ModelLabels } from '../model/labels.js';
 import { AlsError } from '../errors.js';
 import { readText } from './features.js';
 import { escapeControl } from './shared.js';

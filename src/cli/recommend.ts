@@ -1,5 +1,5 @@
 /** `als-wasm recommend --model MODEL --user ID | --history …`: top k for a known user or a folded-in history, with filters. */
-import type { ScoredItem } from '../als/model.js';
+import type { ScoredItem } from '../model/model.js';
 import { AlsError, isAlsError } from '../errors.js';
 import { kFlag, str, UsageError, type Parsed } from './args.js';
 import { RECOMMEND_BATCH_FLAGS, RECOMMEND_BATCH_USAGE, recommendBatch } from './recommend-batch.js';

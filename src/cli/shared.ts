@@ -6,8 +6,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { AlsModel, ScoredItem } from '../als/model.js';
-import { resolveTrainOptions, type TrainOptions } from '../als/options.js';
+import type { AlsModel, ScoredItem } from '../model/model.js';
+import { resolveTrainOptions, type TrainOptions } from '../train/options.js';
 import { parseChunks } from '../data/parse.js';
 import type { Interactions } from '../data/types.js';
 import { AlsError, isAlsError } from '../errors.js';

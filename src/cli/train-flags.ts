@@ -3,7 +3,7 @@
  * `--cg-steps`, `--duplicates`, `--kernels`, `--precision` (the library's `eventWeights`, `cgSteps`,
  * `duplicates`, `kernels`, `precision`; their ranges are checked by the library before any file is read).
  */
-import type { TrainOptions } from '../als/options.js';
+import type { TrainOptions } from '../train/options.js';
 import { choiceFlag, eventWeightsFlag } from './flag-values.js';
 import { num, type Parsed } from './args.js';
 

@@ -1,10 +1,10 @@
 /** `als-wasm train FILE --out MODEL`: trains (optionally tuning first) and saves the model. */
 import { choiceFlag } from './flag-values.js';
-import { train } from '../eval/fit.js';
-import type { AlsModel } from '../als/model.js';
+import { train } from '../api/fit.js';
+import type { AlsModel } from '../model/model.js';
 import { OUTLIER_FLAG, refuseRatingOutliers } from './outliers.js';
-import type { TrainOptions } from '../als/options.js';
-import { TUNE_DEFAULT_BUDGET_SECONDS } from '../eval/tune.js';
+import type { TrainOptions } from '../train/options.js';
+import { TUNE_DEFAULT_BUDGET_SECONDS } from '../select/tune.js';
 import { biasesFlag, num, READ_FLAGS, str, UsageError, workersFlag, type Parsed } from './args.js';
 import type { Command } from './command.js';
 import { FEATURE_FLAGS, featureSummary, featureTrainOptions } from './features.js';

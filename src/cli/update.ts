@@ -2,7 +2,7 @@
  * `als-wasm update --model M FILE [--out M2] [--users solve|keep] [--items solve|keep]`: adds
  * the interactions of FILE to a model and re-solves only the rows they touch (see updateModel).
  */
-import type { UpdateOptions, UpdateProgress } from '../als/update.js';
+import type { UpdateOptions, UpdateProgress } from '../model/update.js';
 import { READ_FLAGS, str, UsageError, type Parsed } from './args.js';
 import type { Command } from './command.js';
 import { OUTLIER_FLAG, ratingScale, refuseRatingOutliers } from './outliers.js';

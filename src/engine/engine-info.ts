@@ -2,7 +2,7 @@
  * The parts of the engine's `info()` that describe the machine and the model: the model's shape,
  * the threads a run uses by default (and why only one), the JS heap in use.
  */
-import type { AlsModel } from '../als/model.js';
+import type { AlsModel } from '../model/model.js';
 import { defaultWorkers } from '../parallel/cores.js';
 import { parallelSupport } from '../parallel/pool.js';
 import type { EngineInfo } from './types.js';

@@ -3,22 +3,22 @@
  * factor import/export around the current model, whose serving calls it inherits from
  * serving-face.ts; the worker and the CLI are thin twins of this class.
  */
-import { train as trainModel } from '../eval/fit.js';
-import type { TrainProgress } from '../als/options.js';
+import { train as trainModel } from '../api/fit.js';
+import type { TrainProgress } from '../train/options.js';
 import { loadInteractions, type InteractionSource, type ParseOptions } from '../data/parse.js';
 import { splitInteractions, type SplitOptions } from '../data/split.js';
 import type { Id, InteractionRecord } from '../data/types.js';
-import { updateModel, type UpdateOptions } from '../als/update.js';
+import { updateModel, type UpdateOptions } from '../model/update.js';
 import { badOption } from '../errors.js';
-import { evaluateModelAsync, type EvaluateOptions, type RankingEvaluation, type RatingEvaluation } from '../eval/evaluate.js';
-import { crossValidate } from '../eval/cross-validate.js';
+import { evaluateModelAsync, type EvaluateOptions, type RankingEvaluation, type RatingEvaluation } from '../select/evaluate.js';
+import { crossValidate } from '../api/cross-validate.js';
 import { importFactors as importFactorFile, type ImportFactorsOptions, type FactorSource } from '../io/factors-import.js';
 import { loadModel as decodeModelFile, saveModel } from '../io/model-file.js';
 import { exportFactors as exportFactorFiles, type ExportFormat, type ExportedFactors } from '../io/factors-export.js';
 import { kernelVariantsAvailable } from '../wasm/kernels.js';
 import { PoolKeeper } from '../parallel/lease.js';
 import { addItems } from '../features/cold.js';
-import { checkLabels } from '../features/labels.js';
+import { checkLabels } from '../model/labels.js';
 import type { FeatureInput } from '../features/types.js';
 import { DatasetStore } from './dataset-store.js';
 import { TrainingMemory } from './training-memory.js';

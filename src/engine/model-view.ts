@@ -3,9 +3,9 @@
  * the items), how many training users each item has, and a user's training history — copies
  * made where the model lives, sent once (the page never decodes a second model).
  */
-import type { AlsModel } from '../als/model.js';
+import type { AlsModel } from '../model/model.js';
 import type { Id } from '../data/types.js';
-import type { ModelLabels } from '../features/labels.js';
+import type { ModelLabels } from '../model/labels.js';
 
 /** A drawing view of the current model (see `Engine.modelView`). */
 export interface ModelView {

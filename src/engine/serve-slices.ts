@@ -2,7 +2,7 @@
  * Long serving calls cut into slices with a yield between them, so that a worker keeps answering
  * (liveness pings, cancel) while it serves many users.
  */
-import type { AlsModel, RecommendManyOptions, UserRecommendations } from '../als/model.js';
+import type { AlsModel, RecommendManyOptions, UserRecommendations } from '../model/model.js';
 import type { Id } from '../data/types.js';
 import { badOption, throwIfAborted } from '../errors.js';
 import { nextMacrotask } from '../util/yield.js';

@@ -17,11 +17,11 @@ import type {
   SimilarItemsOptions,
   UserRecommendations,
   UsersForItemOptions,
-} from '../als/model.js';
+} from '../model/model.js';
 import type { Id } from '../data/types.js';
 import { AlsError, badOption, checkOptions } from '../errors.js';
 import { recommendForNewUserWithFeatures, type FeatureValue } from '../features/cold.js';
-import type { ModelLabels } from '../features/labels.js';
+import type { ModelLabels } from '../model/labels.js';
 import { modelView, userHistory, type ModelView } from './model-view.js';
 import { RunSet } from './runs.js';
 import { recommendManyInSlices } from './serve-slices.js';

@@ -1,15 +1,15 @@
 /** The engine's types: dataset handles, the options of its long calls, what it returns (engine.ts has the behaviour). */
-import type { FitOptions, FitReport } from '../eval/fit.js';
-import type { AlsModel } from '../als/model.js';
-import type { ResolvedTrainOptions, TrainOptions } from '../als/options.js';
+import type { FitOptions, FitReport } from '../api/fit.js';
+import type { AlsModel } from '../model/model.js';
+import type { ResolvedTrainOptions, TrainOptions } from '../train/options.js';
 import type { ParseOptions, ParseProgress } from '../data/parse.js';
 import type { Id, SkippedRows } from '../data/types.js';
-import type { CrossValidateOptions, CrossValidationResult, CvProgress } from '../eval/cross-validate.js';
-import type { ValidationOptions } from '../eval/validation.js';
+import type { CrossValidateOptions, CrossValidationResult, CvProgress } from '../api/cross-validate.js';
+import type { ValidationOptions } from '../select/validation.js';
 import type { KernelVariant } from '../wasm/abi.js';
 import type { FeatureOptions } from '../features/types.js';
-import type { UpdateReport } from '../als/update.js';
-import type { ModelLabels } from '../features/labels.js';
+import type { UpdateReport } from '../model/update.js';
+import type { ModelLabels } from '../model/labels.js';
 
 /** A dataset held by the engine, referred to by `id` (the data itself stays where the engine runs). */
 export interface DatasetHandle {

@@ -18,7 +18,8 @@ import type { Id, IdMap, Interactions } from '../data/types.js';
 import { AlsError, badOption } from '../errors.js';
 import { Rng } from '../util/rng.js';
 import { scaleFeatures } from './read.js';
-import { PSEUDO_PREFIX, type FeatureInput, type FeatureRecord, type FeatureSide } from './types.js';
+import type { FeatureSide } from '../model/feature-types.js';
+import { PSEUDO_PREFIX, type FeatureInput, type FeatureRecord } from './types.js';
 
 /** How pseudo values are made (see the module's comment). */
 export interface PseudoValues {

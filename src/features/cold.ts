@@ -4,15 +4,16 @@
  * solve over the real items and the attributes' pseudo-items; and new items added to a
  * trained model without retraining.
  */
-import { AlsModel, type HistoryEntry, type HistoryRecommendations, type RecommendOptions } from '../als/model.js';
+import { AlsModel, type HistoryEntry, type HistoryRecommendations, type RecommendOptions } from '../model/model.js';
 import { idMapFromIds } from '../data/id-map.js';
 import type { Id } from '../data/types.js';
 import { AlsError, badOption } from '../errors.js';
 import { normalizeFeatures } from './augment.js';
-import { rowSystem, solveRow } from './fold.js';
+import { rowSystem, solveRow } from '../model/feature-fold.js';
 import { applyMapping } from './mapping.js';
-import { otherRows, pseudoValue } from './rows.js';
-import type { FeatureInput, FeatureSide } from './types.js';
+import { otherRows, pseudoValue } from '../model/feature-rows.js';
+import type { FeatureSide } from '../model/feature-types.js';
+import type { FeatureInput } from './types.js';
 
 /** A feature of one item or user, for fold-in: `{ feature: 'genre=Drama' }` (value default 1, in [0, 1]). */
 export interface FeatureValue {

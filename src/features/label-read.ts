@@ -5,7 +5,7 @@
  * (quoted fields, header optional; genres `|`-separated). The format is detected from the text.
  */
 import { AlsError } from '../errors.js';
-import type { ItemLabel, ModelLabels } from './labels.js';
+import type { ItemLabel, ModelLabels } from '../model/labels.js';
 import { AGE_BANDS, ML100K_GENRES } from './read.js';
 
 /** The layouts {@link parseLabels} reads. */

@@ -7,8 +7,8 @@
  * solving the cold row's half-step over the features' pseudo rows (BENCHMARKS.md, "Side
  * information"), because it keeps the scale and the shared directions of real factor vectors.
  */
-import { cholesky, choleskySolve } from './fold.js';
-import type { FeatureSide } from './types.js';
+import { cholesky, choleskySolve } from '../model/feature-fold.js';
+import type { FeatureSide } from '../model/feature-types.js';
 
 /** The ridge λ of the mapping (features are 0–1 strengths; FᵀF holds counts of rows per feature). */
 export const MAPPING_LAMBDA = 1;

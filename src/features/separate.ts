@@ -1,10 +1,10 @@
 /** Splits a model trained on augmented data into the real model and its features. */
-import { AlsModel } from '../als/model.js';
+import { AlsModel } from '../model/model.js';
 import { idMapFromIds } from '../data/id-map.js';
 import type { Csr } from '../data/types.js';
 import type { Augmented, Carriers } from './augment.js';
 import { applyMapping, fitMapping } from './mapping.js';
-import type { FeatureSide, ModelFeatures } from './types.js';
+import type { FeatureSide, ModelFeatures } from '../model/feature-types.js';
 
 /**
  * The model of the real users and items (cold ones included) with the pseudo rows' factors

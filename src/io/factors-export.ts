@@ -3,7 +3,7 @@
  * writes and `AlternatingLeastSquares.load()` reads) and Spark-style JSON lines
  * (`{"id":…,"features":[…]}`, what `userFactors.write.json` writes).
  */
-import type { AlsModel } from '../als/model.js';
+import type { AlsModel } from '../model/model.js';
 import type { Id } from '../data/types.js';
 import { badOption } from '../errors.js';
 import { npy, zipStored } from './npz-write.js';

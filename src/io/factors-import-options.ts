@@ -3,7 +3,7 @@
  * benfred/implicit's and Spark MLlib's confidence form and default λ, the source types it reads,
  * and the default size limit.
  */
-import type { ConfidenceForm, Feedback } from '../als/options.js';
+import type { ConfidenceForm, Feedback } from '../train/options.js';
 import type { Id } from '../data/types.js';
 import type { KernelVariant } from '../wasm/abi.js';
 import type { SparkModelFiles } from './spark-model.js';

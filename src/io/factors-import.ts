@@ -4,8 +4,8 @@
  * format's reader (.npy, .npz, JSON/CSV, Parquet, a Spark model directory), checks what came back
  * and applies the source engine's fold-in conventions.
  */
-import { AlsModel } from '../als/model.js';
-import { MAX_FACTORS, resolveTrainOptions, type Feedback } from '../als/options.js';
+import { AlsModel } from '../model/model.js';
+import { MAX_FACTORS, resolveTrainOptions, type Feedback } from '../train/options.js';
 import { createIdMap, idMapFromIds } from '../data/id-map.js';
 import { decodeTextBytes } from '../data/encoding.js';
 import type { Id } from '../data/types.js';

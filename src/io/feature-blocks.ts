@@ -1,7 +1,7 @@
 /** The features' part of a model file: names in the header, factors and carriers as blocks. */
 import { AlsError } from '../errors.js';
 import type { ModelBlock } from './model-format.js';
-import type { FeatureSide, ModelFeatures } from '../features/types.js';
+import type { FeatureSide, ModelFeatures } from '../model/feature-types.js';
 
 /** Header fields and blocks that store a model's features (none for a model without). */
 export function featureBlocks(features: ModelFeatures | undefined): { header: Record<string, unknown> | null; blocks: { name: string; data: Float64Array | Int32Array }[] } {

@@ -1,14 +1,14 @@
-import { AlsModel } from '../als/model.js';
-import { withoutInapplicable } from '../als/option-applicability.js';
-import { MAX_FACTORS, resolveTrainOptions, type ResolvedTrainOptions } from '../als/options.js';
+import { AlsModel } from '../model/model.js';
+import { withoutInapplicable } from '../train/option-applicability.js';
+import { MAX_FACTORS, resolveTrainOptions, type ResolvedTrainOptions } from '../train/options.js';
 import { idMapFromIds } from '../data/id-map.js';
 import type { Id } from '../data/types.js';
 import { AlsError } from '../errors.js';
 import type { KernelVariant } from '../wasm/abi.js';
-import type { Bm25Statistics } from '../als/weighting.js';
+import type { Bm25Statistics } from '../train/weighting.js';
 import { decodeModel, encodeModel, type ModelBlock } from './model-format.js';
 import { featureBlocks, readFeatureBlocks } from './feature-blocks.js';
-import { checkLabels, type ModelLabels } from '../features/labels.js';
+import { checkLabels, type ModelLabels } from '../model/labels.js';
 
 /** Identifies als-wasm model headers (the container may carry other kinds later). */
 const KIND = 'als-wasm/model';

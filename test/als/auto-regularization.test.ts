@@ -4,8 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { autoRegularization, AUTO_REGULARIZATION_SCALE, largestSingularValue, regularizationTransferExponent } from '../../src/als/auto-regularization.js';
-import { train } from '../../src/eval/fit.js';
+import { autoRegularization, AUTO_REGULARIZATION_SCALE, largestSingularValue, regularizationTransferExponent } from '../../src/train/auto-regularization.js';
+import { train } from '../../src/api/fit.js';
 import { csrFromTriplets } from '../../src/data/csr.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
 
@@ -122,8 +122,8 @@ describe('implicit training with the default λ', () => {
 
 describe('a model built from options whose λ or ε is still "auto"', () => {
   it('is refused with the option named, not served with a NaN λ', async () => {
-    const { AlsModel } = await import('../../src/als/model.js');
-    const { resolveTrainOptions } = await import('../../src/als/options.js');
+    const { AlsModel } = await import('../../src/model/model.js');
+    const { resolveTrainOptions } = await import('../../src/train/options.js');
     const { idMapFromIds } = await import('../../src/data/id-map.js');
     const items = idMapFromIds(['a', 'b']);
     const users = idMapFromIds(['u']);

@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { jobSolvers } from '../helpers/job-solvers.js';
-import { resolveTrainOptions } from '../../src/als/options.js';
+import { resolveTrainOptions } from '../../src/train/options.js';
 import { Rng } from '../../src/util/rng.js';
-import { trainFactors } from '../../src/als/train.js';
+import { trainFactors } from '../../src/train/train.js';
 import type { KernelVariant } from '../../src/wasm/abi.js';
 import { kernelVariantsAvailable, loadKernels, type KernelRuntime } from '../../src/wasm/kernels.js';
 import { checkerboard, matrixFrom, plantedRatings, randomEntries } from '../helpers/als-fixtures.js';

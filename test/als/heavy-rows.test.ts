@@ -7,9 +7,9 @@
  * has teeth: the whale owns σ₁ there and every ordinary user's factors shrink to ties.
  */
 import { describe, expect, it } from 'vitest';
-import { largestSingularValue } from '../../src/als/auto-regularization.js';
-import { train } from '../../src/eval/fit.js';
-import type { AlsModel } from '../../src/als/model.js';
+import { largestSingularValue } from '../../src/train/auto-regularization.js';
+import { train } from '../../src/api/fit.js';
+import type { AlsModel } from '../../src/model/model.js';
 import { Rng } from '../../src/util/rng.js';
 import { fromRecords } from '../../src/data/parse.js';
 import { buildMatrix } from '../../src/data/csr.js';

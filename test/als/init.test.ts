@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initFactors, seededStart } from '../../src/als/init.js';
+import { initFactors, seededStart } from '../../src/train/init.js';
 import { Rng } from '../../src/util/rng.js';
 
 /** The plain start: one generator, users' rows then items', each row placed at at[r]. */

@@ -1,10 +1,10 @@
 /**
- * Renumbering rows for locality (src/als/locality.ts): the order is a permutation with counts
+ * Renumbering rows for locality (src/train/locality.ts): the order is a permutation with counts
  * non-increasing and ties in row order, and every helper undoes exactly what the other did.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { heavyFirstOrder, inversePermutation, permutedIndptr, unpermuteRows } from '../../src/als/locality.js';
+import { heavyFirstOrder, inversePermutation, permutedIndptr, unpermuteRows } from '../../src/train/locality.js';
 
 const counts = fc.array(fc.nat({ max: 12 }), { minLength: 0, maxLength: 60 });
 const indptrOf = (c: number[]) => Int32Array.from([0, ...c.map(((s) => (x: number) => (s += x))(0))]);

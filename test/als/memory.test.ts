@@ -1,11 +1,11 @@
 // Memory layout for scale: interaction values as f32 in WASM memory, the exact training memory
 // estimate (against the arena's high-water mark), and the OUT_OF_MEMORY refusal before allocating.
 import { describe, expect, it } from 'vitest';
-import { toConfidence } from '../../src/als/confidence.js';
-import { resolveTrainOptions, type TrainOptions } from '../../src/als/options.js';
-import { trainFactors } from '../../src/als/train.js';
-import { estimateTrainingBytes, VALUE_BYTES } from '../../src/als/budget.js';
-import { usesF32Copy } from '../../src/als/solvers.js';
+import { toConfidence } from '../../src/train/confidence.js';
+import { resolveTrainOptions, type TrainOptions } from '../../src/train/options.js';
+import { trainFactors } from '../../src/train/train.js';
+import { estimateTrainingBytes, VALUE_BYTES } from '../../src/train/budget.js';
+import { usesF32Copy } from '../../src/train/solvers.js';
 import { buildMatrix } from '../../src/data/csr.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
 import type { RatingMatrix } from '../../src/data/types.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { train } from '../../src/eval/fit.js';
+import { train } from '../../src/api/fit.js';
 import { fromRecords } from '../../src/data/parse.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
-import { evaluateModel } from '../../src/eval/evaluate.js';
+import { evaluateModel } from '../../src/select/evaluate.js';
 import { loadModel, saveModel } from '../../src/io/model-file.js';
 import { gaussSolve, refImplicitRow } from '../helpers/reference-als.js';
 
@@ -22,7 +22,7 @@ const records = [
 
 
 /** The score a fresh fold-in of the user's training history gives `item`. */
-function foldInScore(model: import('../../src/als/model.js').AlsModel, user: string, item: string): number {
+function foldInScore(model: import('../../src/model/model.js').AlsModel, user: string, item: string): number {
   const u = model.userIndex(user);
   const history = [];
   for (let j = model.seen.indptr[u]; j < model.seen.indptr[u + 1]; j++) history.push({ item: model.items.id(model.seen.indices[j]), value: model.seen.values[j] });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveTrainOptions, TRAIN_DEFAULTS } from '../../src/als/options.js';
+import { resolveTrainOptions, TRAIN_DEFAULTS } from '../../src/train/options.js';
 import { defaultWorkers } from '../../src/parallel/cores.js';
 
 describe('resolveTrainOptions', () => {

@@ -6,13 +6,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { train } from '../../src/eval/fit.js';
+import { train } from '../../src/api/fit.js';
 import { fromRecords, parseText } from '../../src/data/parse.js';
 import { splitInteractions } from '../../src/data/split.js';
 import type { Interactions, InteractionRecord } from '../../src/data/types.js';
 import { loadModel, saveModel } from '../../src/io/model-file.js';
 import { exportFactors } from '../../src/io/factors-export.js';
-import type { AlsModel } from '../../src/als/model.js';
+import type { AlsModel } from '../../src/model/model.js';
 import { Rng } from '../../src/util/rng.js';
 
 const file = new URL('../../../shared/data/ml-100k/u.data', import.meta.url);

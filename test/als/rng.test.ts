@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { initFactors } from '../../src/als/init.js';
+import { initFactors } from '../../src/train/init.js';
 import { ln, Rng } from '../../src/util/rng.js';
 
 describe('Rng', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveTrainOptions, type TrainOptions, type TrainProgress } from '../../src/als/options.js';
-import { trainFactors } from '../../src/als/train.js';
+import { resolveTrainOptions, type TrainOptions, type TrainProgress } from '../../src/train/options.js';
+import { trainFactors } from '../../src/train/train.js';
 import { isAlsError } from '../../src/errors.js';
 import { kernelVariantsAvailable } from '../../src/wasm/kernels.js';
 import type { KernelVariant } from '../../src/wasm/abi.js';

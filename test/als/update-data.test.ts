@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { resolveTrainOptions } from '../../src/als/options.js';
-import { mergeInteractions, takeColumns, takeRows } from '../../src/als/update-data.js';
+import { resolveTrainOptions } from '../../src/train/options.js';
+import { mergeInteractions, takeColumns, takeRows } from '../../src/model/update-data.js';
 import { buildMatrix } from '../../src/data/csr.js';
 import { fromRecords } from '../../src/data/records.js';
 import { csrToMap, naiveMerge, type Entry } from '../helpers/data-reference.js';

@@ -5,12 +5,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { train, type FitOptions } from '../../src/eval/fit.js';
+import { train, type FitOptions } from '../../src/api/fit.js';
 import { Rng } from '../../src/util/rng.js';
 import { fromRecords, parseText } from '../../src/data/parse.js';
 import { splitInteractions } from '../../src/data/split.js';
 import type { InteractionRecord, Interactions } from '../../src/data/types.js';
-import { evaluateModel } from '../../src/eval/evaluate.js';
+import { evaluateModel } from '../../src/select/evaluate.js';
 
 const file = new URL('../../../shared/data/ml-100k/u.data', import.meta.url);
 const present = existsSync(file);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { train, type FitOptions } from '../../src/eval/fit.js';
-import type { AlsModel } from '../../src/als/model.js';
+import { train, type FitOptions } from '../../src/api/fit.js';
+import type { AlsModel } from '../../src/model/model.js';
 import { Rng } from '../../src/util/rng.js';
-import { toConfidence } from '../../src/als/confidence.js';
+import { toConfidence } from '../../src/train/confidence.js';
 import { fromRecords } from '../../src/data/records.js';
 import type { InteractionRecord } from '../../src/data/types.js';
 import { decodeModel, encodeModel } from '../../src/io/model-format.js';

@@ -3,12 +3,12 @@
  * kept, early stopping with patience, restarts compared on the held-out score, options checked.
  */
 import { describe, expect, it } from 'vitest';
-import { train } from '../../src/eval/fit.js';
-import type { TrainProgress } from '../../src/als/options.js';
+import { train } from '../../src/api/fit.js';
+import type { TrainProgress } from '../../src/train/options.js';
 import { splitInteractions } from '../../src/data/split.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
-import { evaluateModel } from '../../src/eval/evaluate.js';
-import { crossValidate } from '../../src/eval/cross-validate.js';
+import { evaluateModel } from '../../src/select/evaluate.js';
+import { crossValidate } from '../../src/api/cross-validate.js';
 
 // Noisy ratings and many factors: the held-out RMSE bottoms out after a few iterations, then rises (measured).
 const explicitData = generateSynthetic({ users: 300, items: 120, interactions: 4000, feedback: 'explicit', rank: 5, seed: 5, minPerUser: 8, noise: 0.8 });

@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { train } from '../../src/eval/fit.js';
-import { BM25_B, BM25_K1, bm25Row, bm25Statistics, MIN_IDF } from '../../src/als/weighting.js';
+import { train } from '../../src/api/fit.js';
+import { BM25_B, BM25_K1, bm25Row, bm25Statistics, MIN_IDF } from '../../src/train/weighting.js';
 import { csrFromTriplets } from '../../src/data/csr.js';
 import { fromRecords } from '../../src/data/parse.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';

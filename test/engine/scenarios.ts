@@ -3,7 +3,7 @@
  * the real Web Worker engine (headless Chromium): one suite, two engines.
  */
 import { describe, expect, it } from 'vitest';
-import type { TrainProgress } from '../../src/als/options.js';
+import type { TrainProgress } from '../../src/train/options.js';
 import { builtinDataset } from '../../src/data/builtin.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
 import type { Recommender } from '../../src/worker/client.js';

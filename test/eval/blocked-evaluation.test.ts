@@ -6,12 +6,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AlsModel } from '../../src/als/model.js';
-import { resolveTrainOptions } from '../../src/als/options.js';
+import { AlsModel } from '../../src/model/model.js';
+import { resolveTrainOptions } from '../../src/train/options.js';
 import { csrFromTriplets } from '../../src/data/csr.js';
 import { idMapFromIds } from '../../src/data/id-map.js';
 import type { Csr } from '../../src/data/types.js';
-import { rankingMetrics } from '../../src/eval/ranking.js';
+import { rankingMetrics } from '../../src/select/ranking.js';
 import { KernelRandom } from '../helpers/kernel-random.js';
 
 async function problem(users: number, items: number, f: number, seed: number, ties: boolean): Promise<{ model: AlsModel; test: Csr }> {

@@ -8,7 +8,7 @@ import { idMapFromIds } from '../../src/data/id-map.js';
 import { kFoldSplits, type KFoldMethod } from '../../src/data/kfold.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
 import type { Interactions } from '../../src/data/types.js';
-import { crossValidate, type CrossValidateOptions } from '../../src/eval/cross-validate.js';
+import { crossValidate, type CrossValidateOptions } from '../../src/api/cross-validate.js';
 
 /** Interactions from [user, item, value] rows (duplicates kept, as parsed input would be). */
 function interactions(users: number, items: number, rows: [number, number, number][]): Interactions {

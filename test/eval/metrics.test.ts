@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csrFromTriplets } from '../../src/data/csr.js';
 import type { Csr } from '../../src/data/types.js';
-import { mae, rankingMetrics, ratingMetrics, rmse } from '../../src/eval/metrics.js';
+import { mae, rankingMetrics, ratingMetrics, rmse } from '../../src/select/metrics.js';
 import { argsortDescending } from '../../src/recommend/top-k.js';
 
 /** A users × items CSR from [user, item, value] triplets. */

@@ -6,13 +6,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { train, type FitOptions } from '../../src/eval/fit.js';
-import { crossValidate } from '../../src/eval/cross-validate.js';
+import { train, type FitOptions } from '../../src/api/fit.js';
+import { crossValidate } from '../../src/api/cross-validate.js';
 import { parseText } from '../../src/data/parse.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
 import { splitInteractions } from '../../src/data/split.js';
-import { evaluateModel, type RatingEvaluation } from '../../src/eval/evaluate.js';
-import { explicitLambdaOnPart } from '../../src/eval/explicit-lambda-transfer.js';
+import { evaluateModel, type RatingEvaluation } from '../../src/select/evaluate.js';
+import { explicitLambdaOnPart } from '../../src/select/explicit-lambda-transfer.js';
 import type { Interactions } from '../../src/data/types.js';
 
 const file = new URL('../../../shared/data/ml-100k/u.data', import.meta.url);

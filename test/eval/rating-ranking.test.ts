@@ -10,10 +10,10 @@ import { parseText } from '../../src/data/parse.js';
 import { splitInteractions } from '../../src/data/split.js';
 import type { Interactions } from '../../src/data/types.js';
 import { Rng } from '../../src/util/rng.js';
-import { train } from '../../src/eval/fit.js';
-import { crossValidate } from '../../src/eval/cross-validate.js';
+import { train } from '../../src/api/fit.js';
+import { crossValidate } from '../../src/api/cross-validate.js';
 import { createRecommender } from '../../src/index.js';
-import { evaluateModel, evaluateModelAsync, metricsFor, type RankingEvaluation, type RatingEvaluation, type Scorer } from '../../src/eval/evaluate.js';
+import { evaluateModel, evaluateModelAsync, metricsFor, type RankingEvaluation, type RatingEvaluation, type Scorer } from '../../src/select/evaluate.js';
 
 const items = ['a', 'b', 'c', 'd'];
 

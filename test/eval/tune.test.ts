@@ -4,14 +4,14 @@
  * refit with the winner (issue 13).
  */
 import { describe, expect, it } from 'vitest';
-import { train } from '../../src/eval/fit.js';
-import type { TrainProgress } from '../../src/als/options.js';
+import { train } from '../../src/api/fit.js';
+import type { TrainProgress } from '../../src/train/options.js';
 import { generateHeavyTailed } from '../../src/data/heavy-tailed.js';
 import { splitInteractions } from '../../src/data/split.js';
 import { parseText } from '../../src/data/parse.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
-import { evaluateModel } from '../../src/eval/evaluate.js';
-import { clearMargin } from '../../src/eval/tune.js';
+import { evaluateModel } from '../../src/select/evaluate.js';
+import { clearMargin } from '../../src/select/tune.js';
 
 const implicitData = generateHeavyTailed({ users: 400, items: 300, meanPerUser: 15, countMedian: 5, countSpread: 1.5, whales: 1, whaleItems: 200, seed: 3 });
 

@@ -6,9 +6,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { labelFileKind, parseLabels } from '../../src/features/label-read.js';
-import { checkLabels } from '../../src/features/labels.js';
+import { checkLabels } from '../../src/model/labels.js';
 import { fromRecords } from '../../src/data/parse.js';
-import { train } from '../../src/eval/fit.js';
+import { train } from '../../src/api/fit.js';
 import { loadModel, saveModel } from '../../src/io/model-file.js';
 import { decodeModel, encodeModel } from '../../src/io/model-format.js';
 import { Engine } from '../../src/engine/engine.js';

@@ -5,13 +5,13 @@
  * them, for explicit and implicit feedback, Cholesky and CG, one thread and a worker pool.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { train } from '../../src/eval/fit.js';
-import type { AlsModel } from '../../src/als/model.js';
+import { train } from '../../src/api/fit.js';
+import type { AlsModel } from '../../src/model/model.js';
 import { fromRecords } from '../../src/data/records.js';
 import { addItems, recommendForNewUserWithFeatures } from '../../src/features/cold.js';
 import { PSEUDO_PREFIX, type FeatureRecord } from '../../src/features/types.js';
 import { loadModel, saveModel } from '../../src/io/model-file.js';
-import { evaluateModel } from '../../src/eval/evaluate.js';
+import { evaluateModel } from '../../src/select/evaluate.js';
 import { PoolKeeper } from '../../src/parallel/lease.js';
 import { Engine } from '../../src/engine/engine.js';
 

@@ -4,7 +4,7 @@
  * is solved in the *dense* form — every (user, item) pair with its confidence — which checks
  * the YᵀY + Yᵀ(Cᵘ − I)Y trick of the real implementation. Only for small problems.
  */
-import { initFactors } from '../../src/als/init.js';
+import { initFactors } from '../../src/train/init.js';
 import { ln, Rng } from '../../src/util/rng.js';
 
 export interface RefEntry {

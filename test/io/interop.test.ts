@@ -11,7 +11,7 @@ import * as zlib from 'node:zlib';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/util/rng.js';
-import { train } from '../../src/eval/fit.js';
+import { train } from '../../src/api/fit.js';
 import { fromRecords } from '../../src/data/parse.js';
 import { exportFactors } from '../../src/io/factors-export.js';
 import { importFactors } from '../../src/io/factors-import.js';

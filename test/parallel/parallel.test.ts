@@ -5,8 +5,8 @@
  * behave as on one thread; the pool is kept and reused, not re-created per run.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveTrainOptions, type TrainOptions, type TrainProgress } from '../../src/als/options.js';
-import { trainFactors, type TrainHooks } from '../../src/als/train.js';
+import { resolveTrainOptions, type TrainOptions, type TrainProgress } from '../../src/train/options.js';
+import { trainFactors, type TrainHooks } from '../../src/train/train.js';
 import { buildMatrix } from '../../src/data/csr.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
 import { Engine } from '../../src/engine/engine.js';

@@ -4,7 +4,7 @@
  * maxWorkers() threads, with a note when it asked for more.
  */
 import { describe, expect, it } from 'vitest';
-import { resolveTrainOptions } from '../../src/als/options.js';
+import { resolveTrainOptions } from '../../src/train/options.js';
 import { UsageError, workersFlag, type Parsed } from '../../src/cli/args.js';
 import { isAlsError } from '../../src/errors.js';
 import { checkWorkers, MAX_WORKERS, maxWorkers, threadsFor, WORKERS_RULE } from '../../src/parallel/cores.js';

@@ -7,8 +7,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AlsModel } from '../../src/als/model.js';
-import { resolveTrainOptions } from '../../src/als/options.js';
+import { AlsModel } from '../../src/model/model.js';
+import { resolveTrainOptions } from '../../src/train/options.js';
 import { csrFromTriplets } from '../../src/data/csr.js';
 import { idMapFromIds } from '../../src/data/id-map.js';
 import type { Id } from '../../src/data/types.js';

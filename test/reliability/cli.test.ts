@@ -9,7 +9,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { train } from '../../src/eval/fit.js';
+import { train } from '../../src/api/fit.js';
 import { parseText } from '../../src/data/parse.js';
 import { maxWorkers } from '../../src/parallel/cores.js';
 

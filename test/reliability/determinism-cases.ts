@@ -4,8 +4,8 @@
  * worker). The expected digests are committed in determinism-hashes.json; Node and the
  * browser tests both compare against them, so a platform difference fails one of them.
  */
-import { train } from '../../src/eval/fit.js';
-import type { TrainOptions } from '../../src/als/options.js';
+import { train } from '../../src/api/fit.js';
+import type { TrainOptions } from '../../src/train/options.js';
 import { parseText } from '../../src/data/parse.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
 import type { KernelVariant } from '../../src/wasm/abi.js';

@@ -3,7 +3,7 @@
  * committed digests (determinism-hashes.json) — which the Chromium test checks too.
  */
 import { describe, expect, it } from 'vitest';
-import { train } from '../../src/eval/fit.js';
+import { train } from '../../src/api/fit.js';
 import { Engine } from '../../src/engine/engine.js';
 import { loadModel } from '../../src/io/model-file.js';
 import { loadKernels } from '../../src/wasm/kernels.js';

@@ -5,8 +5,8 @@
  * saved model file, and through the recommender.
  */
 import { describe, expect, it } from 'vitest';
-import { train } from '../../src/eval/fit.js';
-import type { TrainOptions } from '../../src/als/options.js';
+import { train } from '../../src/api/fit.js';
+import type { TrainOptions } from '../../src/train/options.js';
 import { parseText } from '../../src/data/parse.js';
 import { importFactors } from '../../src/io/factors-import.js';
 import { loadModel, saveModel } from '../../src/io/model-file.js';

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { train } from '../../src/eval/fit.js';
+import { train } from '../../src/api/fit.js';
 import { parseChunks, parseText } from '../../src/data/parse.js';
 import { isAlsError } from '../../src/errors.js';
 import { loadModel, saveModel } from '../../src/io/model-file.js';

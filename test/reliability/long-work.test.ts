@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../../src/engine/engine.js';
-import { evaluateModel } from '../../src/eval/evaluate.js';
+import { evaluateModel } from '../../src/select/evaluate.js';
 import { loadInteractions } from '../../src/data/parse.js';
 import { createRecommender } from '../../src/worker/client.js';
 import { heldOutCsvs } from '../helpers/held-out.js';

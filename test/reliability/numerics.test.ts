@@ -5,10 +5,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { train } from '../../src/eval/fit.js';
-import { resolveTrainOptions } from '../../src/als/options.js';
-import { trainFactors } from '../../src/als/train.js';
-import { estimateTrainingBytes } from '../../src/als/budget.js';
+import { train } from '../../src/api/fit.js';
+import { resolveTrainOptions } from '../../src/train/options.js';
+import { trainFactors } from '../../src/train/train.js';
+import { estimateTrainingBytes } from '../../src/train/budget.js';
 import { parseText } from '../../src/data/parse.js';
 import type { Csr, RatingMatrix } from '../../src/data/types.js';
 import { isAlsError } from '../../src/errors.js';
@@ -23,7 +23,7 @@ describe('overflow', () => {
     ['repeated pairs summing past f64', 'a,i,1e308\na,i,1e308\nb,i,3\na,j,3\n', { feedback: 'implicit', confidence: 'linear' }, /confidence of user "a" for item "i" is Infinity/],
     ['a confidence beyond ±1e38', 'a,i,1e200\nb,i,3\na,j,3\n', { feedback: 'implicit', confidence: 'linear' }, /is 1e\+200 .*within ±1e\+38/],
     ['an explicit rating beyond ±1e38', 'a,i,-1e200\nb,i,3\na,j,3\n', { feedback: 'explicit' }, /rating of user "a" for item "i" is -1e\+200/],
-    // "a" has fewer interactions than "b", so training lays it out second (src/als/locality.ts): the message still names a and i.
+    // "a" has fewer interactions than "b", so training lays it out second (src/train/locality.ts): the message still names a and i.
     ['a confidence beyond ±1e38 in a user laid out later', 'a,k,3\nb,i,3\nb,j,3\nb,k,3\na,i,1e200\n', { feedback: 'implicit', confidence: 'linear' }, /confidence of user "a" for item "i" is 1e\+200/],
   ] as const)('%s → NON_FINITE naming the pair, before training', async (_name, text, opts, message) => {
     let iterations = 0;

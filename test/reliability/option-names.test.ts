@@ -5,16 +5,16 @@
  * explicit model is not scored against the implied 1s of a file without ratings.
  */
 import { describe, expect, it } from 'vitest';
-import { train } from '../../src/eval/fit.js';
-import type { AlsModel } from '../../src/als/model.js';
-import { resolveTrainOptions, type TrainOptions } from '../../src/als/options.js';
+import { train } from '../../src/api/fit.js';
+import type { AlsModel } from '../../src/model/model.js';
+import { resolveTrainOptions, type TrainOptions } from '../../src/train/options.js';
 import { fromRecords, parseText } from '../../src/data/parse.js';
 import { buildMatrix } from '../../src/data/csr.js';
 import { kFoldSplits } from '../../src/data/kfold.js';
 import { generateSynthetic } from '../../src/data/synthetic.js';
 import { splitInteractions } from '../../src/data/split.js';
-import { crossValidate } from '../../src/eval/cross-validate.js';
-import { evaluateModel } from '../../src/eval/evaluate.js';
+import { crossValidate } from '../../src/api/cross-validate.js';
+import { evaluateModel } from '../../src/select/evaluate.js';
 import { importFactors } from '../../src/io/factors-import.js';
 import { loadModel, saveModel } from '../../src/io/model-file.js';
 import { createRecommender } from '../../src/worker/client.js';

@@ -4,13 +4,13 @@
  * row names the row and asks for λ > 0.
  */
 import { describe, expect, it } from 'vitest';
-import { train } from '../../src/eval/fit.js';
-import type { TrainOptions } from '../../src/als/options.js';
+import { train } from '../../src/api/fit.js';
+import type { TrainOptions } from '../../src/train/options.js';
 import { parseText } from '../../src/data/parse.js';
 import type { ParseOptions } from '../../src/data/parse-options.js';
 import { kFoldSplits } from '../../src/data/kfold.js';
 import { splitInteractions } from '../../src/data/split.js';
-import { evaluateModel } from '../../src/eval/evaluate.js';
+import { evaluateModel } from '../../src/select/evaluate.js';
 import { createRecommender } from '../../src/worker/client.js';
 
 const data = () => parseText('a,i,3\nb,i,4\na,j,5\nb,k,1\nc,k,2\nc,j,4\n', { source: 'r.csv' });

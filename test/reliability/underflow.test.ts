@@ -4,9 +4,9 @@
  * refused, naming the user, item and value — like values beyond ±1e38 already were.
  */
 import { describe, expect, it } from 'vitest';
-import { train } from '../../src/eval/fit.js';
-import type { TrainOptions } from '../../src/als/options.js';
-import { MIN_VALUE_MAGNITUDE } from '../../src/als/values.js';
+import { train } from '../../src/api/fit.js';
+import type { TrainOptions } from '../../src/train/options.js';
+import { MIN_VALUE_MAGNITUDE } from '../../src/train/values.js';
 import { parseText } from '../../src/data/parse.js';
 
 describe('nonzero values that f32 storage would turn into 0', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { selectInPlace } from '../../src/util/select.js';
-import { medianPositive, quantileOfPositive } from '../../src/als/confidence.js';
+import { medianPositive, quantileOfPositive } from '../../src/train/confidence.js';
 
 /** The plain definition: sort, take rank k. */
 const sortedAt = (values: number[], k: number) => Float64Array.from(values).sort()[k];
