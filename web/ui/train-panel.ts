@@ -58,7 +58,8 @@ export async function trainNow(page: Page, chart: LossChart, quick = false): Pro
         } else if (p.stage === 'validating') {
           // Held-out scoring of a big test set takes a while: show it moving.
           $.halfProgress.value = p.usersDone / p.usersTotal;
-          $.halfLabel.textContent = `held-out scoring ${p.usersDone}/${p.usersTotal} users`;
+          // The scored rows include the features' pseudo-users when genres are learned: a share, not a user count.
+          $.halfLabel.textContent = `held-out scoring ${Math.round((100 * p.usersDone) / Math.max(1, p.usersTotal))} %`;
         } else if (p.stage === 'iteration') {
           $.trainStats.textContent = `${head}Iteration ${p.iteration}/${iterations} · loss ${fmt(p.loss, 5)} · ${fmt(p.seconds * 1000, 3)} ms/iteration · ${fmt(p.gflops, 3)} GFLOP/s`;
         }
