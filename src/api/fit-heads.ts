@@ -27,8 +27,8 @@ export function resolveRanking(given: unknown, feedback: 'explicit' | 'implicit'
   return given ?? 'implicit';
 }
 
-/** The options the rating model and the training run share with the ranking head: size, length, seed, threads, side information. */
-const SHARED = ['factors', 'iterations', 'tolerance', 'seed', 'restarts', 'workers', 'kernels', 'duplicates', 'itemFeatures', 'userFeatures', 'featureWeight', 'signal', 'onProgress'] as const;
+/** The options the rating model shares with the ranking head: size, length, seed, threads, side information (duplicates follow the rating model's resolved policy). */
+const SHARED = ['factors', 'iterations', 'tolerance', 'seed', 'restarts', 'workers', 'kernels', 'itemFeatures', 'userFeatures', 'featureWeight', 'signal', 'onProgress'] as const;
 
 /**
  * Trains the rating model and its ranking head on `data` and joins them.
@@ -51,7 +51,7 @@ export async function trainWithRankingHead(data: Interactions, options: FitOptio
     tune: tuneSpec && halfBudget(tuneRanks ? { ...withoutRelevant(tuneSpec), metric: 'rmse' } : tuneSpec),
   });
   const head: FitOptions = { feedback: 'implicit', duplicates: rating.model.options.duplicates };
-  for (const key of SHARED) if (options[key] !== undefined && key !== 'duplicates') (head as Record<string, unknown>)[key] = options[key];
+  for (const key of SHARED) if (options[key] !== undefined) (head as Record<string, unknown>)[key] = options[key];
   if (options.validation) head.validation = validationRanks ? options.validation : { ...withoutRelevant(options.validation), metric: 'ndcg' };
   if (tuneSpec) head.tune = halfBudget(tuneRanks ? tuneSpec : withoutMetric(tuneSpec));
   if (options.warmStart?.ranking) head.warmStart = options.warmStart.ranking;

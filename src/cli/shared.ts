@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import type { AlsModel, ScoredItem } from '../model/model.js';
+import type { AlsModel } from '../model/model.js';
 import { resolveTrainOptions, type TrainOptions } from '../train/options.js';
 import { parseChunks } from '../data/parse.js';
 import type { Interactions } from '../data/types.js';
@@ -163,13 +163,4 @@ export function progressPrinter(): TrainOptions['onProgress'] {
       process.stderr.write(`tune run ${String(p.trial).padStart(2)} (rung ${p.rung}): ${what} → ${Number.isNaN(p.score) ? 'failed' : p.score.toFixed(4)} after ${q.iterations} its, ${p.seconds.toFixed(1)} s\n`);
     }
   };
-}
-
-/** Ranked items on stdout (nothing with `--json`: the result line carries them); with `scoreKind`, what the scores are, on stderr. */
-export function printItems(items: ScoredItem[], json: boolean, scoreKind?: 'ranking' | 'rating'): void {
-  if (json) return;
-  // Say what the numbers are: a ranking score read as a rating misleads (0.40 is a strong match, not 0.4 stars).
-  if (scoreKind) process.stderr.write(scoreKind === 'ranking' ? 'scores: ranking scores (higher = better match; not ratings — predict gives ratings)\n' : 'scores: predicted ratings\n');
-  // Ids come from user files: control characters (terminal escapes) are shown escaped, never sent raw.
-  for (const [rank, it] of items.entries()) process.stdout.write(`${String(rank + 1).padStart(3)}. ${escapeControl(String(it.id)).padEnd(16)} ${it.score.toFixed(4)}\n`);
 }

@@ -6,7 +6,7 @@
  */
 import { AlsError } from '../errors.js';
 import type { ItemLabel, ModelLabels } from '../model/labels.js';
-import { AGE_BANDS, ML100K_GENRES } from './read.js';
+import { AGE_BANDS, uItemRows } from './read.js';
 
 /** The layouts {@link parseLabels} reads. */
 export type LabelFileFormat = 'u.item' | 'u.user' | 'movies.dat' | 'users.dat' | 'titles';
@@ -62,20 +62,10 @@ type Bad = (n: number, what: string) => AlsError;
 
 /** `u.item`: title, and the genres whose flag is set (names from `u.genre` when there are 19 flags). */
 function readUItem(lines: string[], bad: Bad): Omit<ParsedLabels, 'format'> {
+  const { rows, genres } = uItemRows(lines, bad);
   const items: Record<string, ItemLabel> = {};
-  let flags = -1;
-  for (let n = 0; n < lines.length; n++) {
-    if (lines[n].trim() === '') continue;
-    const f = lines[n].split('|');
-    if (flags < 0) flags = f.length - 5;
-    const id = f[0].trim();
-    if (id === '' || f.length !== flags + 5) throw bad(n, `a u.item row has ${f.length} "|"-separated fields, not ${flags + 5}`);
-    const names = flags === ML100K_GENRES.length ? ML100K_GENRES : Array.from({ length: flags }, (_, g) => String(g));
-    const genres = names.filter((_, g) => f[5 + g].trim() === '1');
-    items[id] = { title: f[1].trim(), ...(genres.length ? { genres } : {}) };
-  }
-  const genres = flags === ML100K_GENRES.length ? [...ML100K_GENRES] : Array.from({ length: Math.max(0, flags) }, (_, g) => String(g));
-  return { labels: { items, genres }, side: 'items' };
+  for (const r of rows) items[r.id] = { title: r.title, ...(r.genres.length ? { genres: r.genres } : {}) };
+  return { labels: { items, genres: [...genres] }, side: 'items' };
 }
 
 /** `u.user` (`id|age|gender|occupation|zip`) or `users.dat` (`id::gender::age::occupation::zip`): age band, gender, occupation (the zip code is left out). */

@@ -48,26 +48,48 @@ export function parseFeatures(text: string, source = 'features'): ParsedFeatures
   return parsed;
 }
 
-/** `u.item`: one `genre=…` per set flag, the title kept apart. */
-function readUItem(lines: string[], bad: (n: number, what: string) => AlsError): ParsedFeatures {
-  const records: FeatureRecord[] = [];
-  const titles = new Map<string, string>();
+/** One row of a MovieLens `u.item` file: id, title, and the names of the genres whose flag is set. */
+export interface UItemRow {
+  id: string;
+  title: string;
+  genres: string[];
+}
+
+/**
+ * The rows of a MovieLens `u.item` file (`id|title|date|video date|url|flag…`), checked: every
+ * row has the first row's field count and every genre flag is 0 or 1. Shared by the feature
+ * reader (genres as features) and the label reader (titles and genres as names).
+ * @returns the rows and the genre names in flag order (`u.genre`'s when there are 19 flags, else "0", "1", …)
+ */
+export function uItemRows(lines: string[], bad: (n: number, what: string) => AlsError): { rows: UItemRow[]; genres: readonly string[] } {
+  const rows: UItemRow[] = [];
   let flags = -1;
+  let names: readonly string[] = [];
   for (let n = 0; n < lines.length; n++) {
     if (lines[n].trim() === '') continue;
     const f = lines[n].split('|');
-    if (flags < 0) flags = f.length - 5;
+    if (flags < 0) {
+      flags = f.length - 5;
+      names = flags === ML100K_GENRES.length ? ML100K_GENRES : Array.from({ length: Math.max(0, flags) }, (_, g) => String(g));
+    }
     const id = f[0].trim();
     if (id === '' || f.length !== flags + 5) throw bad(n, `a u.item row has ${f.length} "|"-separated fields, not ${flags + 5}`);
-    titles.set(id, f[1].trim());
-    const names = flags === ML100K_GENRES.length ? ML100K_GENRES : Array.from({ length: flags }, (_, g) => String(g));
+    const genres: string[] = [];
     for (let g = 0; g < flags; g++) {
       const flag = f[5 + g].trim();
       if (flag !== '0' && flag !== '1') throw bad(n, `genre flag ${g + 1} is ${JSON.stringify(flag)}, not 0 or 1`);
-      if (flag === '1') records.push({ id, feature: `genre=${names[g]}`, value: 1 });
+      if (flag === '1') genres.push(names[g]);
     }
+    rows.push({ id, title: f[1].trim(), genres });
   }
-  return { records, format: 'u.item', titles };
+  return { rows, genres: names };
+}
+
+/** `u.item`: one `genre=…` per set flag, the title kept apart. */
+function readUItem(lines: string[], bad: (n: number, what: string) => AlsError): ParsedFeatures {
+  const { rows } = uItemRows(lines, bad);
+  const records: FeatureRecord[] = rows.flatMap((r) => r.genres.map((g) => ({ id: r.id, feature: `genre=${g}`, value: 1 })));
+  return { records, format: 'u.item', titles: new Map(rows.map((r) => [r.id, r.title])) };
 }
 
 /** MovieLens-1M's age bands (upper bound exclusive, name): an age is a band (a category), not a strength every user shares. */
