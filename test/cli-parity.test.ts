@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parquetWriteBuffer } from 'hyparquet-writer';
+import { sparkParquet } from './helpers/spark-parquet.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../src/util/rng.js';
 import { loadModel } from '../src/io/model-file.js';
@@ -181,14 +181,7 @@ describe('export and import', () => {
   it('imports a Spark ALSModel.save() directory (metadata + Parquet) with its λ, α and implicitPrefs', async () => {
     const spark = join(dir, 'spark-model');
     const f = 3;
-    const schema = [
-      { name: 'spark_schema', num_children: 2 },
-      { name: 'id', type: 'INT32' as const, repetition_type: 'REQUIRED' as const },
-      { name: 'features', repetition_type: 'OPTIONAL' as const, num_children: 1, converted_type: 'LIST' as const },
-      { name: 'list', repetition_type: 'REPEATED' as const, num_children: 1 },
-      { name: 'element', type: 'FLOAT' as const, repetition_type: 'REQUIRED' as const },
-    ];
-    const parquet = (ids: number[]) => new Uint8Array(parquetWriteBuffer({ columnData: [{ name: 'id', data: Int32Array.from(ids) }, { name: 'features', data: ids.map((id) => Array.from({ length: f }, (_, a) => ((id * 7 + a * 3) % 11) / 10 - 0.4)) }], schema }));
+    const parquet = (ids: number[]) => sparkParquet(ids, (id) => Array.from({ length: f }, (_, a) => ((id * 7 + a * 3) % 11) / 10 - 0.4));
     for (const side of ['metadata', 'userFactors', 'itemFactors']) mkdirSync(join(spark, side), { recursive: true });
     writeFileSync(join(spark, 'metadata/part-00000'), JSON.stringify({ class: 'org.apache.spark.ml.recommendation.ALSModel', sparkVersion: '3.5.1', paramMap: { implicitPrefs: true, alpha: 40, regParam: 0.01 }, defaultParamMap: {}, rank: f }) + '\n');
     writeFileSync(join(spark, 'userFactors/part-00000-x.snappy.parquet'), parquet([1, 2, 3]));

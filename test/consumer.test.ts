@@ -7,7 +7,6 @@
  * `npm test` builds dist/ first.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { parquetWriteBuffer } from 'hyparquet-writer';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +14,7 @@ import { chromium } from 'playwright-core';
 import { build, preview } from 'vite';
 import { describe, expect, it } from 'vitest';
 import { testBrowser } from './helpers/browser.js';
+import { sparkParquet } from './helpers/spark-parquet.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const app = join(root, 'test/fixtures/consumer');
@@ -122,18 +122,5 @@ describe.skipIf(!chromiumPath)('a Vite consumer app that imports als-wasm by nam
 
 /** Spark item factors as Parquet, in the schema Spark writes (`id` int32, `features` a list of floats). */
 function sparkFactorsParquet(n: number, f: number): Uint8Array {
-  const ids = Array.from({ length: n }, (_, i) => i + 1);
-  return new Uint8Array(parquetWriteBuffer({
-    columnData: [
-      { name: 'id', data: Int32Array.from(ids) },
-      { name: 'features', data: ids.map((id) => Array.from({ length: f }, (_, a) => Math.sin(id * (a + 1)))) },
-    ],
-    schema: [
-      { name: 'spark_schema', num_children: 2 },
-      { name: 'id', type: 'INT32', repetition_type: 'REQUIRED' },
-      { name: 'features', repetition_type: 'OPTIONAL', num_children: 1, converted_type: 'LIST' },
-      { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
-      { name: 'element', type: 'FLOAT', repetition_type: 'REQUIRED' },
-    ],
-  }));
+  return sparkParquet(Array.from({ length: n }, (_, i) => i + 1), (id) => Array.from({ length: f }, (_, a) => Math.sin(id * (a + 1))));
 }

@@ -3,31 +3,18 @@
  * invent zeros, merge two models, write an unloadable model or decode everything before
  * checking the size — each now a correct model or a `BAD_FACTORS` naming the line or entry.
  */
-import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { importFactors } from '../../src/io/factors-import.js';
 import { npy, zipStored } from '../../src/io/npz-write.js';
 import { PARQUET_DECODE_BYTES_PER_VALUE } from '../../src/io/spark-model.js';
 import { npyBytes } from '../helpers/npy.js';
+import { sparkParquet as writeSparkParquet } from '../helpers/spark-parquet.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
 /** A Parquet file of factors in Spark's schema, `rowGroupSize` rows per row group. */
 function sparkParquet(ids: number[], f: number, rowGroupSize?: number): Uint8Array {
-  return new Uint8Array(parquetWriteBuffer({
-    columnData: [
-      { name: 'id', data: Int32Array.from(ids) },
-      { name: 'features', data: ids.map((id) => Array.from({ length: f }, (_, a) => (id + a) / 100)) },
-    ],
-    schema: [
-      { name: 'spark_schema', num_children: 2 },
-      { name: 'id', type: 'INT32', repetition_type: 'REQUIRED' },
-      { name: 'features', repetition_type: 'OPTIONAL', num_children: 1, converted_type: 'LIST' },
-      { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
-      { name: 'element', type: 'FLOAT', repetition_type: 'REQUIRED' },
-    ],
-    ...(rowGroupSize ? { rowGroupSize } : {}),
-  }));
+  return writeSparkParquet(ids, (id) => Array.from({ length: f }, (_, a) => (id + a) / 100), rowGroupSize);
 }
 
 const meta = (params: Record<string, unknown>) => enc(JSON.stringify({ class: 'org.apache.spark.ml.recommendation.ALSModel', sparkVersion: '3.5.1', paramMap: params, rank: 2 }) + '\n');

@@ -19,6 +19,7 @@ import { loadModel, saveModel } from '../../src/io/model-file.js';
 import { createRecommender } from '../../src/worker/client.js';
 import { npyBytes } from '../helpers/npy.js';
 import { npy, zipStored } from '../../src/io/npz-write.js';
+import { sparkParquet as writeSparkParquet } from '../helpers/spark-parquet.js';
 
 /** Random factors rounded to f32, as implicit and Spark store them. */
 function randomFactors(rows: number, f: number, seed: number): Float64Array {
@@ -108,21 +109,9 @@ describe('implicit: fold-in reproduces recalculate_user (c = α·r)', () => {
   });
 });
 
-/** Writes a Spark factor Parquet file in the schema Spark writes: `required int32 id`, `optional group features (LIST) { repeated group list { required float element } }`. */
+/** Writes a Spark factor Parquet file of the rows of `rows` (n × f). */
 function sparkParquet(ids: number[], rows: Float64Array, f: number): Uint8Array {
-  return new Uint8Array(parquetWriteBuffer({
-    columnData: [
-      { name: 'id', data: Int32Array.from(ids) },
-      { name: 'features', data: ids.map((_, r) => Array.from(rows.subarray(r * f, (r + 1) * f))) },
-    ],
-    schema: [
-      { name: 'spark_schema', num_children: 2 },
-      { name: 'id', type: 'INT32', repetition_type: 'REQUIRED' },
-      { name: 'features', repetition_type: 'OPTIONAL', num_children: 1, converted_type: 'LIST' },
-      { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
-      { name: 'element', type: 'FLOAT', repetition_type: 'REQUIRED' },
-    ],
-  }));
+  return writeSparkParquet(ids, (_, r) => Array.from(rows.subarray(r * f, (r + 1) * f)));
 }
 
 /** An `ALSModel.save(path)` directory: metadata/part-00000, userFactors/ and itemFactors/ with two part files each, _SUCCESS and .crc files. */

@@ -128,11 +128,8 @@ describe('messages in the words of the flags given', () => {
 
   it('a Spark directory whose part files are symbolic links is followed', async () => {
     const { symlinkSync, mkdirSync } = await import('node:fs');
-    const { parquetWriteBuffer } = await import('hyparquet-writer');
-    const part = new Uint8Array(parquetWriteBuffer({
-      columnData: [{ name: 'id', data: Int32Array.of(1, 2) }, { name: 'features', data: [[0.1, 0.2], [0.3, 0.4]] }],
-      schema: [{ name: 'spark_schema', num_children: 2 }, { name: 'id', type: 'INT32', repetition_type: 'REQUIRED' }, { name: 'features', repetition_type: 'OPTIONAL', num_children: 1, converted_type: 'LIST' }, { name: 'list', repetition_type: 'REPEATED', num_children: 1 }, { name: 'element', type: 'FLOAT', repetition_type: 'REQUIRED' }],
-    }));
+    const { sparkParquet } = await import('../helpers/spark-parquet.js');
+    const part = sparkParquet([1, 2], (_, r) => [[0.1, 0.2], [0.3, 0.4]][r]);
     writeFileSync(join(dir, 'real-part.parquet'), part);
     mkdirSync(join(dir, 'sparklink', 'itemFactors'), { recursive: true });
     symlinkSync(join(dir, 'real-part.parquet'), join(dir, 'sparklink', 'itemFactors', 'part-00000.parquet'));
