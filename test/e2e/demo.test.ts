@@ -280,7 +280,21 @@ describe.skipIf(!chromiumPath)('the demo page (static build)', () => {
     expect(await page.textContent('#explain')).toMatch(/because of genre=/);
     await page.locator('#new-film-card').screenshot({ path: join(shots, 'demo-new-film.png') });
     expect(requests.map((r) => r.url())).toEqual([]);
+
+    // Saved, then loaded in a fresh page: the next film takes the next free id (new-1 is the model's).
+    await page.click('#save-idb');
+    await waitText(page, '#model-status', 'Saved');
     await page.close();
+    const fresh = await context.newPage();
+    await openReady(fresh, server.resolvedUrls!.local[0]);
+    await fresh.click('#load-idb');
+    await waitText(fresh, '#model-status', 'Loaded');
+    await fresh.fill('#new-film-title', 'Night Bus');
+    await fresh.check('#new-film-genres input[value="genre=Thriller"]');
+    await fresh.click('#new-film-add');
+    await waitText(fresh, '#new-film-status', 'Added “Night Bus” (Thriller) as item new-2');
+    expect(await fresh.isVisible('#new-film-error')).toBe(false);
+    await fresh.close();
   });
 
   it.skipIf(!existsSync(join(root, '../shared/data/ml-100k/u.item')))('takes MovieLens-100K u.data, then u.item as titles + genres, then u.user (dropped) as user attributes', async () => {

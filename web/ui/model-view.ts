@@ -45,7 +45,7 @@ export async function modelChanged(page: Page, map: ItemMap, newFilm: NewFilmPan
   await showItem(page, shownItem !== undefined && items.includes(shownItem) ? shownItem : popularItems(state, 1)[0] ?? items[0]);
   renderPicks(page);
   await updateMe(page);
-  newFilm.setFeatures(m.itemFeatures);
+  newFilm.setFeatures(m.itemFeatures, items);
   await showEnvironment(page);
 }
 

@@ -28,6 +28,8 @@ export interface NewFilmElements {
 /** The "add a new film" panel. */
 export class NewFilmPanel {
   private count = 0;
+  /** The model's item ids: a loaded model may already hold `new-1`… from an earlier session. */
+  private known = new Set<string>();
 
   constructor(private readonly $: NewFilmElements, private readonly host: NewFilmHost) {
     $.form.addEventListener('submit', (e) => {
@@ -36,8 +38,9 @@ export class NewFilmPanel {
     });
   }
 
-  /** Shows one checkbox per item feature of the model (none: the panel says how to get some). */
-  setFeatures(names: string[]): void {
+  /** Shows one checkbox per item feature of the model (none: the panel says how to get some) and keeps its item ids, so a new film never takes one. */
+  setFeatures(names: string[], itemIds: readonly string[] = []): void {
+    this.known = new Set(itemIds);
     this.$.form.querySelector('button')!.disabled = names.length === 0;
     if (names.length === 0) {
       this.$.genres.replaceChildren(el('p', { class: 'hint' }, 'This model has no item features: train with genres (the built-in film club, or drop a u.item or titles file with genres) to add films by their genres.'));
@@ -57,13 +60,17 @@ export class NewFilmPanel {
 
   private async add(): Promise<void> {
     showError(this.$.error, null);
-    const title = this.$.title.value.trim() || `New film ${this.count + 1}`;
+    // The next `new-N` the model does not hold (ids are never reused: addItems refuses a known one).
+    let n = this.count + 1;
+    while (this.known.has(`new-${n}`)) n++;
+    const title = this.$.title.value.trim() || `New film ${n}`;
     const features = [...this.$.genres.querySelectorAll<HTMLInputElement>('input[name=feature]:checked')].map((c) => c.value);
     if (features.length === 0) {
       showError(this.$.error, new Error('Tick at least one genre: a new film is placed by its genres.'));
       return;
     }
-    const id = `new-${++this.count}`;
+    const id = `new-${n}`;
+    this.count = n;
     try {
       const t0 = performance.now();
       await this.host.rec.addItems(features.map((feature) => ({ id, feature })));
