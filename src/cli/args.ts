@@ -9,7 +9,7 @@ import { isValidWorkers, WORKERS_RULE } from '../parallel/cores.js';
 export class UsageError extends Error {}
 
 /** Flags that take no value. */
-const BOOLEAN_FLAGS = new Set(['json', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'tune', 'skip-bad-rows', 'help']);
+const BOOLEAN_FLAGS = new Set(['json', 'tune', 'skip-bad-rows', 'help']);
 
 /** Flags of the commands that read a ratings file (the library's parse options `onBadRow`, `delimiter`, `decimal`, `maxLineLength`). */
 export const READ_FLAGS = ['skip-bad-rows', 'delimiter', 'decimal', 'max-line-length'];
@@ -111,10 +111,4 @@ export function workersFlag(p: Parsed): number | undefined {
   if (w === undefined) return undefined;
   if (!isValidWorkers(w)) throw new UsageError(`--workers must be ${WORKERS_RULE}, got "${str(p, 'workers')}"`);
   return w;
-}
-
-/** `--biases` / `--no-biases` (explicit feedback learns biases by default). */
-export function biasesFlag(p: Parsed): boolean | undefined {
-  if (p.flags.has('biases') && p.flags.has('no-biases')) throw new UsageError('--biases and --no-biases contradict each other');
-  return p.flags.has('no-biases') ? false : p.flags.has('biases') ? true : undefined;
 }

@@ -1,16 +1,16 @@
 /** `als-wasm cv FILE --grid …`: k-fold cross-validation over a grid; a table on stderr, the best params last. */
 import type { TrainOptions } from '../train/options.js';
 import { crossValidate, type CrossValidateOptions, type CvMetric, type CvProgress } from '../api/cross-validate.js';
-import { biasesFlag, num, READ_FLAGS, str, UsageError, workersFlag, type Parsed } from './args.js';
+import { num, READ_FLAGS, str, UsageError, type Parsed } from './args.js';
 import type { Command } from './command.js';
 import { OUTLIER_FLAG, refuseRatingOutliers } from './outliers.js';
-import { MORE_TRAIN_FLAGS, moreTrainOptions } from './train-flags.js';
+import { TRAIN_BOOLEAN_FLAGS, TRAIN_FLAGS, trainOptionsFromFlags } from './train-flags.js';
 import { checkTrainOptions, escapeControl, readInteractions, refuseOutOverInputs, saveModelFile } from './shared.js';
 
 const usage = `  als-wasm cv FILE [--feedback explicit|implicit] [--folds 5]
       [--grid factors=16,32,64 regularization=0.01,0.05,0.1 alpha=1,10,40]
       [--metric rmse|mae|precision|recall|map|ndcg|auc|mpr] [--k 10] [--relevant V]
-      [--iterations 15] [--restarts 1] [--biases] [--seed 42] [--patience N]
+      [--iterations 15] [--restarts 1] [--biases | --no-biases] [--seed 42] [--patience N]
       [--factors F] [--regularization L] [--alpha A] [--confidence linear|log|scaled]
       [--weighting none|bm25] [--epsilon E] [--weighted-regularization | --no-weighted-regularization]
       [--event-weights view=3,…] [--duplicates sum|last|max] [--tolerance T]
@@ -64,32 +64,19 @@ async function run(p: Parsed): Promise<unknown> {
     if (e.stage === 'trial' && e.trial === 0 && e.fold === 0) process.stderr.write(`${'trial'.padStart(5)}  ${keys.map((key) => key.padStart(width[key])).join('  ')}  mean ± std\n`);
     if (e.stage === 'trial-done') process.stderr.write(`${String(e.trial + 1).padStart(5)}  ${row(e.params)}  ${e.mean.toFixed(4)} ± ${e.std.toFixed(4)}\n`);
   };
+  // seed and restarts are cv's own (every trial uses them); the rest fix each trial's training.
+  const { seed, restarts, ...base } = trainOptionsFromFlags(p);
   const options: CrossValidateOptions = {
     folds: num(p, 'folds'),
     grid: grid as CrossValidateOptions['grid'],
     metric: str(p, 'metric') as CvMetric | undefined,
     k: num(p, 'k'),
     relevant: num(p, 'relevant'),
-    restarts: num(p, 'restarts'),
-    seed: num(p, 'seed'),
+    restarts,
+    seed,
     patience: num(p, 'patience'),
     refit: str(p, 'out') !== undefined,
-    base: {
-      feedback: str(p, 'feedback') as TrainOptions['feedback'],
-      iterations: num(p, 'iterations'),
-      biases: biasesFlag(p),
-      factors: num(p, 'factors'),
-      regularization: str(p, 'regularization') === 'auto' ? 'auto' : num(p, 'regularization'),
-      alpha: num(p, 'alpha'),
-      confidence: str(p, 'confidence') as TrainOptions['confidence'],
-      weighting: str(p, 'weighting') as TrainOptions['weighting'],
-      epsilon: str(p, 'epsilon') === 'auto' ? 'auto' : num(p, 'epsilon'),
-      weightedRegularization: p.flags.has('no-weighted-regularization') ? false : p.flags.has('weighted-regularization') || undefined,
-      tolerance: num(p, 'tolerance'),
-      solver: str(p, 'solver') as TrainOptions['solver'],
-      workers: workersFlag(p),
-      ...moreTrainOptions(p),
-    },
+    base,
     onProgress,
   };
   // The fixed training options are checked before the file is read (the rest, which depend on
@@ -120,8 +107,8 @@ async function run(p: Parsed): Promise<unknown> {
 /** The `cv` command. */
 export const cvCommand: Command = {
   name: 'cv',
-  booleanFlags: [OUTLIER_FLAG],
-  flags: [OUTLIER_FLAG, 'feedback', 'folds', 'grid', 'metric', 'k', 'relevant', 'iterations', 'restarts', 'biases', 'no-biases', 'seed', 'patience', 'factors', 'regularization', 'alpha', 'confidence', 'weighting', 'epsilon', 'weighted-regularization', 'no-weighted-regularization', 'tolerance', 'solver', 'workers', ...MORE_TRAIN_FLAGS, 'out', ...READ_FLAGS, 'json'],
+  booleanFlags: [OUTLIER_FLAG, ...TRAIN_BOOLEAN_FLAGS],
+  flags: [OUTLIER_FLAG, ...TRAIN_FLAGS, 'folds', 'grid', 'metric', 'k', 'relevant', 'patience', 'out', ...READ_FLAGS, 'json'],
   usage,
   run,
 };

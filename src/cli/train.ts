@@ -5,10 +5,10 @@ import type { AlsModel } from '../model/model.js';
 import { OUTLIER_FLAG, refuseRatingOutliers } from './outliers.js';
 import type { TrainOptions } from '../train/options.js';
 import { TUNE_DEFAULT_BUDGET_SECONDS } from '../select/tune.js';
-import { biasesFlag, num, READ_FLAGS, str, UsageError, workersFlag, type Parsed } from './args.js';
+import { num, READ_FLAGS, str, UsageError, type Parsed } from './args.js';
 import type { Command } from './command.js';
 import { FEATURE_FLAGS, featureSummary, featureTrainOptions } from './features.js';
-import { MORE_TRAIN_FLAGS, moreTrainOptions } from './train-flags.js';
+import { TRAIN_BOOLEAN_FLAGS, TRAIN_FLAGS, trainOptionsFromFlags } from './train-flags.js';
 import { NAME_FLAGS, trainLabels } from './names.js';
 import { checkTrainOptions, openModel, progressPrinter, readInteractions, refuseOutOverInputs, saveModelFile } from './shared.js';
 
@@ -42,26 +42,7 @@ async function run(p: Parsed): Promise<unknown> {
   const out = str(p, 'out', true)!;
   // --out may replace the --warm-start MODEL (atomically), never another input.
   await refuseOutOverInputs(p, out, p.flags.has('warm-start') ? [str(p, 'warm-start')!] : []);
-  const options: TrainOptions = {
-    feedback: str(p, 'feedback') as TrainOptions['feedback'],
-    factors: num(p, 'factors'),
-    regularization: str(p, 'regularization') === 'auto' ? 'auto' : num(p, 'regularization'),
-    // ALS-WR is the default for explicit feedback; --no-weighted-regularization turns it off.
-    weightedRegularization: p.flags.has('no-weighted-regularization') ? false : p.flags.has('weighted-regularization') || undefined,
-    biases: biasesFlag(p),
-    alpha: num(p, 'alpha'),
-    confidence: str(p, 'confidence') as TrainOptions['confidence'],
-    weighting: str(p, 'weighting') as TrainOptions['weighting'],
-    epsilon: str(p, 'epsilon') === 'auto' ? 'auto' : num(p, 'epsilon'),
-    iterations: num(p, 'iterations'),
-    tolerance: num(p, 'tolerance'),
-    seed: num(p, 'seed'),
-    restarts: num(p, 'restarts'),
-    solver: str(p, 'solver') as TrainOptions['solver'],
-    workers: workersFlag(p),
-    ...moreTrainOptions(p),
-    onProgress: progressPrinter(),
-  };
+  const options: TrainOptions = { ...trainOptionsFromFlags(p), onProgress: progressPrinter() };
   // Out-of-range values are usage errors: refused before the file is read.
   checkTrainOptions(options);
   const budget = num(p, 'tune-budget');
@@ -129,8 +110,8 @@ function allFactorsZero(model: AlsModel): boolean {
 /** The `train` command. */
 export const trainCommand: Command = {
   name: 'train',
-  booleanFlags: [OUTLIER_FLAG],
-  flags: [OUTLIER_FLAG, 'out', 'feedback', 'factors', 'regularization', 'weighted-regularization', 'no-weighted-regularization', 'biases', 'no-biases', 'alpha', 'confidence', 'epsilon', 'weighting', 'tune', 'tune-budget', 'iterations', 'tolerance', 'seed', 'restarts', 'solver', 'workers', 'warm-start', 'ranking', ...MORE_TRAIN_FLAGS, ...READ_FLAGS, 'json', ...FEATURE_FLAGS.train, ...NAME_FLAGS.train],
+  booleanFlags: [OUTLIER_FLAG, ...TRAIN_BOOLEAN_FLAGS],
+  flags: [OUTLIER_FLAG, 'out', ...TRAIN_FLAGS, 'tune', 'tune-budget', 'warm-start', 'ranking', ...READ_FLAGS, 'json', ...FEATURE_FLAGS.train, ...NAME_FLAGS.train],
   usage,
   run,
 };
