@@ -3,7 +3,7 @@
  * to stderr (tables to stdout without --json); with --json the last line of stdout is one JSON
  * object. Bad input exits 1 with a one-line message naming the file and line; bad usage exits 2.
  */
-import { isAlsError } from '../errors.js';
+import { isAlsError, type AlsError } from '../errors.js';
 import { parseArgs, UsageError, type Parsed } from './args.js';
 import { COMMANDS } from './commands.js';
 import { commandHelp, commandList, usageMistake } from './help.js';
@@ -15,11 +15,10 @@ const BOOLEANS = new Set(COMMANDS.flatMap((c) => c.booleanFlags ?? []));
 
 /**
  * Library advice, said in CLI words: the library's messages name its API options
- * (`onBadRow: 'skip'`, `Option "factors"`), which this command may offer as flags.
+ * (`onBadRow: 'skip'`), which this command may offer as flags.
  */
-function cliAdvice(message: string, command: string, badOption: boolean): string {
-  const flags = FLAGS.get(command) ?? [];
-  const said = message
+function cliAdvice(message: string): string {
+  return message
     .replace(/onBadRow: 'skip'/g, '--skip-bad-rows')
     .replace(/decimal: '([.,])'/g, '--decimal $1')
     .replace(/the decimal option \('\.' or ','\)/g, '--decimal . or --decimal ,')
@@ -29,11 +28,19 @@ function cliAdvice(message: string, command: string, badOption: boolean): string
     .replace(/or use (implicit|explicit) feedback\./g, 'or pass --feedback $1.')
     .replace(/solver: "(cholesky|cg)"/g, '--solver $1')
     .replace(/confidence: 'log'/g, '--confidence log');
-  if (!badOption) return said;
-  return said.replace(/^Option "([a-zA-Z]+)"/, (whole, name: string) => {
-    const flag = name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
-    return flags.includes(flag) ? `--${flag}` : whole;
-  });
+}
+
+/**
+ * A refused option, said as the flag that gave it: the option named in the error's `details`
+ * (`featureWeight` → `--feature-weight`), when this command takes it as a flag; otherwise the
+ * library's words.
+ */
+function badOptionMessage(e: AlsError, command: string): string {
+  const { option } = e.details as { option?: unknown };
+  if (typeof option !== 'string') return e.message;
+  const flag = option.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+  const named = `Option "${option}"`;
+  return (FLAGS.get(command) ?? []).includes(flag) && e.message.startsWith(named) ? `--${flag}${e.message.slice(named.length)}` : e.message;
 }
 
 /**
@@ -70,7 +77,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (isAlsError(e)) {
       // Messages may quote ids and lines from user files: control characters are escaped.
-      const message = escapeControl(cliAdvice(e.message.replace(/\s*\n\s*/g, ' '), parsed.command, e.code === 'BAD_OPTION'));
+      const said = e.code === 'BAD_OPTION' ? badOptionMessage(e, parsed.command) : e.message;
+      const message = escapeControl(cliAdvice(said.replace(/\s*\n\s*/g, ' ')));
       // An option value the library refuses came from a flag: bad usage, like the checks above.
       process.stderr.write(e.code === 'BAD_OPTION' ? usageMistake(message, parsed.command) : `als-wasm: ${message}\n`);
       return e.code === 'BAD_OPTION' ? 2 : 1;
