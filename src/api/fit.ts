@@ -5,6 +5,7 @@
 import { matrixOf } from '../data/matrix-cache.js';
 import { weightMatrix } from '../train/weighting.js';
 import type { Interactions } from '../data/types.js';
+import { valueKind } from '../data/value-kind.js';
 import { AlsError, badOption } from '../errors.js';
 import { AlsModel } from '../model/model.js';
 import { resolveTrainOptions, type Feedback, type ResolvedTrainOptions } from '../train/options.js';
@@ -20,11 +21,13 @@ import { trainWithFeatures } from './fit-features.js';
 import { resolveRanking, trainWithRankingHead } from './fit-heads.js';
 
 /**
- * The feedback a dataset suggests when the caller did not say: ratings (a value column, no
- * event column) are explicit; counts of events, or rows without values, are implicit.
+ * The feedback a dataset suggests when the caller did not say: ratings (a value column of
+ * ratings, no event column) are explicit; counts (whole numbers piled at their lowest value:
+ * plays, quantities), one constant value (`user,item,1`), events, or rows without values are
+ * implicit (data/value-kind.ts says which is which).
  */
-export function defaultFeedback(data: Pick<Interactions, 'hasValue' | 'event'>): Feedback {
-  return data.hasValue && !data.event ? 'explicit' : 'implicit';
+export function defaultFeedback(data: Pick<Interactions, 'hasValue' | 'event' | 'value' | 'length'>): Feedback {
+  return data.hasValue && !data.event && valueKind(data.value, data.length) === 'ratings' ? 'explicit' : 'implicit';
 }
 
 /**

@@ -3,12 +3,14 @@
  * a count pasted into the rating column) would train silently and drag every bias and factor
  * it touches. When the ratings form a scale — a few distinct values hold nearly every row — a
  * value beyond it by more than ten times its span is refused naming its line, unless
- * `--allow-outliers` says it is genuine.
+ * `--allow-outliers` says it is genuine. Data that trains as implicit feedback by default
+ * (counts, events: `defaultFeedback`) is not checked: a long tail is real there.
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { basename } from 'node:path';
 import type { Interactions } from '../data/types.js';
+import { defaultFeedback } from '../api/fit.js';
 import { AlsError } from '../errors.js';
 
 /** The flag that accepts such values. */
@@ -85,6 +87,8 @@ async function lineOf(path: string, user: string, item: string, value: number, l
  */
 export async function refuseRatingOutliers(path: string, data: Interactions, allowed: boolean, scale?: { low: number; high: number } | null): Promise<void> {
   if (allowed) return;
+  // Only what trains as ratings: counts have a long tail by nature (a whale's 5000 plays among 1–10 is data, not a typo).
+  if (!scale && defaultFeedback(data) === 'implicit') return;
   const o = findRatingOutlier(data, scale ?? undefined);
   if (!o) return;
   const user = String(data.users.id(data.user[o.row]));

@@ -5,6 +5,7 @@
  */
 import { AlsError, badOption } from '../errors.js';
 import type { Interactions } from '../data/types.js';
+import { defaultFeedback } from '../api/fit.js';
 import type { DatasetHandle } from './types.js';
 
 /** Datasets by engine-local id, with the handles given out for them. */
@@ -24,6 +25,7 @@ export class DatasetStore {
       hasValue: data.hasValue,
       hasTimestamp: !!data.timestamp,
       events: data.events ? data.events.ids().map(String) : [],
+      feedback: defaultFeedback(data),
       skipped: data.skipped,
       source: data.source,
     };

@@ -27,6 +27,8 @@ export interface DatasetHandle {
   hasTimestamp: boolean;
   /** Event types, when there was an event column. */
   events: string[];
+  /** The feedback `train` takes for this data when none is given: `'explicit'` for ratings, `'implicit'` for counts, events or bare pairs. */
+  feedback: 'explicit' | 'implicit';
   /** Rows skipped while parsing (with `onBadRow: 'skip'`). */
   skipped: SkippedRows;
   /** Where the data came from. */

@@ -35,7 +35,12 @@ export function recommenderScenarios(name: string, make: () => Promise<Recommend
       try {
         const parse: string[] = [];
         const data = await rec.load(asSource(ratingsTsv(), 'u.data') as string, { onProgress: (p) => parse.push(p.stage) });
-        expect(data).toMatchObject({ users: 300, items: 200, interactions: 9000, hasValue: true, hasTimestamp: true });
+        expect(data).toMatchObject({ users: 300, items: 200, interactions: 9000, hasValue: true, hasTimestamp: true, feedback: 'explicit' });
+        // Play counts (most 1, a long tail) are implicit feedback: the handle says what train will take.
+        const plays = Array.from({ length: 60 }, (_, j) => `u${j % 9},a${j % 13},${j % 4 === 0 ? 1 + j * 7 : 1}`).join('\n');
+        const counts = await rec.load(asSource(plays, 'plays.csv') as string);
+        expect(counts).toMatchObject({ hasValue: true, feedback: 'implicit' });
+        await rec.releaseDataset(counts);
         await until(() => parse.includes('index')); // progress crosses the worker asynchronously
         expect(parse).toContain('parse');
         const { train, test, testPairs } = await rec.split(data, { method: 'per-user', fraction: 0.2, seed: 1 });

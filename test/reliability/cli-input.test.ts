@@ -82,6 +82,23 @@ describe('data the run cannot use', () => {
     expect((await run(['update', '--model', model, join(dir, 'up.tsv'), '--out', join(dir, 'u.als'), '--allow-outliers'])).code).toBe(0);
   });
 
+  it('counts are not ratings: plays with a whale train as implicit feedback (repeated pairs summed), no outlier refusal; `user,item,1` too', async () => {
+    // Most pairs played once or twice, a long tail, one whale at 5000; the pair (u1, a1) appears twice.
+    const rows = ['u1\ta1\t1', 'u1\ta1\t2'];
+    for (let u = 0; u < 40; u++) for (let a = 0; a < 6; a++) rows.push(`u${u}\ta${(u * 7 + a * 3) % 25}\t${1 + ((u * a) % 7 === 0 ? 3 : 0) + (a === 5 ? (u % 5) * 4 : 0)}`);
+    rows.push('u3\ta4\t5000');
+    writeFileSync(join(dir, 'plays.tsv'), rows.join('\n') + '\n');
+    const r = await run(['train', join(dir, 'plays.tsv'), '--out', join(dir, 'plays.als'), ...FAST, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(lastJson(r.stdout)).toMatchObject({ feedback: 'implicit' });
+    expect(r.stderr).not.toMatch(/rating model|outside the scale/);
+    writeFileSync(join(dir, 'ones.tsv'), rows.map((l) => l.replace(/\t\d+$/, '\t1')).join('\n') + '\n');
+    const ones = await run(['train', join(dir, 'ones.tsv'), '--out', join(dir, 'ones.als'), ...FAST, '--json']);
+    expect(ones.code, ones.stderr).toBe(0);
+    expect(lastJson(ones.stdout)).toMatchObject({ feedback: 'implicit' });
+    expect(ones.stderr).not.toMatch(/every factor is 0/);
+  });
+
   it('update refuses a rating of 1e-300 as train does (f32 would store 0)', async () => {
     writeFileSync(join(dir, 'tiny.tsv'), '1\t1\t1e-300\n');
     const r = await run(['update', '--model', model, join(dir, 'tiny.tsv'), '--out', join(dir, 't.als')]);

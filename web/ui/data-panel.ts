@@ -72,8 +72,10 @@ async function loadData(page: Page, source: Parameters<Recommender['load']>[0], 
     performance.mark('demo:loaded');
     const skipped = data.skipped.count ? ` (${data.skipped.count} bad rows skipped)` : '';
     $.dataSummary.textContent = `${name}: ${data.users.toLocaleString('en')} users, ${data.items.toLocaleString('en')} items, ${data.interactions.toLocaleString('en')} interactions${data.events.length ? ` (events: ${data.events.join(', ')})` : ''}${skipped}.`;
+    // A file of the user's: the library's own rule (ratings explicit; counts, one constant value or
+    // bare pairs implicit). The built-in film club's events keep the form's choice.
     if (!data.hasValue && !data.events.length) setField($.trainForm, 'feedback', 'implicit');
-    else if (data.hasValue && !data.events.length && typeof source === 'object' && source instanceof File) setField($.trainForm, 'feedback', 'explicit');
+    else if (!data.events.length && typeof source === 'object' && source instanceof File) setField($.trainForm, 'feedback', data.feedback);
     return true;
   } catch (e) {
     showError($.dataError, e);
