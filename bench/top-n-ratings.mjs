@@ -7,8 +7,8 @@
 // - implicit: the implicit defaults on the same pairs (ratings as values);
 // - mnar w r: missing-not-at-random ALS (Steck 2010) — every unobserved pair a weak rating r at weight w —
 //   in plain JS (f64 Cholesky), ALS-WR λ·n, prediction r + x·y, 10 iterations;
-// - default: what `train` now builds with no options (a ranking head and a rating head);
-// - dislikes: the implicit defaults on values − 2.5 (1–2 stars negative), measured, not adopted.
+// - default: what `train` now builds with no options (a rating head, and a ranking head that reads
+//   1–2 stars as dislikes: values − 2.5); the implicit defaults row is that head without the threshold.
 // Writes its table into BENCHMARKS.md between `<!-- top-n:start -->` and `<!-- top-n:end -->`.
 // Usage: node --experimental-wasm-relaxed-simd bench/top-n-ratings.mjs [--no-mnar] [--no-write] [--only NAME]
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -193,12 +193,6 @@ for (const set of sets) {
   });
   await run('implicit defaults (ratings as values)', async () => {
     const { model } = await lib.train(split.train, { feedback: 'implicit' });
-    return modelApproach(model, split.train, false);
-  });
-  // Not adopted (see BENCHMARKS.md): low ratings as dislikes for the ranking head — values − 2.5, so
-  // 1–2 stars are negative (p = 0, confidence from |r|) and 3–5 stars positive.
-  await run('implicit, 1–2 stars as dislikes (values − 2.5)', async () => {
-    const { model } = await lib.train({ ...split.train, value: Float64Array.from(split.train.value, (v) => v - 2.5) }, { feedback: 'implicit' });
     return modelApproach(model, split.train, false);
   });
   if (!noMnar) {

@@ -6,6 +6,8 @@
 import type { Interactions } from '../data/types.js';
 import { badOption } from '../errors.js';
 import type { AlsModel } from '../model/model.js';
+import { headRows } from '../model/ranking-head.js';
+import { dislikeThreshold } from '../data/value-kind.js';
 import type { FitOptions, TrainResult } from '../select/fit-types.js';
 import { TUNE_DEFAULT_BUDGET_SECONDS, type TuneOptions } from '../select/tune.js';
 import { isRankingMetric } from '../select/evaluate.js';
@@ -52,16 +54,23 @@ export async function trainWithRankingHead(data: Interactions, options: FitOptio
   });
   const head: FitOptions = { feedback: 'implicit', duplicates: rating.model.options.duplicates };
   for (const key of SHARED) if (options[key] !== undefined) (head as Record<string, unknown>)[key] = options[key];
-  if (options.validation) head.validation = validationRanks ? options.validation : { ...withoutRelevant(options.validation), metric: 'ndcg' };
-  if (tuneSpec) head.tune = halfBudget(tuneRanks ? tuneSpec : withoutMetric(tuneSpec));
+  // Low ratings are dislikes for the head (rating − threshold; 1–5 stars: 1 and 2 push their kind
+  // away). Summed repeats would not shift as their sum does: then every rating counts as interest.
+  const dislikeBelow = head.duplicates === 'sum' ? undefined : dislikeThreshold(data.value, data.length);
+  // A relevance threshold is a rating: the head's held-out values (and it) are shifted as its training values.
+  const onHeadScale = <T extends { relevant?: number }>(o: T): T => (o.relevant === undefined || dislikeBelow === undefined ? o : { ...o, relevant: o.relevant - dislikeBelow });
+  const validation = options.validation && { ...options.validation, data: headRows(dislikeBelow, options.validation.data) };
+  if (validation) head.validation = validationRanks ? onHeadScale(validation) : { ...withoutRelevant(validation), metric: 'ndcg' };
+  if (tuneSpec) head.tune = halfBudget(tuneRanks ? onHeadScale(tuneSpec) : withoutMetric(tuneSpec));
   if (options.warmStart?.ranking) head.warmStart = options.warmStart.ranking;
   emit({ stage: 'head', head: 'ranking' });
-  const ranking = await trainOne(data, head);
-  const model = await joinHeads(rating.model, ranking.model);
+  const ranking = await trainOne(headRows(dislikeBelow, data), head);
+  const model = await joinHeads(rating.model, dislikeBelow === undefined ? ranking.model : await ranking.model.withParts({ ...ranking.model.parts, dislikeBelow }));
   // The report of the rating run; what was asked for on a ranking metric is the head's.
   const report = { ...rating.report, ranking: ranking.report };
   if (validationRanks && ranking.report.validation) report.validation = ranking.report.validation;
-  if (tuneRanks && ranking.report.tuned) report.tuned = ranking.report.tuned;
+  // Said in the caller's ratings, not the head's shifted ones.
+  if (tuneRanks && ranking.report.tuned) report.tuned = { ...ranking.report.tuned, ...(tuneSpec!.relevant !== undefined ? { relevant: tuneSpec!.relevant } : {}) };
   return { model, report };
 }
 

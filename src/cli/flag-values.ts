@@ -70,8 +70,9 @@ export async function idListFlag(p: Parsed, name: string): Promise<string[] | un
 }
 
 /**
- * `--history item:value,…` (`:value` optional, default 1; the value after the last `:`, so
- * ids may contain colons) → a fold-in history.
+ * `--history item:value,…` (`:value` optional: an item alone is a plain "liked", the model's
+ * default value — never a 1-star rating; the value after the last `:`, so ids may contain
+ * colons) → a fold-in history.
  */
 export function historyFlag(p: Parsed, name = 'history'): HistoryEntry[] | undefined {
   const v = str(p, name);
@@ -81,7 +82,7 @@ export function historyFlag(p: Parsed, name = 'history'): HistoryEntry[] | undef
     const item = (colon < 0 ? part : part.slice(0, colon)).trim();
     const raw = colon < 0 ? '1' : part.slice(colon + 1).trim();
     const value = Number(raw);
-    if (item === '' || raw === '' || !Number.isFinite(value)) throw new UsageError(`--${name}: "${part}" must look like item:value (e.g. --${name} 242:5,302:3), or item alone for 1`);
-    return { item, value };
+    if (item === '' || raw === '' || !Number.isFinite(value)) throw new UsageError(`--${name}: "${part}" must look like item:value (e.g. --${name} 242:5,302:3), or item alone for a plain "liked"`);
+    return colon < 0 ? { item } : { item, value };
   });
 }

@@ -26,7 +26,8 @@ async function run(p: Parsed): Promise<unknown> {
   if (history !== undefined) {
     const items = model.recommendForHistory(history, k, opts);
     if (items.unknownItems.length > 0) process.stderr.write(`note: ${items.unknownItems.length} history items are not in the model (first: ${escapeControl(String(items.unknownItems[0]))}); left out\n`);
-    if (items.fallback) process.stderr.write(`note: no history item is known: the most popular items instead (fallback: ${items.fallback})\n`);
+    const why = items.unknownItems.length < history.length ? 'the history has only dislikes (ratings below the middle of the scale)' : 'no history item is known';
+    if (items.fallback) process.stderr.write(`note: ${why}: the most popular items instead (fallback: ${items.fallback})\n`);
     printNamed(model, items, 'items', p.flags.has('json'), model.scoreKind);
     return { items: namedItems(model, items), unknownItems: items.unknownItems, fallback: items.fallback, scoreKind: items.fallback ? 'popularity' : model.scoreKind };
   }

@@ -68,3 +68,36 @@ function classify(values: Float64Array): ValueKind {
   // polarised 1–5 file (half 1–2, half 4–5: median 2) stops at 5.
   return median <= low + COUNTS_MEDIAN_SHARE * (high - low) && high >= COUNTS_TAIL * median ? 'counts' : 'ratings';
 }
+
+/** Distinct values past which a rating column is continuous (Jester's −10.00…10.00): no step. */
+const MAX_LEVELS = 64;
+
+/**
+ * The rating below which a rating says "dislike": the middle of the scale, half a step down
+ * (1–5 stars → 2.5: 1 and 2 are dislikes, 3 a weak like; 1–10 → 5; 0.5–5 → 2.5, neutral).
+ * A ranking head learns from rating − threshold, so a 1-star film pushes its kind away instead
+ * of counting as interest. Undefined when the ratings have no such middle: a scale reaching 0
+ * or below (its own zero already says it: Jester's negatives are dislikes, Book-Crossing's 0 is
+ * "seen, not rated"), or not ratings at all.
+ * @param values - the rating column
+ * @param length - how many of them are the data's
+ */
+export function dislikeThreshold(values: Float64Array, length = values.length): number | undefined {
+  if (length === 0 || valueKind(values, length) !== 'ratings') return undefined;
+  const v = Float64Array.from(values.subarray(0, length));
+  let low = Infinity;
+  for (let j = 0; j < length; j++) low = Math.min(low, v[j]);
+  if (!(low > 0)) return undefined;
+  // The top of the scale at the 99th percentile: one accepted typo (5000 among 1–5) does not move the middle.
+  const high = selectInPlace(v, Math.min(length - 1, Math.floor(0.99 * length)));
+  if (!(high > low)) return undefined;
+  const levels = new Set<number>();
+  for (let j = 0; j < length && levels.size <= MAX_LEVELS; j++) if (values[j] <= high) levels.add(values[j]);
+  let step = 0;
+  if (levels.size <= MAX_LEVELS) {
+    const sorted = [...levels].sort((a, b) => a - b);
+    step = Infinity;
+    for (let t = 1; t < sorted.length; t++) step = Math.min(step, sorted[t] - sorted[t - 1]);
+  }
+  return (low + high) / 2 - step / 2;
+}

@@ -69,7 +69,7 @@ export abstract class ServingFace {
   /**
    * Top-k items for a new user from their history, by fold-in; nothing is stored (the same
    * name and meaning as `AlsModel.recommendForHistory`). The array also carries `unknownItems`
-   * and `fallback` (`'popular'` when no history item is known). A history entry may name its
+   * and `fallback` (`'popular'` when no history item is known, or only dislikes are). A history entry may name its
    * `event` (`{ item, event: 'purchase' }`) for a model trained with `eventWeights`.
    * With `features` (a model trained with `userFeatures`), the user's attributes are folded in too.
    */

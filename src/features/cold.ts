@@ -4,6 +4,7 @@
  * solve over the real items and the attributes' pseudo-items; and new items added to a
  * trained model without retraining.
  */
+import { headHistory } from '../model/ranking-head.js';
 import { AlsModel, type HistoryEntry, type HistoryRecommendations, type RecommendOptions } from '../model/model.js';
 import { idMapFromIds } from '../data/id-map.js';
 import type { Id } from '../data/types.js';
@@ -154,7 +155,7 @@ export async function addItems(model: AlsModel, features: FeatureInput): Promise
  */
 export function recommendForNewUserWithFeatures(model: AlsModel, history: HistoryEntry[], features: readonly FeatureValue[], k = 10, opts: RecommendOptions = {}): HistoryRecommendations & { unknownFeatures: string[] } {
   // Top-N of a rating model comes from its ranking head.
-  if (model.ranking) return recommendForNewUserWithFeatures(model.ranking, history, features, k, opts);
+  if (model.ranking) return recommendForNewUserWithFeatures(model.ranking, headHistory(model.ranking, history), features, k, opts);
   if (features.length === 0) return Object.assign(model.recommendForHistory(history, k, opts), { unknownFeatures: [] });
   const side = requireSide(model, 'user');
   const other = otherRows(model, 'user');

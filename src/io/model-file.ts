@@ -1,3 +1,4 @@
+import { headSeen } from '../model/ranking-head.js';
 import { AlsModel } from '../model/model.js';
 import { withoutInapplicable } from '../train/option-applicability.js';
 import { MAX_FACTORS, resolveTrainOptions, type ResolvedTrainOptions } from '../train/options.js';
@@ -60,6 +61,8 @@ export function saveModel(model: AlsModel): Uint8Array {
           options: head.options,
           report: head.report ?? null,
           globalMean: head.params.globalMean,
+          // The head's pairs are the rating model's, shifted by this (the file keeps them once).
+          ...(head.dislikeBelow !== undefined ? { dislikeBelow: head.dislikeBelow } : {}),
           ...(head.bm25 ? { bm25: { k1: head.bm25.k1, b: head.bm25.b, averageRowSum: head.bm25.averageRowSum } } : {}),
           ...(headFeatures!.header && { features: headFeatures!.header }),
         },
@@ -145,6 +148,8 @@ export async function loadModel(bytes: Uint8Array, kernels: KernelVariant | 'aut
   const head = header.ranking as Record<string, unknown> | undefined;
   if (head !== undefined && (typeof head !== 'object' || head === null)) throw contents('its ranking head is not described');
   const headBlocks = new Map([...blocks].filter(([name]) => name.startsWith(RANKING_PREFIX)).map(([name, b]) => [name.slice(RANKING_PREFIX.length), b] as const));
+  const dislikeBelow = head?.dislikeBelow as unknown;
+  if (dislikeBelow !== undefined && !(typeof dislikeBelow === 'number' && Number.isFinite(dislikeBelow))) throw contents("its ranking head's dislike threshold is not a number");
   const scale = header.ratingScale as unknown;
   if (scale !== undefined && !(Array.isArray(scale) && scale.length === 2 && scale.every(Number.isFinite) && scale[0] <= scale[1])) throw contents('its rating scale is not [lowest, highest]');
   return AlsModel.create(
@@ -157,7 +162,7 @@ export async function loadModel(bytes: Uint8Array, kernels: KernelVariant | 'aut
       report: (header.report as AlsModel['report']) ?? undefined,
       interactionsStored,
       ratingScale: scale as [number, number] | undefined,
-      ranking: head && { options: storedOptions(head.options), users, items, seen, report: (head.report as AlsModel['report']) ?? undefined, interactionsStored, ...factorSet(head, headBlocks, RANKING_PREFIX) },
+      ranking: head && { options: storedOptions(head.options), users, items, seen: headSeen(dislikeBelow as number | undefined, seen), dislikeBelow: dislikeBelow as number | undefined, report: (head.report as AlsModel['report']) ?? undefined, interactionsStored, ...factorSet(head, headBlocks, RANKING_PREFIX) },
       labels: readLabels(header.labels),
     },
     kernels,

@@ -178,6 +178,12 @@ export interface ModelParts {
    */
   ratingScale?: readonly [number, number];
   /**
+   * A ranking head: the rating below which a pair is a dislike. The head learns from and folds
+   * in rating − `dislikeBelow` (1–5 stars: 2.5), so its `seen` values are shifted by it; absent:
+   * every rating counts as interest. See `dislikeThreshold` (data/value-kind.ts).
+   */
+  dislikeBelow?: number;
+  /**
    * A rating model's ranking head: the parts of an implicit model on the same users, items and
    * pairs, which answers the top-N calls (see `AlsModel.ranking`).
    */

@@ -16,7 +16,7 @@ import { checkModelParts, ScoringModel } from './scoring-model.js';
 import { mergeHistory, solveHistory } from './fold-in.js';
 import { recommendManyUsers, topUsersForItem } from './batch-serving.js';
 import { rankItems } from './ranked-ids.js';
-import { checkRankingHead, updateBothHeads, withListScore } from './ranking-head.js';
+import { checkRankingHead, headHistory, updateBothHeads, withListScore } from './ranking-head.js';
 import { mostSimilar } from './similar-rows.js';
 import { noPopularityData, popularityCounts } from './popularity.js';
 import { checkIdFilter, checkK, checkRecommendOptions, POPULAR_OPTION_NAMES } from './serving-options.js';
@@ -89,8 +89,8 @@ export class AlsModel extends ScoringModel {
 
   /** This model's parts (with the ranking head's, when it has one): what `saveModel`, `update` and `addItems` rebuild from. */
   get parts(): ModelParts {
-    const { options, users, items, params: factors, seen, report, bm25, interactionsStored, features, ratingScale, labels } = this;
-    return { options, users, items, factors, seen, report, bm25, interactionsStored, features, ratingScale, labels, ranking: this.ranking?.parts };
+    const { options, users, items, params: factors, seen, report, bm25, interactionsStored, features, ratingScale, dislikeBelow, labels } = this;
+    return { options, users, items, factors, seen, report, bm25, interactionsStored, features, ratingScale, dislikeBelow, labels, ranking: this.ranking?.parts };
   }
 
   /**
@@ -109,7 +109,7 @@ export class AlsModel extends ScoringModel {
 
   /** A model from new parts, served by this model's kernel build (what `update` makes its result with). */
   withParts(parts: ModelParts): Promise<AlsModel> {
-    return AlsModel.create({ ...parts, ratingScale: parts.ratingScale ?? this.ratingScale }, this.kernels);
+    return AlsModel.create({ ...parts, ratingScale: parts.ratingScale ?? this.ratingScale, dislikeBelow: parts.dislikeBelow ?? this.dislikeBelow }, this.kernels);
   }
 
   /**
@@ -150,24 +150,24 @@ export class AlsModel extends ScoringModel {
   /**
    * Recommendations for a user who is not in the model, from their history, by fold-in.
    * Nothing is stored. Items of the history are left out unless `filterSeen` is false.
-   * A history with no item the model knows (empty, or only unknown ids) has nothing to fold
-   * in: the result is then the most popular items of the training data, marked
+   * A history with no item the model knows (empty, or only unknown ids), or no liked one (implicit: only dislikes), has nothing
+   * to fold in: the result is then the most popular items of the training data, marked
    * `fallback: 'popular'`. Unknown items are listed in `unknownItems` either way.
    * @returns the items by descending score, with `unknownItems` and `fallback`
    * @throws AlsError `EMPTY_DATA` when a popularity fallback is needed but the model has no
    *   training interactions (imported factors); `BAD_OPTION`; `UNKNOWN_ITEM` (candidates)
    * @example
    * const top = model.recommendForHistory([{ item: '242', value: 3 }], 10);
-   * top.fallback;      // null: folded in ('popular' when no history item is known)
+   * top.fallback;      // null: folded in ('popular' when no history item is known or liked)
    * top.unknownItems;  // []
    */
   recommendForHistory(history: HistoryEntry[], k = 10, opts: RecommendOptions = {}): HistoryRecommendations {
-    if (this.ranking) return this.ranking.recommendForHistory(history, k, opts);
+    if (this.ranking) return this.ranking.recommendForHistory(headHistory(this.ranking, history), k, opts);
     checkK(k);
     checkRecommendOptions(opts);
     const { cols, vals, unknownItems } = mergeHistory(this, history);
     const excluded = new Set<number>(opts.filterSeen ?? true ? cols : []);
-    if (cols.length === 0) {
+    if (cols.length === 0 || (this.options.feedback === 'implicit' && !vals.some((v) => v > 0))) {
       const popular = rankItems(this, this.popularityScores(unknownItems), k, excluded, opts);
       return Object.assign(popular, { unknownItems, fallback: 'popular' as const });
     }

@@ -7,7 +7,7 @@
  */
 import type { InteractionRecord, Interactions } from '../data/types.js';
 import { AlsError } from '../errors.js';
-import type { Explanation, ModelParts } from './model-types.js';
+import type { Explanation, HistoryEntry, ModelParts } from './model-types.js';
 import { updateModel, type UpdatableModel, type UpdateOptions, type UpdateResult } from './update.js';
 
 /**
@@ -29,6 +29,33 @@ export function checkRankingHead(rating: ModelParts, head: ModelParts): void {
     : head.seen.indices.length !== rating.seen.indices.length ? 'the ranking head was trained on other pairs than the rating model'
     : undefined;
   if (problem) throw new AlsError('BAD_MODEL_FILE', `The model's two factor sets do not belong together: ${problem}.`, { reason: 'ranking-head' });
+  if (head.dislikeBelow !== undefined && !Number.isFinite(head.dislikeBelow)) throw new AlsError('BAD_MODEL_FILE', `The ranking head's dislike threshold is not a number (${head.dislikeBelow}).`, { reason: 'ranking-head' });
+}
+
+/** A rating as the head reads it: rating − `dislikeBelow` (a value that is not a number is left for the head's checks to refuse). */
+function headValue(head: { dislikeBelow?: number }, value: unknown): unknown {
+  return head.dislikeBelow !== undefined && typeof value === 'number' ? value - head.dislikeBelow : value;
+}
+
+/** A history of ratings as the head folds it in (an entry without a value stays a plain "liked"). */
+export function headHistory(head: { dislikeBelow?: number }, history: HistoryEntry[]): HistoryEntry[] {
+  if (head.dislikeBelow === undefined || !Array.isArray(history)) return history;
+  return history.map((e) => (e !== null && typeof e === 'object' && e.value !== undefined ? { ...e, value: headValue(head, e.value) as number } : e));
+}
+
+/** Interactions (or records) of ratings as the head learns from them. */
+export function headRows<T extends Interactions | InteractionRecord[]>(dislikeBelow: number | undefined, rows: T): T {
+  if (dislikeBelow === undefined) return rows;
+  if (Array.isArray(rows)) return rows.map((r) => (r !== null && typeof r === 'object' && r.value !== undefined ? { ...r, value: headValue({ dislikeBelow }, r.value) } : r)) as T;
+  const data = rows as Interactions;
+  // Anything else is left for the option checks to refuse with their own message.
+  if (typeof data !== 'object' || data === null || !(data.value instanceof Float64Array)) return rows;
+  return { ...data, value: Float64Array.from(data.value, (v) => v - dislikeBelow) } as T;
+}
+
+/** The rating model's stored pairs as the head holds them (a model file keeps the pairs once). */
+export function headSeen<S extends { values: Float64Array }>(dislikeBelow: number | undefined, seen: S): S {
+  return dislikeBelow === undefined ? seen : { ...seen, values: Float64Array.from(seen.values, (v) => v - dislikeBelow) };
 }
 
 /** What `update` needs of a two-head model: the rating model as an updatable one, and a way to join two updated heads. */
@@ -44,7 +71,7 @@ export interface TwoHeadModel<M> extends UpdatableModel<M> {
  */
 export async function updateBothHeads<M extends { parts: ModelParts }>(
   model: TwoHeadModel<M>,
-  head: UpdatableModel<M> & { parts: ModelParts },
+  head: UpdatableModel<M> & { parts: ModelParts; dislikeBelow?: number },
   data: Interactions | InteractionRecord[],
   options: UpdateOptions,
 ): Promise<UpdateResult<M>> {
@@ -65,7 +92,7 @@ export async function updateBothHeads<M extends { parts: ModelParts }>(
   // Records are consumed once by a parser: both heads must see the same parsed rows.
   const rows = Array.isArray(data) ? data.slice() : data;
   const rating = await updateModel(ratingOnly, rows, options);
-  const ranking = await updateModel(head, rows, { ...options, onProgress: undefined });
+  const ranking = await updateModel(head, headRows(head.dislikeBelow, rows), { ...options, onProgress: undefined });
   const joined = await model.withParts({ ...rating.model.parts, ranking: ranking.model.parts });
   return { ...rating, model: joined };
 }

@@ -65,6 +65,8 @@ export abstract class ScoringModel {
   readonly features?: ModelFeatures;
   /** Explicit models: the training ratings' [lowest, highest]; `predict` stays within it. */
   readonly ratingScale?: readonly [number, number];
+  /** A ranking head: the rating below which a pair is a dislike (see {@link ModelParts.dislikeBelow}). */
+  readonly dislikeBelow?: number;
 
   /** Names and attributes (see {@link ScoringModel.labels}): the only part that may change after the model is built. */
   private currentLabels?: ModelLabels;
@@ -93,6 +95,7 @@ export abstract class ScoringModel {
     this.features = parts.features;
     this.currentLabels = checkLabels(parts.labels);
     this.ratingScale = parts.ratingScale;
+    this.dislikeBelow = parts.dislikeBelow;
     this.rt = rt;
   }
 

@@ -115,6 +115,43 @@ describe('a rating model with a ranking head (generated ratings)', () => {
     const { model: warm } = await train(data, { iterations: 2, workers: 1, warmStart: next });
     expect(warm.ranking).toBeDefined();
   });
+
+  it('reads 1–2 stars as dislikes: the head learns rating − 2.5, keeps it through save, load and update, and folds a history in the same way', async () => {
+    const data = await generatedRatings();
+    const { model } = await train(data, { factors: 8, iterations: 5, workers: 1 });
+    const head = model.ranking!;
+    expect(head.dislikeBelow).toBe(2.5);
+    const shifted = (m: typeof model) => Array.from(m.seen.values, (v) => v - 2.5);
+    expect(Array.from(head.seen.values)).toEqual(shifted(model));
+    // The file keeps the pairs once and the threshold: the loaded head holds the same shifted values and ranks the same.
+    const back = await loadModel(saveModel(model));
+    expect(back.ranking!.dislikeBelow).toBe(2.5);
+    expect(Array.from(back.ranking!.seen.values)).toEqual(shifted(model));
+    expect(back.recommend('u5', 5)).toEqual(model.recommend('u5', 5));
+    expect(back.explain('u5', 'i3', 3)).toEqual(model.explain('u5', 'i3', 3));
+    // An update shifts its new ratings as training did.
+    const { model: next } = await back.update([{ user: 'u1', item: 'i51', value: 1 }, { user: 'newcomer', item: 'i0', value: 5 }]);
+    expect(next.ranking!.dislikeBelow).toBe(2.5);
+    expect(Array.from(next.ranking!.seen.values)).toEqual(shifted(next));
+    // A fold-in: the head sees rating − 2.5 — the same as an implicit model given those values.
+    const history = [{ item: 'i0', value: 5 }, { item: 'i1', value: 1 }, { item: 'i4', value: 4 }];
+    expect(model.recommendForHistory(history, 5)).toEqual(head.recommendForHistory(history.map((e) => ({ ...e, value: e.value - 2.5 })), 5));
+    // Liking and disliking one item give different lists; only dislikes: nothing to like, so the popular items.
+    const liked = model.recommendForHistory([{ item: 'i1', value: 5 }], 5).map((s) => s.id);
+    const disliked = model.recommendForHistory([{ item: 'i1', value: 1 }], 5);
+    expect(disliked.map((s) => s.id)).not.toEqual(liked);
+    expect(disliked.fallback).toBe('popular');
+    expect(disliked.map((s) => s.id)).not.toContain('i1');
+  });
+
+  it('keeps every rating as interest where the scale has its own zero (0–10, −10…10)', async () => {
+    const data = await generatedRatings();
+    const zeroBased = await fromRecords(Array.from({ length: data.length }, (_, j) => ({ user: data.users.id(data.user[j]), item: data.items.id(data.item[j]), value: 2 * data.value[j] - 2 })), { source: '0-8' });
+    const { model } = await train(zeroBased, { factors: 4, iterations: 3, workers: 1 });
+    expect(model.ranking).toBeDefined();
+    expect(model.ranking!.dislikeBelow).toBeUndefined();
+    expect(Array.from(model.ranking!.seen.values)).toEqual(Array.from(model.seen.values));
+  });
 });
 
 describe.skipIf(!present)('top-N from MovieLens-100K ratings', () => {

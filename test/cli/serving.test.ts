@@ -34,6 +34,25 @@ describe('CLI serving commands', () => {
     expect(r.code, r.stderr).toBe(0);
   }, 60_000);
 
+  it('recommend --history on a rating model: 1 star is a dislike, an item alone a like; only dislikes get the popular items, said so', async () => {
+    const rated = join(dir, 'rated.alsm');
+    const t = await run(['train', 'r.csv', '--out', rated, '--factors', '4', '--iterations', '2']);
+    expect(t.code, t.stderr).toBe(0);
+    const top = async (history: string) => {
+      const r = await run(['recommend', '--model', rated, '--history', history, '--k', '3', '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      return { ...JSON.parse(r.stdout.trim().split('\n').pop()!), stderr: r.stderr };
+    };
+    const alone = await top('3');
+    const five = await top('3:4');
+    expect(alone.fallback).toBeNull();
+    expect(five.fallback).toBeNull();
+    const one = await top('3:1');
+    expect(one.fallback).toBe('popular');
+    expect(one.stderr).toMatch(/the history has only dislikes/);
+    expect(one.items.map((x: { id: string }) => x.id)).not.toContain('3');
+  });
+
   it('recommend --users a,b --json: one line per user, each what recommend --user gives', async () => {
     const r = await run(['recommend', '--model', model, '--users', '3,1', '--k', '4', '--json']);
     expect(r.code, r.stderr).toBe(0);

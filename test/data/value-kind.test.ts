@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { valueKind } from '../../src/data/value-kind.js';
+import { dislikeThreshold, valueKind } from '../../src/data/value-kind.js';
 import { defaultFeedback } from '../../src/api/fit.js';
 import { parseText } from '../../src/data/parse.js';
 import { Rng } from '../../src/util/rng.js';
@@ -84,5 +84,20 @@ describe('valueKind: ratings, counts or one constant, from the values alone', ()
     expect(defaultFeedback(csv(playRows))).toBe('implicit');
     expect(defaultFeedback(csv(starsRows.map((r) => r.replace(/,\d+$/, ',1'))))).toBe('implicit');
     expect(defaultFeedback(csv(starsRows.map((r) => r.replace(/,\d+$/, ''))))).toBe('implicit');
+  });
+
+  it('the dislike threshold: the middle of a rating scale, half a step down; none for a scale with its own zero, or counts', () => {
+    const at = (values: number[]) => dislikeThreshold(Float64Array.from(values));
+    expect(at(draw(5000, stars))).toBe(2.5);
+    const typo = draw(5000, stars);
+    typo[99] = 5000;
+    expect(at(typo)).toBe(2.5);
+    expect(at(draw(5000, (u) => 1 + Math.floor(Math.sqrt(u) * 10)))).toBe(5);
+    expect(at(draw(5000, (u) => 0.5 * (1 + Math.floor(Math.sqrt(u) * 10))))).toBe(2.5);
+    expect(at(draw(5000, (u) => Math.round((u * 20 - 10) * 100) / 100))).toBeUndefined();
+    expect(at(draw(5000, (u) => (u < 0.6 ? 0 : 1 + Math.floor(Math.sqrt((u - 0.6) / 0.4) * 10))))).toBeUndefined();
+    expect(at(draw(5000, (u) => Math.floor(1 / (1 - u) ** 1.25)))).toBeUndefined();
+    expect(at([4, 4, 4])).toBeUndefined();
+    expect(at([])).toBeUndefined();
   });
 });
