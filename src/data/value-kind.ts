@@ -69,6 +69,9 @@ function classify(values: Float64Array): ValueKind {
   return median <= low + COUNTS_MEDIAN_SHARE * (high - low) && high >= COUNTS_TAIL * median ? 'counts' : 'ratings';
 }
 
+/** The share of ratings above the middle a file needs for its low ratings to count as dislikes (MovieLens-100K: 0.82). */
+const MIN_LIKED_SHARE = 0.6;
+
 /** Distinct values past which a rating column is continuous (Jester's −10.00…10.00): no step. */
 const MAX_LEVELS = 64;
 
@@ -78,7 +81,8 @@ const MAX_LEVELS = 64;
  * A ranking head learns from rating − threshold, so a 1-star film pushes its kind away instead
  * of counting as interest. Undefined when the ratings have no such middle: a scale reaching 0
  * or below (its own zero already says it: Jester's negatives are dislikes, Book-Crossing's 0 is
- * "seen, not rated"), or not ratings at all.
+ * "seen, not rated"), not ratings at all, or a file where fewer than 60 % of the ratings are
+ * above the middle.
  * @param values - the rating column
  * @param length - how many of them are the data's
  */
@@ -99,5 +103,10 @@ export function dislikeThreshold(values: Float64Array, length = values.length): 
     step = Infinity;
     for (let t = 1; t < sorted.length; t++) step = Math.min(step, sorted[t] - sorted[t - 1]);
   }
-  return (low + high) / 2 - step / 2;
+  const threshold = (low + high) / 2 - step / 2;
+  // Files where dislikes are the rule (fewer than MIN_LIKED_SHARE of ratings above the middle) keep
+  // every rating as interest: a head of a few likes would know less than one of every pair.
+  let liked = 0;
+  for (let j = 0; j < length; j++) if (values[j] > threshold) liked++;
+  return liked >= MIN_LIKED_SHARE * length ? threshold : undefined;
 }

@@ -36,7 +36,11 @@ describe('CLI serving commands', () => {
 
   it('recommend --history on a rating model: 1 star is a dislike, an item alone a like; only dislikes get the popular items, said so', async () => {
     const rated = join(dir, 'rated.alsm');
-    const t = await run(['train', 'r.csv', '--out', rated, '--factors', '4', '--iterations', '2']);
+    // Stars leaning high, as real ones do (a fifth are 1s).
+    const lines: string[] = [];
+    for (let u = 1; u <= 30; u++) for (let i = 1; i <= 20; i++) if ((u * 7 + i * 3) % 5 < 2) lines.push(`${u},${i},${[5, 4, 5, 3, 1][(u + i) % 5]}`);
+    writeFileSync(join(dir, 'stars.csv'), lines.join('\n') + '\n');
+    const t = await run(['train', 'stars.csv', '--out', rated, '--factors', '4', '--iterations', '2']);
     expect(t.code, t.stderr).toBe(0);
     const top = async (history: string) => {
       const r = await run(['recommend', '--model', rated, '--history', history, '--k', '3', '--json']);

@@ -97,6 +97,8 @@ describe('valueKind: ratings, counts or one constant, from the values alone', ()
     expect(at(draw(5000, (u) => Math.round((u * 20 - 10) * 100) / 100))).toBeUndefined();
     expect(at(draw(5000, (u) => (u < 0.6 ? 0 : 1 + Math.floor(Math.sqrt((u - 0.6) / 0.4) * 10))))).toBeUndefined();
     expect(at(draw(5000, (u) => Math.floor(1 / (1 - u) ** 1.25)))).toBeUndefined();
+    // Mostly dislikes (polarised, 55 % at 1–2): every rating stays interest.
+    expect(at(draw(5000, (u) => (u < 0.3 ? 1 : u < 0.55 ? 2 : u < 0.8 ? 4 : 5)))).toBeUndefined();
     expect(at([4, 4, 4])).toBeUndefined();
     expect(at([])).toBeUndefined();
   });
