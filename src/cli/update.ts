@@ -3,6 +3,7 @@
  * the interactions of FILE to a model and re-solves only the rows they touch (see updateModel).
  */
 import type { UpdateOptions, UpdateProgress } from '../model/update.js';
+import { defaultFeedback } from '../api/fit.js';
 import { READ_FLAGS, str, UsageError, type Parsed } from './args.js';
 import type { Command } from './command.js';
 import { OUTLIER_FLAG, ratingScale, refuseRatingOutliers } from './outliers.js';
@@ -27,7 +28,10 @@ async function run(p: Parsed): Promise<unknown> {
   const { next, report } = await withOutputLock(out, async () => {
     const model = await openModel(p);
     const data = await readInteractions(file, false, p);
-    await refuseRatingOutliers(file, data, p.flags.has(OUTLIER_FLAG), ratingScale(model.seen.values));
+    // New ratings are held to the model's scale; a model of counts (plays: a long tail is real) is not.
+    const stored = model.seen.values;
+    const ofRatings = model.options.feedback === 'explicit' || defaultFeedback({ hasValue: true, value: stored, length: stored.length }) === 'explicit';
+    await refuseRatingOutliers(file, data, p.flags.has(OUTLIER_FLAG), ofRatings ? ratingScale(stored) : undefined);
     const { model: next, report } = await model.update(data, options);
     await saveModelFile(out, next, true);
     return { next, report };

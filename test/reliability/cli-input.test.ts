@@ -92,6 +92,10 @@ describe('data the run cannot use', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(lastJson(r.stdout)).toMatchObject({ feedback: 'implicit' });
     expect(r.stderr).not.toMatch(/rating model|outside the scale/);
+    // An update of the counts model with another whale is data too.
+    writeFileSync(join(dir, 'more-plays.tsv'), 'u2\ta3\t1\nu9\ta1\t8000\n');
+    const up = await run(['update', '--model', join(dir, 'plays.als'), join(dir, 'more-plays.tsv'), '--out', join(dir, 'plays2.als')]);
+    expect(up.code, up.stderr).toBe(0);
     writeFileSync(join(dir, 'ones.tsv'), rows.map((l) => l.replace(/\t\d+$/, '\t1')).join('\n') + '\n');
     const ones = await run(['train', join(dir, 'ones.tsv'), '--out', join(dir, 'ones.als'), ...FAST, '--json']);
     expect(ones.code, ones.stderr).toBe(0);
