@@ -5,10 +5,11 @@
  *
  * Ratings lean high on their scale (people rate what they chose: MovieLens-100K's median is 4 of
  * 1–5); counts pile up at their lowest value with a long tail (most pairs are played once). So
- * whole non-negative numbers whose median sits in the bottom quarter of their range, with a
+ * whole numbers whose median sits in the bottom quarter of their range, with a
  * tail reaching at least three times the median, are counts.
  * The range is taken up to the 99th percentile, so one typo (a 5000 among 1–5 stars) does not
- * turn ratings into counts; fractions and negative values are always ratings (0.5-star steps,
+ * turn ratings into counts. A few negative whole numbers are returns among quantities (under
+ * 5 % of the rows); fractions, or more negatives, are always ratings (0.5-star steps,
  * Jester's −10…10).
  */
 import { selectInPlace } from '../util/select.js';
@@ -18,6 +19,8 @@ export type ValueKind = 'ratings' | 'counts' | 'constant';
 
 /** The median's place in the range below which whole numbers are counts. */
 const COUNTS_MEDIAN_SHARE = 0.25;
+/** The share of negative whole numbers counts may hold (returns among quantities); more is a signed rating scale. */
+const MAX_RETURNS_SHARE = 0.05;
 /** How far past their median (×) counts reach at the 99th percentile. */
 const COUNTS_TAIL = 3;
 
@@ -38,16 +41,18 @@ export function valueKind(values: Float64Array, length = values.length): ValueKi
 
 function classify(values: Float64Array): ValueKind {
   let constant = true;
-  let wholeNonNegative = true;
+  let whole = true;
   let positives = 0;
+  let negatives = 0;
   for (let j = 0; j < values.length; j++) {
     const v = values[j];
     if (v !== values[0]) constant = false;
-    if (!(v >= 0 && Number.isInteger(v))) wholeNonNegative = false;
+    if (!Number.isInteger(v)) whole = false;
     if (v > 0) positives++;
+    else if (v < 0) negatives++;
   }
   if (constant) return 'constant';
-  if (!wholeNonNegative || positives === 0) return 'ratings';
+  if (!whole || positives === 0 || negatives > MAX_RETURNS_SHARE * values.length) return 'ratings';
   // Zeros (Book-Crossing's "seen, not rated") are left out: the shape of the positive values decides.
   const positive = new Float64Array(positives);
   let n = 0;

@@ -49,6 +49,8 @@ describe('valueKind: ratings, counts or one constant, from the values alone', ()
     expect(kind(draw(5000, (u) => Math.floor(1 / (1 - u) ** 1.25)))).toBe('counts');
     expect(kind(draw(5000, (u) => (u < 0.7 ? 1 : u < 0.9 ? 2 : u < 0.99 ? 3 + Math.floor(u * 5) : 12)))).toBe('counts');
     expect(kind(draw(5000, (u) => (u < 0.6 ? 1 : u < 0.9 ? 2 : 3)))).toBe('counts');
+    // Quantities with a few returns (negative), as a retail export has them.
+    expect(kind(draw(5000, (u) => (u < 0.02 ? -1 : u < 0.6 ? 1 : u < 0.9 ? 2 : 3 + Math.floor(u * 20))))).toBe('counts');
     const ones = new Array(1000).fill(1);
     ones[7] = 2;
     expect(kind(ones)).toBe('counts');
@@ -59,12 +61,14 @@ describe('valueKind: ratings, counts or one constant, from the values alone', ()
     expect(kind([3])).toBe('constant');
   });
 
-  it('any fraction or negative value makes ratings; whole numbers mostly at their lowest positive value with larger ones past 3× it make counts (fast-check)', () => {
+  it('any fraction, or negatives on over 5 % of the rows, make ratings; whole numbers mostly at their lowest positive value with larger ones past 3× it make counts (fast-check)', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: 1000 }), { minLength: 1, maxLength: 200 }), fc.double({ min: 0.01, max: 0.99, noNaN: true }), (tail, fraction) => {
         const values = [...tail, tail[0] + fraction];
         expect(kind(values)).toBe('ratings');
-        expect(kind([...tail, -1])).toBe('ratings');
+        expect(kind([...tail, tail[0] + fraction, -1])).toBe('ratings');
+        // Negatives on more than 5 % of the rows: a signed scale.
+        expect(kind([...tail, ...tail.map(() => -1)])).toBe('ratings');
       }),
     );
     fc.assert(
