@@ -3,7 +3,7 @@
  * and which column plays which role.
  */
 import { AlsError, badOption } from '../errors.js';
-import { DECIMAL_COMMA, FieldSplitter, parseNumberText, WHITESPACE, type DecimalMark } from './fields.js';
+import { DECIMAL_COMMA, FieldSplitter, isEpochTime, parseNumberText, WHITESPACE, type DecimalMark } from './fields.js';
 import type { ColumnSpec, ParseOptions } from './parse-options.js';
 
 /** Column index per role; -1 when the role is absent. */
@@ -275,7 +275,7 @@ function rolesFromHeader(names: string[]): Roles | null {
 
 /**
  * Headerless: user, item, then the remaining columns in order — numbers fill value then
- * timestamp, a date fills timestamp, text becomes the event (e.g. `u1,i1,view`).
+ * timestamp (Unix times go to timestamp), a date fills timestamp, text becomes the event.
  */
 function rolesByPosition(data: string[][], point: DecimalMark): Roles {
   const roles: Roles = { user: 0, item: 1, value: -1, timestamp: -1, event: -1 };
@@ -285,7 +285,9 @@ function rolesByPosition(data: string[][], point: DecimalMark): Roles {
     if (col.length === 0) continue;
     // A decimal-comma number read with a decimal point is still a value column (its rows then fail, saying why), never an event.
     if (col.some((t) => isNumeric(t, point) || DECIMAL_COMMA.test(t.trim()))) {
-      if (roles.value < 0) roles.value = k;
+      // Unix times alone (`user,item,1700000000`) are when, not how much: never a rating.
+      if (roles.timestamp < 0 && col.every(isEpochTime)) roles.timestamp = k;
+      else if (roles.value < 0) roles.value = k;
       else if (roles.timestamp < 0) roles.timestamp = k;
     } else if (col.some(isDate)) {
       if (roles.timestamp < 0) roles.timestamp = k;

@@ -218,3 +218,14 @@ export function numberProblem(text: string, point: DecimalMark = 46): string {
   if (point === 44 && DECIMAL.test(t)) return "is not a number (this file's numbers use a decimal comma; pass decimal: '.' if it uses decimal points)";
   return 'is not a number';
 }
+
+/**
+ * A whole number in the range of Unix times from 1990 to 2100, in seconds or milliseconds
+ * (`1700000000`, `1700000000123`): a column of nothing else is a time, not a value.
+ */
+export function isEpochTime(text: string): boolean {
+  const t = text.trim();
+  if (!/^\d{9,13}$/.test(t)) return false;
+  const v = Number(t);
+  return (v >= 631_152_000 && v <= 4_102_444_800) || (v >= 631_152_000_000 && v <= 4_102_444_800_000);
+}

@@ -311,3 +311,25 @@ describe('issue 14: CSV variants from intended triples (fast-check)', () => {
     expect(errors).toBeLessThan(runs * 0.05);
   }, 60_000);
 });
+
+describe('Unix times in a headerless file are a timestamp column, not values', () => {
+  it('`user,item,1700000000` (seconds or ms): no value column, the times kept; a rating column beside them stays the value', () => {
+    const seconds = parseText('u1,i1,1700000000\nu1,i2,1700000100\nu2,i1,1699990000\n', { source: 'clicks.csv' });
+    expect(seconds.hasValue).toBe(false);
+    expect(Array.from(seconds.timestamp!.subarray(0, seconds.length))).toEqual([1700000000, 1700000100, 1699990000]);
+    expect(Array.from(seconds.value.subarray(0, seconds.length))).toEqual([1, 1, 1]);
+    const ms = parseText('u1,i1,1700000000123\nu2,i2,1700000000456\n', { source: 'clicks-ms.csv' });
+    expect(ms.hasValue).toBe(false);
+    // Time first, then the rating: each column keeps its role (the value is not the time).
+    const both = parseText('u1,i1,1700000000,5\nu1,i2,1700000100,3\n', { source: 'r.csv' });
+    expect(both.hasValue).toBe(true);
+    expect(Array.from(both.value.subarray(0, 2))).toEqual([5, 3]);
+    expect(Array.from(both.timestamp!.subarray(0, 2))).toEqual([1700000000, 1700000100]);
+    // MovieLens order (rating, then time) is unchanged; counts that are not all times stay values.
+    const ml = parseText('196\t242\t3\t881250949\n186\t302\t3\t891717742\n', { source: 'u.data' });
+    expect(Array.from(ml.value.subarray(0, 2))).toEqual([3, 3]);
+    expect(Array.from(ml.timestamp!.subarray(0, 2))).toEqual([881250949, 891717742]);
+    const plays = parseText('u1,a1,12\nu1,a2,1700000000\n', { source: 'plays.csv' });
+    expect(plays.hasValue).toBe(true);
+  });
+});
