@@ -63,6 +63,11 @@ export default defineConfig({
           include: ['test/browser/**/*.test.ts'],
           exclude: ['**/node_modules/**'],
           testTimeout: 120_000,
+          // Every WebAssembly.Memory reserves ~10 GiB of address space, and one renderer holds
+          // all the tabs' workers: after many recommenders, a new one can fail to reserve until
+          // the released ones are collected (seen once in 9 full runs, as "could not allocate
+          // memory"). One retry, after that collection, tells this from a real failure.
+          retry: 1,
           browser: {
             enabled: true,
             headless: true,
