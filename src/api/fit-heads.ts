@@ -5,7 +5,7 @@
  */
 import type { Interactions } from '../data/types.js';
 import { badOption } from '../errors.js';
-import type { AlsModel } from '../model/model.js';
+import { AlsModel } from '../model/model.js';
 import { headRows } from '../model/ranking-head.js';
 import { dislikeThreshold } from '../data/value-kind.js';
 import type { FitOptions, TrainResult } from '../select/fit-types.js';
@@ -65,7 +65,8 @@ export async function trainWithRankingHead(data: Interactions, options: FitOptio
   if (options.warmStart?.ranking) head.warmStart = options.warmStart.ranking;
   emit({ stage: 'head', head: 'ranking' });
   const ranking = await trainOne(headRows(dislikeBelow, data), head);
-  const model = await joinHeads(rating.model, dislikeBelow === undefined ? ranking.model : await ranking.model.withParts({ ...ranking.model.parts, dislikeBelow }));
+  // Joined on the two trained models' memories: each new WebAssembly memory reserves ~10 GiB of address space.
+  const model = AlsModel.joinHeads(rating.model, ranking.model, dislikeBelow);
   // The report of the rating run; what was asked for on a ranking metric is the head's.
   const report = { ...rating.report, ranking: ranking.report };
   if (validationRanks && ranking.report.validation) report.validation = ranking.report.validation;
@@ -84,11 +85,6 @@ function withoutMetric(spec: TuneOptions): TuneOptions {
 function withoutRelevant<T extends { relevant?: number }>(o: T): Omit<T, 'relevant'> {
   const { relevant: _r, ...rest } = o;
   return rest;
-}
-
-/** The rating model with `head` as its ranking head. */
-function joinHeads(rating: AlsModel, head: AlsModel): Promise<AlsModel> {
-  return rating.withParts({ ...rating.parts, ranking: head.parts });
 }
 
 /** Tuning of one head: half of the caller's budget (both heads search within the time asked for). */

@@ -1,8 +1,6 @@
 /**
- * The trained model users hold: recommendations for known and new users, fold-in, similar items
- * and users, popularity, explain and incremental update. Its parts, ids and scoring are in
- * scoring-model.ts; the calls delegate to fold-in.ts, batch-serving.ts, similar-rows.ts, ranked-ids.ts
- * and popularity.ts.
+ * The trained model users hold: recommendations, fold-in, similar items and users, popularity, explain, update. Parts, ids
+ * and scoring: scoring-model.ts; the calls delegate to fold-in, batch-serving, similar-rows, ranked-ids and popularity.
  */
 import type { Csr, Id, InteractionRecord, Interactions } from '../data/types.js';
 import type { KernelVariant } from '../wasm/abi.js';
@@ -40,11 +38,7 @@ export class AlsModel extends ScoringModel {
   /** A ranking head counts popularity as its rating model does (every rater: a rating of 0 is a rating). */
   private popularityOf?: AlsModel;
 
-  /**
-   * A rating model's ranking head (`ranking: 'implicit'`, the default): an implicit model of the
-   * same pairs that answers every top-N call (recommend, similar items and users, users for an
-   * item, explain) while this model predicts ratings. Absent on implicit models.
-   */
+  /** A rating model's ranking head (`ranking: 'implicit'`, the default): an implicit model of the same pairs that answers every top-N call while this one predicts ratings. */
   readonly ranking?: AlsModel;
 
   private constructor(parts: ModelParts, rt: KernelRuntime, ranking?: AlsModel) {
@@ -57,8 +51,7 @@ export class AlsModel extends ScoringModel {
    * Builds a model and its serving memory.
    * @param parts - options, ids, factors and training interactions
    * @param kernels - kernel build to serve with (default: the best available)
-   * @param runtime - serve from this kernel runtime (its arena from its mark at the first serving call) instead
-   *   of a fresh memory; for short-lived models such as validation during training
+   * @param runtime - serve from this kernel runtime (from its arena's mark) instead of a fresh memory (short-lived models)
    */
   static async create(parts: ModelParts, kernels: KernelVariant | 'auto' = 'auto', runtime?: KernelRuntime): Promise<AlsModel> {
     checkModelParts(parts);
@@ -66,6 +59,13 @@ export class AlsModel extends ScoringModel {
     const rt = runtime ?? (await loadKernels({ variant: kernels }));
     const ranking = parts.ranking && (await AlsModel.create(parts.ranking, kernels));
     return new AlsModel(parts, rt, ranking);
+  }
+
+  /** `rating` with `head` as its ranking head (rating below `dislikeBelow`: a dislike), serving from both models' memories: no new ones. */
+  static joinHeads(rating: AlsModel, head: AlsModel, dislikeBelow?: number): AlsModel {
+    const headParts = { ...head.parts, dislikeBelow };
+    checkRankingHead(rating.parts, headParts);
+    return new AlsModel({ ...rating.parts, ranking: headParts }, rating.rt, new AlsModel(headParts, head.rt));
   }
 
   /**

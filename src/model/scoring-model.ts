@@ -71,7 +71,7 @@ export abstract class ScoringModel {
   /** Names and attributes (see {@link ScoringModel.labels}): the only part that may change after the model is built. */
   private currentLabels?: ModelLabels;
   /** The kernel runtime the model serves from. */
-  private readonly rt: KernelRuntime;
+  protected readonly rt: KernelRuntime;
   private servingMemory?: ServingMemory;
 
   /**
