@@ -50,12 +50,17 @@ export function headRows<T extends Interactions | InteractionRecord[]>(dislikeBe
   const data = rows as Interactions;
   // Anything else is left for the option checks to refuse with their own message.
   if (typeof data !== 'object' || data === null || !(data.value instanceof Float64Array)) return rows;
-  return { ...data, value: Float64Array.from(data.value, (v) => v - dislikeBelow) } as T;
+  return { ...data, value: shifted(data.value, dislikeBelow) } as T;
 }
 
 /** The rating model's stored pairs as the head holds them (a model file keeps the pairs once). */
 export function headSeen<S extends { values: Float64Array }>(dislikeBelow: number | undefined, seen: S): S {
-  return dislikeBelow === undefined ? seen : { ...seen, values: Float64Array.from(seen.values, (v) => v - dislikeBelow) };
+  return dislikeBelow === undefined ? seen : { ...seen, values: shifted(seen.values, dislikeBelow) };
+}
+
+/** A copy of `values`, each less `by`. */
+function shifted(values: Float64Array, by: number): Float64Array {
+  return Float64Array.from(values, (v) => v - by);
 }
 
 /** What `update` needs of a two-head model: the rating model as an updatable one, and a way to join two updated heads. */
